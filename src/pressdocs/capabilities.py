@@ -1,0 +1,245 @@
+"""The small base classes that plugins subclass to add what pressdocs can do.
+
+A plugin registers instances of these through the ``register_*`` hooks
+(:mod:`pressdocs.hookspecs`).  Each class has a ``name`` (unique within its kind: the
+registry refuses a second capability of the same kind and name) and one main method
+with a written contract.
+
+- :class:`Parser` — reads one kind of file into :class:`Content`.
+- :class:`Classifier` — says what a document is (登记表, 统计表, …).
+- :class:`Validator` — checks a submission against one rule of the notice.
+- :class:`Channel` — delivers a :class:`pressdocs.Notice` (email, SMS, group bot).
+- :class:`Exporter` — writes a report (Excel, HTML, …).
+- :class:`MailSource` — yields raw messages from a mailbox (IMAP, Maildir, mbox, .eml).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pressdocs.models import DocumentKind, Finding, Notice, Severity
+
+if TYPE_CHECKING:
+    from pressdocs.config import Config
+    from pressdocs.models import Submission
+
+__all__ = [
+    "CAPABILITY_KINDS",
+    "Capability",
+    "Classification",
+    "Classifier",
+    "Channel",
+    "Content",
+    "Delivery",
+    "Exporter",
+    "MailSource",
+    "Parser",
+    "RawMessage",
+    "ValidationContext",
+    "Validator",
+]
+
+
+class Capability:
+    """Base of every capability: a ``name`` unique within its kind, and a description."""
+
+    kind: ClassVar[str] = ""
+    name: str = ""
+    description: str = ""
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r}>"
+
+
+# --- parsing and classification ---------------------------------------------------------
+
+
+@dataclass
+class Content:
+    """What a parser read out of one file, in reading order.
+
+    ``tables`` are lists of rows of cell texts; a merged cell appears once (its other
+    grid positions hold ``None``).  ``fields`` holds form fields (PDF AcroForm values,
+    Word content controls) by their name.  ``warnings`` say, in Chinese, what could not
+    be read.
+    """
+
+    media_type: str
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[list[list[str | None]]] = field(default_factory=list)
+    fields: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """All paragraphs and table cells as one text, in reading order."""
+        parts = list(self.paragraphs)
+        for table in self.tables:
+            for row in table:
+                parts.append("\t".join(c for c in row if c))
+        return "\n".join(parts)
+
+
+class Parser(Capability):
+    """Reads one kind of file.
+
+    ``sniff`` looks at the bytes (never the name alone) and says whether this parser
+    can read them; ``parse`` reads them into :class:`Content` or raises
+    :class:`pressdocs.errors.ParseError` naming the problem.  ``priority`` orders
+    parsers that sniff the same bytes (higher first).
+    """
+
+    kind: ClassVar[str] = "parser"
+    media_types: tuple[str, ...] = ()
+    priority: int = 0
+
+    def sniff(self, data: bytes, name: str) -> bool:
+        """Whether ``data`` (the whole file) is something this parser reads."""
+        raise NotImplementedError
+
+    def parse(self, data: bytes, name: str) -> Content:
+        """Read ``data``; raise ``ParseError(..., file=name)`` if it cannot be read."""
+        raise NotImplementedError
+
+
+@dataclass
+class Classification:
+    """What a document is, how sure we are (0..1), and why (in Chinese)."""
+
+    kind: DocumentKind
+    confidence: float
+    reason: str = ""
+
+
+class Classifier(Capability):
+    """Says what a document is from its content; the name is only a hint.
+
+    Return ``None`` when this classifier has no opinion; the most confident answer of
+    all classifiers wins.
+    """
+
+    kind: ClassVar[str] = "classifier"
+
+    def classify(self, content: Content, name: str) -> Classification | None:
+        raise NotImplementedError
+
+
+# --- validation --------------------------------------------------------------------------
+
+
+@dataclass
+class ValidationContext:
+    """What a validator may consult besides the submission: the configuration and,
+    when a store is open, the office's ledger (plan, earlier submissions)."""
+
+    config: Config
+    store: Any = None
+    lang: str = "zh"
+
+
+class Validator(Capability):
+    """Checks one rule of the notice.
+
+    ``code`` is stable (PD101 …), ``severity`` the default (config may change it),
+    ``clause`` quotes the notice.  ``check`` returns the findings (none when the rule
+    holds); it judges against the submission's own received time, never the clock.
+    """
+
+    kind: ClassVar[str] = "validator"
+    code: str = ""
+    severity: Severity = Severity.ERROR
+    clause: str = ""
+    title_zh: str = ""
+    title_en: str = ""
+
+    def check(self, submission: Submission, context: ValidationContext) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+# --- notification and export --------------------------------------------------------------
+
+
+@dataclass
+class Delivery:
+    """The outcome of sending one notice: ``sent``, ``failed`` or ``skipped`` (already
+    sent under the same key), with the channel's reference or error text."""
+
+    status: str
+    detail: str = ""
+
+
+class Channel(Capability):
+    """Delivers notices by one means (email, SMS, group bot).
+
+    ``send`` raises :class:`pressdocs.errors.ChannelError` when delivery fails for a
+    reason worth retrying; the caller records the delivery state and the idempotency key.
+    """
+
+    kind: ClassVar[str] = "channel"
+
+    def send(self, notice: Notice) -> Delivery:
+        raise NotImplementedError
+
+
+class Exporter(Capability):
+    """Writes a report (``what``: "statistics", "plan-status", "publication") to a file."""
+
+    kind: ClassVar[str] = "exporter"
+    formats: tuple[str, ...] = ()
+
+    def export(self, what: str, data: Any, path: Path) -> Path:
+        raise NotImplementedError
+
+
+# --- mail sources ---------------------------------------------------------------------------
+
+
+@dataclass
+class RawMessage:
+    """One message as a mail source hands it over: the raw bytes and where they came from.
+
+    ``key`` is unique within the source (``"<uidvalidity>:<uid>"`` for IMAP, the file
+    name for Maildir); ``received`` is the IMAP INTERNALDATE or file time when known.
+    """
+
+    source: str
+    key: str
+    data: bytes
+    received: datetime | None = None
+    folder: str = ""
+
+
+class MailSource(Capability):
+    """Yields messages from one kind of mailbox.
+
+    ``handles(location)`` says whether a location (``imaps://…``, a path) is for this
+    source; ``messages`` yields every message not yet acknowledged; ``acknowledge`` is
+    called once a message is safely stored (mark seen, move); it must never delete.
+    """
+
+    kind: ClassVar[str] = "mail_source"
+    schemes: tuple[str, ...] = ()
+
+    def handles(self, location: str) -> bool:
+        raise NotImplementedError
+
+    def messages(self, location: str, config: Config) -> Iterator[RawMessage]:
+        raise NotImplementedError
+
+    def acknowledge(self, message: RawMessage, config: Config) -> None:
+        """Optional: mark the message seen or move it. The default does nothing."""
+
+
+#: The kinds of capability, by the ``register_*`` hook that registers them.
+CAPABILITY_KINDS: dict[str, type[Capability]] = {
+    "parser": Parser,
+    "classifier": Classifier,
+    "validator": Validator,
+    "channel": Channel,
+    "exporter": Exporter,
+    "mail_source": MailSource,
+}

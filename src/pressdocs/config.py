@@ -1,0 +1,343 @@
+"""Configuration: the notice's rules, the unit directory, mail settings — from a TOML file.
+
+The file is found in this order: an explicit path (``--config``), the
+``PRESSDOCS_CONFIG`` variable, ``pressdocs.toml`` in the working directory; without
+one, the defaults reproduce the city's notice exactly (芜湖市, whxwtg@163.com, 3 days,
+1 day, 1200 字, 2 questions, 500 字, 3 pictures, 1 video, 1 month, 06-30 and 12-30).
+
+Secrets never live in the file: a secret is written ``{env = "PRESSDOCS_IMAP_SECRET"}``
+and read from the environment only when used; a literal value under a secret-looking
+key (``password``, ``secret``, ``token``, ``*_key``) is refused.  :meth:`Config.redacted`
+is what ``pressdocs config show`` prints.
+
+Example ``pressdocs.toml``::
+
+    city = "芜湖市"
+    office_mailbox = "whxwtg@163.com"
+
+    [deadlines]
+    registration_days_before = 3
+    days = "calendar"            # or "working" (调休-aware, chinese-calendar)
+
+    [rules.PD203]
+    severity = "error"           # or: enabled = false
+
+    [units."市财政局"]
+    emails = ["czj@wuhu.gov.cn"]
+    mobiles = ["13905531234"]
+    aliases = ["财政局", "芜湖市财政局"]
+
+    [mail]
+    imap = "imaps://whxwtg@163.com@imap.163.com/INBOX"
+    secret = {env = "PRESSDOCS_IMAP_SECRET"}
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pressdocs.errors import ConfigError
+from pressdocs.models import Severity
+
+__all__ = [
+    "Config",
+    "Deadlines",
+    "MaterialsRules",
+    "RuleSetting",
+    "Secret",
+    "Unit",
+    "find_config_file",
+    "load_config",
+]
+
+_SECRET_KEY = re.compile(r"(password|passwd|secret|token|授权码|(^|_)key$)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A secret named by an environment variable; read only when :meth:`reveal` is called."""
+
+    env: str
+
+    def reveal(self) -> str:
+        """The secret's value; :class:`ConfigError` when the variable is not set."""
+        value = os.environ.get(self.env)
+        if not value:
+            raise ConfigError(
+                f"环境变量 {self.env} 未设置：请先 export {self.env}=…（密码或授权码只从环境变量读取）",
+                f"environment variable {self.env} is not set: export {self.env}=… "
+                "(secrets are read from the environment only)",
+            )
+        return value
+
+    def __str__(self) -> str:
+        return f"***（来自环境变量 {self.env}）"
+
+    def __repr__(self) -> str:
+        return f"Secret(env={self.env!r})"
+
+
+@dataclass
+class Deadlines:
+    """When forms are due (《通知》二、附件2)."""
+
+    registration_days_before: int = 3  # 登记表: 发布会召开前3天
+    materials_days_before: int = 1  # 材料: 发布会召开前1天
+    days: str = "calendar"  # "calendar" or "working"
+    max_delay_months: int = 1  # 延期一般不超过1个月
+    statistics_due: list[str] = field(default_factory=lambda: ["06-30", "12-30"])
+
+
+@dataclass
+class MaterialsRules:
+    """What a materials package holds (附件2, 新闻发布会内容)."""
+
+    press_release_max_chars: int = 1200  # 原则上不超过1200字
+    min_questions: int = 2  # 至少提供2个提问问题
+    answer_max_chars: int = 500  # 每个回答不超过500字
+    pictures: int = 3  # 图片3张
+    max_videos: int = 1  # 视频(备选)1个
+
+
+@dataclass
+class RuleSetting:
+    """A user's setting for one rule code: switch it off or change its severity."""
+
+    enabled: bool = True
+    severity: Severity | None = None
+
+
+@dataclass
+class Unit:
+    """One unit of the unit directory: how to reach it and the other names it goes by."""
+
+    name: str
+    emails: list[str] = field(default_factory=list)
+    mobiles: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Config:
+    """Everything configurable; the defaults are the city's notice."""
+
+    city: str = "芜湖市"
+    office: str = "市新闻办"
+    office_mailbox: str = "whxwtg@163.com"
+    timezone: str = "Asia/Shanghai"
+    lang: str = "zh"
+    store: str = ""
+    deadlines: Deadlines = field(default_factory=Deadlines)
+    materials: MaterialsRules = field(default_factory=MaterialsRules)
+    rules: dict[str, RuleSetting] = field(default_factory=dict)
+    units: dict[str, Unit] = field(default_factory=dict)
+    mail: dict[str, Any] = field(default_factory=dict)
+    notify: dict[str, Any] = field(default_factory=dict)
+    plugins: dict[str, Any] = field(default_factory=dict)
+    source: str = ""  # the file it came from, "" for defaults
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The office's time zone."""
+        return ZoneInfo(self.timezone)
+
+    def rule(self, code: str) -> RuleSetting:
+        """The user's setting for rule ``code`` (default: enabled, default severity)."""
+        return self.rules.get(code, RuleSetting())
+
+    def find_unit(self, name_or_alias: str) -> Unit | None:
+        """The unit called ``name_or_alias`` by its name or one of its aliases."""
+        key = re.sub(r"\s+", "", name_or_alias)
+        for unit in self.units.values():
+            if key == unit.name or key in unit.aliases:
+                return unit
+        return None
+
+    def unit_by_email(self, address: str) -> Unit | None:
+        """The unit that sends from ``address`` (case-insensitive)."""
+        address = address.strip().lower()
+        for unit in self.units.values():
+            if address in (e.lower() for e in unit.emails):
+                return unit
+        return None
+
+    def redacted(self) -> dict[str, Any]:
+        """The configuration as a plain dict with every secret replaced by its note."""
+        return _plain(self)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Secret):
+        return str(value)
+    if hasattr(value, "__dataclass_fields__"):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Severity):
+        return value.value
+    return value
+
+
+def find_config_file(explicit: str | Path | None = None) -> Path | None:
+    """The configuration file to use: explicit, ``PRESSDOCS_CONFIG``, ``./pressdocs.toml``."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("PRESSDOCS_CONFIG")
+    if env:
+        return Path(env)
+    local = Path.cwd() / "pressdocs.toml"
+    return local if local.is_file() else None
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Load the configuration (see :func:`find_config_file`); defaults when there is none."""
+    found = find_config_file(path)
+    if found is None:
+        return Config()
+    try:
+        raw = tomllib.loads(found.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"找不到配置文件 {found}", f"configuration file {found} not found") \
+            from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"配置文件 {found} 不是有效的 TOML：{exc}",
+                          f"configuration file {found} is not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"配置文件 {found} 不是 UTF-8 编码，请另存为 UTF-8",
+                          f"configuration file {found} is not UTF-8; save it as UTF-8") from None
+    config = config_from_dict(raw, source=str(found))
+    return config
+
+
+def config_from_dict(raw: dict[str, Any], source: str = "") -> Config:
+    """Build a :class:`Config` from a parsed TOML dict; unknown keys are errors."""
+    raw = _secrets(raw, "")
+    config = Config(source=source)
+    simple = {"city", "office", "office_mailbox", "timezone", "lang", "store"}
+    for key, value in raw.items():
+        if key in simple:
+            _expect_type(key, value, str)
+            setattr(config, key, value)
+        elif key == "deadlines":
+            config.deadlines = _section(Deadlines, value, key)
+        elif key == "materials":
+            config.materials = _section(MaterialsRules, value, key)
+        elif key == "rules":
+            config.rules = {code: _rule(code, v) for code, v in _table(value, key).items()}
+        elif key == "units":
+            config.units = {name: _unit(name, v) for name, v in _table(value, key).items()}
+        elif key in ("mail", "notify", "plugins"):
+            setattr(config, key, _table(value, key))
+        else:
+            raise _unknown(key, "")
+    try:
+        ZoneInfo(config.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"配置项 timezone 的值 {config.timezone!r} 不是有效的时区（例如 Asia/Shanghai）",
+                          f"timezone {config.timezone!r} is not a valid time zone") from None
+    if config.deadlines.days not in ("calendar", "working"):
+        raise ConfigError('配置项 deadlines.days 只能是 "calendar"（自然日）或 "working"（工作日）',
+                          'deadlines.days must be "calendar" or "working"')
+    if config.lang not in ("zh", "en"):
+        raise ConfigError('配置项 lang 只能是 "zh" 或 "en"', 'lang must be "zh" or "en"')
+    for due in config.deadlines.statistics_due:
+        if not re.fullmatch(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", due):
+            raise ConfigError(f"配置项 deadlines.statistics_due 中的 {due!r} 应写作 月-日，如 06-30",
+                              f"deadlines.statistics_due: {due!r} should be MM-DD, like 06-30")
+    return config
+
+
+def _secrets(value: Any, path: str) -> Any:
+    """Turn ``{env = "X"}`` tables into :class:`Secret`; refuse literal secrets."""
+    if isinstance(value, dict):
+        if set(value) == {"env"}:
+            _expect_type(f"{path}.env", value["env"], str)
+            return Secret(value["env"])
+        result = {}
+        for k, v in value.items():
+            sub = f"{path}.{k}" if path else k
+            if _SECRET_KEY.search(k) and isinstance(v, str):
+                raise ConfigError(
+                    f"配置项 {sub} 不能直接写密码或密钥：请写成 {k} = {{env = \"环境变量名\"}}，"
+                    "并在环境变量中设置它",
+                    f"{sub} must not hold a secret in the file: write {k} = {{env = \"VAR\"}} "
+                    "and set the variable",
+                )
+            result[k] = _secrets(v, sub)
+        return result
+    if isinstance(value, list):
+        return [_secrets(v, path) for v in value]
+    return value
+
+
+def _section(cls: type[Any], value: Any, name: str) -> Any:
+    table = _table(value, name)
+    known = {f.name: f for f in fields(cls)}
+    kwargs = {}
+    for key, v in table.items():
+        if key not in known:
+            raise _unknown(key, name)
+        default = getattr(cls(), key)
+        _expect_type(f"{name}.{key}", v, type(default))
+        kwargs[key] = v
+    return cls(**kwargs)
+
+
+def _rule(code: str, value: Any) -> RuleSetting:
+    table = _table(value, f"rules.{code}")
+    setting = RuleSetting()
+    for key, v in table.items():
+        if key == "enabled":
+            _expect_type(f"rules.{code}.enabled", v, bool)
+            setting.enabled = v
+        elif key == "severity":
+            try:
+                setting.severity = Severity(v)
+            except ValueError:
+                raise ConfigError(
+                    f"配置项 rules.{code}.severity 只能是 error、warning 或 info，实际为 {v!r}",
+                    f"rules.{code}.severity must be error, warning or info, not {v!r}",
+                ) from None
+        else:
+            raise _unknown(key, f"rules.{code}")
+    return setting
+
+
+def _unit(name: str, value: Any) -> Unit:
+    table = _table(value, f"units.{name}")
+    unit = Unit(name=name)
+    for key, v in table.items():
+        if key not in ("emails", "mobiles", "aliases"):
+            raise _unknown(key, f"units.{name}")
+        _expect_type(f"units.{name}.{key}", v, list)
+        setattr(unit, key, [str(x) for x in v])
+    return unit
+
+
+def _table(value: Any, name: str) -> dict[str, Any]:
+    _expect_type(name, value, dict)
+    assert isinstance(value, dict)
+    return value
+
+
+def _expect_type(name: str, value: Any, tp: type) -> None:
+    ok = isinstance(value, tp) and not (tp is int and isinstance(value, bool))
+    if not ok:
+        zh = {str: "字符串", int: "整数", bool: "true 或 false", list: "列表", dict: "表（[节]）"}
+        raise ConfigError(f"配置项 {name} 应为{zh.get(tp, tp.__name__)}，实际为 {value!r}",
+                          f"{name} should be {tp.__name__}, got {value!r}")
+
+
+def _unknown(key: str, section: str) -> ConfigError:
+    where = f"{section}.{key}" if section else key
+    return ConfigError(f"未知的配置项 {where}（请检查拼写，参见 docs/configuration.md）",
+                       f"unknown configuration key {where} (check the spelling; see "
+                       "docs/configuration.md)")

@@ -1,0 +1,117 @@
+"""Exceptions raised by pressdocs.
+
+A broken *rule of the notice* (a late form, a press release over 1200 字) is never an
+exception: it is a :class:`pressdocs.Finding`, which is data.  Exceptions are for
+things that stop pressdocs from doing its work: a file it cannot read, a mailbox it
+cannot reach, a plugin that clashes with another.
+
+The tree::
+
+    PressdocsError                    anything pressdocs raises on purpose
+    ├── ConfigError                   bad or missing configuration (pressdocs.toml)
+    ├── PluginError                   a plugin failed to load, or clashes with another
+    ├── ParseError                    a document could not be read (damaged, encrypted, empty)
+    │   └── UnsupportedFormat         a kind of file pressdocs cannot read here
+    ├── ArchiveRejected               a package (zip/7z/rar) refused: too large, unsafe, password
+    ├── SourceError                   a mail source (IMAP, Maildir, mbox) failed
+    ├── ChannelError                  a notification could not be sent
+    ├── ExportError                   a report could not be written
+    ├── StoreError                    the store (ledger) could not be opened or written
+    │   └── StoreLocked               another batch holds the store's lock
+    └── SchemaError                   a dict does not match its JSON Schema (names the field)
+
+Every exception carries a Chinese message (``str(exc)``, what users see by default)
+and an English one (``exc.message_en``), and, where it concerns one file, that file's
+name (``exc.file``).  Messages say what went wrong *and what to do*.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ArchiveRejected",
+    "ChannelError",
+    "ConfigError",
+    "ExportError",
+    "ParseError",
+    "PluginError",
+    "PressdocsError",
+    "SchemaError",
+    "SourceError",
+    "StoreError",
+    "StoreLocked",
+    "UnsupportedFormat",
+]
+
+
+class PressdocsError(Exception):
+    """Base of every exception pressdocs raises on purpose.
+
+    ``message`` is Chinese (shown by default), ``message_en`` English (``--lang en``).
+    ``file`` names the file concerned, when there is one; it is prefixed to both messages.
+    """
+
+    def __init__(self, message: str, message_en: str | None = None, *, file: str | None = None):
+        self.file = file
+        self.message_zh = message
+        self.message_en = message_en or message
+        super().__init__(self.render("zh"))
+
+    def render(self, lang: str = "zh") -> str:
+        """The message in ``lang`` ("zh" or "en"), prefixed with the file name if any."""
+        text = self.message_en if lang == "en" else self.message_zh
+        if self.file:
+            sep = ": " if lang == "en" else "："
+            return f"{self.file}{sep}{text}"
+        return text
+
+
+class ConfigError(PressdocsError):
+    """The configuration is invalid or names a secret that is not set."""
+
+
+class PluginError(PressdocsError):
+    """A plugin could not be loaded, misspelt a hook, or registered a duplicate name."""
+
+
+class ParseError(PressdocsError):
+    """A document could not be read: damaged, truncated, encrypted, empty or too large."""
+
+
+class UnsupportedFormat(ParseError):
+    """pressdocs cannot read this kind of file here (for example .doc without LibreOffice)."""
+
+
+class ArchiveRejected(PressdocsError):
+    """A package (zip, 7z, rar) was refused: too large, too deep, unsafe names, or a password."""
+
+
+class SourceError(PressdocsError):
+    """A mail source could not be read: login refused, folder missing, mailbox damaged."""
+
+
+class ChannelError(PressdocsError):
+    """A notification could not be delivered through its channel."""
+
+
+class ExportError(PressdocsError):
+    """A report or export could not be written."""
+
+
+class StoreError(PressdocsError):
+    """The store (the office's ledger) could not be opened, migrated or written."""
+
+
+class StoreLocked(StoreError):
+    """Another pressdocs batch is running on the same store."""
+
+
+class SchemaError(PressdocsError):
+    """A plain dict does not match its JSON Schema.
+
+    ``path`` is the field path, for example ``"person_in_charge.phone"``.
+    """
+
+    def __init__(self, message: str, message_en: str | None = None, *, path: str = "",
+                 file: str | None = None):
+        self.path = path
+        super().__init__(message, message_en, file=file)

@@ -1,0 +1,343 @@
+"""The store's interface: what the rest of pressdocs may ask of the office's ledger.
+
+The store (数据存储) keeps everything a batch must remember from one run to the next:
+
+- **blobs** — the original bytes of every message and file, addressed by their sha256
+  and never modified;
+- **the message ledger** (收件登记) — every incoming message taken in exactly once, even
+  when a run is killed half-way or two runs overlap;
+- **submissions** with their documents and findings;
+- **the annual plan** (计划安排, 附件1);
+- **notices** and how far their delivery got;
+- **conference records** — the conferences units are known to have held.
+
+Callers only see :class:`Store`; :func:`pressdocs.store.open_store` picks the backend
+(SQLite today).  A backend for another database implements this class and nothing
+else changes.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+from pressdocs.models import (
+    Document,
+    Finding,
+    Notice,
+    Plan,
+    Submission,
+    SubmissionKind,
+    SubmissionStatus,
+)
+from pressdocs.store.blobs import BlobWriter
+
+__all__ = [
+    "ConferenceRecord",
+    "Delivery",
+    "DeliveryStatus",
+    "MessageRecord",
+    "MessageState",
+    "Store",
+]
+
+
+class MessageState(StrEnum):
+    """Where a message stands in the ledger."""
+
+    RECEIVED = "received"  # archived and recorded; not yet (or not completely) processed
+    PROCESSED = "processed"  # its submission is saved
+
+
+class DeliveryStatus(StrEnum):
+    """How far the delivery of a notice got.
+
+    ``sending`` is set just before a channel is called, so that after a crash a notice
+    whose fate is unknown is not sent twice by a channel that cannot deduplicate (SMS).
+    """
+
+    PENDING = "pending"  # recorded, not yet tried
+    SENDING = "sending"  # handed to the channel; outcome unknown until set to sent/failed
+    SENT = "sent"
+    FAILED = "failed"  # tried and failed; will be tried again
+    ABANDONED = "abandoned"  # failed for good (bad address); not tried again
+
+
+@dataclass(frozen=True)
+class MessageRecord:
+    """One incoming message in the ledger (收件登记).
+
+    ``received`` is when pressdocs took the message in (timezone-aware, UTC), not the
+    date the sender wrote.  ``source_keys`` lists every place the message was seen
+    (``imaps://u@h/INBOX;UIDVALIDITY=5;UID=7``, a Maildir file name, …).
+    """
+
+    id: int
+    sha256: str
+    message_id: str | None
+    source_keys: tuple[str, ...]
+    state: MessageState
+    received: datetime
+    submission_id: str | None
+    size: int
+
+
+@dataclass(frozen=True)
+class ConferenceRecord:
+    """A press conference a unit is known to have held (from a registration or 附件3).
+
+    ``held_on`` is a :class:`~datetime.datetime` when the time is known, else a
+    :class:`~datetime.date` (附件3 gives only the day).  ``plan_year``/``plan_item``
+    name the item of the annual plan it fulfils; both are ``None`` for an unplanned
+    conference, which is legitimate.
+    """
+
+    id: int
+    unit: str
+    title: str
+    held_on: date
+    plan_year: int | None
+    plan_item: int | None
+    submission_id: str | None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A recorded notice and the state of its delivery."""
+
+    notice: Notice
+    status: DeliveryStatus
+    detail: str
+    attempts: int  # how many times it was handed to a channel
+    updated: datetime
+
+
+class Store(abc.ABC):
+    """The office's ledger: blobs, messages, submissions, plan, notices, conferences.
+
+    Safe for several processes at once (each opens its own ``Store``); one ``Store``
+    object is not meant to be shared between threads.  Use it as a context manager,
+    or call :meth:`close`.  Methods raise :class:`pressdocs.errors.StoreError` when
+    the store cannot be read or written.
+    """
+
+    # --- lifecycle ------------------------------------------------------------------------
+
+    @property
+    @abc.abstractmethod
+    def path(self) -> Path:
+        """The store directory."""
+
+    @property
+    @abc.abstractmethod
+    def schema_version(self) -> int:
+        """The version of the store's schema (see :mod:`pressdocs.store.migrations`)."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Close the store; calling it again does nothing."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    @abc.abstractmethod
+    def lock(self) -> AbstractContextManager[None]:
+        """Exclusive batch access across processes, for the length of a ``with`` block.
+
+        Does not wait: when another batch holds the store, raises
+        :class:`pressdocs.errors.StoreLocked` naming its process.  A killed batch
+        leaves no stale lock.  Nesting on the same ``Store`` is allowed.
+        """
+
+    # --- blobs: the original bytes -------------------------------------------------------
+
+    @abc.abstractmethod
+    def put_blob(self, data: bytes) -> str:
+        """Keep ``data``; return its sha256 (hex).  An existing blob is not rewritten."""
+
+    @abc.abstractmethod
+    def put_blob_stream(self, chunks: Iterable[bytes]) -> tuple[str, int]:
+        """Keep the concatenation of ``chunks`` without holding it whole in memory.
+
+        Returns ``(sha256, size)``.  For a 200 MB video part, pass the decoder's output.
+        """
+
+    @abc.abstractmethod
+    def blob_writer(self) -> BlobWriter:
+        """A file-like writer for a new blob (``with store.blob_writer() as w: ...``).
+
+        After the ``with`` block, ``w.sha256`` and ``w.size`` name what was kept; use it
+        where data arrives through ``write()`` (``shutil.copyfileobj`` from a zip member).
+        """
+
+    @abc.abstractmethod
+    def get_blob(self, sha256: str) -> bytes:
+        """The bytes of a blob; :class:`StoreError` if the store does not have it."""
+
+    @abc.abstractmethod
+    def blob_path(self, sha256: str) -> Path:
+        """Where a blob lives on disk (it may not exist); read large blobs from here."""
+
+    @abc.abstractmethod
+    def has_blob(self, sha256: str) -> bool:
+        """Whether the store has the blob."""
+
+    # --- the message ledger ------------------------------------------------------------
+
+    @abc.abstractmethod
+    def find_message(self, *, source_key: str | None = None, message_id: str | None = None,
+                     sha256: str) -> MessageRecord | None:
+        """The message already taken in that matches ANY of the keys, or ``None``.
+
+        A message without Message-ID, or one seen in two folders, is still found by the
+        sha256 of its raw bytes; the same message re-sent with different bytes is found
+        by its Message-ID (compared without the angle brackets).
+        """
+
+    @abc.abstractmethod
+    def record_message(self, raw: bytes | None = None, *, blob: str | None = None,
+                       source_key: str | None = None,
+                       message_id: str | None = None) -> MessageRecord:
+        """Take a message in: archive its raw bytes, then record it as ``received``.
+
+        Pass the raw bytes as ``raw``, or, for a message already streamed into a blob,
+        its sha256 as ``blob``.  The bytes are durable before the row is committed, so a
+        recorded message can always be processed again.  When the message is already
+        known (by any key, see :meth:`find_message`) nothing new is recorded: the known
+        record is returned, with ``source_key`` added to it.  Safe against concurrent
+        runs: two processes recording the same message get the same record.
+        """
+
+    @abc.abstractmethod
+    def add_source_key(self, record_id: int, source_key: str) -> MessageRecord:
+        """Note that a known message was also seen at ``source_key`` (a second folder)."""
+
+    @abc.abstractmethod
+    def message(self, record_id: int) -> MessageRecord | None:
+        """The ledger record with this id, or ``None``."""
+
+    @abc.abstractmethod
+    def mark_processed(self, record_id: int, submission: Submission) -> MessageRecord:
+        """In one transaction: save ``submission`` (documents, findings) and mark the
+        message ``processed``.
+
+        A message pressdocs failed on should still be marked, with a submission of
+        status ``error`` whose findings say why; otherwise every run retries it.
+        """
+
+    @abc.abstractmethod
+    def unprocessed_messages(self) -> list[MessageRecord]:
+        """Messages recorded but not processed (a run crashed or was stopped), oldest first."""
+
+    # --- submissions ---------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def save_submission(self, submission: Submission) -> None:
+        """Insert or replace a submission (by id), replacing its documents and findings."""
+
+    @abc.abstractmethod
+    def get_submission(self, submission_id: str) -> Submission | None:
+        """The submission with this id, or ``None``."""
+
+    @abc.abstractmethod
+    def submissions(self, *, unit: str | None = None,
+                    kind: SubmissionKind | str | None = None,
+                    status: SubmissionStatus | str | None = None,
+                    since: datetime | None = None,
+                    until: datetime | None = None) -> list[Submission]:
+        """Submissions matching every filter given, by time received (unknown last).
+
+        ``since`` is inclusive, ``until`` exclusive; both must be timezone-aware, and a
+        submission with no ``received`` time matches neither.
+        """
+
+    @abc.abstractmethod
+    def documents(self, *, submission_id: str | None = None,
+                  sha256: str | None = None) -> list[tuple[str, Document]]:
+        """``(submission id, document)`` pairs: the documents of a submission, or the
+        submissions a blob arrived in."""
+
+    @abc.abstractmethod
+    def findings(self, *, submission_id: str | None = None,
+                 code: str | None = None) -> list[tuple[str, Finding]]:
+        """``(submission id, finding)`` pairs, filtered by submission and/or code (PD101)."""
+
+    # --- the annual plan (附件1) ----------------------------------------------------------
+
+    @abc.abstractmethod
+    def save_plan(self, plan: Plan) -> None:
+        """Keep ``plan``, replacing the plan (and every item) of the same year."""
+
+    @abc.abstractmethod
+    def get_plan(self, year: int) -> Plan | None:
+        """The plan of ``year``, or ``None``."""
+
+    @abc.abstractmethod
+    def plan_years(self) -> list[int]:
+        """The years that have a plan, ascending."""
+
+    # --- notices ---------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def record_notice(self, notice: Notice) -> bool:
+        """Record a notice as ``pending``; ``False`` (and nothing changes) if its key exists.
+
+        This is what makes sending idempotent: a notice is only sent after
+        ``record_notice`` returned ``True`` for it, or from :meth:`pending_notices`.
+        """
+
+    @abc.abstractmethod
+    def set_delivery(self, key: str, status: DeliveryStatus | str, detail: str = "") -> None:
+        """Set the delivery state of a recorded notice; ``detail`` says why (server reply).
+
+        :class:`StoreError` if no notice has this key.
+        """
+
+    @abc.abstractmethod
+    def notice_state(self, key: str) -> str | None:
+        """The delivery state of the notice with this key, or ``None`` if never recorded."""
+
+    @abc.abstractmethod
+    def delivery(self, key: str) -> Delivery | None:
+        """The notice with this key and the state of its delivery, or ``None``."""
+
+    @abc.abstractmethod
+    def deliveries(self, status: DeliveryStatus | str | None = None) -> list[Delivery]:
+        """Recorded notices (optionally only those in ``status``), oldest first."""
+
+    @abc.abstractmethod
+    def pending_notices(self) -> list[Notice]:
+        """Notices still to send: ``pending`` or ``failed``, oldest first.
+
+        Notices left ``sending`` by a crash are not included: whether they went out is
+        unknown, so a person decides (see :meth:`deliveries`).
+        """
+
+    # --- conference records ----------------------------------------------------------------
+
+    @abc.abstractmethod
+    def record_conference(self, *, unit: str, title: str, held_on: date,
+                          plan_year: int | None = None, plan_item: int | None = None,
+                          submission_id: str | None = None) -> ConferenceRecord:
+        """Record that ``unit`` held the conference ``title`` on ``held_on``.
+
+        The same unit, day and title is one conference: recording it again updates its
+        plan item and submission (when given) instead of adding a second record.
+        """
+
+    @abc.abstractmethod
+    def conferences(self, *, year: int | None = None,
+                    unit: str | None = None) -> list[ConferenceRecord]:
+        """Conferences held (in ``year``, by ``unit``), in the order they were held."""
+

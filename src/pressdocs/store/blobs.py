@@ -1,0 +1,226 @@
+"""Content-addressed originals: every message and file kept as it arrived, by its sha256.
+
+A blob lives at ``blobs/ab/cdef…`` (the first two hex digits name the folder).  It is
+written to a temporary file in ``blobs/``, flushed to disk (fsync), made read-only and
+renamed into place, so a blob either exists whole or not at all — a run killed
+half-way leaves at most a ``.tmp-*`` file, swept away later.  A blob is never modified:
+writing bytes the store already has leaves the existing file alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO, ParamSpec, Self, TypeVar
+
+from pressdocs.errors import StoreError
+
+__all__ = ["BlobStore", "BlobWriter"]
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_TEMP_PREFIX = ".tmp-"
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+class BlobWriter:
+    """Writes one new blob, hashing as it goes; nothing is held whole in memory.
+
+    Use it as a context manager.  When the block ends normally the blob is committed
+    and :attr:`sha256` and :attr:`size` are set; when it raises, the partial file is
+    removed and nothing is kept.
+    """
+
+    def __init__(self, store: BlobStore):
+        self._store = store
+        self._hash = hashlib.sha256()
+        self._size = 0
+        self._sha256: str | None = None
+        fd, name = store._temp_file()
+        self._temp = Path(name)
+        self._file: BinaryIO | None = os.fdopen(fd, "wb")
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        """Append ``data``; returns the number of bytes written."""
+        if self._file is None:
+            raise ValueError("BlobWriter is closed")
+        self._hash.update(data)
+        self._size += len(data)
+        self._store._guard(self._file.write, data)
+        return len(data)
+
+    def writable(self) -> bool:
+        """Always true while open (for code that checks file-likes)."""
+        return self._file is not None
+
+    @property
+    def size(self) -> int:
+        """Bytes written so far."""
+        return self._size
+
+    @property
+    def sha256(self) -> str:
+        """The sha256 of the committed blob (only after :meth:`commit`)."""
+        if self._sha256 is None:
+            raise ValueError("the blob is not committed yet")
+        return self._sha256
+
+    def commit(self) -> str:
+        """Flush to disk and move the blob into place; returns its sha256."""
+        if self._sha256 is not None:
+            return self._sha256
+        if self._file is None:
+            raise ValueError("BlobWriter was aborted")
+        file, self._file = self._file, None
+        try:
+            self._store._guard(file.flush)
+            self._store._guard(os.fsync, file.fileno())
+        finally:
+            file.close()
+        sha = self._hash.hexdigest()
+        self._store._commit(self._temp, sha)
+        self._sha256 = sha
+        return sha
+
+    def abort(self) -> None:
+        """Drop what was written."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        with contextlib.suppress(FileNotFoundError):
+            self._temp.unlink()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if exc_type is None:
+            try:
+                self.commit()
+            except BaseException:
+                self.abort()
+                raise
+        else:
+            self.abort()
+
+
+class BlobStore:
+    """The ``blobs/`` folder of a store: put, get and locate originals by sha256."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._guard(root.mkdir, parents=True, exist_ok=True)
+
+    def path(self, sha256: str) -> Path:
+        """Where the blob ``sha256`` lives (whether or not it exists)."""
+        sha = sha256.lower()
+        if not _SHA256.fullmatch(sha):
+            raise StoreError(f"“{sha256}”不是有效的 sha256 内容标识（应为 64 位十六进制数）",
+                             f"{sha256!r} is not a valid sha256 (64 hex digits expected)")
+        return self.root / sha[:2] / sha[2:]
+
+    def has(self, sha256: str) -> bool:
+        """Whether the blob exists."""
+        return self.path(sha256).is_file()
+
+    def get(self, sha256: str) -> bytes:
+        """The bytes of the blob; :class:`StoreError` if it is missing."""
+        path = self.path(sha256)
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            raise StoreError(f"数据存储中没有内容 {sha256}（文件 {path} 不存在）",
+                             f"the store has no blob {sha256} ({path} does not exist)") from None
+        except OSError as exc:
+            raise _os_error(path, exc) from exc
+
+    def put(self, data: bytes) -> str:
+        """Keep ``data``; return its sha256.  An existing blob is left untouched."""
+        sha = hashlib.sha256(data).hexdigest()
+        if self.has(sha):
+            return sha
+        with self.writer() as writer:
+            writer.write(data)
+        return sha
+
+    def put_stream(self, chunks: Iterable[bytes]) -> tuple[str, int]:
+        """Keep the concatenation of ``chunks``; return ``(sha256, size)``."""
+        with self.writer() as writer:
+            for chunk in chunks:
+                writer.write(chunk)
+        return writer.sha256, writer.size
+
+    def writer(self) -> BlobWriter:
+        """A :class:`BlobWriter` for a new blob."""
+        return BlobWriter(self)
+
+    def sweep_temp_files(self, older_than: float = 86400.0) -> int:
+        """Remove temporary files left by killed runs, older than ``older_than`` seconds.
+
+        Younger ones may belong to a run still writing.  Returns how many were removed.
+        """
+        cutoff = time.time() - older_than
+        removed = 0
+        for temp in self.root.glob(_TEMP_PREFIX + "*"):
+            with contextlib.suppress(FileNotFoundError):
+                if temp.stat().st_mtime < cutoff:
+                    temp.unlink()
+                    removed += 1
+        return removed
+
+    # --- for BlobWriter ------------------------------------------------------------------
+
+    def _temp_file(self) -> tuple[int, str]:
+        return self._guard(tempfile.mkstemp, dir=self.root, prefix=_TEMP_PREFIX)
+
+    def _commit(self, temp: Path, sha: str) -> None:
+        final = self.path(sha)
+        try:
+            if final.exists():
+                temp.unlink()
+                return
+            final.parent.mkdir(exist_ok=True)
+            os.chmod(temp, 0o444)
+            os.replace(temp, final)
+            _fsync_dir(final.parent)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise _os_error(final, exc) from exc
+
+    def _guard(self, func: Callable[_P, _R], *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        """Call ``func``; an OSError (disk full, no permission) becomes a StoreError."""
+        try:
+            return func(*args, **kwargs)
+        except OSError as exc:
+            raise _os_error(self.root, exc) from exc
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make a rename in ``path`` durable (POSIX; a no-op where directories cannot be opened)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _os_error(path: Path, exc: OSError) -> StoreError:
+    reason = exc.strerror or str(exc)
+    return StoreError(f"无法写入或读取数据存储的文件 {path}：{reason}。请检查磁盘空间和权限",
+                      f"cannot read or write the store file {path}: {reason}; "
+                      "check disk space and permissions")

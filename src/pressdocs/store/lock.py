@@ -1,0 +1,77 @@
+"""The batch lock: one pressdocs batch at a time per store.
+
+The lock is an advisory ``flock`` on ``pressdocs.lock`` in the store directory, taken
+without waiting.  The holder writes its process id into the file so that the one
+refused can say who holds it.  The kernel releases the lock when the holder dies, so
+a batch killed with ``kill -9`` leaves no stale lock behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+from pathlib import Path
+from typing import IO
+
+from pressdocs.errors import StoreError, StoreLocked
+
+__all__ = ["StoreLock"]
+
+
+class StoreLock:
+    """An exclusive, non-blocking, re-entrant lock on a store directory."""
+
+    def __init__(self, store_dir: Path, file_name: str = "pressdocs.lock"):
+        self.store_dir = store_dir
+        self.path = store_dir / file_name
+        self._file: IO[str] | None = None
+        self._depth = 0
+
+    @property
+    def held(self) -> bool:
+        """Whether this object holds the lock."""
+        return self._depth > 0
+
+    def acquire(self) -> None:
+        """Take the lock, or raise :class:`StoreLocked` at once if another process has it."""
+        if self._depth:
+            self._depth += 1
+            return
+        try:
+            file = open(self.path, "a+", encoding="ascii")  # noqa: SIM115 (held until release)
+        except OSError as exc:
+            raise StoreError(f"无法创建数据存储的锁文件 {self.path}：{exc.strerror}",
+                             f"cannot create the store's lock file {self.path}: "
+                             f"{exc.strerror}") from exc
+        try:
+            fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            file.seek(0)
+            holder = file.read().strip() or "?"
+            file.close()
+            raise StoreLocked(
+                f"另一个 pressdocs 批处理正在使用数据存储 {self.store_dir}（进程 {holder}），"
+                "请等待其结束后再运行",
+                f"another pressdocs batch is using the store {self.store_dir} "
+                f"(process {holder}); wait for it to finish, then run again",
+            ) from None
+        file.seek(0)
+        file.truncate()
+        file.write(str(os.getpid()))
+        file.flush()
+        self._file = file
+        self._depth = 1
+
+    def release(self) -> None:
+        """Give the lock back (after as many releases as acquires)."""
+        if self._depth == 0:
+            return
+        self._depth -= 1
+        if self._depth or self._file is None:
+            return
+        file, self._file = self._file, None
+        with contextlib.suppress(OSError):
+            file.truncate(0)
+        fcntl.flock(file.fileno(), fcntl.LOCK_UN)
+        file.close()
