@@ -21,7 +21,15 @@ from pressdocs.capabilities import (
     ValidationContext,
     Validator,
 )
-from pressdocs.config import Config, Secret, Unit, load_config
+from pressdocs.config import (
+    Config,
+    Deadlines,
+    MaterialsRules,
+    RuleSetting,
+    Secret,
+    Unit,
+    load_config,
+)
 from pressdocs.errors import (
     ArchiveRejected,
     ChannelError,
@@ -44,6 +52,7 @@ from pressdocs.models import (
     LinkedFile,
     Location,
     MaterialsPackage,
+    Model,
     Notice,
     Person,
     Plan,
@@ -59,7 +68,7 @@ from pressdocs.models import (
     SubmissionKind,
     SubmissionStatus,
 )
-from pressdocs.plugins import Plugins, load_plugins
+from pressdocs.plugins import PluginInfo, Plugins, load_plugins
 
 __all__ = [
     "ArchiveRejected",
@@ -71,6 +80,7 @@ __all__ = [
     "Config",
     "ConfigError",
     "Content",
+    "Deadlines",
     "Delivery",
     "Document",
     "DocumentKind",
@@ -82,6 +92,8 @@ __all__ = [
     "Location",
     "MailSource",
     "MaterialsPackage",
+    "MaterialsRules",
+    "Model",
     "Notice",
     "ParseError",
     "Parser",
@@ -89,6 +101,7 @@ __all__ = [
     "Plan",
     "PlanItem",
     "PluginError",
+    "PluginInfo",
     "Plugins",
     "PressRelease",
     "Pressdocs",
@@ -96,6 +109,7 @@ __all__ = [
     "QAPair",
     "RawMessage",
     "Registration",
+    "RuleSetting",
     "SchemaError",
     "Secret",
     "Severity",

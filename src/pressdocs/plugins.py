@@ -49,7 +49,10 @@ __all__ = [
 ENTRY_POINT_GROUP = "pressdocs"
 
 #: Built-in plugin modules, registered in this order.
-BUILTIN_PLUGINS: tuple[str, ...] = ()
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "pressdocs.builtin.parse_docx",
+    "pressdocs.builtin.classify",
+)
 
 
 @dataclass

@@ -1,0 +1,163 @@
+"""附件2: reading a registration form (新闻发布会登记表) into :class:`Registration`.
+
+Works on any layout :mod:`pressdocs.extract.labels` understands: the Word table of the
+notice, a PDF exported from it, an email body of "标签：值" lines.  The printed
+requirements inside the 内容 cell (1. 提供新闻发布稿电子版… 4. …打包发送至邮箱) are the
+form's own text, not the unit's, and are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from pressdocs.capabilities import Content
+from pressdocs.extract.labels import label_values, tokens
+from pressdocs.models import Person, Registration
+from pressdocs.text import find_phones, parse_date, parse_when, split_list
+
+__all__ = ["REGISTRATION_LABELS", "extract_registration"]
+
+#: Normalized label → field. Variants seen on filled forms are included.
+REGISTRATION_LABELS: dict[str, str] = {
+    "新闻发布会全称": "title",
+    "发布会全称": "title",
+    "新闻发布会名称": "title",
+    "举办单位": "organiser",
+    "主办单位": "organiser",
+    "负责人": "person",
+    "姓名": "person_name",
+    "电话": "person_phone",
+    "联系电话": "person_phone",
+    "手机": "person_phone",
+    "职务": "person_position",
+    "新闻发布会内容(可以附附件)": "content",
+    "新闻发布会内容": "content",
+    "发布会内容": "content",
+    "举办时间": "time",
+    "召开时间": "time",
+    "发布时间": "time",
+    "举办地点": "venue",
+    "召开地点": "venue",
+    "拟邀请领导及来宾名单": "guests",
+    "拟邀请领导及嘉宾名单": "guests",
+    "拟邀请新闻单位名单": "media",
+    "拟邀请媒体名单": "media",
+    "审批意见": "approval",
+    "备注": "remarks",
+    "填报单位": "filing_unit",
+    "填表时间": "filing_date",
+    "填报时间": "filing_date",
+}
+
+# The form's printed requirements (附件2, 内容 cell): template text, not the unit's.
+_TEMPLATE_LINE = re.compile(
+    r"提供新闻发布稿电子版|至少提供\s*\d+\s*个提问问题|提供与发布内容相关的图片|"
+    r"打包发送至邮箱|上述内容于发布会召开前"
+)
+_SEAL = re.compile(r"[（(]\s*公\s*章\s*[)）]")
+_BLANK_DATE = re.compile(r"^\s*年\s*月\s*日\s*$")
+_PLACEHOLDER = re.compile(r"^[\s_＿—\-/／无]*$")
+
+
+def extract_registration(content: Content, *, tz: ZoneInfo,
+                         default_year: int | None = None) -> tuple[Registration, list[str]]:
+    """The registration form in ``content`` and Chinese warnings about what was unclear.
+
+    ``default_year`` completes dates written without a year when the form's own 填表时间
+    has none either (callers pass the year the message was received).
+    """
+    found = label_values(_split_header(tokens(content)), REGISTRATION_LABELS)
+    warnings: list[str] = []
+    reg = Registration()
+    reg.title = _clean(found.get("title"))
+    reg.organiser = _clean(found.get("organiser"))
+    reg.venue = _clean(found.get("venue"))
+    reg.remarks = _clean(found.get("remarks"))
+    reg.filing_unit = _clean(found.get("filing_unit"))
+    filing_text = _clean(found.get("filing_date"))
+    reg.filing_date = parse_date(filing_text, default_year) if filing_text else None
+    year = reg.filing_date.year if reg.filing_date else default_year
+
+    reg.person_in_charge = _person(found.get("person"), found.get("person_name"),
+                                   found.get("person_phone"), found.get("person_position"))
+    content_lines = [line for line in found.get("content").splitlines()
+                     if line.strip() and not _TEMPLATE_LINE.search(line)]
+    reg.content = "\n".join(content_lines).strip()
+    reg.guests = split_list(_clean(found.get("guests")))
+    reg.media = split_list(_clean(found.get("media")))
+
+    reg.time_text = _clean(found.get("time"))
+    if reg.time_text:
+        when = parse_when(reg.time_text, year)
+        if when is None:
+            warnings.append(f"举办时间“{reg.time_text}”无法识别为日期")
+        elif when.value is None:
+            warnings.append(f"举办时间：{when.problem}")
+        else:
+            if when.time is None:
+                warnings.append(f"举办时间“{reg.time_text}”没有写明具体时刻，按当日0时计")
+            reg.time = datetime.combine(when.value, when.time or time(0, 0), tzinfo=tz)
+
+    opinion, approval_date = _approval(found.get("approval"), year)
+    reg.approval_opinion, reg.approval_date = opinion, approval_date
+    if "title" not in found.seen and "organiser" not in found.seen:
+        warnings.append("未找到登记表的栏目（新闻发布会全称、举办单位等），可能不是登记表")
+    return reg, warnings
+
+
+def _split_header(items: list[str]) -> list[str]:
+    """Split the header line "填报单位：市统计局   填表时间：2021年3月1日" into two items."""
+    out: list[str] = []
+    for item in items:
+        parts = re.split(r"\s*(?=填表时间|填报时间)", item) if "填报单位" in item else [item]
+        out.extend(p for p in parts if p.strip())
+    return out
+
+
+def _clean(value: str) -> str:
+    value = value.strip()
+    return "" if _PLACEHOLDER.match(value) else value
+
+
+def _person(whole: str, name: str, phone: str, position: str) -> Person:
+    """负责人: from its three cells, or from one text like "张三 13905531234 办公室主任"."""
+    person = Person(name=_clean(name), phone=_clean(phone), position=_clean(position))
+    whole = _clean(whole)
+    if whole and not (person.name or person.phone or person.position):
+        phones = find_phones(whole)
+        rest = whole
+        if phones:
+            digits = re.search(r"[+\d（(][\d\s\-()（）+转]{6,}\d", whole)
+            if digits:
+                person.phone = digits.group(0).strip()
+                rest = whole.replace(digits.group(0), " ")
+        parts = [p for p in re.split(r"[\s,，、;；/]+", rest) if p]
+        if parts:
+            person.name = parts[0]
+            person.position = "".join(parts[1:])
+    return person
+
+
+def _approval(text: str, year: int | None) -> tuple[str, date | None]:
+    """审批意见 and its date: the date (with 公章) is the last line or the end of the text."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    approval_date: date | None = None
+    kept = []
+    for line in lines:
+        bare = _SEAL.sub("", line)
+        if _BLANK_DATE.match(bare):
+            continue
+        when = parse_when(bare, year)
+        if when is not None and when.value is not None and len(bare.strip()) <= 16:
+            approval_date = when.value
+            continue
+        kept.append(bare.strip() if _SEAL.search(line) else line.strip())
+    opinion = "\n".join(k for k in kept if k)
+    if approval_date is None and opinion:
+        when = parse_when(opinion, year)
+        if when is not None and when.value is not None:
+            approval_date = when.value
+            opinion = opinion.replace(when.text, "").strip(" ，,。")
+    return _clean(opinion), approval_date

@@ -1,0 +1,216 @@
+"""Reading one file: sniff it, parse it, say what it is, and extract the form it holds.
+
+:func:`read_document` is the single path every file takes, whether it came from the
+command line, a zip package or a mail attachment:
+
+1. the media type is sniffed from the bytes (:mod:`pressdocs.sniff`), never the name;
+2. pictures and videos are checked for being whole, packages are left to the caller;
+3. the first registered :class:`pressdocs.Parser` that recognises the bytes reads them;
+4. every :class:`pressdocs.Classifier` gives its opinion, the most confident wins;
+5. the form is extracted into the model of its kind (:mod:`pressdocs.extract`).
+
+Nothing here raises for a bad file: the problem comes back in :attr:`ReadResult.error`
+(a :class:`pressdocs.errors.PressdocsError` naming the file), ready to become a finding.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pressdocs import sniff
+from pressdocs.capabilities import Classification, Classifier, Content, Parser
+from pressdocs.config import Config
+from pressdocs.errors import ParseError, PressdocsError, UnsupportedFormat
+from pressdocs.models import (
+    Document,
+    DocumentKind,
+    Model,
+    Plan,
+    PressRelease,
+    QAPair,
+    Registration,
+    StatisticsReport,
+)
+from pressdocs.plugins import Plugins
+
+__all__ = ["ReadResult", "read_document"]
+
+Extracted = Registration | StatisticsReport | Plan | PressRelease | list[QAPair] | None
+
+_PACKAGES = {sniff.ZIP, sniff.SEVEN_ZIP, sniff.RAR}
+_NEEDS_LIBREOFFICE = {
+    sniff.DOC: ".doc/.wps", sniff.XLS: ".xls/.et", sniff.RTF: ".rtf", sniff.ODT: ".odt",
+    sniff.ODS: ".ods", sniff.WORDML_2003: "Word 2003 XML", sniff.MS_WORKS: ".wps",
+    sniff.SPREADSHEETML_2003: "Excel 2003 XML",
+}
+
+
+@dataclass
+class ReadResult:
+    """Everything read from one file.
+
+    ``data`` is the extracted model (a :class:`Registration`, :class:`StatisticsReport`,
+    :class:`Plan`, :class:`PressRelease` or a list of :class:`QAPair`), ``None`` for
+    pictures, videos, packages and unknown documents.  ``warnings`` say in Chinese what
+    could not be read; ``error`` is set when the file could not be read at all.
+    """
+
+    document: Document
+    content: Content | None = None
+    classification: Classification | None = None
+    data: Extracted = None
+    warnings: list[str] = field(default_factory=list)
+    error: PressdocsError | None = None
+
+    @property
+    def kind(self) -> DocumentKind:
+        return self.document.kind
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        """The ``pressdocs parse --json`` object: file, kind, confidence, data, warnings."""
+        data: Any
+        if isinstance(self.data, list):
+            data = [q.to_dict() for q in self.data]
+        elif isinstance(self.data, Model):
+            data = self.data.to_dict()
+        else:
+            data = None
+        warnings = list(self.warnings)
+        if self.error is not None:
+            warnings.insert(0, self.error.render(lang))
+        return {
+            "file": self.document.name,
+            "kind": self.document.kind.value,
+            "confidence": self.document.confidence,
+            "media_type": self.document.media_type,
+            "reason": self.classification.reason if self.classification else "",
+            "data": data,
+            "warnings": warnings,
+            "error": self.error.render(lang) if self.error else None,
+        }
+
+
+def read_document(data: bytes, name: str, *, plugins: Plugins, config: Config,
+                  received: datetime | None = None, origin: str = "file",
+                  container: str = "") -> ReadResult:
+    """Read one file (its whole bytes, its name as sent) into a :class:`ReadResult`.
+
+    ``received`` supplies the year for dates written without one.
+    """
+    media_type = sniff.sniff_media_type(data, name)
+    document = Document(name=name, media_type=media_type, size=len(data),
+                        sha256=hashlib.sha256(data).hexdigest(), origin=origin,
+                        container=container)
+    result = ReadResult(document)
+    if media_type == sniff.EMPTY:
+        result.error = ParseError("文件是空的（0 字节），请重新发送", "the file is empty (0 bytes)",
+                                  file=name)
+        return result
+    if media_type.startswith("image/"):
+        document.kind, document.confidence = DocumentKind.PICTURE, 1.0
+        problem = _broken_image(data, media_type)
+        if problem:
+            result.error = ParseError(problem, "the picture is damaged or incomplete", file=name)
+        return result
+    if media_type.startswith("video/"):
+        document.kind, document.confidence = DocumentKind.VIDEO, 1.0
+        return result
+    if media_type in _PACKAGES:
+        document.kind, document.confidence = DocumentKind.PACKAGE, 1.0
+        return result
+
+    try:
+        result.content = _parse(data, name, media_type, plugins)
+    except PressdocsError as exc:
+        result.error = exc
+        return result
+    except Exception as exc:  # a parser's bug must not lose the file or stop a batch
+        result.error = ParseError(f"读取时出错（{type(exc).__name__}: {exc}）",
+                                  f"failed to read ({type(exc).__name__}: {exc})", file=name)
+        return result
+    result.warnings.extend(result.content.warnings)
+    result.classification = _classify(result.content, name, plugins)
+    if result.classification is not None:
+        document.kind = result.classification.kind
+        document.confidence = result.classification.confidence
+    year = received.astimezone(config.tz).year if received else None
+    try:
+        result.data, warnings = _extract(document.kind, result.content, name, config, year)
+    except Exception as exc:  # an extractor's bug: keep the content, say what failed
+        result.warnings.append(f"提取内容时出错（{type(exc).__name__}: {exc}）")
+    else:
+        result.warnings.extend(warnings)
+    return result
+
+
+def _parse(data: bytes, name: str, media_type: str, plugins: Plugins) -> Content:
+    parsers = sorted(plugins.registry.of(Parser), key=lambda p: -p.priority)
+    for parser in parsers:
+        if parser.sniff(data, name):
+            return parser.parse(data, name)
+    what = sniff.describe_media_type(media_type)
+    if media_type in _NEEDS_LIBREOFFICE:
+        ext = _NEEDS_LIBREOFFICE[media_type]
+        raise UnsupportedFormat(
+            f"本机未安装 LibreOffice，无法读取 {ext} 文件（{what}）；请安装 LibreOffice "
+            "（Debian：apt-get install libreoffice-writer-nogui libreoffice-calc-nogui），"
+            "或请来文单位另存为 .docx 后重发",
+            f"cannot read {ext} here: LibreOffice is not installed (apt-get install "
+            "libreoffice-writer-nogui libreoffice-calc-nogui), or ask for a .docx",
+            file=name)
+    if media_type == sniff.ENCRYPTED_OOXML:
+        raise ParseError("文档设有打开密码，无法读取，请发送未加密的版本",
+                         "the document is password-protected; ask for an unencrypted copy",
+                         file=name)
+    raise UnsupportedFormat(f"无法读取这种文件：{what}", f"cannot read this kind of file: "
+                            f"{media_type}", file=name)
+
+
+def _classify(content: Content, name: str, plugins: Plugins) -> Classification | None:
+    best: Classification | None = None
+    for classifier in plugins.registry.of(Classifier):
+        try:
+            opinion = classifier.classify(content, name)
+        except Exception:  # one classifier's bug does not hide the others' opinions
+            continue
+        if opinion is not None and (best is None or opinion.confidence > best.confidence):
+            best = opinion
+    return best
+
+
+def _extract(kind: DocumentKind, content: Content, name: str, config: Config,
+             year: int | None) -> tuple[Extracted, list[str]]:
+    if kind is DocumentKind.REGISTRATION:
+        from pressdocs.extract.registration import extract_registration
+
+        return extract_registration(content, tz=config.tz, default_year=year)
+    if kind is DocumentKind.STATISTICS:
+        from pressdocs.extract.statistics import extract_statistics
+
+        return extract_statistics(content)  # type: ignore[no-any-return]
+    if kind is DocumentKind.PLAN:
+        from pressdocs.extract.plan import extract_plan
+
+        return extract_plan(content, year=year, source=name)  # type: ignore[no-any-return]
+    if kind is DocumentKind.PRESS_RELEASE:
+        from pressdocs.extract.release import extract_press_release
+
+        return extract_press_release(content, name)
+    if kind is DocumentKind.QA:
+        from pressdocs.extract.qa import extract_qa
+
+        return extract_qa(content)
+    return None, []
+
+
+def _broken_image(data: bytes, media_type: str) -> str:
+    """Why a picture cannot be shown ("" when it looks whole): a cut-off download is common."""
+    tail = data.rstrip(b"\x00")
+    if media_type == sniff.JPEG and not tail.endswith(b"\xff\xd9"):
+        return "图片不完整（JPEG 文件被截断），无法正常显示，请重新发送"
+    if media_type == sniff.PNG and b"IEND" not in data[-32:]:
+        return "图片不完整（PNG 文件被截断），无法正常显示，请重新发送"
+    return ""

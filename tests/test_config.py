@@ -1,0 +1,117 @@
+"""Configuration: defaults are the notice; the file is checked; secrets stay in the environment."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pressdocs import ConfigError, Severity, load_config
+from pressdocs.cli import cli
+
+
+def test_defaults_reproduce_the_notice() -> None:
+    c = load_config()
+    assert (c.city, c.office_mailbox, c.timezone) == ("芜湖市", "whxwtg@163.com", "Asia/Shanghai")
+    d, m = c.deadlines, c.materials
+    assert (d.registration_days_before, d.materials_days_before, d.max_delay_months) == (3, 1, 1)
+    assert d.statistics_due == ["06-30", "12-30"]
+    assert d.days == "calendar"
+    assert (m.press_release_max_chars, m.min_questions, m.answer_max_chars) == (1200, 2, 500)
+    assert (m.pictures, m.max_videos) == (3, 1)
+    assert c.source == ""
+
+
+def test_file_found_in_working_directory_then_env_then_explicit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pressdocs.toml").write_text('city = "马鞍山市"\n', encoding="utf-8")
+    assert load_config().city == "马鞍山市"
+    other = tmp_path / "other.toml"
+    other.write_text('city = "铜陵市"\n', encoding="utf-8")
+    monkeypatch.setenv("PRESSDOCS_CONFIG", str(other))
+    assert load_config().city == "铜陵市"
+    third = tmp_path / "third.toml"
+    third.write_text('city = "安庆市"\n', encoding="utf-8")
+    assert load_config(third).city == "安庆市"
+
+
+def test_units_rules_and_lookup(tmp_path: Path) -> None:
+    f = tmp_path / "c.toml"
+    f.write_text('''
+[rules.PD203]
+severity = "error"
+[rules.PD301]
+enabled = false
+[units."市财政局"]
+emails = ["CZJ@wuhu.gov.cn"]
+mobiles = ["13905531234"]
+aliases = ["财政局", "芜湖市财政局"]
+''', encoding="utf-8")
+    c = load_config(f)
+    assert c.rule("PD203").severity is Severity.ERROR
+    assert c.rule("PD301").enabled is False
+    assert c.rule("PD101").enabled is True and c.rule("PD101").severity is None
+    unit = c.find_unit("芜湖市 财政局")
+    assert unit is not None and unit.name == "市财政局"
+    assert c.unit_by_email("czj@WUHU.gov.cn") is unit
+
+
+@pytest.mark.parametrize(("text", "fragment"), [
+    ('citi = "芜湖市"', "未知的配置项 citi"),
+    ('[deadlines]\nregistration_day_before = 3', "未知的配置项 deadlines.registration_day_before"),
+    ('[deadlines]\nregistration_days_before = "3"', "deadlines.registration_days_before 应为整数"),
+    ('[deadlines]\ndays = "weekdays"', "deadlines.days"),
+    ('[deadlines]\nstatistics_due = ["6/30"]', "应写作 月-日"),
+    ('[rules.PD101]\nseverity = "fatal"', "error、warning 或 info"),
+    ('timezone = "Mars/Olympus"', "不是有效的时区"),
+    ('[mail]\npassword = "hunter2"', "不能直接写密码或密钥"),
+    ('city = ', "不是有效的 TOML"),
+])
+def test_bad_files_get_clear_chinese_errors(tmp_path: Path, text: str, fragment: str) -> None:
+    f = tmp_path / "bad.toml"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        load_config(f)
+    assert fragment in str(exc.value)
+    assert exc.value.message_en and exc.value.message_en != str(exc.value)
+
+
+def test_missing_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="找不到配置文件"):
+        load_config(tmp_path / "nope.toml")
+
+
+def test_secrets_come_from_the_environment_and_are_redacted(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    f = tmp_path / "pressdocs.toml"
+    f.write_text('[mail]\nimap = "imaps://whxwtg@163.com@imap.163.com/INBOX"\n'
+                 'secret = {env = "PRESSDOCS_IMAP_SECRET"}\n', encoding="utf-8")
+    c = load_config(f)
+    secret = c.mail["secret"]
+    with pytest.raises(ConfigError, match="环境变量 PRESSDOCS_IMAP_SECRET 未设置"):
+        secret.reveal()
+    monkeypatch.setenv("PRESSDOCS_IMAP_SECRET", "AUTHCODE123")
+    assert secret.reveal() == "AUTHCODE123"
+    assert "AUTHCODE123" not in json.dumps(c.redacted(), ensure_ascii=False)
+    assert "AUTHCODE123" not in repr(c)
+
+    result = CliRunner().invoke(cli, ["config", "show"])
+    assert result.exit_code == 0
+    assert "AUTHCODE123" not in result.output
+    assert "***（来自环境变量 PRESSDOCS_IMAP_SECRET）" in result.output
+    assert "[deadlines]" in result.output and "registration_days_before = 3" in result.output
+
+    as_json = CliRunner().invoke(cli, ["config", "show", "--json"])
+    assert json.loads(as_json.output)["mail"]["secret"].startswith("***")
+
+
+def test_cli_reports_a_broken_config_without_traceback(tmp_path: Path) -> None:
+    (tmp_path / "pressdocs.toml").write_text("[deadlines]\nregistration_days_before = -", "utf-8")
+    result = CliRunner().invoke(cli, ["config", "show"])
+    assert result.exit_code == 2
+    assert "错误：配置文件" in result.output and "不是有效的 TOML" in result.output
+    assert "Traceback" not in result.output
+    en = CliRunner().invoke(cli, ["--lang", "en", "config", "show"])
+    assert "Error: configuration file" in en.output

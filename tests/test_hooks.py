@@ -1,0 +1,177 @@
+"""One test per hook: pressdocs calls it at the documented moment with the documented arguments.
+
+``tests/test_meta.py`` fails when a hook in ``hookspecs.py`` has no ``test_hook_<name>`` here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from pressdocs import (
+    Channel,
+    Classification,
+    Classifier,
+    Config,
+    Content,
+    Delivery,
+    DocumentKind,
+    Event,
+    Exporter,
+    MailSource,
+    Notice,
+    Parser,
+    Pressdocs,
+    RawMessage,
+    Validator,
+    hookimpl,
+    load_plugins,
+)
+
+
+def _only(plugin: object, name: str = "t") -> Any:
+    return load_plugins(builtins=(), entry_points=False, extra=[(name, plugin)])
+
+
+def test_hook_register_parsers() -> None:
+    class P(Parser):
+        name = "p"
+
+    class Plugin:
+        @hookimpl
+        def register_parsers(self, register):  # type: ignore[no-untyped-def]
+            register(P())
+
+    assert [p.name for p in _only(Plugin()).registry.of(Parser)] == ["p"]
+
+
+def test_hook_register_classifiers() -> None:
+    class C(Classifier):
+        name = "c"
+
+        def classify(self, content: Content, name: str) -> Classification | None:
+            return Classification(DocumentKind.OTHER, 0.1, "test")
+
+    class Plugin:
+        @hookimpl
+        def register_classifiers(self, register):  # type: ignore[no-untyped-def]
+            register(C())
+
+    (c,) = _only(Plugin()).registry.of(Classifier)
+    assert c.classify(Content("text/plain"), "x").kind is DocumentKind.OTHER
+
+
+def test_hook_register_validators() -> None:
+    class V(Validator):
+        name = code = "ZZ999"
+
+    class Plugin:
+        @hookimpl
+        def register_validators(self, register):  # type: ignore[no-untyped-def]
+            register(V())
+
+    assert [v.code for v in _only(Plugin()).registry.of(Validator)] == ["ZZ999"]
+
+
+def test_hook_register_channels() -> None:
+    class Outbox(Channel):
+        name = "outbox"
+        sent: list[str] = []
+
+        def send(self, notice: Notice) -> Delivery:
+            self.sent.append(notice.key)
+            return Delivery("sent")
+
+    class Plugin:
+        @hookimpl
+        def register_channels(self, register):  # type: ignore[no-untyped-def]
+            register(Outbox())
+
+    (ch,) = _only(Plugin()).registry.of(Channel)
+    assert ch.send(Notice("k1", "outbox", ["a@b.cn"], "receipt")).status == "sent"
+
+
+def test_hook_register_exporters(tmp_path: Path) -> None:
+    class Text(Exporter):
+        name = "text"
+        formats = ("txt",)
+
+        def export(self, what: str, data: Any, path: Path) -> Path:
+            path.write_text(f"{what}:{data}", encoding="utf-8")
+            return path
+
+    class Plugin:
+        @hookimpl
+        def register_exporters(self, register):  # type: ignore[no-untyped-def]
+            register(Text())
+
+    (ex,) = _only(Plugin()).registry.of(Exporter)
+    out = ex.export("statistics", 3, tmp_path / "s.txt")
+    assert out.read_text(encoding="utf-8") == "statistics:3"
+
+
+def test_hook_register_mail_sources() -> None:
+    class Memory(MailSource):
+        name = "memory"
+        schemes = ("memory",)
+
+        def handles(self, location: str) -> bool:
+            return location.startswith("memory:")
+
+        def messages(self, location: str, config: Config) -> Iterator[RawMessage]:
+            yield RawMessage(location, "1", b"Subject: x\r\n\r\nbody")
+
+    class Plugin:
+        @hookimpl
+        def register_mail_sources(self, register):  # type: ignore[no-untyped-def]
+            register(Memory())
+
+    (src,) = _only(Plugin()).registry.of(MailSource)
+    assert [m.key for m in src.messages("memory:x", Config())] == ["1"]
+
+
+def test_hook_register_commands(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pressdocs import cli as cli_module
+
+    class Plugin:
+        @hookimpl
+        def register_commands(self, cli):  # type: ignore[no-untyped-def]
+            @cli.command("ping-office")
+            def ping() -> None:
+                click.echo("pong 新闻办")
+
+    plugins = _only(Plugin())
+    app = Pressdocs(plugins=plugins)
+    group = click.Group(commands=dict(cli_module.cli.commands), callback=cli_module.cli.callback,
+                        params=cli_module.cli.params)
+    plugins.hook.register_commands(cli=group)
+    result = CliRunner().invoke(group, ["ping-office"], obj=app)
+    assert (result.exit_code, result.output) == (0, "pong 新闻办\n")
+    assert "ping-office" not in cli_module.cli.commands  # the real CLI is untouched
+
+
+def test_hook_prepare_config(tmp_path: Path) -> None:
+    class Plugin:
+        @hookimpl
+        def prepare_config(self, config: Config) -> None:
+            config.city = "马鞍山市"
+
+    app = Pressdocs(plugins=_only(Plugin()))
+    assert app.config.city == "马鞍山市"
+
+
+def test_hook_handle_event() -> None:
+    seen: list[Event] = []
+
+    class Plugin:
+        @hookimpl
+        def handle_event(self, event: Event) -> None:
+            seen.append(event)
+
+    _only(Plugin()).emit(Event("finding_raised", {"code": "PD101"}))
+    assert [(e.name, e.data) for e in seen] == [("finding_raised", {"code": "PD101"})]

@@ -1,0 +1,71 @@
+"""Meta-tests: the public surface is complete, every hook is documented and tested."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+from pathlib import Path
+
+import pressdocs
+from pressdocs import hookspecs
+
+ROOT = Path(__file__).resolve().parents[1]
+HOOKS = sorted(name for name, f in inspect.getmembers(hookspecs, inspect.isfunction)
+               if hasattr(f, "pressdocs_spec"))
+PUBLIC_MODULES = ("models", "errors", "capabilities", "config", "hookspecs", "plugins", "app")
+
+
+def test_there_are_hooks() -> None:
+    assert len(HOOKS) >= 10
+
+
+def test_every_hook_is_documented_with_its_exact_signature() -> None:
+    doc = (ROOT / "docs" / "hooks.md").read_text(encoding="utf-8")
+    headings = set(re.findall(r"^## `(.+)`$", doc, flags=re.MULTILINE))
+    for name in HOOKS:
+        sig = str(inspect.signature(getattr(hookspecs, name))).replace("'", "")
+        assert f"{name}{sig}" in headings, f"docs/hooks.md lacks the heading for {name}{sig}"
+    documented = {h.split("(")[0] for h in headings}
+    assert documented == set(HOOKS), "docs/hooks.md documents a hook that does not exist"
+
+
+def test_every_hook_has_a_test() -> None:
+    tree = ast.parse((ROOT / "tests" / "test_hooks.py").read_text(encoding="utf-8"))
+    tests = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+    missing = [h for h in HOOKS if f"test_hook_{h}" not in tests]
+    assert not missing, f"hooks without a test_hook_<name> in tests/test_hooks.py: {missing}"
+
+
+def test_every_hook_spec_is_typed_and_explained() -> None:
+    for name in HOOKS:
+        func = getattr(hookspecs, name)
+        assert func.__doc__ and "Called" in func.__doc__, name
+        sig = inspect.signature(func)
+        assert sig.return_annotation != inspect.Signature.empty, name
+        for param in sig.parameters.values():
+            assert param.annotation != inspect.Parameter.empty, f"{name}({param.name})"
+
+
+def test_public_all_is_sorted_and_resolves() -> None:
+    names = pressdocs.__all__
+    assert list(names) == sorted(names)
+    for name in names:
+        assert hasattr(pressdocs, name), name
+
+
+def test_public_all_is_complete() -> None:
+    """Every public name of the public modules is re-exported from ``pressdocs``."""
+    exported = set(pressdocs.__all__)
+    internal = {"PROJECT_NAME", "hookspec", "BUILTIN_PLUGINS", "ENTRY_POINT_GROUP",
+                "CAPABILITY_KINDS", "DEFAULT_STORE", "resolve_lang", "find_config_file"}
+    for modname in PUBLIC_MODULES:
+        module = getattr(__import__(f"pressdocs.{modname}"), modname)
+        missing = set(module.__all__) - exported - internal
+        assert not missing, f"pressdocs.{modname} exports {missing} but pressdocs does not"
+
+
+def test_version_is_the_package_metadata_version() -> None:
+    from importlib.metadata import version
+
+    assert pressdocs.__version__ == version("pressdocs")
