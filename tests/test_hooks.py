@@ -175,3 +175,24 @@ def test_hook_handle_event() -> None:
 
     _only(Plugin()).emit(Event("finding_raised", {"code": "PD101"}))
     assert [(e.name, e.data) for e in seen] == [("finding_raised", {"code": "PD101"})]
+
+
+def test_hook_prepare_submission() -> None:
+    from pressdocs.reading import read_document
+    from pressdocs.submission import assemble, finish
+
+    calls: list[str] = []
+
+    class Plugin:
+        @hookimpl
+        def prepare_submission(self, submission: Any, config: Config) -> None:
+            calls.append(submission.subject)
+            submission.unit = f"{config.city}统计局"
+
+    app = Pressdocs(plugins=_only(Plugin()))
+    result = read_document(b"\x89PNG\r\n\x1a\n" + b"\0" * 20 + b"IEND\xaeB`\x82", "图片1.png",
+                           plugins=app.plugins, config=app.config)
+    sub = assemble([result], app=app, subject="【市统计局】材料")
+    finish(sub, app)
+    assert calls == ["【市统计局】材料"]
+    assert sub.unit == "芜湖市统计局"

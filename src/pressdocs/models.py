@@ -296,6 +296,8 @@ class Document(Model):
     confidence: float = 0.0  # of the kind, 0..1
     origin: str = "attachment"  # attachment | inline | body | package | link | file
     container: str = ""  # the package it came out of, if any
+    problem: str = ""  # why it could not be read (Chinese), "" when it was read
+    problem_en: str = ""
 
 
 @dataclass

@@ -1,0 +1,43 @@
+"""An example plugin: a notification channel that keeps notices in a list (an outbox).
+
+Plugin authors can copy it as a starting point, and tests use it as a test double for
+notification: it records every notice it is asked to send, and refuses to send the same
+idempotency key twice.  Register it from a test with
+``load_plugins(extra=[("outbox", outbox_plugin)])``, or install it through an entry point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pressdocs import Channel, Delivery, Event, Notice, hookimpl
+
+
+class Outbox(Channel):
+    """A channel that delivers into :attr:`sent` instead of the outside world."""
+
+    name = "outbox"
+    description = "测试用发件箱：记录通知，不真正发送"
+
+    def __init__(self) -> None:
+        self.sent: list[Notice] = []
+
+    def send(self, notice: Notice) -> Delivery:
+        if any(n.key == notice.key for n in self.sent):
+            return Delivery("skipped", f"已发送过（{notice.key}）")
+        self.sent.append(notice)
+        return Delivery("sent", f"outbox #{len(self.sent)}")
+
+
+OUTBOX = Outbox()
+EVENTS: list[str] = []
+
+
+@hookimpl
+def register_channels(register: Callable[[Channel], None]) -> None:
+    register(OUTBOX)
+
+
+@hookimpl
+def handle_event(event: Event) -> None:
+    EVENTS.append(event.name)

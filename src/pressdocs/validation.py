@@ -1,0 +1,43 @@
+"""Running the rules: every registered :class:`pressdocs.Validator` over a submission.
+
+The user's configuration switches rules off (``[rules.PD203] enabled = false``) or
+changes their severity (``severity = "error"``).  A validator that crashes does not
+hide the others: its failure becomes a PD999 warning naming the rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pressdocs.app import Pressdocs
+from pressdocs.capabilities import ValidationContext, Validator
+from pressdocs.models import Finding, Location, Severity, Submission
+
+__all__ = ["validate_submission"]
+
+
+def validate_submission(sub: Submission, app: Pressdocs, *,
+                        store: object | None = None) -> list[Finding]:
+    """The findings of every enabled rule on ``sub``, in catalogue order."""
+    context = ValidationContext(config=app.config, store=store, lang=app.lang)
+    findings: list[Finding] = []
+    validators = sorted(app.plugins.registry.of(Validator), key=lambda v: v.code)
+    for validator in validators:
+        setting = app.config.rule(validator.code)
+        if not setting.enabled:
+            continue
+        try:
+            found = list(validator.check(sub, context))
+        except Exception as exc:  # one rule's bug must not hide the others
+            findings.append(Finding(
+                code="PD999", severity=Severity.WARNING,
+                message_zh=f"校验规则 {validator.code} 运行出错（{type(exc).__name__}: {exc}），"
+                           "本项未能检查",
+                message_en=f"rule {validator.code} failed ({type(exc).__name__}: {exc}); "
+                           "not checked",
+                location=Location()))
+            continue
+        if setting.severity is not None:
+            found = [replace(f, severity=setting.severity) for f in found]
+        findings.extend(found)
+    return findings
