@@ -81,7 +81,9 @@ def test_hook_register_validators() -> None:
 def test_hook_register_channels() -> None:
     class Outbox(Channel):
         name = "outbox"
-        sent: list[str] = []
+
+        def __init__(self) -> None:
+            self.sent: list[str] = []
 
         def send(self, notice: Notice) -> Delivery:
             self.sent.append(notice.key)

@@ -288,6 +288,8 @@ class Document(Model):
     sender's Content-Type.  ``sha256`` addresses the original bytes in the store.
     """
 
+    SCHEMA: ClassVar[str] = "document"
+
     name: str  # as sent, decoded
     media_type: str = "application/octet-stream"
     size: int = 0
