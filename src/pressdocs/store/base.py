@@ -41,8 +41,7 @@ from pressdocs.store.blobs import BlobWriter
 
 __all__ = [
     "ConferenceRecord",
-    "Delivery",
-    "DeliveryStatus",
+        "DeliveryStatus",
     "MessageRecord",
     "MessageState",
     "Store",
@@ -109,13 +108,13 @@ class ConferenceRecord:
 
 
 @dataclass(frozen=True)
-class Delivery:
+class NoticeRecord:
     """A recorded notice and the state of its delivery."""
 
     notice: Notice
     status: DeliveryStatus
     detail: str
-    attempts: int  # how many times it was handed to a channel
+    attempts: int  # how many tries ended, sent or failed
     updated: datetime
 
 
@@ -197,12 +196,13 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def find_message(self, *, source_key: str | None = None, message_id: str | None = None,
-                     sha256: str) -> MessageRecord | None:
-        """The message already taken in that matches ANY of the keys, or ``None``.
+                     sha256: str | None = None) -> MessageRecord | None:
+        """The message already taken in that matches ANY of the keys given, or ``None``.
 
         A message without Message-ID, or one seen in two folders, is still found by the
         sha256 of its raw bytes; the same message re-sent with different bytes is found
-        by its Message-ID (compared without the angle brackets).
+        by its Message-ID (compared without the angle brackets).  With only a source key,
+        a mail source can skip downloading a message it already took in.
         """
 
     @abc.abstractmethod
@@ -309,11 +309,11 @@ class Store(abc.ABC):
         """The delivery state of the notice with this key, or ``None`` if never recorded."""
 
     @abc.abstractmethod
-    def delivery(self, key: str) -> Delivery | None:
+    def notice_record(self, key: str) -> NoticeRecord | None:
         """The notice with this key and the state of its delivery, or ``None``."""
 
     @abc.abstractmethod
-    def deliveries(self, status: DeliveryStatus | str | None = None) -> list[Delivery]:
+    def notice_records(self, status: DeliveryStatus | str | None = None) -> list[NoticeRecord]:
         """Recorded notices (optionally only those in ``status``), oldest first."""
 
     @abc.abstractmethod
@@ -321,7 +321,7 @@ class Store(abc.ABC):
         """Notices still to send: ``pending`` or ``failed``, oldest first.
 
         Notices left ``sending`` by a crash are not included: whether they went out is
-        unknown, so a person decides (see :meth:`deliveries`).
+        unknown, so a person decides (see :meth:`notice_records`).
         """
 
     # --- conference records ----------------------------------------------------------------

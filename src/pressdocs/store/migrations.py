@@ -40,23 +40,6 @@ CREATE TABLE IF NOT EXISTS schema_version (
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "message ledger, submissions, documents, findings, annual plan", (
-        """CREATE TABLE messages (
-            id INTEGER PRIMARY KEY,
-            sha256 TEXT NOT NULL UNIQUE,
-            message_id TEXT UNIQUE,
-            size INTEGER NOT NULL,
-            state TEXT NOT NULL,
-            received_at TEXT NOT NULL,
-            processed_at TEXT,
-            submission_id TEXT
-        )""",
-        "CREATE INDEX messages_state ON messages (state)",
-        """CREATE TABLE message_sources (
-            source_key TEXT PRIMARY KEY,
-            message INTEGER NOT NULL REFERENCES messages (id),
-            seen_at TEXT NOT NULL
-        )""",
-        "CREATE INDEX message_sources_message ON message_sources (message)",
         """CREATE TABLE submissions (
             id TEXT PRIMARY KEY,
             source TEXT NOT NULL,
@@ -74,6 +57,23 @@ MIGRATIONS: tuple[Migration, ...] = (
         )""",
         "CREATE INDEX submissions_unit ON submissions (unit)",
         "CREATE INDEX submissions_received ON submissions (received_at)",
+        """CREATE TABLE messages (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL UNIQUE,
+            message_id TEXT UNIQUE,
+            size INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            processed_at TEXT,
+            submission_id TEXT REFERENCES submissions (id)
+        )""",
+        "CREATE INDEX messages_state ON messages (state)",
+        """CREATE TABLE message_sources (
+            source_key TEXT PRIMARY KEY,
+            message INTEGER NOT NULL REFERENCES messages (id),
+            seen_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX message_sources_message ON message_sources (message)",
         """CREATE TABLE documents (
             submission_id TEXT NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
             position INTEGER NOT NULL,

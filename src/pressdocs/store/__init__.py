@@ -1,0 +1,64 @@
+"""The store: the office's ledger of messages, submissions, plan, notices and conferences.
+
+Open one with :func:`open_store`; everything else goes through the :class:`Store`
+interface, whatever the backend::
+
+    from pressdocs.store import open_store
+
+    with open_store(Path("pressdocs-data")) as store, store.lock():
+        store.record_message(raw, source_key=key, message_id=mid)  # each message fetched
+        for record in store.unprocessed_messages():  # new ones, and any a crash left
+            store.mark_processed(record.id, process(store.get_blob(record.sha256)))
+
+Where the store is (``--store``, ``PRESSDOCS_HOME``, default ``./pressdocs-data``) is
+decided by the CLI; the library takes a path.
+
+The modules: :mod:`~pressdocs.store.base` (the interface), :mod:`~pressdocs.store.blobs`
+(originals by sha256), :mod:`~pressdocs.store.lock` (one batch at a time),
+:mod:`~pressdocs.store.migrations` (the versioned schema),
+:mod:`~pressdocs.store.database` (a DB-API connection in portable SQL),
+:mod:`~pressdocs.store.sql` (the store in that SQL) and :mod:`~pressdocs.store.sqlite`
+(the default backend).  Another database (PostgreSQL) needs a :class:`Database`
+subclass, its own DDL for :mod:`~pressdocs.store.migrations`, and a line here.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pressdocs.store.base import (
+    ConferenceRecord,
+    DeliveryStatus,
+    MessageRecord,
+    MessageState,
+    NoticeRecord,
+    Store,
+)
+from pressdocs.store.blobs import BlobWriter
+from pressdocs.store.database import Database
+from pressdocs.store.sql import SQLStore
+from pressdocs.store.sqlite import SQLiteStore
+
+__all__ = [
+    "BlobWriter",
+    "ConferenceRecord",
+    "Database",
+    "DeliveryStatus",
+    "MessageRecord",
+    "MessageState",
+    "NoticeRecord",
+    "SQLStore",
+    "SQLiteStore",
+    "Store",
+    "open_store",
+]
+
+
+def open_store(path: str | os.PathLike[str]) -> Store:
+    """Open (creating and upgrading as needed) the store in directory ``path``.
+
+    Raises :class:`pressdocs.errors.StoreError` when the directory cannot be used or
+    the store was made by a newer pressdocs.
+    """
+    return SQLiteStore(Path(path))

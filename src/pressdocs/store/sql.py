@@ -1,0 +1,444 @@
+"""The store in portable SQL, over any :class:`~pressdocs.store.database.Database`.
+
+:class:`SQLStore` implements :class:`~pressdocs.store.base.Store` with statements that
+SQLite and PostgreSQL both accept: ``INSERT … ON CONFLICT … DO NOTHING / DO UPDATE``,
+``RETURNING``, never ``INSERT OR IGNORE``/``REPLACE``.  A backend only supplies the
+:class:`Database` (:mod:`pressdocs.store.sqlite`).
+
+Each model is kept twice: its full dict as JSON (what comes back) and the columns the
+store is queried on (unit, kind, received time, sha256, finding code…).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from datetime import date, datetime
+from pathlib import Path
+
+from pressdocs.errors import StoreError
+from pressdocs.models import (
+    Document,
+    DocumentKind,
+    Finding,
+    Location,
+    Notice,
+    Plan,
+    Severity,
+    Submission,
+    SubmissionKind,
+    SubmissionStatus,
+)
+from pressdocs.store.base import (
+    ConferenceRecord,
+    DeliveryStatus,
+    MessageRecord,
+    MessageState,
+    NoticeRecord,
+    Store,
+)
+from pressdocs.store.blobs import BlobStore, BlobWriter
+from pressdocs.store.database import (
+    Conflict,
+    Database,
+    Row,
+    Where,
+    from_utc,
+    now,
+    to_json,
+    utc,
+)
+from pressdocs.store.lock import StoreLock
+from pressdocs.store.migrations import Migration
+
+__all__ = ["SQLStore"]
+
+_SUBMISSION_COLUMNS = ("id", "source", "message_id", "sender", "unit", "kind", "status",
+                       "plan_year", "plan_item", "received_at", "corrects", "data",
+                       "saved_at")
+_MESSAGE_COLUMNS = "id, sha256, message_id, size, state, received_at, submission_id"
+_NOTICE_COLUMNS = "data, status, detail, attempts, updated_at"
+_CONFERENCE_COLUMNS = "id, unit, title, held_on, plan_year, plan_item, submission_id"
+
+
+class SQLStore(Store):
+    """A :class:`Store` kept in a SQL database, blobs in ``blobs/`` beside it.
+
+    ``migrations`` is the schema this pressdocs knows; opening upgrades the database
+    to it, or refuses a database made by a newer pressdocs.
+    """
+
+    def __init__(self, path: Path, database: Database, *, migrations: Sequence[Migration]):
+        self._path = path
+        self._db = database
+        self._lock = StoreLock(path)
+        try:
+            self._blobs = BlobStore(path / "blobs")
+            database.upgrade(migrations)
+        except BaseException:
+            database.close()
+            raise
+        self._blobs.sweep_temp_files()
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def schema_version(self) -> int:
+        return self._db.schema_version
+
+    def close(self) -> None:
+        self._lock.release()
+        self._db.close()
+
+    def lock(self) -> AbstractContextManager[None]:
+        return self._locked()
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        self._lock.acquire()
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    # --- blobs ---------------------------------------------------------------------------
+
+    def put_blob(self, data: bytes) -> str:
+        return self._blobs.put(data)
+
+    def put_blob_stream(self, chunks: Iterable[bytes]) -> tuple[str, int]:
+        return self._blobs.put_stream(chunks)
+
+    def blob_writer(self) -> BlobWriter:
+        return self._blobs.writer()
+
+    def get_blob(self, sha256: str) -> bytes:
+        return self._blobs.get(sha256)
+
+    def blob_path(self, sha256: str) -> Path:
+        return self._blobs.path(sha256)
+
+    def has_blob(self, sha256: str) -> bool:
+        return self._blobs.has(sha256)
+
+    # --- the message ledger ------------------------------------------------------------
+
+    def find_message(self, *, source_key: str | None = None, message_id: str | None = None,
+                     sha256: str | None = None) -> MessageRecord | None:
+        if source_key is None and message_id is None and sha256 is None:
+            raise TypeError("find_message() needs a source_key, message_id or sha256")
+        found = self._find_id(sha256 and sha256.lower(), _message_id(message_id), source_key)
+        return None if found is None else self._message(found)
+
+    def _find_id(self, sha256: str | None, message_id: str | None,
+                 source_key: str | None) -> int | None:
+        row = self._db.row(
+            "SELECT id FROM messages WHERE sha256 = ? OR message_id = ? "
+            "UNION SELECT message FROM message_sources WHERE source_key = ? ORDER BY 1",
+            (sha256, message_id, source_key))
+        return None if row is None else int(row[0])
+
+    def record_message(self, raw: bytes | None = None, *, blob: str | None = None,
+                       source_key: str | None = None,
+                       message_id: str | None = None) -> MessageRecord:
+        if (raw is None) == (blob is None):
+            raise TypeError("record_message() takes either raw bytes or blob=<sha256>")
+        mid = _message_id(message_id)
+        if raw is not None:
+            sha, size = hashlib.sha256(raw).hexdigest(), len(raw)
+        else:
+            assert blob is not None
+            sha = blob.lower()
+            if not self.has_blob(sha):
+                raise StoreError(f"数据存储中没有内容 {blob}，请先保存原始邮件再登记",
+                                 f"the store has no blob {blob}; store the raw message first")
+            size = self.blob_path(sha).stat().st_size
+        known = self.find_message(sha256=sha, message_id=mid, source_key=source_key)
+        if known is not None:
+            if source_key and source_key not in known.source_keys:
+                return self.add_source_key(known.id, source_key)
+            return known
+        if raw is not None:
+            self.put_blob(raw)  # archive first: the row below must never point at nothing
+        record = self._message(self._insert_message(sha, size, mid, source_key))
+        assert record is not None
+        return record
+
+    def _insert_message(self, sha: str, size: int, message_id: str | None,
+                        source_key: str | None) -> int:
+        """Insert the ledger row unless a concurrent run did; the id of the row either way."""
+        for attempt in range(3):
+            try:
+                with self._db.transaction():
+                    record_id = self._find_id(sha, message_id, source_key)
+                    if record_id is None:
+                        row = self._db.row(
+                            "INSERT INTO messages (sha256, message_id, size, state, "
+                            "received_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                            (sha, message_id, size, MessageState.RECEIVED.value, now()))
+                        assert row is not None
+                        record_id = int(row[0])
+                    if source_key:
+                        self._add_source(record_id, source_key)
+                return record_id
+            except Conflict:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _add_source(self, record_id: int, source_key: str) -> None:
+        self._db.run("INSERT INTO message_sources (source_key, message, seen_at) VALUES (?, ?, ?) "
+                     "ON CONFLICT (source_key) DO NOTHING", (source_key, record_id, now()))
+
+    def add_source_key(self, record_id: int, source_key: str) -> MessageRecord:
+        with self._db.transaction():
+            self._require_message(record_id)
+            self._add_source(record_id, source_key)
+        record = self._message(record_id)
+        assert record is not None
+        return record
+
+    def message(self, record_id: int) -> MessageRecord | None:
+        return self._message(record_id)
+
+    def _message(self, record_id: int) -> MessageRecord | None:
+        row = self._db.row(f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id = ?", (record_id,))
+        return None if row is None else self._message_record(row)
+
+    def _message_record(self, row: Row) -> MessageRecord:
+        keys = self._db.rows("SELECT source_key FROM message_sources WHERE message = ? "
+                             "ORDER BY seen_at, source_key", (row[0],))
+        return MessageRecord(id=int(row[0]), sha256=row[1], message_id=row[2],
+                             source_keys=tuple(k[0] for k in keys),
+                             state=MessageState(row[4]), received=from_utc(row[5]),
+                             submission_id=row[6], size=int(row[3]))
+
+    def _require_message(self, record_id: int) -> None:
+        if self._db.row("SELECT id FROM messages WHERE id = ?", (record_id,)) is None:
+            raise StoreError(f"数据存储 {self._path} 中没有编号为 {record_id} 的收件记录",
+                             f"the store {self._path} has no message record {record_id}")
+
+    def mark_processed(self, record_id: int, submission: Submission) -> MessageRecord:
+        with self._db.transaction():
+            self._require_message(record_id)
+            self._write_submission(submission)
+            self._db.run("UPDATE messages SET state = ?, processed_at = ?, submission_id = ? "
+                         "WHERE id = ?",
+                         (MessageState.PROCESSED.value, now(), submission.id, record_id))
+        record = self._message(record_id)
+        assert record is not None
+        return record
+
+    def unprocessed_messages(self) -> list[MessageRecord]:
+        rows = self._db.rows(f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE state = ? ORDER BY id",
+                             (MessageState.RECEIVED.value,))
+        return [self._message_record(row) for row in rows]
+
+    # --- submissions ---------------------------------------------------------------------
+
+    def save_submission(self, submission: Submission) -> None:
+        with self._db.transaction():
+            self._write_submission(submission)
+
+    def _write_submission(self, sub: Submission) -> None:
+        values = (sub.id, sub.source, sub.message_id, sub.sender, sub.unit, sub.kind.value,
+                  sub.status.value, sub.plan_year, sub.plan_item,
+                  utc(sub.received) if sub.received else None, sub.corrects,
+                  to_json(sub.to_dict()), now())
+        updates = ", ".join(f"{c} = excluded.{c}" for c in _SUBMISSION_COLUMNS[1:])
+        self._db.run(f"INSERT INTO submissions ({', '.join(_SUBMISSION_COLUMNS)}) "
+                     f"VALUES ({', '.join('?' * len(_SUBMISSION_COLUMNS))}) "
+                     f"ON CONFLICT (id) DO UPDATE SET {updates}", values)
+        self._db.run("DELETE FROM documents WHERE submission_id = ?", (sub.id,))
+        for position, doc in enumerate(sub.documents):
+            self._db.run("INSERT INTO documents (submission_id, position, sha256, name, "
+                         "media_type, size, kind, confidence, origin, container) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         (sub.id, position, doc.sha256, doc.name, doc.media_type, doc.size,
+                          doc.kind.value, doc.confidence, doc.origin, doc.container))
+        self._db.run("DELETE FROM findings WHERE submission_id = ?", (sub.id,))
+        for position, f in enumerate(sub.findings):
+            self._db.run("INSERT INTO findings (submission_id, position, code, severity, "
+                         "message_zh, message_en, document, field, clause) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         (sub.id, position, f.code, f.severity.value, f.message_zh,
+                          f.message_en, f.location.document, f.location.field, f.clause))
+
+    def get_submission(self, submission_id: str) -> Submission | None:
+        row = self._db.row("SELECT data FROM submissions WHERE id = ?", (submission_id,))
+        return None if row is None else Submission.from_dict(json.loads(row[0]), validate=False)
+
+    def submissions(self, *, unit: str | None = None,
+                    kind: SubmissionKind | str | None = None,
+                    status: SubmissionStatus | str | None = None,
+                    since: datetime | None = None,
+                    until: datetime | None = None) -> list[Submission]:
+        where = Where()
+        where.add("unit = ?", unit)
+        where.add("kind = ?", None if kind is None else SubmissionKind(kind).value)
+        where.add("status = ?", None if status is None else SubmissionStatus(status).value)
+        where.add("received_at >= ?", None if since is None else utc(since))
+        where.add("received_at < ?", None if until is None else utc(until))
+        rows = self._db.rows(f"SELECT data FROM submissions{where} ORDER BY "
+                             "CASE WHEN received_at IS NULL THEN 1 ELSE 0 END, received_at, id",
+                             where.params)
+        return [Submission.from_dict(json.loads(r[0]), validate=False) for r in rows]
+
+    def documents(self, *, submission_id: str | None = None,
+                  sha256: str | None = None) -> list[tuple[str, Document]]:
+        where = Where()
+        where.add("submission_id = ?", submission_id)
+        where.add("sha256 = ?", None if sha256 is None else sha256.lower())
+        rows = self._db.rows("SELECT submission_id, name, media_type, size, sha256, kind, "
+                             f"confidence, origin, container FROM documents{where} "
+                             "ORDER BY submission_id, position", where.params)
+        return [(r[0], Document(name=r[1], media_type=r[2], size=int(r[3]), sha256=r[4],
+                                kind=DocumentKind(r[5]), confidence=float(r[6]),
+                                origin=r[7], container=r[8])) for r in rows]
+
+    def findings(self, *, submission_id: str | None = None,
+                 code: str | None = None) -> list[tuple[str, Finding]]:
+        where = Where()
+        where.add("submission_id = ?", submission_id)
+        where.add("code = ?", code)
+        rows = self._db.rows("SELECT submission_id, code, severity, message_zh, message_en, "
+                             f"document, field, clause FROM findings{where} "
+                             "ORDER BY submission_id, position", where.params)
+        return [(r[0], Finding(code=r[1], severity=Severity(r[2]), message_zh=r[3],
+                               message_en=r[4], location=Location(document=r[5], field=r[6]),
+                               clause=r[7])) for r in rows]
+
+    # --- the annual plan -----------------------------------------------------------------
+
+    def save_plan(self, plan: Plan) -> None:
+        with self._db.transaction():
+            self._db.run("INSERT INTO plans (year, title, source, data, saved_at) "
+                         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (year) DO UPDATE SET "
+                         "title = excluded.title, source = excluded.source, "
+                         "data = excluded.data, saved_at = excluded.saved_at",
+                         (plan.year, plan.title, plan.source, to_json(plan.to_dict()), now()))
+            self._db.run("DELETE FROM plan_items WHERE year = ?", (plan.year,))
+            for position, item in enumerate(plan.items):
+                self._db.run("INSERT INTO plan_items (year, position, number, venue, month, topic, "
+                             "units) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                             (plan.year, position, item.number, item.venue, item.month,
+                           item.topic, to_json(item.units)))
+
+    def get_plan(self, year: int) -> Plan | None:
+        row = self._db.row("SELECT data FROM plans WHERE year = ?", (year,))
+        return None if row is None else Plan.from_dict(json.loads(row[0]), validate=False)
+
+    def plan_years(self) -> list[int]:
+        return [int(r[0]) for r in self._db.rows("SELECT year FROM plans ORDER BY year")]
+
+    # --- notices ---------------------------------------------------------------------------
+
+    def record_notice(self, notice: Notice) -> bool:
+        stamp = now()
+        with self._db.transaction():
+            cursor = self._db.run(
+                "INSERT INTO notices (key, channel, unit, submission_id, data, status, detail, "
+                "attempts, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (key) DO NOTHING",
+                (notice.key, notice.channel, notice.unit, notice.submission_id,
+                 to_json(notice.to_dict()), DeliveryStatus.PENDING.value, "", 0, stamp, stamp))
+            return cursor.rowcount == 1
+
+    def set_delivery(self, key: str, status: DeliveryStatus | str, detail: str = "") -> None:
+        state = DeliveryStatus(status)
+        tried = 1 if state in (DeliveryStatus.SENT, DeliveryStatus.FAILED) else 0
+        with self._db.transaction():
+            cursor = self._db.run("UPDATE notices SET status = ?, detail = ?, "
+                                  "attempts = attempts + ?, updated_at = ? WHERE key = ?",
+                                  (state.value, detail, tried, now(), key))
+            if cursor.rowcount == 0:
+                raise StoreError(f"数据存储中没有键为 {key} 的通知，无法记录其发送状态",
+                                 f"the store has no notice with key {key}; "
+                                 "cannot record its delivery")
+
+    def notice_state(self, key: str) -> str | None:
+        row = self._db.row("SELECT status FROM notices WHERE key = ?", (key,))
+        return None if row is None else str(row[0])
+
+    def notice_record(self, key: str) -> NoticeRecord | None:
+        row = self._db.row(f"SELECT {_NOTICE_COLUMNS} FROM notices WHERE key = ?", (key,))
+        return None if row is None else _notice_record(row)
+
+    def notice_records(self, status: DeliveryStatus | str | None = None) -> list[NoticeRecord]:
+        where = Where()
+        where.add("status = ?", None if status is None else DeliveryStatus(status).value)
+        rows = self._db.rows(f"SELECT {_NOTICE_COLUMNS} FROM notices{where} "
+                             "ORDER BY created_at, key", where.params)
+        return [_notice_record(row) for row in rows]
+
+    def pending_notices(self) -> list[Notice]:
+        rows = self._db.rows(f"SELECT {_NOTICE_COLUMNS} FROM notices WHERE status IN (?, ?) "
+                             "ORDER BY created_at, key",
+                             (DeliveryStatus.PENDING.value, DeliveryStatus.FAILED.value))
+        return [_notice_record(row).notice for row in rows]
+
+    # --- conference records ----------------------------------------------------------------
+
+    def record_conference(self, *, unit: str, title: str, held_on: date,
+                          plan_year: int | None = None, plan_item: int | None = None,
+                          submission_id: str | None = None) -> ConferenceRecord:
+        day = held_on.date() if isinstance(held_on, datetime) else held_on
+        with self._db.transaction():
+            row = self._db.row(
+                "INSERT INTO conferences (unit, title, held_on, held_date, plan_year, plan_item, "
+                "submission_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (unit, held_date, title) DO UPDATE SET "
+                # keep the time of day once known; a later 附件3 row gives only the date
+                "held_on = CASE WHEN LENGTH(excluded.held_on) > LENGTH(conferences.held_on) "
+                "THEN excluded.held_on ELSE conferences.held_on END, "
+                "plan_year = CASE WHEN excluded.plan_item IS NULL THEN conferences.plan_year "
+                "ELSE excluded.plan_year END, "
+                "plan_item = COALESCE(excluded.plan_item, conferences.plan_item), "
+                "submission_id = COALESCE(excluded.submission_id, conferences.submission_id) "
+                "RETURNING id",
+                (unit, title, held_on.isoformat(), day.isoformat(), plan_year, plan_item,
+                 submission_id, now()))
+        assert row is not None
+        found = self._db.row(f"SELECT {_CONFERENCE_COLUMNS} FROM conferences WHERE id = ?",
+                             (row[0],))
+        assert found is not None
+        return _conference(found)
+
+    def conferences(self, *, year: int | None = None,
+                    unit: str | None = None) -> list[ConferenceRecord]:
+        where = Where()
+        where.add("held_date >= ?", None if year is None else f"{year:04d}-01-01")
+        where.add("held_date < ?", None if year is None else f"{year + 1:04d}-01-01")
+        where.add("unit = ?", unit)
+        rows = self._db.rows(f"SELECT {_CONFERENCE_COLUMNS} FROM conferences{where} "
+                             "ORDER BY held_date, id", where.params)
+        return [_conference(row) for row in rows]
+
+
+# --- conversions -------------------------------------------------------------------------
+
+def _message_id(value: str | None) -> str | None:
+    """A Message-ID as compared: without blanks and angle brackets; empty is none."""
+    if value is None:
+        return None
+    bare = value.strip().strip("<>").strip()
+    return bare or None
+
+
+def _notice_record(row: Row) -> NoticeRecord:
+    return NoticeRecord(notice=Notice.from_dict(json.loads(row[0]), validate=False),
+                        status=DeliveryStatus(row[1]), detail=row[2], attempts=int(row[3]),
+                        updated=from_utc(row[4]))
+
+
+def _conference(row: Row) -> ConferenceRecord:
+    text: str = row[3]
+    held: date = datetime.fromisoformat(text) if "T" in text else date.fromisoformat(text)
+    return ConferenceRecord(id=int(row[0]), unit=row[1], title=row[2], held_on=held,
+                            plan_year=row[4], plan_item=row[5], submission_id=row[6])

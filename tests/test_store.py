@@ -1,0 +1,403 @@
+"""The store: blobs, the message ledger, submissions, plan, notices, conference records.
+
+Process-level behaviour (kill -9, the batch lock, concurrent runs) is in
+``test_store_processes.py``; schema versions in ``test_store_migrations.py``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import stat
+import tracemalloc
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pressdocs.errors import StoreError
+from pressdocs.models import (
+    Document,
+    DocumentKind,
+    Finding,
+    Location,
+    MaterialsPackage,
+    Notice,
+    Person,
+    Plan,
+    PlanItem,
+    PressRelease,
+    QAPair,
+    Registration,
+    Severity,
+    Speaker,
+    StatisticsReport,
+    StatisticsRow,
+    Submission,
+    SubmissionKind,
+    SubmissionStatus,
+)
+from pressdocs.store import DeliveryStatus, MessageState, Store, open_store
+
+CST = timezone(timedelta(hours=8))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with open_store(tmp_path / "pressdocs-data") as opened:
+        yield opened
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def submission(raw: bytes, **changes: Any) -> Submission:
+    """A submission as the pipeline would make it: a registration plus materials."""
+    picture = Document(name="发布会现场.jpg", media_type="image/jpeg", size=48_213,
+                       sha256=sha(b"jpeg"), kind=DocumentKind.PICTURE, confidence=0.9)
+    made = Submission(
+        id=sha(raw),
+        source="imaps://whxwtg@163.com@imap.163.com/INBOX;UIDVALIDITY=5;UID=7",
+        message_id="20210301.1234@fgw.wuhu.gov.cn",
+        subject="关于召开2021年一季度经济运行新闻发布会的登记表及材料",
+        sender="fgw@wuhu.gov.cn",
+        sender_name="市发展改革委",
+        received=datetime(2021, 3, 1, 9, 30, tzinfo=CST),
+        kind=SubmissionKind.BOTH,
+        status=SubmissionStatus.INCOMPLETE,
+        unit="市发展改革委",
+        plan_item=12,
+        plan_year=2021,
+        documents=[
+            Document(name="附件2：新闻发布会登记表.docx",
+                     media_type="application/vnd.openxmlformats-officedocument"
+                                ".wordprocessingml.document",
+                     size=23_456, sha256=sha(b"docx"), kind=DocumentKind.REGISTRATION,
+                     confidence=0.97),
+            picture,
+        ],
+        registration=Registration(
+            title="2021年一季度全市经济运行情况新闻发布会", organiser="市发展改革委",
+            person_in_charge=Person(name="张喆", phone="0553-3831234转801", position="副主任"),
+            time=datetime(2021, 3, 4, 10, 0, tzinfo=CST), time_text="2021年3月4日上午10:00",
+            venue="市政府新闻发布厅", media=["芜湖日报", "大江晚报"],
+            filing_unit="市发展改革委", filing_date=date(2021, 3, 1)),
+        materials=MaterialsPackage(
+            press_release=PressRelease(title="一季度经济运行", body="今年以来……", chars=1180),
+            qa=[QAPair(question="一季度GDP增速如何？", answer="同比增长……", answer_chars=320)],
+            pictures=[picture]),
+        statistics=StatisticsReport(rows=[StatisticsRow(
+            number=1, held_on=date(2021, 2, 7), unit="三山经开区", media=["芜湖日报"],
+            speakers=[Speaker(name="李华", position="主任")], questions_allowed=True,
+            question_count=3)]),
+        findings=[Finding(code="PD101", severity=Severity.ERROR,
+                          message_zh="登记表晚于发布会前3天送达", message_en="registration late",
+                          location=Location(document="附件2：新闻发布会登记表.docx",
+                                            field="举办时间"),
+                          clause="提前3天报送市新闻办")],
+    )
+    return dataclasses.replace(made, **changes)
+
+
+# --- blobs ----------------------------------------------------------------------------------
+
+
+def test_blob_is_kept_under_its_sha256_and_comes_back_identical(store: Store) -> None:
+    data = "登记表\r\n".encode("gb18030") + bytes(range(256))
+    digest = store.put_blob(data)
+    assert digest == sha(data)
+    assert store.blob_path(digest) == store.path / "blobs" / digest[:2] / digest[2:]
+    assert store.has_blob(digest)
+    assert store.get_blob(digest) == data
+    assert not store.blob_path(digest).stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP)
+
+
+def test_existing_blob_is_not_rewritten(store: Store) -> None:
+    digest = store.put_blob(b"original bytes")
+    before = store.blob_path(digest).stat()
+    assert store.put_blob(b"original bytes") == digest
+    assert store.put_blob_stream([b"original ", b"bytes"]) == (digest, 14)
+    after = store.blob_path(digest).stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert not list((store.path / "blobs").glob(".tmp-*"))
+
+
+def test_streamed_blob_is_not_held_in_memory(store: Store) -> None:
+    chunk_size, count = 1 << 20, 50
+
+    def video() -> Iterator[bytes]:  # 50 MB, generated lazily
+        for i in range(count):
+            yield bytes([i]) * chunk_size
+
+    expected = hashlib.sha256()
+    for chunk in video():
+        expected.update(chunk)
+
+    tracemalloc.start()
+    try:
+        digest, size = store.put_blob_stream(video())
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (digest, size) == (expected.hexdigest(), chunk_size * count)
+    assert store.blob_path(digest).stat().st_size == chunk_size * count
+    assert peak < 5 * chunk_size, f"peak {peak / 1e6:.1f} MB for a 50 MB blob"
+
+
+def test_blob_writer_that_fails_keeps_nothing(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.blob_writer() as writer:
+        writer.write(b"half a video")
+        raise RuntimeError("connection lost")
+    assert not store.has_blob(sha(b"half a video"))
+    assert not list((store.path / "blobs").glob(".tmp-*"))
+
+
+def test_missing_or_malformed_blob_is_a_clear_error(store: Store) -> None:
+    absent = sha(b"never stored")
+    with pytest.raises(StoreError, match=f"没有内容 {absent}"):
+        store.get_blob(absent)
+    with pytest.raises(StoreError, match="不是有效的 sha256"):
+        store.blob_path("../../etc/passwd")
+
+
+# --- the message ledger ---------------------------------------------------------------------
+
+KEY = "imaps://whxwtg%40163.com@imap.163.com/INBOX;UIDVALIDITY=5;UID=7"
+OTHER_KEY = "imaps://whxwtg%40163.com@imap.163.com/&g0l6P3ux-;UIDVALIDITY=9;UID=1"
+
+
+@pytest.mark.parametrize(("first", "again"), [
+    pytest.param(dict(raw=b"From: a\r\n\r\nbody", source_key=KEY),
+                 dict(raw=b"From: a\r\n\r\nbody", source_key=OTHER_KEY),
+                 id="same bytes, no Message-ID, second folder"),
+    pytest.param(dict(raw=b"Message-ID: <x@y>\r\n\r\nbody", message_id="<x@y>"),
+                 dict(raw=b"Received: by relay\r\nMessage-ID: <x@y>\r\n\r\nbody",
+                      message_id="x@y"),
+                 id="same Message-ID, different bytes"),
+    pytest.param(dict(raw=b"first fetch", source_key=KEY),
+                 dict(raw=b"refetched with other bytes", source_key=KEY),
+                 id="same source key"),
+])
+def test_ledger_takes_each_message_in_once(store: Store, first: dict[str, Any],
+                                            again: dict[str, Any]) -> None:
+    record = store.record_message(**first)
+    found = store.find_message(sha256=sha(again["raw"]), message_id=again.get("message_id"),
+                               source_key=again.get("source_key"))
+    assert found is not None and found.id == record.id
+    assert store.record_message(**again).id == record.id
+    assert [m.id for m in store.unprocessed_messages()] == [record.id]
+
+
+def test_second_folder_is_remembered_and_raw_bytes_archived(store: Store) -> None:
+    raw = b"From: fgw@wuhu.gov.cn\r\nSubject: test\r\n\r\nbody"
+    record = store.record_message(raw, source_key=KEY)
+    assert store.get_blob(record.sha256) == raw
+    assert record.state is MessageState.RECEIVED and record.size == len(raw)
+    again = store.record_message(raw, source_key=OTHER_KEY)
+    assert again.source_keys == (KEY, OTHER_KEY)
+    # a mail source can ask by folder and UID alone, before downloading the message
+    assert store.find_message(source_key=OTHER_KEY) == again
+    assert store.find_message(source_key=KEY + "8") is None
+
+
+def test_different_messages_without_message_id_are_kept_apart(store: Store) -> None:
+    a = store.record_message(b"message a")
+    b = store.record_message(b"message b")
+    assert a.id != b.id
+    assert store.find_message(sha256=sha(b"message c")) is None
+
+
+def test_streamed_message_is_recorded_by_its_blob(store: Store) -> None:
+    digest, size = store.put_blob_stream([b"Subject: big\r\n\r\n", b"x" * 1000])
+    record = store.record_message(blob=digest, source_key=KEY)
+    assert (record.sha256, record.size) == (digest, size)
+    with pytest.raises(StoreError, match="请先保存原始邮件"):
+        store.record_message(blob=sha(b"not stored"))
+
+
+def test_mark_processed_saves_the_submission_and_closes_the_message(store: Store) -> None:
+    raw = b"registration mail"
+    record = store.record_message(raw, source_key=KEY)
+    done = store.mark_processed(record.id, submission(raw))
+    assert done.state is MessageState.PROCESSED and done.submission_id == sha(raw)
+    assert store.unprocessed_messages() == []
+    assert store.get_submission(sha(raw)) == submission(raw)
+
+
+def test_mark_processed_is_all_or_nothing(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    raw = b"registration mail"
+    record = store.record_message(raw)
+    run = store._db.run  # type: ignore[attr-defined]
+
+    def disk_fails_at_the_last_step(statement: str, params: object = ()) -> object:
+        if statement.startswith("UPDATE messages"):
+            raise StoreError("磁盘错误", "disk error")
+        return run(statement, params)
+
+    monkeypatch.setattr(store._db, "run", disk_fails_at_the_last_step)  # type: ignore[attr-defined]
+    with pytest.raises(StoreError, match="磁盘错误"):
+        store.mark_processed(record.id, submission(raw))
+    monkeypatch.undo()
+    assert store.get_submission(sha(raw)) is None
+    assert store.documents(submission_id=sha(raw)) == []
+    assert [m.id for m in store.unprocessed_messages()] == [record.id]
+
+
+def test_unknown_message_record_is_a_clear_error(store: Store) -> None:
+    with pytest.raises(StoreError, match="没有编号为 42 的收件记录"):
+        store.mark_processed(42, submission(b"x"))
+
+
+# --- submissions ----------------------------------------------------------------------------
+
+
+def test_submission_round_trip_and_queries(store: Store) -> None:
+    early = submission(b"early", unit="三山经开区", kind=SubmissionKind.STATISTICS,
+                       received=datetime(2021, 6, 30, 23, 59, tzinfo=CST))
+    late = submission(b"late", received=datetime(2021, 7, 1, 0, 1, tzinfo=CST))
+    undated = submission(b"undated", received=None, unit="三山经开区")
+    for sub in (undated, late, early):
+        store.save_submission(sub)
+
+    assert store.get_submission(early.id) == early
+    assert store.get_submission(sha(b"absent")) is None
+    assert store.submissions() == [early, late, undated]
+    assert store.submissions(unit="三山经开区") == [early, undated]
+    assert store.submissions(kind="statistics") == [early]
+    assert store.submissions(status=SubmissionStatus.INCOMPLETE, unit="市发展改革委") == [late]
+    july = datetime(2021, 7, 1, tzinfo=CST)  # 2021-06-30T16:00Z
+    assert store.submissions(since=july) == [late]
+    assert store.submissions(until=july) == [early]
+    with pytest.raises(ValueError):
+        store.submissions(kind="登记表")
+
+
+def test_saving_again_replaces_documents_and_findings(store: Store) -> None:
+    first = submission(b"mail")
+    store.save_submission(first)
+    assert [d.name for _, d in store.documents(submission_id=first.id)] == [
+        "附件2：新闻发布会登记表.docx", "发布会现场.jpg"]
+    assert store.documents(sha256=sha(b"jpeg")) == [(first.id, first.documents[1])]
+    assert store.findings(code="PD101") == [(first.id, first.findings[0])]
+
+    fixed = submission(b"mail", status=SubmissionStatus.ACCEPTED, findings=[],
+                       documents=first.documents[:1])
+    store.save_submission(fixed)
+    assert store.get_submission(first.id) == fixed
+    assert store.documents(sha256=sha(b"jpeg")) == []
+    assert store.findings(submission_id=first.id) == []
+
+
+# --- the annual plan ------------------------------------------------------------------------
+
+
+def test_plan_is_saved_and_replaced_by_year(store: Store) -> None:
+    plan = Plan(year=2021, title="2021年新闻发布会计划安排", source="附件1.docx", items=[
+        PlanItem(number=1, venue="市政府新闻发布厅", month=3, topic="“十四五”规划解读",
+                 units=["市发展改革委"]),
+        PlanItem(number=10, venue="市政府新闻发布厅", month=5, topic="乡村振兴《政策》",
+                 units=["市财政局", "市农业农村局"]),
+    ])
+    store.save_plan(plan)
+    store.save_plan(Plan(year=2022, items=[]))
+    assert store.get_plan(2021) == plan
+    assert store.plan_years() == [2021, 2022]
+
+    revised = Plan(year=2021, title=plan.title, items=plan.items[1:])
+    store.save_plan(revised)
+    assert store.get_plan(2021) == revised
+    assert store.get_plan(2020) is None
+
+
+# --- notices --------------------------------------------------------------------------------
+
+
+def notice(key: str) -> Notice:
+    return Notice(key=key, channel="email", recipients=["fgw@wuhu.gov.cn"],
+                  template="late_registration", context={"days": 2, "标题": "一季度经济运行"},
+                  unit="市发展改革委", submission_id=sha(b"mail"))
+
+
+def test_notice_is_recorded_once_and_its_delivery_tracked(store: Store) -> None:
+    assert store.record_notice(notice("late:abc")) is True
+    assert store.record_notice(notice("late:abc")) is False
+    assert store.record_notice(notice("late:def")) is True
+    assert store.notice_state("late:abc") == "pending"
+    assert store.notice_state("never") is None
+    assert [n.key for n in store.pending_notices()] == ["late:abc", "late:def"]
+
+    store.set_delivery("late:abc", DeliveryStatus.SENDING)
+    assert [n.key for n in store.pending_notices()] == ["late:def"]
+    store.set_delivery("late:abc", "failed", "554 DT:SPM")
+    store.set_delivery("late:abc", "sent", "250 Mail OK")
+    record = store.notice_record("late:abc")
+    assert record is not None
+    assert (record.status, record.detail, record.attempts) == ("sent", "250 Mail OK", 2)
+    assert record.notice == notice("late:abc")
+    assert store.record_notice(notice("late:abc")) is False
+    assert [r.notice.key for r in store.notice_records("sent")] == ["late:abc"]
+
+    with pytest.raises(StoreError, match="没有键为 nope 的通知"):
+        store.set_delivery("nope", "sent")
+    with pytest.raises(ValueError):
+        store.set_delivery("late:def", "delivered-ish")
+
+
+# --- conference records ---------------------------------------------------------------------
+
+
+def test_conference_records(store: Store) -> None:
+    held = datetime(2021, 3, 4, 10, 0, tzinfo=CST)
+    first = store.record_conference(unit="市发展改革委", title="一季度经济运行", held_on=held,
+                                    plan_year=2021, plan_item=12, submission_id=sha(b"reg"))
+    # the half-year statistics table reports the same conference with only its date
+    again = store.record_conference(unit="市发展改革委", title="一季度经济运行",
+                                    held_on=date(2021, 3, 4), submission_id=sha(b"stats"))
+    assert again.id == first.id
+    assert (again.held_on, again.plan_year, again.plan_item) == (held, 2021, 12)
+    assert again.submission_id == sha(b"stats")
+
+    unplanned = store.record_conference(unit="三山经开区", title="防汛工作",
+                                        held_on=date(2021, 7, 20))
+    store.record_conference(unit="三山经开区", title="年终总结", held_on=date(2022, 1, 5))
+    assert (unplanned.plan_year, unplanned.plan_item) == (None, None)
+    assert [c.title for c in store.conferences(year=2021)] == ["一季度经济运行", "防汛工作"]
+    assert [c.title for c in store.conferences(unit="三山经开区")] == ["防汛工作", "年终总结"]
+
+
+# --- opening ----------------------------------------------------------------------------------
+
+
+def test_store_directory_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "pressdocs-data"
+    target.write_text("not a folder")
+    with pytest.raises(StoreError, match="不是目录"):
+        open_store(target)
+
+
+def test_damaged_database_is_reported_not_a_traceback(tmp_path: Path) -> None:
+    target = tmp_path / "pressdocs-data"
+    target.mkdir()
+    (target / "pressdocs.sqlite3").write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="已损坏") as info:
+        open_store(target)
+    assert "restore it from a backup" in info.value.message_en
+
+
+def test_closed_store_says_so(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s")
+    store.close()
+    store.close()
+    with pytest.raises(StoreError, match="已关闭"):
+        store.plan_years()
+
+
+def test_times_are_utc_and_aware(store: Store) -> None:
+    record = store.record_message(b"x")
+    assert record.received.tzinfo is UTC
+    assert abs(datetime.now(UTC) - record.received) < timedelta(minutes=1)
+    assert os.path.isfile(store.path / "pressdocs.sqlite3")

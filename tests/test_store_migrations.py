@@ -1,0 +1,92 @@
+"""Schema versions: stores made by older releases are upgraded, newer ones refused."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from pressdocs.errors import StoreError
+from pressdocs.models import Notice, Plan, PlanItem
+from pressdocs.store import SQLiteStore, open_store
+from pressdocs.store.migrations import LATEST, MIGRATIONS, Migration
+from pressdocs.store.sqlite import DATABASE_NAME
+
+
+def database(store_dir: Path) -> closing[sqlite3.Connection]:
+    return closing(sqlite3.connect(store_dir / DATABASE_NAME))
+
+
+def versions(store_dir: Path) -> list[int]:
+    with database(store_dir) as db:
+        return [v for (v,) in db.execute("SELECT version FROM schema_version ORDER BY version")]
+
+
+def test_migrations_are_numbered_in_order() -> None:
+    assert [m.version for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1))
+    assert LATEST == len(MIGRATIONS) >= 2
+
+
+@pytest.mark.parametrize("empty_database", [False, True], ids=["no file", "empty file"])
+def test_version_0_store_is_built_to_the_latest_schema(tmp_path: Path,
+                                                       empty_database: bool) -> None:
+    store_dir = tmp_path / "pressdocs-data"
+    if empty_database:
+        store_dir.mkdir()
+        sqlite3.connect(store_dir / DATABASE_NAME).close()
+    with open_store(store_dir) as store:
+        assert store.schema_version == LATEST
+    assert versions(store_dir) == list(range(1, LATEST + 1))
+    with database(store_dir) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_version_1_store_is_upgraded_and_keeps_its_data(tmp_path: Path) -> None:
+    store_dir = tmp_path / "pressdocs-data"
+    plan = Plan(year=2021, items=[PlanItem(number=1, venue="市政府新闻发布厅", month=3,
+                                           topic="优化营商环境", units=["市发展改革委"])])
+    with SQLiteStore(store_dir, migrations=MIGRATIONS[:1]) as old:  # what release 1 made
+        assert old.schema_version == 1
+        old.save_plan(plan)
+        record = old.record_message(b"mail taken in by release 1", source_key="INBOX/1")
+
+    with open_store(store_dir) as store:
+        assert store.schema_version == LATEST
+        assert store.get_plan(2021) == plan
+        assert [m.id for m in store.unprocessed_messages()] == [record.id]
+        assert store.record_notice(Notice(key="k", channel="email", recipients=["a@b.cn"],
+                                          template="t"))
+    assert versions(store_dir) == list(range(1, LATEST + 1))
+
+
+def test_store_from_a_newer_release_is_refused_untouched(tmp_path: Path) -> None:
+    store_dir = tmp_path / "pressdocs-data"
+    open_store(store_dir).close()
+    with database(store_dir) as db:
+        db.execute("INSERT INTO schema_version VALUES (?, 'from the future', 'x')", (LATEST + 1,))
+        db.commit()
+    with pytest.raises(StoreError) as info:
+        open_store(store_dir)
+    assert "请升级 pressdocs" in str(info.value)
+    assert f"版本 {LATEST + 1}" in str(info.value) and f"支持到 {LATEST}" in str(info.value)
+    assert "upgrade pressdocs" in info.value.message_en
+    assert versions(store_dir) == [*range(1, LATEST + 1), LATEST + 1]
+
+
+def test_failing_migration_leaves_the_store_at_its_version(tmp_path: Path) -> None:
+    store_dir = tmp_path / "pressdocs-data"
+    SQLiteStore(store_dir, migrations=MIGRATIONS[:1]).close()
+    broken = Migration(2, "half a migration", (
+        "CREATE TABLE half_done (x INTEGER)",
+        "CREATE TABLE messages (x INTEGER)",  # already exists: fails
+    ))
+    with pytest.raises(StoreError, match=r"无法将数据存储 .* 升级到数据结构版本 2"):
+        SQLiteStore(store_dir, migrations=(*MIGRATIONS[:1], broken))
+    assert versions(store_dir) == [1]
+    with database(store_dir) as db:
+        tables = {t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "half_done" not in tables
+    with open_store(store_dir) as store:  # the real release still upgrades it
+        assert store.schema_version == LATEST
