@@ -1,0 +1,732 @@
+"""Opening packages (打包发送): the zip, 7z and rar files units send their materials in.
+
+The notice asks units to "打包发送" the press release, questions and pictures to the
+office's mailbox.  They zip them on Chinese Windows, compress them on macOS, or send 7z
+and rar files; sometimes a package holds another package.  :func:`open_archive` turns
+one package into a flat list of :class:`Member` files, in memory, refusing anything that
+could hurt the machine reading it.
+
+What is done to the names:
+
+- zip names without the UTF-8 flag (bit 11) are decoded as the writer meant them:
+  the Info-ZIP Unicode Path field (0x7075) if present and matching; else UTF-8 when the
+  package's names look like UTF-8 (macOS "压缩" writes UTF-8 without setting the flag);
+  else GB18030, a superset of GBK (Chinese Windows, WinRAR, 360压缩); else cp437 as
+  stored.
+- 7z names are UTF-16 and rar names UTF-8 (or RAR 3 Unicode): used as they are.
+- Junk is skipped: folders, ``__MACOSX/``, AppleDouble ``._*`` twins, ``.DS_Store``,
+  ``Thumbs.db``, ``desktop.ini``, and symbolic links (a link is not material).
+- Backslashes are read as folder separators (PowerShell's Compress-Archive and some
+  old tools write ``材料\\发布稿.docx``); ``.`` and empty parts are dropped.
+
+What is refused, with :class:`~pressdocs.errors.ArchiveRejected` naming the package:
+
+- an **unsafe name**: a ``..`` part, an absolute path (``/etc/passwd``, ``\\\\server``),
+  a drive letter (``C:\\evil.txt``), a NUL or other control character.  The *whole
+  package* is refused, not just the member.  None of the tools units use (Windows,
+  WinRAR, 7-Zip, Bandizip, 360压缩, macOS) writes such a name, so it means a crafted or
+  corrupted package; dropping the member could silently lose the 发布稿 itself, and
+  renaming it would show the office a file under a name the unit never gave it.  A
+  clean resend is what the office asks for anyway.
+- two members with the **same name** after normalisation (which one is the 发布稿?);
+- a **password** (压缩包有密码保护);
+- **too much**: more entries, bytes, nesting or compression than :class:`ArchiveLimits`
+  allows.  Declared sizes are checked first (cheap), and every byte is counted again
+  while it is inflated, so headers that lie cannot get past the limits.
+
+Two formats are judged a little differently.  Zip members packed with bzip2 or LZMA
+raise :class:`~pressdocs.errors.UnsupportedFormat`: zipfile inflates those without an
+output bound (400 bytes of bzip2 can become 512 MB in one call), and every common tool
+writes Deflate by default.  A 7z's solid blocks share one compressed size among many
+files, so its compression ratio is judged for the package as a whole only.  A rar needs
+an external tool, checked before anything is read.
+
+A damaged or truncated package raises :class:`~pressdocs.errors.ParseError`; a package
+pressdocs cannot read here (no rar tool, a missing extra, an exotic zip method) raises
+:class:`~pressdocs.errors.UnsupportedFormat`.  Both name the file.
+
+Nothing is written to disk for zip and 7z.  A rar is written to a private temporary
+directory, because the external tool (unar, bsdtar or unrar) reads files, and that
+directory is removed before returning; rarfile may also write a short-lived copy of a
+single member for the tool, which it removes itself.
+
+A ``.docx``/``.xlsx``/``.pptx``, OpenDocument, OFD (版式文档) or Apple iWork file is a zip
+too; :func:`is_office_zip` tells them apart so that callers (and nested packages here)
+keep documents as documents.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import tempfile
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Protocol
+
+from pressdocs.errors import ArchiveRejected, ParseError, PressdocsError, UnsupportedFormat
+
+__all__ = [
+    "ArchiveLimits",
+    "Member",
+    "is_office_zip",
+    "open_archive",
+    "sniff_archive",
+]
+
+_KiB = 1024
+_MiB = 1024 * _KiB
+_GiB = 1024 * _MiB
+_CHUNK = 256 * _KiB
+
+
+@dataclass(frozen=True)
+class ArchiveLimits:
+    """How much one package may hold (each limit checked while reading, not only from headers).
+
+    ``max_ratio`` (uncompressed / compressed) applies to each member and to the package
+    as a whole, but only once more than ``ratio_min_bytes`` has been inflated: a small
+    blank text file compresses 300-fold and is no threat, while anything a ratio could
+    make dangerous is large.  ``max_depth`` counts the package in the mail as 1, so the
+    default 2 allows a zip inside a zip and refuses a third level.  ``max_total_bytes``
+    and ``max_entries`` count every level of nesting together.
+    """
+
+    max_total_bytes: int = 1 * _GiB
+    max_entries: int = 1000
+    max_ratio: float = 200
+    max_depth: int = 2
+    max_member_bytes: int = 500 * _MiB
+    ratio_min_bytes: int = 1 * _MiB
+
+
+@dataclass(frozen=True)
+class Member:
+    """One file taken out of a package.
+
+    ``path`` is safe, relative, ``/``-separated and decoded ("材料/发布稿.docx");
+    ``container`` names the package it came from: the name given to :func:`open_archive`
+    ("材料.zip"), or for a package inside it "材料.zip/内层.zip".
+    """
+
+    path: str
+    data: bytes = field(repr=False)  # up to hundreds of MB: keep it out of logs
+    container: str
+
+
+# --- recognising packages --------------------------------------------------------------
+
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_SEVENZIP_MAGIC = b"7z\xbc\xaf\x27\x1c"
+_RAR_MAGICS = (b"Rar!\x1a\x07\x00", b"Rar!\x1a\x07\x01\x00")
+
+_DOCUMENT_MARKERS = ("[Content_Types].xml", "OFD.xml", "Index/Document.iwa")
+
+
+def sniff_archive(data: bytes) -> str | None:
+    """The kind of package, from magic bytes (never the name): "zip", "7z", "rar" or None.
+
+    A .docx is a zip as well; use :func:`is_office_zip` to keep documents apart.
+    """
+    if data.startswith(_ZIP_MAGICS):
+        return "zip"
+    if data.startswith(_SEVENZIP_MAGIC):
+        return "7z"
+    if data.startswith(_RAR_MAGICS):
+        return "rar"
+    return None
+
+
+def is_office_zip(data: bytes) -> bool:
+    """True if this zip is a document, not a package.
+
+    Office Open XML (.docx, .xlsx, .pptx: ``[Content_Types].xml``), OpenDocument and EPUB
+    (first member ``mimetype``), OFD 版式文档 (``OFD.xml``) and Apple iWork
+    (``Index/Document.iwa``).  False for anything that is not a readable zip.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = zf.namelist()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, struct.error):
+        return False
+    if names and names[0] == "mimetype":
+        return True
+    return any(marker in names for marker in _DOCUMENT_MARKERS)
+
+
+# --- the shared reading machinery ------------------------------------------------------
+
+@dataclass
+class _Budget:
+    """What the whole call (every nesting level) has used so far."""
+
+    limits: ArchiveLimits
+    entries: int = 0
+    inflated: int = 0
+
+
+@dataclass
+class _Scope:
+    """One package being opened: its name, its size on the wire and what it produced."""
+
+    budget: _Budget
+    container: str
+    packed_size: int
+    depth: int
+    inflated: int = 0
+
+    @property
+    def limits(self) -> ArchiveLimits:
+        return self.budget.limits
+
+    def reject(self, zh: str, en: str) -> ArchiveRejected:
+        return ArchiveRejected(zh, en, file=self.container)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A member as listed by its package, before anything is inflated."""
+
+    raw_name: str
+    path: str | None  # None: unsafe name
+    is_dir: bool
+    is_link: bool
+    size: int  # declared
+    packed: int | None  # declared compressed size, None where the format does not say
+    encrypted: bool
+    handle: Any  # the backend's own object (ZipInfo, RarInfo, ...)
+
+
+class _Sink:
+    """Collects one member's bytes and refuses to grow past the limits."""
+
+    def __init__(self, scope: _Scope, entry: _Entry):
+        self._scope = scope
+        self._entry = entry
+        self._buf = io.BytesIO()  # getvalue() hands over its buffer without a copy
+
+    def write(self, chunk: bytes) -> None:
+        scope, limits = self._scope, self._scope.limits
+        size = self.size + len(chunk)
+        if size > limits.max_member_bytes:
+            raise _member_too_big(scope, self._entry.raw_name, None)
+        if scope.budget.inflated + len(chunk) > limits.max_total_bytes:
+            raise _total_too_big(scope, None)
+        packed = self._entry.packed
+        if packed is not None and size > limits.ratio_min_bytes:
+            ratio = size / max(packed, 1)
+            if ratio > limits.max_ratio:
+                raise _member_ratio(scope, self._entry.raw_name, ratio)
+        _check_overall_ratio(scope, scope.inflated + len(chunk))
+        self._buf.write(chunk)
+        scope.inflated += len(chunk)
+        scope.budget.inflated += len(chunk)
+
+    @property
+    def size(self) -> int:
+        return self._buf.tell()
+
+    def getvalue(self) -> bytes:
+        return self._buf.getvalue()
+
+
+class _Readable(Protocol):
+    def read(self, n: int = -1, /) -> bytes: ...
+
+
+def _drain(stream: _Readable, sink: _Sink) -> bytes:
+    """Read ``stream`` chunk by chunk into ``sink``, which stops at the limits."""
+    while chunk := stream.read(_CHUNK):
+        sink.write(chunk)
+    return sink.getvalue()
+
+
+def _human(size: float) -> str:
+    """A size as staff write it: "1.2 GB", "500 MB" (powers of 1024)."""
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            text = f"{size:.1f}".rstrip("0").rstrip(".")
+            return f"{text} {unit}"
+        size /= 1024
+    raise AssertionError("unreachable")
+
+
+def _shown(name: str) -> str:
+    """A member name made printable for a message (control characters escaped)."""
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in name)
+
+
+def _member_too_big(scope: _Scope, name: str, size: int | None) -> ArchiveRejected:
+    """``size`` is the declared size, or None when reading stopped at the limit."""
+    limit = _human(scope.limits.max_member_bytes)
+    amount = f"共 {_human(size)}，" if size is not None else ""
+    amount_en = f" ({_human(size)})" if size is not None else ""
+    return scope.reject(
+        f"压缩包内文件 {_shown(name)} 解压后{amount}超过单个文件上限 {limit}",
+        f"member {_shown(name)} unpacks to more than the per-file limit of {limit}{amount_en}",
+    )
+
+
+def _total_too_big(scope: _Scope, size: int | None) -> ArchiveRejected:
+    """``size`` is the declared total, or None when reading stopped at the limit."""
+    limit = _human(scope.limits.max_total_bytes)
+    amount = f"共 {_human(size)}，" if size is not None else ""
+    amount_en = f" ({_human(size)})" if size is not None else ""
+    return scope.reject(
+        f"压缩包解压后{amount}超过上限 {limit}",
+        f"the package unpacks to more than the limit of {limit}{amount_en}",
+    )
+
+
+def _member_ratio(scope: _Scope, name: str, ratio: float) -> ArchiveRejected:
+    limit = f"{scope.limits.max_ratio:g}"
+    return scope.reject(
+        f"压缩包内文件 {_shown(name)} 的压缩比达到 {ratio:.0f} 倍，超过上限 {limit} 倍，"
+        "疑似“压缩炸弹”，请直接发送原文件或正常打包",
+        f"member {_shown(name)} is compressed {ratio:.0f}:1, over the limit of {limit}:1, "
+        "which looks like a zip bomb; please send the files themselves or a normal package",
+    )
+
+
+def _check_overall_ratio(scope: _Scope, inflated: int) -> None:
+    limits = scope.limits
+    if inflated <= limits.ratio_min_bytes:
+        return
+    ratio = inflated / max(scope.packed_size, 1)
+    if ratio > limits.max_ratio:
+        limit = f"{limits.max_ratio:g}"
+        raise scope.reject(
+            f"压缩包整体压缩比达到 {ratio:.0f} 倍，超过上限 {limit} 倍，疑似“压缩炸弹”，"
+            "请直接发送原文件或正常打包",
+            f"the package is compressed {ratio:.0f}:1, over the limit of {limit}:1, which looks "
+            "like a zip bomb; please send the files themselves or a normal package",
+        )
+
+
+# --- names -----------------------------------------------------------------------------
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_JUNK_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
+
+
+def _safe_path(name: str) -> str | None:
+    """The member name as a safe relative '/'-path, or None if it is unsafe."""
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in name):
+        return None
+    name = name.replace("\\", "/")
+    if name.startswith("/"):
+        return None
+    parts = [p for p in name.split("/") if p not in ("", ".")]
+    if any(p == ".." or _DRIVE.match(p) for p in parts):
+        return None
+    return "/".join(parts)
+
+
+def _is_junk(path: str) -> bool:
+    parts = path.split("/")
+    base = parts[-1]
+    return "__MACOSX" in parts or base.startswith("._") or base.lower() in _JUNK_NAMES
+
+
+def _vet(entries: list[_Entry], scope: _Scope, *, encrypted: bool = False) -> list[_Entry]:
+    """Check a package's listing against the limits; return the members worth reading.
+
+    ``encrypted`` says the package as a whole is password-protected (7z, rar headers).
+    """
+    limits, budget = scope.limits, scope.budget
+    budget.entries += len(entries)
+    if budget.entries > limits.max_entries:
+        raise scope.reject(
+            f"压缩包内共有 {budget.entries} 项（文件和文件夹），超过上限 {limits.max_entries} 项",
+            f"the package holds {budget.entries} entries (files and folders), "
+            f"over the limit of {limits.max_entries}",
+        )
+    if encrypted or any(e.encrypted for e in entries):
+        raise _password_protected(scope)
+    for e in entries:
+        if e.path is None or (not e.path and not e.is_dir):
+            raise scope.reject(
+                f"压缩包内文件名不安全：{_shown(e.raw_name)}，请重新打包发送",
+                f"unsafe file name in the package: {_shown(e.raw_name)}; please repackage it",
+            )
+    wanted = [e for e in entries
+              if not e.is_dir and not e.is_link and e.path and not _is_junk(e.path)]
+    seen: set[str] = set()
+    for e in wanted:
+        assert e.path is not None
+        if e.path in seen:
+            raise scope.reject(
+                f"压缩包内有重名文件：{_shown(e.path)}，请重新打包发送",
+                f"the package holds two files named {_shown(e.path)}; please repackage it",
+            )
+        seen.add(e.path)
+    declared = 0
+    for e in wanted:
+        if e.size > limits.max_member_bytes:
+            raise _member_too_big(scope, e.raw_name, e.size)
+        if e.packed is not None and e.size > limits.ratio_min_bytes:
+            ratio = e.size / max(e.packed, 1)
+            if ratio > limits.max_ratio:
+                raise _member_ratio(scope, e.raw_name, ratio)
+        declared += e.size
+    if budget.inflated + declared > limits.max_total_bytes:
+        raise _total_too_big(scope, budget.inflated + declared)
+    _check_overall_ratio(scope, declared)
+    return wanted
+
+
+def _password_protected(scope: _Scope) -> ArchiveRejected:
+    return scope.reject(
+        "压缩包有密码保护，无法打开，请发送未加密的文件",
+        "the package is password-protected and cannot be opened; "
+        "please send it without a password",
+    )
+
+
+def _damaged(container: str, exc: BaseException) -> ParseError:
+    """The library's own words go to the English message only: they are English."""
+    detail = f" ({exc})" if str(exc) else ""
+    return ParseError(
+        "压缩包已损坏或不完整，无法打开，请重新打包发送",
+        f"the package is damaged or incomplete and cannot be opened{detail}; "
+        "please repackage and send it again",
+        file=container,
+    )
+
+
+# --- zip -------------------------------------------------------------------------------
+
+_UTF8_FLAG = 0x800
+_ENCRYPTED_FLAG = 0x1
+_UNICODE_PATH_EXTRA = 0x7075
+_S_IFMT, _S_IFLNK = 0o170000, 0o120000
+_ZIP_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
+_ZIP_METHOD_NAMES = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA", 9: "Deflate64",
+                     98: "PPMd", 99: "AES", 93: "Zstandard", 95: "XZ"}
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
+               struct.error, RuntimeError)
+
+
+def _unicode_path_extra(extra: bytes, raw: bytes) -> str | None:
+    """The UTF-8 name in an Info-ZIP Unicode Path field, if present and still matching."""
+    pos = 0
+    while pos + 4 <= len(extra):
+        tag, size = struct.unpack_from("<HH", extra, pos)
+        body = extra[pos + 4: pos + 4 + size]
+        if tag == _UNICODE_PATH_EXTRA and len(body) >= 5 and body[0] == 1:
+            (crc,) = struct.unpack_from("<I", body, 1)
+            if crc == zlib.crc32(raw):
+                try:
+                    return body[5:].decode("utf-8")
+                except UnicodeDecodeError:
+                    return None
+        pos += 4 + size
+    return None
+
+
+def _decodes(raw: bytes, encoding: str) -> bool:
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _legacy_names_are_utf8(infos: list[zipfile.ZipInfo]) -> bool:
+    """Whether this zip's unflagged names are UTF-8 (macOS) rather than GBK (Windows).
+
+    Decided once per package, since one tool wrote all its names: UTF-8 if every
+    non-ASCII name is valid UTF-8 and not all of them are valid GB2312.  Judging names
+    one by one fails on short GBK names that happen to be valid UTF-8 ("图片" is
+    ``CD BC C6 AC``, which UTF-8 reads as "ͼƬ"), while UTF-8 Chinese almost always has
+    a continuation byte below 0xA1, which GB2312 never uses.
+    """
+    legacy = [raw for info in infos if not info.flag_bits & _UTF8_FLAG
+              if not (raw := info.orig_filename.encode("cp437")).isascii()]
+    return (bool(legacy) and all(_decodes(raw, "utf-8") for raw in legacy)
+            and not all(_decodes(raw, "gb2312") for raw in legacy))
+
+
+def _zip_name(info: zipfile.ZipInfo, utf8: bool) -> str:
+    """A zip member's name as its writer meant it (see the module docstring)."""
+    if info.flag_bits & _UTF8_FLAG:
+        return info.orig_filename
+    raw = info.orig_filename.encode("cp437")
+    unicode_name = _unicode_path_extra(info.extra, raw)
+    if unicode_name is not None:
+        return unicode_name
+    for encoding in ("utf-8", "gb18030") if utf8 else ("gb18030",):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    return info.orig_filename
+
+
+def _zip_entries(zf: zipfile.ZipFile, packed_size: int) -> list[_Entry]:
+    infos = zf.infolist()
+    utf8 = _legacy_names_are_utf8(infos)
+    entries = []
+    for info in infos:
+        name = _zip_name(info, utf8)
+        is_dir = name.endswith(("/", "\\"))
+        entries.append(_Entry(
+            raw_name=name,
+            path=_safe_path(name),
+            is_dir=is_dir,
+            is_link=(info.external_attr >> 16) & _S_IFMT == _S_IFLNK,
+            size=info.file_size,
+            packed=min(info.compress_size, packed_size),
+            encrypted=bool(info.flag_bits & _ENCRYPTED_FLAG),
+            handle=info,
+        ))
+    return entries
+
+
+def _read_zip(data: bytes, scope: _Scope) -> list[tuple[str, bytes]]:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except _ZIP_ERRORS as exc:
+        raise _damaged(scope.container, exc) from exc
+    with zf:
+        wanted = _vet(_zip_entries(zf, len(data)), scope)
+        for e in wanted:
+            method = e.handle.compress_type
+            if method not in _ZIP_METHODS:
+                # bzip2/LZMA: no output bound in zipfile (see the module docstring)
+                label = _ZIP_METHOD_NAMES.get(method, f"#{method}")
+                raise UnsupportedFormat(
+                    f"压缩包内文件 {_shown(e.raw_name)} 使用了不支持的压缩方式（{label}），"
+                    "请用 zip 默认方式（Deflate）重新打包",
+                    f"member {_shown(e.raw_name)} uses an unsupported compression method "
+                    f"({label}); please repackage with the default zip method (Deflate)",
+                    file=scope.container,
+                )
+        out = []
+        for e in wanted:
+            assert e.path is not None
+            try:
+                with zf.open(e.handle) as stream:
+                    out.append((e.path, _drain(stream, _Sink(scope, e))))
+            except _ZIP_ERRORS as exc:
+                raise _damaged(scope.container, exc) from exc
+    return out
+
+
+# --- 7z --------------------------------------------------------------------------------
+
+def _import_optional(module: str, kind: str, extra: str, container: str) -> ModuleType:
+    try:
+        return __import__(module)
+    except ImportError as exc:
+        raise UnsupportedFormat(
+            f"无法打开 .{kind} 压缩包：未安装 {module} 组件"
+            f"（请运行 pip install 'pressdocs[{extra}]'）",
+            f"cannot open the .{kind} package: {module} is not installed "
+            f"(run pip install 'pressdocs[{extra}]')",
+            file=container,
+        ) from exc
+
+
+class _SevenZipWriter:
+    """A py7zr output (its ``Py7zIO`` duck type) that feeds a :class:`_Sink`."""
+
+    def __init__(self, sink: _Sink):
+        self.sink = sink
+
+    def write(self, s: bytes | bytearray) -> int:
+        self.sink.write(bytes(s))
+        return len(s)
+
+    def read(self, size: int | None = None) -> bytes:
+        return b""
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return 0
+
+    def flush(self) -> None:
+        return None
+
+    def size(self) -> int:
+        return self.sink.size
+
+    def close(self) -> None:
+        return None
+
+
+class _SevenZipFactory:
+    """Hands py7zr a capped writer per member; members not wanted go to a counting sink."""
+
+    def __init__(self, scope: _Scope, wanted: list[_Entry]):
+        self._scope = scope
+        self._wanted = {e.path: e for e in wanted}
+        self.sinks: dict[str, _Sink] = {}
+
+    def create(self, filename: str) -> _SevenZipWriter:
+        path = _safe_path(filename) or filename
+        entry = self._wanted.get(path) or _Entry(
+            raw_name=filename, path=path, is_dir=False, is_link=False, size=0, packed=None,
+            encrypted=False, handle=None)
+        sink = self.sinks[path] = _Sink(self._scope, entry)
+        return _SevenZipWriter(sink)
+
+
+def _read_7z(data: bytes, scope: _Scope) -> list[tuple[str, bytes]]:
+    py7zr = _import_optional("py7zr", "7z", "7z", scope.container)
+    from py7zr import exceptions as x  # the package is present: imported just above
+
+    try:
+        with py7zr.SevenZipFile(io.BytesIO(data), mode="r") as sz:
+            entries = [
+                _Entry(
+                    raw_name=f.filename,
+                    path=_safe_path(f.filename),
+                    is_dir=f.is_directory,
+                    is_link=f.is_symlink,
+                    size=f.uncompressed,
+                    # solid blocks report one packed size for many files: no per-member ratio
+                    packed=None,
+                    encrypted=False,
+                    handle=f,
+                )
+                for f in sz.files
+            ]
+            wanted = _vet(entries, scope, encrypted=sz.needs_password())
+            factory = _SevenZipFactory(scope, wanted)
+            if wanted:
+                sz.extractall(factory=factory)
+    except PressdocsError:
+        raise
+    except x.PasswordRequired as exc:
+        raise _password_protected(scope) from exc
+    except x.UnsupportedCompressionMethodError as exc:
+        raise UnsupportedFormat(
+            "7z 压缩包使用了不支持的压缩方式，请用 7-Zip 默认方式（LZMA2）或 zip 重新打包",
+            "the 7z package uses an unsupported compression method; please repackage with "
+            "7-Zip's default (LZMA2) or as a zip",
+            file=scope.container,
+        ) from exc
+    except Exception as exc:  # py7zr raises many kinds on hostile bytes; all mean "damaged"
+        raise _damaged(scope.container, exc) from exc
+    out = []
+    for e in wanted:
+        assert e.path is not None
+        sink = factory.sinks.get(e.path)
+        out.append((e.path, sink.getvalue() if sink else b""))
+    return out
+
+
+# --- rar -------------------------------------------------------------------------------
+
+def _read_rar(data: bytes, scope: _Scope) -> list[tuple[str, bytes]]:
+    rarfile = _import_optional("rarfile", "rar", "rar", scope.container)
+    try:
+        rarfile.tool_setup()
+    except rarfile.RarCannotExec as exc:
+        raise _no_rar_tool(scope.container) from exc
+    with tempfile.TemporaryDirectory(prefix="pressdocs-rar-") as tmp:
+        path = Path(tmp) / "package.rar"
+        path.write_bytes(data)
+        try:
+            with rarfile.RarFile(str(path)) as rf:
+                return _read_rar_members(rf, scope, len(data))
+        except PressdocsError:
+            raise
+        except rarfile.PasswordRequired as exc:
+            raise _password_protected(scope) from exc
+        except rarfile.NeedFirstVolume as exc:
+            raise ParseError(
+                "这是分卷压缩包的一部分，无法单独打开，请把所有分卷一起发送或打包成一个文件",
+                "this is one part of a multi-volume rar; please send all parts together "
+                "or a single package",
+                file=scope.container,
+            ) from exc
+        except rarfile.RarCannotExec as exc:
+            raise _no_rar_tool(scope.container) from exc
+        except Exception as exc:  # rarfile and the tool fail in many ways on bad bytes
+            raise _damaged(scope.container, exc) from exc
+
+
+def _read_rar_members(rf: Any, scope: _Scope, packed_size: int) -> list[tuple[str, bytes]]:
+    entries = [
+        _Entry(
+            raw_name=info.filename,
+            path=_safe_path(info.filename),
+            is_dir=info.is_dir(),
+            is_link=info.is_symlink(),
+            size=info.file_size,
+            packed=min(info.compress_size, packed_size),
+            encrypted=info.needs_password(),
+            handle=info,
+        )
+        for info in rf.infolist()
+    ]
+    out = []
+    for e in _vet(entries, scope, encrypted=rf.needs_password()):
+        assert e.path is not None
+        with rf.open(e.handle) as stream:
+            out.append((e.path, _drain(stream, _Sink(scope, e))))
+    return out
+
+
+def _no_rar_tool(container: str) -> UnsupportedFormat:
+    return UnsupportedFormat(
+        "无法打开 .rar 压缩包：本机未安装解压工具（请安装 unar 或 bsdtar）",
+        "cannot open the .rar package: no extraction tool is installed here "
+        "(install unar or bsdtar)",
+        file=container,
+    )
+
+
+# --- the entry point -------------------------------------------------------------------
+
+_READERS = {"zip": _read_zip, "7z": _read_7z, "rar": _read_rar}
+
+
+def open_archive(data: bytes, name: str, limits: ArchiveLimits = ArchiveLimits(),
+                 depth: int = 1) -> list[Member]:
+    """Open the package ``data`` (called ``name``) and return its files, in order.
+
+    Packages found inside (by their bytes, not their names; documents such as .docx
+    stay documents) are opened in turn and replaced by their members, whose
+    ``container`` becomes "name/inner path".  ``depth`` is the nesting level of this
+    package (1 = attached to the mail).
+
+    Raises :class:`~pressdocs.errors.ArchiveRejected` (password, unsafe or duplicate
+    name, over a limit), :class:`~pressdocs.errors.ParseError` (damaged, truncated,
+    part of a multi-volume set) or :class:`~pressdocs.errors.UnsupportedFormat` (not a
+    package; no rar tool; py7zr/rarfile missing; an unsupported compression method).
+    """
+    return _open(data, name, depth, _Budget(limits))
+
+
+def _open(data: bytes, container: str, depth: int, budget: _Budget) -> list[Member]:
+    limits = budget.limits
+    if depth > limits.max_depth:
+        raise ArchiveRejected(
+            f"压缩包嵌套过深：这是第 {depth} 层压缩包，最多允许 {limits.max_depth} 层，"
+            "请把文件直接放进一个压缩包",
+            f"packages nested too deep: this is level {depth}, at most {limits.max_depth} "
+            "allowed; please put the files directly into one package",
+            file=container,
+        )
+    kind = sniff_archive(data)
+    if kind is None:
+        raise UnsupportedFormat(
+            "不是可识别的压缩包（zip、7z、rar）",
+            "not a package pressdocs can open (zip, 7z, rar)",
+            file=container,
+        )
+    scope = _Scope(budget, container, len(data), depth)
+    members: list[Member] = []
+    for path, content in _READERS[kind](data, scope):
+        inner = sniff_archive(content)
+        if inner is not None and not (inner == "zip" and is_office_zip(content)):
+            members.extend(_open(content, f"{container}/{path}", depth + 1, budget))
+        else:
+            members.append(Member(path, content, container))
+    return members
