@@ -125,7 +125,8 @@ def test_hook_register_mail_sources() -> None:
         def handles(self, location: str) -> bool:
             return location.startswith("memory:")
 
-        def messages(self, location: str, config: Config) -> Iterator[RawMessage]:
+        def messages(self, location: str, config: Config,
+                     since: Any = None) -> Iterator[RawMessage]:
             yield RawMessage(location, "1", b"Subject: x\r\n\r\nbody")
 
     class Plugin:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -202,8 +202,11 @@ class Exporter(Capability):
 class RawMessage:
     """One message as a mail source hands it over: the raw bytes and where they came from.
 
-    ``key`` is unique within the source (``"<uidvalidity>:<uid>"`` for IMAP, the file
-    name for Maildir); ``received`` is the IMAP INTERNALDATE or file time when known.
+    ``key`` is unique within the source (``"UIDVALIDITY=…;UID=…"`` for IMAP, the unique
+    name for Maildir).  ``received`` is the server's arrival time (IMAP INTERNALDATE) when
+    the source knows one; ``file_time`` the file's modification time for sources on disk.
+    The intake takes the received time from ``received``, else the Date header, else
+    ``file_time``.
     """
 
     source: str
@@ -211,6 +214,7 @@ class RawMessage:
     data: bytes
     received: datetime | None = None
     folder: str = ""
+    file_time: datetime | None = None
 
 
 class MailSource(Capability):
@@ -227,7 +231,10 @@ class MailSource(Capability):
     def handles(self, location: str) -> bool:
         raise NotImplementedError
 
-    def messages(self, location: str, config: Config) -> Iterator[RawMessage]:
+    def messages(self, location: str, config: Config,
+                 since: date | None = None) -> Iterator[RawMessage]:
+        """Every message of ``location`` (from ``since`` on, when the source can filter;
+        the intake filters again by received time)."""
         raise NotImplementedError
 
     def acknowledge(self, message: RawMessage, config: Config) -> None:

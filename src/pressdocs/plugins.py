@@ -52,6 +52,8 @@ ENTRY_POINT_GROUP = "pressdocs"
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "pressdocs.builtin.parse_docx",
     "pressdocs.builtin.classify",
+    "pressdocs.builtin.source_imap",
+    "pressdocs.builtin.source_files",
 )
 
 

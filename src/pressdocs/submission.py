@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pressdocs.app import Pressdocs
 from pressdocs.hookspecs import Event
@@ -29,6 +30,9 @@ from pressdocs.models import (
     SubmissionStatus,
 )
 from pressdocs.reading import ReadResult
+
+if TYPE_CHECKING:
+    from pressdocs.store import Store
 
 __all__ = ["assemble", "finish", "status_of"]
 
@@ -57,15 +61,17 @@ def assemble(results: Sequence[ReadResult], *, app: Pressdocs, submission_id: st
     return sub
 
 
-def finish(sub: Submission, app: Pressdocs) -> list[str]:
+def finish(sub: Submission, app: Pressdocs, store: Store | None = None) -> list[str]:
     """Let plugins adjust ``sub``, validate it, set its status, and announce it.
+
+    ``store`` lets rules consult the ledger (the plan, earlier submissions).
 
     Returns Chinese warnings from event listeners that failed (they never stop a batch).
     """
     app.plugins.hook.prepare_submission(submission=sub, config=app.config)
     from pressdocs.validation import validate_submission
 
-    sub.findings = validate_submission(sub, app)
+    sub.findings = validate_submission(sub, app, store=store)
     sub.status = status_of(sub)
     warnings = []
     for finding in sub.findings:
@@ -104,7 +110,9 @@ def _materials(results: Sequence[ReadResult], linked: list[LinkedFile]) -> Mater
             release = release or r.data
         elif r.kind is DocumentKind.QA and isinstance(r.data, list):
             qa.extend(r.data)
-    pictures = [r.document for r in results if r.kind is DocumentKind.PICTURE]
+    # An inline image (a signature logo shown in the body) is not one of the 3 pictures.
+    pictures = [r.document for r in results
+                if r.kind is DocumentKind.PICTURE and r.document.origin != "inline"]
     videos = [r.document for r in results if r.kind is DocumentKind.VIDEO]
     if release is None and not qa and not pictures and not videos and not linked:
         return None

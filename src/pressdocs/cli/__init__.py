@@ -26,6 +26,7 @@ import click
 from pressdocs._version import __version__
 from pressdocs.app import Pressdocs, resolve_lang
 from pressdocs.cli.common import EXIT_CANNOT_RUN, fail
+from pressdocs.cli.batch import batch_command
 from pressdocs.cli.documents import parse_command
 from pressdocs.cli.info import config_group, plugins_command, schema_command
 from pressdocs.errors import PressdocsError
@@ -58,6 +59,7 @@ def cli(ctx: click.Context, lang: str | None, config_path: str | None, store: st
     ctx.call_on_close(ctx.obj.close)
 
 
+cli.add_command(batch_command)
 cli.add_command(parse_command)
 cli.add_command(plugins_command)
 cli.add_command(schema_command)

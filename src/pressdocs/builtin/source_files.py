@@ -1,0 +1,121 @@
+"""Built-in mail sources on disk: Maildir, mbox, a folder of .eml files, one .eml file.
+
+Each yields every message with a key unique within its source, so the ledger knows a
+message it has seen: the Maildir unique name, the mbox message's position and bytes, the
+.eml file's path relative to the folder.  ``file_time`` is the file's modification time
+(Maildir delivery time); the intake prefers the Date header over it.  Nothing is ever changed on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mailbox
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from pressdocs.capabilities import MailSource, RawMessage
+from pressdocs.config import Config
+from pressdocs.errors import SourceError
+from pressdocs.hookspecs import hookimpl
+
+__all__ = ["EmlSource", "MaildirSource", "MboxSource"]
+
+
+def _path(location: str) -> Path:
+    for prefix in ("maildir:", "mbox:", "file://"):
+        if location.startswith(prefix):
+            location = location[len(prefix):]
+    return Path(location).expanduser()
+
+
+def _mtime(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+
+
+class MaildirSource(MailSource):
+    """A Maildir folder (``cur/``, ``new/``, ``tmp/``): ``maildir:/path`` or just the path."""
+
+    name = "maildir"
+    schemes = ("maildir",)
+    description = "Maildir 邮件目录"
+
+    def handles(self, location: str) -> bool:
+        path = _path(location)
+        return location.startswith("maildir:") or (path.is_dir() and (path / "cur").is_dir()
+                                                    and (path / "new").is_dir())
+
+    def messages(self, location: str, config: Config,
+                 since: date | None = None) -> Iterator[RawMessage]:
+        path = _path(location)
+        if not path.is_dir():
+            raise SourceError(f"找不到 Maildir 目录：{path}", f"no Maildir at {path}")
+        box = mailbox.Maildir(str(path), factory=None, create=False)
+        for key in sorted(box.iterkeys()):
+            file = path / box._lookup(key)  # the file's path inside the Maildir
+            yield RawMessage(source=f"maildir:{path.resolve()}", key=key,
+                             data=box.get_bytes(key), file_time=_mtime(file))
+
+
+class MboxSource(MailSource):
+    """An mbox file (as Thunderbird or ``mail`` keep them): ``mbox:/path`` or a path whose
+    first line starts with ``From ``."""
+
+    name = "mbox"
+    schemes = ("mbox",)
+    description = "mbox 邮箱文件"
+
+    def handles(self, location: str) -> bool:
+        if location.startswith("mbox:"):
+            return True
+        path = _path(location)
+        if not path.is_file():
+            return False
+        with path.open("rb") as f:
+            return f.read(5) == b"From "
+
+    def messages(self, location: str, config: Config,
+                 since: date | None = None) -> Iterator[RawMessage]:
+        path = _path(location)
+        if not path.is_file():
+            raise SourceError(f"找不到 mbox 文件：{path}", f"no mbox file at {path}")
+        box = mailbox.mbox(str(path), factory=None, create=False)
+        for index, key in enumerate(box.iterkeys()):
+            data = box.get_bytes(key, from_=False)
+            digest = hashlib.sha256(data).hexdigest()[:16]
+            yield RawMessage(source=f"mbox:{path.resolve()}", key=f"{index}:{digest}",
+                             data=data)
+
+
+class EmlSource(MailSource):
+    """One ``.eml`` file, or a folder holding ``.eml`` files (searched recursively)."""
+
+    name = "eml"
+    schemes = ("eml",)
+    description = ".eml 邮件文件或目录"
+
+    def handles(self, location: str) -> bool:
+        path = _path(location)
+        return path.is_file() or path.is_dir()
+
+    def messages(self, location: str, config: Config,
+                 since: date | None = None) -> Iterator[RawMessage]:
+        path = _path(location)
+        if path.is_file():
+            yield RawMessage(source=f"eml:{path.resolve()}", key=path.name,
+                             data=path.read_bytes(), file_time=_mtime(path))
+            return
+        if not path.is_dir():
+            raise SourceError(f"找不到邮件文件或目录：{path}", f"no such file or folder: {path}")
+        root = path.resolve()
+        for file in sorted(root.rglob("*")):
+            if file.is_file() and file.suffix.lower() in (".eml", ".msg.eml", ".mht"):
+                yield RawMessage(source=f"eml:{root}", key=str(file.relative_to(root)),
+                                 data=file.read_bytes(), file_time=_mtime(file))
+
+
+@hookimpl
+def register_mail_sources(register: Callable[[MailSource], None]) -> None:
+    register(MaildirSource())
+    register(MboxSource())
+    register(EmlSource())

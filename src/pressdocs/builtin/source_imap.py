@@ -1,0 +1,209 @@
+"""Built-in mail source: an IMAP mailbox, by default NetEase 163 over TLS.
+
+Locations look like ``imaps://whxwtg@163.com@imap.163.com:993/INBOX`` (``imap://`` for a
+plain connection, used on loopback in tests).  The login is everything before the last
+``@`` of the authority; for a 163-family address the host may be left out
+(``imaps://whxwtg@163.com/INBOX`` means imap.163.com:993).  The secret — for 163 the
+client authorisation code (授权码), not the web password — comes from
+``[mail] secret = {env = "…"}`` or the ``PRESSDOCS_IMAP_SECRET`` variable.
+
+163 refuses SELECT with ``NO … Unsafe Login`` unless the client first identifies itself
+with the IMAP ``ID`` command (RFC 2971), so ``ID`` is sent after login whenever the server
+offers it.  Messages are fetched with ``BODY.PEEK[]`` (never marking them seen), keyed by
+UIDVALIDITY and UID; nothing is ever deleted.  After a message is safely stored the
+source can mark it seen or copy/move it to a folder (``[mail] after = "seen"`` or
+``after = "move:已处理"``).  Folder names are sent in modified UTF-7 (草稿箱 is ``&g0l6P3ux-``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from pressdocs._version import __version__
+from pressdocs.capabilities import MailSource, RawMessage
+from pressdocs.config import Config, Secret
+from pressdocs.errors import ConfigError, SourceError
+from pressdocs.hookspecs import hookimpl
+
+__all__ = ["ImapLocation", "ImapSource", "parse_location"]
+
+REQUIRES = ("imapclient",)
+INSTALL_HINT = "pip install 'IMAPClient>=3.0'"
+
+_NETEASE = ("163.com", "126.com", "yeah.net", "188.com")
+_FETCH_BATCH = 20
+SECRET_ENV = "PRESSDOCS_IMAP_SECRET"
+
+
+@dataclass(frozen=True)
+class ImapLocation:
+    """An IMAP mailbox folder, parsed from its URL."""
+
+    user: str
+    host: str
+    port: int
+    folder: str
+    tls: bool
+
+    def source_id(self) -> str:
+        scheme = "imaps" if self.tls else "imap"
+        return f"{scheme}://{self.user}@{self.host}:{self.port}/{self.folder}"
+
+
+def parse_location(location: str) -> ImapLocation:
+    """Read ``imaps://user@host[:port]/FOLDER``; the user may itself contain ``@``."""
+    parts = urlsplit(location)
+    if parts.scheme not in ("imap", "imaps"):
+        raise ConfigError(f"不是 IMAP 地址：{location}", f"not an IMAP URL: {location}")
+    tls = parts.scheme == "imaps"
+    authority = parts.netloc
+    folder = unquote(parts.path.lstrip("/")) or "INBOX"
+    if "@" not in authority:
+        raise ConfigError(f"IMAP 地址缺少登录名：{location}（应为 imaps://登录名@服务器/文件夹）",
+                          f"the IMAP URL has no login: {location}")
+    user, _, hostport = authority.rpartition("@")
+    user = unquote(user)
+    if "@" not in user and any(hostport.lower().endswith(d) for d in _NETEASE):
+        # imaps://whxwtg@163.com/INBOX: the whole authority is the address
+        user, hostport = f"{user}@{hostport}", f"imap.{hostport.lower()}"
+    host, _, port = hostport.partition(":")
+    if not host:
+        raise ConfigError(f"IMAP 地址缺少服务器：{location}", f"the IMAP URL has no host: {location}")
+    try:
+        port_number = int(port) if port else (993 if tls else 143)
+    except ValueError:
+        raise ConfigError(f"IMAP 端口无效：{port}", f"invalid IMAP port: {port}") from None
+    return ImapLocation(user=user, host=host, port=port_number, folder=folder, tls=tls)
+
+
+class ImapSource(MailSource):
+    """Messages of one IMAP folder, newest UIDs last, never deleted."""
+
+    name = "imap"
+    schemes = ("imap", "imaps")
+    description = "IMAP 邮箱（默认网易163，自动发送 ID 命令）"
+
+    def __init__(self) -> None:
+        self._clients: dict[str, Any] = {}
+
+    def handles(self, location: str) -> bool:
+        return location.startswith(("imap://", "imaps://"))
+
+    def messages(self, location: str, config: Config,
+                 since: date | None = None) -> Iterator[RawMessage]:
+        loc = parse_location(location)
+        client = self._connect(loc, config)
+        source = loc.source_id()
+        try:
+            uidvalidity = self._select(client, loc)
+            criteria: list[Any] = ["SINCE", since] if since is not None else ["ALL"]
+            uids = sorted(client.search(criteria))
+            for start in range(0, len(uids), _FETCH_BATCH):
+                batch = uids[start:start + _FETCH_BATCH]
+                fetched = client.fetch(batch, ["BODY.PEEK[]", "INTERNALDATE"])
+                for uid in batch:
+                    item = fetched.get(uid)
+                    if item is None:  # expunged by someone else meanwhile
+                        continue
+                    data = item.get(b"BODY[]") or b""
+                    internal = item.get(b"INTERNALDATE")
+                    if isinstance(internal, datetime) and internal.tzinfo is None:
+                        internal = internal.replace(tzinfo=UTC)
+                    yield RawMessage(source=source, key=f"UIDVALIDITY={uidvalidity};UID={uid}",
+                                     data=data, received=internal, folder=loc.folder)
+        finally:
+            self._clients.pop(source, None)
+            try:
+                client.logout()
+            except Exception:  # the connection may already be gone; nothing to save
+                pass
+
+    def acknowledge(self, message: RawMessage, config: Config) -> None:
+        """Mark seen or copy/move to a folder, per ``[mail] after``; never delete."""
+        after = str(config.mail.get("after", ""))
+        client = self._clients.get(message.source)
+        if not after or client is None:
+            return
+        uid = int(message.key.rsplit("UID=", 1)[1])
+        if after == "seen":
+            client.add_flags([uid], [b"\\Seen"])
+        elif after.startswith("move:"):
+            target = after[5:]
+            if client.has_capability("MOVE"):
+                client.move([uid], target)
+            else:  # without MOVE, copying is the most we do: deleting is never ours
+                client.copy([uid], target)
+
+    def _connect(self, loc: ImapLocation, config: Config) -> Any:
+        from imapclient import IMAPClient
+        from imapclient.exceptions import LoginError
+
+        secret = _secret(config)
+        try:
+            client = IMAPClient(loc.host, port=loc.port, ssl=loc.tls, timeout=60)
+            client.normalise_times = False  # keep INTERNALDATE's own offset: aware datetimes
+        except OSError as exc:
+            raise SourceError(f"无法连接邮件服务器 {loc.host}:{loc.port}（{exc}）",
+                              f"cannot connect to {loc.host}:{loc.port} ({exc})") from None
+        try:
+            client.login(loc.user, secret)
+        except LoginError as exc:
+            raise SourceError(
+                f"邮箱 {loc.user} 登录失败（{_text(exc)}）：请确认使用的是客户端授权码而不是网页登录密码，"
+                "并已在邮箱设置中开启 IMAP 服务",
+                f"login to {loc.user} failed ({_text(exc)}): use the client authorisation code, "
+                "not the web password, and enable IMAP in the mailbox settings") from None
+        if client.has_capability("ID"):
+            client.id_({"name": "pressdocs", "version": __version__, "vendor": "pressdocs",
+                        "support-email": config.office_mailbox})
+        self._clients[loc.source_id()] = client
+        return client
+
+    def _select(self, client: Any, loc: ImapLocation) -> int:
+        from imapclient.exceptions import IMAPClientError
+
+        try:
+            info = client.select_folder(loc.folder, readonly=False)
+        except IMAPClientError as exc:
+            text = _text(exc)
+            if "unsafe login" in text.lower():
+                raise SourceError(
+                    f"邮件服务器拒绝打开文件夹 {loc.folder}（Unsafe Login）。网易邮箱要求客户端先发送 ID 命令，"
+                    "pressdocs 已发送但仍被拒绝：请登录网页版邮箱，在“设置 → POP3/SMTP/IMAP”中开启 IMAP 服务、"
+                    "使用授权码，并在“客户端授权”中允许本机登录，然后重试",
+                    f"the server refused to open {loc.folder} (Unsafe Login). NetEase requires the ID "
+                    "command, which pressdocs sent; enable IMAP in the web settings, use the "
+                    "authorisation code, and allow this client, then retry") from None
+            raise SourceError(f"无法打开邮箱文件夹 {loc.folder}（{text}）",
+                              f"cannot open folder {loc.folder} ({text})") from None
+        return int(info.get(b"UIDVALIDITY", 0))
+
+
+def _secret(config: Config) -> str:
+    secret = config.mail.get("secret")
+    if isinstance(secret, Secret):
+        return secret.reveal()
+    value = os.environ.get(SECRET_ENV)
+    if value:
+        return value
+    raise ConfigError(
+        f"没有 IMAP 授权码：请在 pressdocs.toml 的 [mail] 中写 secret = {{env = \"{SECRET_ENV}\"}}，"
+        f"并设置该环境变量",
+        f"no IMAP secret: set [mail] secret = {{env = \"{SECRET_ENV}\"}} and the variable")
+
+
+def _text(exc: BaseException) -> str:
+    text = str(exc)
+    match = re.match(r"^b?['\"](.*)['\"]$", text)
+    return match.group(1) if match else text
+
+
+@hookimpl
+def register_mail_sources(register: Callable[[MailSource], None]) -> None:
+    register(ImapSource())

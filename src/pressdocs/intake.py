@@ -1,0 +1,350 @@
+"""Taking in a mailbox: every message exactly once, archived before anything else.
+
+:func:`run_batch` reads a location (``imaps://…``, a Maildir, an mbox, a folder of .eml
+files) through the first :class:`pressdocs.MailSource` that handles it, and for each
+message:
+
+1. looks it up in the ledger by source key, Message-ID and sha256 of its bytes — a
+   message already processed is reported ``duplicate`` and left alone;
+2. records it, which stores the raw bytes durably *before* the ledger row is committed;
+3. parses the MIME message, opens packages, reads every document, stores each
+   document's original bytes, assembles the :class:`Submission`, matches the plan item,
+   validates it;
+4. in one transaction saves the submission and marks the message processed;
+5. lets the source acknowledge it (mark seen, move), never delete it.
+
+A run killed at any point leaves messages either unrecorded (taken in next time) or
+recorded but unprocessed (processed next time, from the archived bytes); so every
+message is processed exactly once.  A second run on the same store at the same time
+is refused by the store's lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from pressdocs.app import Pressdocs
+from pressdocs.capabilities import MailSource, RawMessage
+from pressdocs.errors import PressdocsError, SourceError
+from pressdocs.models import (
+    Document,
+    DocumentKind,
+    Finding,
+    Location,
+    Severity,
+    Submission,
+    SubmissionKind,
+    SubmissionStatus,
+)
+from pressdocs.reading import ReadResult, read_document
+from pressdocs.store import Store
+
+__all__ = ["BatchReport", "MessageOutcome", "find_source", "process_message", "run_batch"]
+
+BODY_NAME = "邮件正文"
+_MESSAGE_ID = re.compile(rb"^message-id:[ \t]*(.*(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE)
+_BODY_KINDS = (DocumentKind.REGISTRATION, DocumentKind.STATISTICS)
+
+
+@dataclass
+class MessageOutcome:
+    """One message of a batch, as ``pressdocs batch --json`` reports it."""
+
+    message_id: str
+    subject: str = ""
+    sender: str = ""
+    received: datetime | None = None
+    status: str = SubmissionStatus.ACCEPTED.value
+    kind: str = ""
+    unit: str = ""
+    plan_item: int | None = None
+    documents: list[dict[str, str]] = field(default_factory=list)
+    findings: list[dict[str, str]] = field(default_factory=list)
+    submission_id: str = ""
+    source_key: str = ""
+
+    @classmethod
+    def of(cls, sub: Submission, source_key: str, lang: str,
+           status: str | None = None) -> MessageOutcome:
+        return cls(
+            message_id=sub.message_id, subject=sub.subject, sender=sub.sender,
+            received=sub.received, status=status or sub.status.value, kind=sub.kind.value,
+            unit=sub.unit, plan_item=sub.plan_item,
+            documents=[{"name": d.name, "kind": d.kind.value} for d in sub.documents],
+            findings=[{"code": f.code, "severity": f.severity.value, "message": f.message(lang)}
+                      for f in sub.findings],
+            submission_id=sub.id, source_key=source_key)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "message_id": self.message_id, "subject": self.subject, "sender": self.sender,
+            "received": self.received.isoformat() if self.received else None,
+            "status": self.status, "kind": self.kind, "unit": self.unit,
+            "plan_item": self.plan_item, "documents": self.documents,
+            "findings": self.findings, "submission_id": self.submission_id,
+        }
+
+
+@dataclass
+class BatchReport:
+    """What a batch did: one outcome per message seen, and the totals."""
+
+    source: str
+    outcomes: list[MessageOutcome] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def seen(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def new(self) -> int:
+        return sum(1 for o in self.outcomes if o.status != "duplicate")
+
+    def by_kind(self) -> Counter[str]:
+        return Counter(o.kind for o in self.outcomes if o.status != "duplicate")
+
+    def by_status(self) -> Counter[str]:
+        return Counter(o.status for o in self.outcomes)
+
+    def by_severity(self) -> Counter[str]:
+        return Counter(f["severity"] for o in self.outcomes if o.status != "duplicate"
+                       for f in o.findings)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source, "dry_run": self.dry_run, "seen": self.seen, "new": self.new,
+            "by_kind": dict(self.by_kind()), "by_status": dict(self.by_status()),
+            "by_severity": dict(self.by_severity()),
+            "messages": [o.to_dict() for o in self.outcomes],
+        }
+
+
+def find_source(app: Pressdocs, location: str) -> MailSource:
+    """The first registered mail source that handles ``location``."""
+    for source in app.plugins.registry.of(MailSource):
+        if source.handles(location):
+            return source
+    raise SourceError(f"无法识别的邮件来源：{location}（支持 imaps://…、Maildir 目录、mbox 文件、"
+                      ".eml 文件或目录）",
+                      f"unknown mail source: {location} (imaps://…, a Maildir, an mbox, "
+                      "an .eml file or folder)")
+
+
+def run_batch(app: Pressdocs, location: str, *, dry_run: bool = False,
+              since: date | None = None, limit: int | None = None,
+              progress: Callable[[MessageOutcome], None] | None = None) -> BatchReport:
+    """Take in every new message of ``location``; see the module docstring.
+
+    ``dry_run`` reads and checks everything but writes nothing to the store and
+    acknowledges nothing.  ``since`` skips messages received before that day; ``limit``
+    stops after that many new messages.
+    """
+    source = find_source(app, location)
+    report = BatchReport(source=location, dry_run=dry_run)
+    store = app.store
+    with store.lock():
+        if not dry_run:
+            for record in store.unprocessed_messages():  # left by a run that was killed
+                raw = RawMessage(source="", key="", data=store.get_blob(record.sha256))
+                outcome = _process_recorded(app, store, record.id, raw,
+                                            record.source_keys[0] if record.source_keys else "")
+                _report(report, outcome, progress)
+        for raw in _since(source.messages(location, app.config, since), since, app):
+            if limit is not None and report.new >= limit:
+                break
+            outcome = _take_in(app, store, raw, dry_run)
+            if outcome.status != "duplicate" and not dry_run:
+                source.acknowledge(raw, app.config)
+            _report(report, outcome, progress)
+    return report
+
+
+def _report(report: BatchReport, outcome: MessageOutcome,
+            progress: Callable[[MessageOutcome], None] | None) -> None:
+    report.outcomes.append(outcome)
+    if progress is not None:
+        progress(outcome)
+
+
+def _since(messages: Iterator[RawMessage], since: date | None,
+           app: Pressdocs) -> Iterator[RawMessage]:
+    for raw in messages:
+        when = raw.received or raw.file_time
+        if since is not None and when is not None and when.astimezone(app.config.tz).date() < since:
+            continue
+        yield raw
+
+
+def _take_in(app: Pressdocs, store: Store, raw: RawMessage, dry_run: bool) -> MessageOutcome:
+    sha = hashlib.sha256(raw.data).hexdigest()
+    message_id = _message_id(raw.data)
+    source_key = f"{raw.source};{raw.key}" if raw.source else sha
+    known = store.find_message(source_key=source_key, message_id=message_id or None, sha256=sha)
+    if known is not None and known.state == "processed":
+        if source_key not in known.source_keys and not dry_run:
+            store.add_source_key(known.id, source_key)
+        earlier = store.get_submission(known.submission_id) if known.submission_id else None
+        if earlier is not None:
+            return MessageOutcome.of(earlier, source_key, app.lang, status="duplicate")
+        return MessageOutcome(message_id=message_id, status="duplicate", source_key=source_key)
+    if dry_run:
+        sub = process_message(app, raw, sha, store=None)
+        return MessageOutcome.of(sub, source_key, app.lang)
+    record = known or store.record_message(raw.data, source_key=source_key,
+                                           message_id=message_id or None)
+    return _process_recorded(app, store, record.id, raw, source_key)
+
+
+def _process_recorded(app: Pressdocs, store: Store, record_id: int, raw: RawMessage,
+                      source_key: str) -> MessageOutcome:
+    sha = hashlib.sha256(raw.data).hexdigest()
+    try:
+        sub = process_message(app, raw, sha, store=store)
+    except PressdocsError as exc:
+        sub = _failed(raw, sha, exc.render("zh"), exc.render("en"))
+    except Exception as exc:  # a bug must not lose the message: record it as an error
+        sub = _failed(raw, sha, f"处理时出错（{type(exc).__name__}: {exc}）",
+                      f"processing failed ({type(exc).__name__}: {exc})")
+    store.mark_processed(record_id, sub)
+    return MessageOutcome.of(sub, source_key, app.lang)
+
+
+def _failed(raw: RawMessage, sha: str, zh: str, en: str) -> Submission:
+    return Submission(id=sha, source=raw.source, received=raw.received or raw.file_time,
+                      status=SubmissionStatus.ERROR, kind=SubmissionKind.UNRELATED,
+                      findings=[Finding("PD900", Severity.ERROR, f"邮件无法处理：{zh}",
+                                        f"the message could not be processed: {en}")])
+
+
+def process_message(app: Pressdocs, raw: RawMessage, sha: str,
+                    store: Store | None) -> Submission:
+    """Everything pressdocs makes of one message; stores document originals when
+    ``store`` is given (not in a dry run)."""
+    from pressdocs.mail.message import parse_message
+    from pressdocs.submission import assemble, finish
+
+    msg = parse_message(raw.data)
+    received = raw.received or msg.date or raw.file_time
+    results: list[ReadResult] = []
+    for part in msg.parts:
+        if part.disposition == "body":
+            continue
+        name = part.filename or _unnamed(part.content_type, len(results) + 1)
+        origin = "inline" if part.inline else "attachment"
+        results.extend(_read_file(app, part.data, name, origin, "", received, store))
+    body = msg.text_body or _html_text(msg.html_body)
+    if body.strip():
+        read = read_document(body.encode("utf-8"), f"{BODY_NAME}.txt", plugins=app.plugins,
+                             config=app.config, received=received, origin="body")
+        if read.kind in _BODY_KINDS and read.error is None and read.document.confidence >= 0.5:
+            read.document.name = BODY_NAME
+            if store is not None:
+                store.put_blob(body.encode("utf-8"))
+            results.append(read)
+    sub = assemble(results, app=app, submission_id=sha, source=raw.source, received=received,
+                   sender=msg.sender_address, sender_name=msg.sender_name, subject=msg.subject,
+                   message_id=msg.message_id, linked_files=msg.linked_files)
+    _match_plan(app, sub, store)
+    _detect_correction(sub, store)
+    for defect in msg.defects:
+        sub.findings.append(Finding("PD903", Severity.WARNING, f"邮件格式有问题：{defect}",
+                                    f"the message is malformed: {defect}",
+                                    Location(document="", field="")))
+    defects = list(sub.findings)
+    finish(sub, app, store=store)
+    sub.findings = defects + sub.findings
+    return sub
+
+
+def _read_file(app: Pressdocs, data: bytes, name: str, origin: str, container: str,
+               received: datetime | None, store: Store | None) -> list[ReadResult]:
+    """One attachment: a document, or the documents of the package it is."""
+    from pressdocs.archives import is_office_zip, open_archive, sniff_archive
+
+    if store is not None:
+        store.put_blob(data)
+    if sniff_archive(data) and not is_office_zip(data):
+        try:
+            members = open_archive(data, name)
+        except PressdocsError as exc:  # rejected, damaged, or no tool for it: PD902/PD901
+            package = read_document(data, name, plugins=app.plugins, config=app.config,
+                                    received=received, origin=origin, container=container)
+            package.error = exc
+            return [package]
+        results = []
+        for member in members:
+            if store is not None:
+                store.put_blob(member.data)
+            results.append(read_document(member.data, member.path.rsplit("/", 1)[-1],
+                                         plugins=app.plugins, config=app.config,
+                                         received=received, origin="package",
+                                         container=member.container))
+        return results
+    return [read_document(data, name, plugins=app.plugins, config=app.config,
+                          received=received, origin=origin, container=container)]
+
+
+def _match_plan(app: Pressdocs, sub: Submission, store: Store | None) -> None:
+    if store is None or sub.registration is None or sub.registration.time is None:
+        return
+    from pressdocs.matching import match_plan_item
+
+    when = sub.registration.time.astimezone(app.config.tz)
+    plan = store.get_plan(when.year)
+    if plan is None:
+        return
+    item = match_plan_item(plan, unit=sub.unit or sub.registration.organiser,
+                           title=sub.registration.title, month=when.month, config=app.config)
+    if item is not None:
+        sub.plan_item, sub.plan_year = item.number, plan.year
+
+
+def _detect_correction(sub: Submission, store: Store | None) -> None:
+    """A resend for the same conference by the same unit corrects the earlier one."""
+    if store is None or not sub.unit or sub.kind is SubmissionKind.UNRELATED:
+        return
+    title = sub.registration.title if sub.registration else ""
+    for earlier in reversed(store.submissions(unit=sub.unit)):
+        if earlier.id == sub.id or earlier.kind is SubmissionKind.UNRELATED:
+            continue
+        same_item = sub.plan_item is not None and earlier.plan_item == sub.plan_item
+        same_title = bool(title) and earlier.registration is not None and \
+            earlier.registration.title == title
+        same_stats = sub.kind is SubmissionKind.STATISTICS and \
+            earlier.kind is SubmissionKind.STATISTICS and sub.statistics is not None and \
+            earlier.statistics is not None and \
+            earlier.statistics.filing_date == sub.statistics.filing_date
+        if same_item or same_title or same_stats:
+            sub.corrects = earlier.id
+            sub.kind = SubmissionKind.CORRECTION
+            return
+
+
+def _message_id(data: bytes) -> str:
+    head = data[: data.find(b"\r\n\r\n") if b"\r\n\r\n" in data else 65536]
+    match = _MESSAGE_ID.search(head)
+    if not match:
+        return ""
+    return re.sub(rb"\s+", b"", match.group(1)).decode("ascii", "replace").strip("<>")
+
+
+def _unnamed(content_type: str, n: int) -> str:
+    ext = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}.get(
+        content_type, "")
+    return f"未命名附件{n}{ext}"
+
+
+def _html_text(html: str) -> str:
+    if not html:
+        return ""
+    from pressdocs.builtin.parse_text import html_to_text
+
+    return html_to_text(html)
+
