@@ -28,8 +28,19 @@ _INVISIBLE_TABLE: dict[int, None] = dict.fromkeys(map(ord, _INVISIBLE))
 _LABEL_TRAILING = ":：*＊"
 
 _LIST_SEPARATORS = frozenset("、，,；;\n\r\u2028\u2029")
-_OPENING_BRACKETS = {"(": ")", "（": "）", "《": "》", "〈": "〉", "【": "】", "[": "]",
-                     "〔": "〕", "“": "”", "‘": "’", "「": "」", "『": "』"}
+_OPENING_BRACKETS = {
+    "(": ")",
+    "（": "）",
+    "《": "》",
+    "〈": "〉",
+    "【": "】",
+    "[": "]",
+    "〔": "〕",
+    "“": "”",
+    "‘": "’",
+    "「": "」",
+    "『": "』",
+}
 _CLOSING_BRACKETS = frozenset(_OPENING_BRACKETS.values())
 _EMPTY_ITEMS = frozenset({"无", "暂无", "没有", "/", "-", "—", "——"})
 _ITEM_STRIP = " \t\u3000\u00a0。."
@@ -95,7 +106,7 @@ def _split_outside_brackets(s: str) -> list[str]:
             expected_closers.append(_OPENING_BRACKETS[char])
         elif char in _CLOSING_BRACKETS and char in expected_closers:
             # Closed out of order: unwind to it rather than never splitting again.
-            del expected_closers[expected_closers.index(char):]
+            del expected_closers[expected_closers.index(char) :]
     if expected_closers:
         return re.split("[" + re.escape("".join(sorted(_LIST_SEPARATORS))) + "]", s)
     items.append("".join(current))
