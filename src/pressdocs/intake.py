@@ -344,7 +344,7 @@ def _unnamed(content_type: str, n: int) -> str:
 def _html_text(html: str) -> str:
     if not html:
         return ""
-    from pressdocs.builtin.parse_text import html_to_text
+    from pressdocs.builtin.parse_text import html_content
 
-    return html_to_text(html)
+    return html_content(html).text
 

@@ -1,0 +1,274 @@
+"""Batch intake against real mailboxes: Dovecot on loopback, a 163-like server, files on disk.
+
+What the office would notice: every message taken in once, file names exactly as sent,
+the unit and plan item found, a rerun that does nothing new, a killed run that finishes
+cleanly next time, a second concurrent run told to wait.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner
+from imapservers import Dovecot, NeteaseLikeServer
+from submissions import (
+    materials_zip,
+    message,
+    png,
+    press_release_docx,
+    qa_docx,
+    registration_docx,
+)
+
+from pressdocs import Config, Plan, PlanItem, Pressdocs, SourceError
+from pressdocs.cli import cli
+from pressdocs.intake import run_batch
+from pressdocs.store import open_store
+
+TZ = ZoneInfo("Asia/Shanghai")
+USER = "whxwtg@163.com"
+
+
+def _mailbox() -> list[tuple[str, bytes]]:
+    """Three units' mail: a registration, a materials package (GBK zip), an unrelated one."""
+    reg = message(
+        subject="【市统计局】2021年一季度全市经济运行情况新闻发布会登记表",
+        sender="市统计局办公室 <tjj_bgs@wuhu.gov.cn>",
+        date=datetime(2021, 4, 10, 10, 0, tzinfo=TZ), message_id="<reg-1@wuhu.gov.cn>",
+        attachments=[("新闻发布会登记表（市统计局）.docx", registration_docx(
+            title="2021年一季度全市经济运行情况新闻发布会", unit="市统计局",
+            when="2021年4月15日上午9:30", filed="2021年4月10日"))])
+    package = materials_zip([
+        ("发布材料/发布稿.docx", press_release_docx("一季度全市经济运行稳中向好")),
+        ("发布材料/问答.docx", qa_docx(2)),
+        ("发布材料/图片1.png", png(1)), ("发布材料/图片2.png", png(2)),
+        ("发布材料/图片3.png", png(3)),
+    ])
+    materials = message(
+        subject="【市统计局】发布会材料（打包）", sender="市统计局办公室 <tjj_bgs@wuhu.gov.cn>",
+        date=datetime(2021, 4, 13, 16, 0, tzinfo=TZ), message_id="<mat-1@wuhu.gov.cn>",
+        attachments=[("市统计局发布材料.zip", package)])
+    unrelated = message(subject="会议通知", sender="某公司 <ad@example.com>",
+                        date=datetime(2021, 4, 12, 8, 0, tzinfo=TZ),
+                        attachments=[], body="诚邀参加展会。")
+    return [("1.eml", reg), ("2.eml", materials), ("3.eml", unrelated)]
+
+
+def _plan() -> Plan:
+    return Plan(year=2021, items=[
+        PlanItem(1, "市政府新闻发布厅", 1, "2020年全市经济运行情况", ["市统计局"], 2021),
+        PlanItem(11, "市政府新闻发布厅", 4, "2021年一季度全市经济运行情况", ["市统计局"], 2021),
+    ])
+
+
+@pytest.fixture(scope="module")
+def dovecot() -> Iterator[Dovecot]:
+    if not Dovecot.available():
+        pytest.skip("dovecot-imapd is not installed (scripts/setup installs it)")
+    # Not under pytest's tmp dir: that is private to root, and Dovecot reads as its own user.
+    root = Path(tempfile.mkdtemp(prefix="pressdocs-dovecot-"))
+    server = Dovecot(root).start()
+    for name, data in _mailbox():
+        server.deliver(USER, data, name, mtime=datetime(2021, 4, 14, 9, 0, tzinfo=TZ).timestamp())
+    # the same registration also filed into a second folder (草稿箱, modified UTF-7)
+    server.deliver(USER, _mailbox()[0][1], "dup.eml", folder="&g0l6P3ux-")
+    yield server
+    server.stop()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pressdocs:
+    monkeypatch.setenv("PRESSDOCS_IMAP_SECRET", "secret")
+    app = Pressdocs(store=tmp_path / "store", config=Config())
+    app.store.save_plan(_plan())
+    return app
+
+
+def test_imap_batch_takes_in_every_message_once(dovecot: Dovecot, app: Pressdocs) -> None:
+    url = f"imap://{USER}@127.0.0.1:{dovecot.port}/INBOX"
+    report = run_batch(app, url)
+    by_subject = {o.subject: o for o in report.outcomes}
+    assert report.seen == 3 and report.new == 3
+
+    reg = by_subject["【市统计局】2021年一季度全市经济运行情况新闻发布会登记表"]
+    assert reg.kind == "registration"
+    assert reg.unit == "市统计局"
+    assert reg.plan_item == 11
+    assert reg.documents == [{"name": "新闻发布会登记表（市统计局）.docx", "kind": "registration"}]
+    # INTERNALDATE (the file time Dovecot reports) wins over the Date header
+    assert reg.received == datetime(2021, 4, 14, 9, 0, tzinfo=TZ)
+
+    mat = by_subject["【市统计局】发布会材料（打包）"]
+    assert mat.kind in ("materials", "correction")
+    names = sorted(d["name"] for d in mat.documents)
+    assert names == sorted(["发布稿.docx", "问答.docx", "图片1.png", "图片2.png", "图片3.png"])
+    kinds = sorted(d["kind"] for d in mat.documents)
+    assert kinds == ["picture", "picture", "picture", "press_release", "qa"]
+
+    assert by_subject["会议通知"].status == "unrelated"
+
+    again = run_batch(app, url)
+    assert again.new == 0 and {o.status for o in again.outcomes} == {"duplicate"}
+
+    drafts = run_batch(app, f"imap://{USER}@127.0.0.1:{dovecot.port}/草稿箱")
+    assert [o.status for o in drafts.outcomes] == ["duplicate"]
+    store = app.store
+    assert len(store.submissions()) == 3
+    record = store.find_message(message_id="reg-1@wuhu.gov.cn")
+    assert record is not None and len(record.source_keys) == 2
+
+
+def test_documents_originals_are_archived_in_the_store(dovecot: Dovecot, app: Pressdocs) -> None:
+    run_batch(app, f"imap://{USER}@127.0.0.1:{dovecot.port}/INBOX")
+    for sub in app.store.submissions():
+        for doc in sub.documents:
+            assert app.store.has_blob(doc.sha256), doc.name
+
+
+def test_163_like_server_needs_id_before_select(app: Pressdocs) -> None:
+    with NeteaseLikeServer([data for _, data in _mailbox()]) as server:
+        report = run_batch(app, f"imap://{USER}@127.0.0.1:{server.port}/INBOX")
+        assert report.new == 3
+        assert server.commands.index("ID") < server.commands.index("SELECT")
+
+
+def test_unsafe_login_is_explained(app: Pressdocs) -> None:
+    with NeteaseLikeServer([], always_unsafe=True) as server:
+        url = f"imap://{USER}@127.0.0.1:{server.port}/INBOX"
+        with pytest.raises(SourceError, match="Unsafe Login") as exc:
+            run_batch(app, url)
+        assert "授权码" in str(exc.value) and "ID 命令" in str(exc.value)
+        result = CliRunner().invoke(cli, ["--store", str(app.store_path), "batch", url],
+                                    env={"PRESSDOCS_IMAP_SECRET": "secret"})
+        assert result.exit_code == 2
+        assert "Unsafe Login" in result.output and "Traceback" not in result.output
+
+
+def _eml_dir(root: Path, count: int) -> Path:
+    folder = root / "mail"
+    folder.mkdir()
+    for i in range(count):
+        data = message(subject=f"【市统计局】登记表 {i}", sender="tjj <tjj@wuhu.gov.cn>",
+                       date=datetime(2021, 4, 1 + i % 20, 9, tzinfo=TZ),
+                       message_id=f"<m{i}@wuhu.gov.cn>",
+                       attachments=[(f"登记表{i}.docx", registration_docx(
+                           title=f"第{i}场新闻发布会", unit="市统计局",
+                           when="2021年4月28日上午9:30"))])
+        (folder / f"{i:03d}.eml").write_bytes(data)
+    return folder
+
+
+def test_cli_batch_json_report_and_dry_run(tmp_path: Path) -> None:
+    folder = _eml_dir(tmp_path, 3)
+    store = tmp_path / "store"
+    dry = CliRunner().invoke(cli, ["batch", str(folder), "--store", str(store), "--json",
+                                   "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert json.loads(dry.output)["new"] == 3
+    with open_store(store) as s:
+        assert s.submissions() == []
+
+    result = CliRunner().invoke(cli, ["batch", str(folder), "--store", str(store), "--json",
+                                      "--limit", "2"])
+    report = json.loads(result.output)
+    assert report["new"] == 2
+    first = report["messages"][0]
+    assert set(first) >= {"message_id", "subject", "sender", "received", "status", "kind",
+                          "unit", "plan_item", "documents", "findings"}
+    assert first["sender"] == "tjj@wuhu.gov.cn"
+
+    table = CliRunner().invoke(cli, ["batch", str(folder), "--store", str(store)])
+    assert table.exit_code == 0
+    assert "邮件总数" in table.output and "新邮件" in table.output
+    assert "正在收取" not in table.output  # no progress display when not on a terminal
+
+
+CRASHY = textwrap.dedent("""
+    import os, sys, time
+    from pathlib import Path
+    from pressdocs import Pressdocs, hookimpl, load_plugins
+    from pressdocs.intake import run_batch
+
+    marks = Path(sys.argv[3])
+
+    class Slow:
+        @hookimpl
+        def handle_event(self, event):
+            if event.name == "submission_processed":
+                with marks.open("a") as f:
+                    f.write("x")
+                time.sleep(float(sys.argv[4]))
+
+    plugins = load_plugins(entry_points=False, extra=[("slow", Slow())])
+    app = Pressdocs(store=sys.argv[2], plugins=plugins)
+    run_batch(app, sys.argv[1])
+""")
+
+
+@pytest.mark.parametrize("kill_after", [1, 3])
+def test_killed_batch_rerun_processes_each_message_exactly_once(
+        tmp_path: Path, kill_after: int) -> None:
+    folder = _eml_dir(tmp_path, 5)
+    store = tmp_path / "store"
+    marks = tmp_path / "marks"
+    script = tmp_path / "crashy.py"
+    script.write_text(CRASHY, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(script), str(folder), str(store), str(marks),
+                             "0.3"])
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if marks.exists() and len(marks.read_text()) >= kill_after:
+            break
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    with open_store(store) as s:
+        assert len(s.unprocessed_messages()) == 1  # killed inside processing
+    subprocess.run([sys.executable, str(script), str(folder), str(store), str(marks), "0"],
+                   check=True, timeout=120)
+    with open_store(store) as s:
+        subs = s.submissions()
+        assert sorted(sub.message_id for sub in subs) == [f"<m{i}@wuhu.gov.cn>" for i in range(5)]
+        assert s.unprocessed_messages() == []
+        docs = s.documents()
+        assert sorted(d.name for _, d in docs) == [f"登记表{i}.docx" for i in range(5)]
+        for _, doc in docs:
+            assert s.has_blob(doc.sha256)
+
+
+def test_second_concurrent_batch_is_refused_clearly(tmp_path: Path) -> None:
+    folder = _eml_dir(tmp_path, 3)
+    store = tmp_path / "store"
+    marks = tmp_path / "marks"
+    script = tmp_path / "crashy.py"
+    script.write_text(CRASHY, encoding="utf-8")
+    first = subprocess.Popen([sys.executable, str(script), str(folder), str(store), str(marks),
+                              "1.0"])
+    try:
+        deadline = time.monotonic() + 60
+        while not marks.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        second = subprocess.run([sys.executable, "-m", "pressdocs", "batch", str(folder),
+                                 "--store", str(store)], capture_output=True, text=True,
+                                timeout=60)
+        assert second.returncode == 2
+        assert "另一个 pressdocs 批处理正在使用" in second.stderr
+        assert "Traceback" not in second.stderr
+    finally:
+        first.wait(timeout=60)
+    with open_store(store) as s:
+        assert len(s.submissions()) == 3
