@@ -36,7 +36,7 @@ from pressdocs.models import (
 )
 from pressdocs.plugins import Plugins
 
-__all__ = ["ReadResult", "read_document"]
+__all__ = ["ReadResult", "parse_content", "read_document", "read_large"]
 
 Extracted = Registration | StatisticsReport | Plan | PressRelease | list[QAPair] | None
 
@@ -109,14 +109,8 @@ def read_document(data: bytes, name: str, *, plugins: Plugins, config: Config,
         result.error = ParseError("文件是空的（0 字节），请重新发送", "the file is empty (0 bytes)",
                                   file=name)
         return result
-    if media_type.startswith("image/"):
-        document.kind, document.confidence = DocumentKind.PICTURE, 1.0
-        problem = _broken_image(data, media_type)
-        if problem:
-            result.error = ParseError(problem, "the picture is damaged or incomplete", file=name)
-        return result
-    if media_type.startswith("video/"):
-        document.kind, document.confidence = DocumentKind.VIDEO, 1.0
+    if media_type.startswith(("image/", "video/")):
+        _media(result, data)
         return result
     if media_type in _PACKAGES:
         document.kind, document.confidence = DocumentKind.PACKAGE, 1.0
@@ -144,6 +138,47 @@ def read_document(data: bytes, name: str, *, plugins: Plugins, config: Config,
     else:
         result.warnings.extend(warnings)
     return result
+
+
+def parse_content(data: bytes, name: str, plugins: Plugins) -> Content:
+    """Parse a file into :class:`Content` with the first parser that recognises it.
+
+    Raises :class:`ParseError` / :class:`UnsupportedFormat` naming the file.
+    """
+    media_type = sniff.sniff_media_type(data, name)
+    if media_type == sniff.EMPTY:
+        raise ParseError("文件是空的（0 字节），请重新发送", "the file is empty (0 bytes)",
+                         file=name)
+    return _parse(data, name, media_type, plugins)
+
+
+def read_large(head: bytes, name: str, *, size: int, sha256: str, tail: bytes = b"",
+               origin: str = "file", container: str = "") -> ReadResult | None:
+    """A picture or video too large to hold whole, known by its first bytes (``head``),
+    last bytes (``tail``), ``size`` and ``sha256``: recorded without reading the rest.
+
+    Returns ``None`` for anything else: a document or package must be read whole.
+    """
+    media_type = sniff.sniff_media_type(head, name)
+    if not media_type.startswith(("image/", "video/")):
+        return None
+    result = ReadResult(Document(name=name, media_type=media_type, size=size, sha256=sha256,
+                                 origin=origin, container=container))
+    _media(result, tail or head)
+    return result
+
+
+def _media(result: ReadResult, data: bytes) -> None:
+    """A picture (checked for being whole from its last bytes) or a video."""
+    document = result.document
+    if document.media_type.startswith("video/"):
+        document.kind, document.confidence = DocumentKind.VIDEO, 1.0
+        return
+    document.kind, document.confidence = DocumentKind.PICTURE, 1.0
+    problem = _broken_image(data, document.media_type)
+    if problem:
+        result.error = ParseError(problem, "the picture is damaged or incomplete",
+                                  file=document.name)
 
 
 def _parse(data: bytes, name: str, media_type: str, plugins: Plugins) -> Content:

@@ -28,6 +28,7 @@ from pressdocs.app import Pressdocs, resolve_lang
 from pressdocs.cli.common import EXIT_CANNOT_RUN, fail
 from pressdocs.cli.batch import batch_command
 from pressdocs.cli.documents import parse_command
+from pressdocs.cli.plan import plan_group
 from pressdocs.cli.info import config_group, plugins_command, schema_command
 from pressdocs.errors import PressdocsError
 
@@ -61,6 +62,7 @@ def cli(ctx: click.Context, lang: str | None, config_path: str | None, store: st
 
 cli.add_command(batch_command)
 cli.add_command(parse_command)
+cli.add_command(plan_group)
 cli.add_command(plugins_command)
 cli.add_command(schema_command)
 cli.add_command(config_group)

@@ -1,0 +1,90 @@
+"""``pressdocs plan``: the annual plan (附件1) — import it, show it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from pressdocs.app import Pressdocs
+from pressdocs.cli.common import handle_errors, pass_app, print_json, t
+from pressdocs.errors import ParseError
+from pressdocs.models import Plan
+
+__all__ = ["plan_group"]
+
+
+@click.group("plan")
+def plan_group() -> None:
+    """年度新闻发布会计划安排（附件1）/ the annual plan."""
+
+
+def read_plan(app: Pressdocs, path: Path, year: int | None) -> tuple[Plan, list[str]]:
+    """The plan in a docx, xlsx, csv, PDF or text file laid out like the notice's 附件1."""
+    from pressdocs.extract.plan import extract_plan
+    from pressdocs.reading import parse_content
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ParseError(f"无法打开文件（{exc.strerror}）", f"cannot open the file ({exc.strerror})",
+                         file=str(path)) from None
+    content = parse_content(data, path.name, app.plugins)
+    if path.suffix.lower() == ".csv":
+        import csv
+        import io
+
+        from pressdocs.capabilities import Content
+        from pressdocs.sniff import decode_text
+
+        rows: list[list[str | None]] = [list(r) for r in csv.reader(io.StringIO(
+            decode_text(data)[0]))]
+        content = Content(media_type="text/csv", tables=[rows])
+    return extract_plan(content, year=year, source=path.name)
+
+
+@plan_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@click.option("--year", type=int, default=None, help="计划年份（标题中没有写明时）/ the plan's year.")
+@pass_app
+@handle_errors
+def plan_import(app: Pressdocs, file: str, year: int | None) -> None:
+    """导入计划安排到数据存储 / import the plan into the store (replaces that year's)."""
+    plan, warnings = read_plan(app, Path(file), year)
+    app.store.save_plan(plan)
+    lang = app.lang
+    click.echo(t(lang, f"已导入 {plan.year} 年计划安排：共 {len(plan.items)} 项（来自 {file}）",
+                 f"Imported the {plan.year} plan: {len(plan.items)} items (from {file})"))
+    for warning in warnings:
+        click.secho(t(lang, "注意：", "Note: ") + warning, fg="yellow", err=True)
+
+
+@plan_group.command("show")
+@click.option("--year", type=int, default=None, help="年份（默认最近一年）/ year (default: latest).")
+@click.option("--json", "as_json", is_flag=True, help="JSON 输出 / JSON output.")
+@pass_app
+@handle_errors
+def plan_show(app: Pressdocs, year: int | None, as_json: bool) -> None:
+    """显示计划安排 / show the plan."""
+    lang = app.lang
+    years = app.store.plan_years()
+    chosen = year or (max(years) if years else None)
+    plan = app.store.get_plan(chosen) if chosen else None
+    if plan is None:
+        raise ParseError(t(lang, "数据存储中还没有这一年的计划安排，请先运行 pressdocs plan import",
+                           "no plan for that year in the store; run pressdocs plan import"),
+                         "no plan for that year in the store; run pressdocs plan import")
+    if as_json:
+        print_json(plan.to_dict())
+        return
+    table = Table(title=t(lang, f"{plan.year}年新闻发布会计划安排（{len(plan.items)}项）",
+                          f"{plan.year} press-conference plan ({len(plan.items)} items)"))
+    for header in (t(lang, "序号", "No."), t(lang, "地点", "venue"), t(lang, "时间", "month"),
+                   t(lang, "发布主题", "topic"), t(lang, "责任单位", "units")):
+        table.add_column(header)
+    for item in plan.items:
+        table.add_row(str(item.number), item.venue, t(lang, f"{item.month}月", str(item.month)),
+                      item.topic, "、".join(item.units))
+    Console().print(table)
