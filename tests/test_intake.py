@@ -23,7 +23,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
+
 from imapservers import Dovecot, NeteaseLikeServer
+from pressdocs import Config, Plan, PlanItem, Pressdocs, SourceError
+from pressdocs.cli import cli
+from pressdocs.intake import run_batch
+from pressdocs.store import open_store
 from submissions import (
     materials_zip,
     message,
@@ -32,11 +37,6 @@ from submissions import (
     qa_docx,
     registration_docx,
 )
-
-from pressdocs import Config, Plan, PlanItem, Pressdocs, SourceError
-from pressdocs.cli import cli
-from pressdocs.intake import run_batch
-from pressdocs.store import open_store
 
 TZ = ZoneInfo("Asia/Shanghai")
 USER = "whxwtg@163.com"

@@ -28,7 +28,7 @@ OLD_163 = """
 <a style="color:rgb(0,0,0);text-decoration:none" href="http://fs.163.com/fs/display/?p=X-NETEASE-HUGE-ATTACHMENT&amp;file=Xt9C6OiQlThxcHl1&amp;title=%E5%8F%91%E5%B8%83%E4%BC%9A%E8%B5%84%E6%96%99" target="_blank">发布会现场视频.mp4</a>     <span style="color:rgb(187,187,187)"> (80.96M, 2021年3月1日 10:00 到期)</span> </div>
 <div style="padding:4px 0px;line-height:14px;font-size:12px"> <a href="http://fs.163.com/fs/display/?p=X-NETEASE-HUGE-ATTACHMENT&amp;file=Xt9C6OiQlThxcHl1&amp;title=%E5%8F%91%E5%B8%83%E4%BC%9A%E8%B5%84%E6%96%99" target="_blank">下载</a></div>
 </div></div></div></div>
-"""  # noqa: E501
+"""
 
 
 def test_old_163_block() -> None:

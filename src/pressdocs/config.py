@@ -203,7 +203,7 @@ def load_config(path: str | Path | None = None) -> Config:
     if found is None:
         return Config()
     try:
-        raw = tomllib.loads(found.read_text(encoding="utf-8"))
+        raw: dict[str, Any] = tomllib.loads(found.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"找不到配置文件 {found}", f"configuration file {found} not found") \
             from None

@@ -225,11 +225,11 @@ def _extract(kind: DocumentKind, content: Content, name: str, config: Config,
     if kind is DocumentKind.STATISTICS:
         from pressdocs.extract.statistics import extract_statistics
 
-        return extract_statistics(content)  # type: ignore[no-any-return]
+        return extract_statistics(content)
     if kind is DocumentKind.PLAN:
         from pressdocs.extract.plan import extract_plan
 
-        return extract_plan(content, year=year, source=name)  # type: ignore[no-any-return]
+        return extract_plan(content, year=year, source=name)
     if kind is DocumentKind.PRESS_RELEASE:
         from pressdocs.extract.release import extract_press_release
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from pressdocs.app import Pressdocs
 from pressdocs.hookspecs import Event
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from pressdocs.store import Store
 
 __all__ = ["assemble", "finish", "status_of"]
+
+T = TypeVar("T")
 
 
 def assemble(results: Sequence[ReadResult], *, app: Pressdocs, submission_id: str = "",
@@ -95,7 +97,7 @@ def status_of(sub: Submission) -> SubmissionStatus:
     return SubmissionStatus.INCOMPLETE if errors else SubmissionStatus.ACCEPTED
 
 
-def _first(results: Sequence[ReadResult], kind: DocumentKind, cls: type) -> object | None:
+def _first(results: Sequence[ReadResult], kind: DocumentKind, cls: type[T]) -> T | None:
     for r in results:
         if r.kind is kind and isinstance(r.data, cls):
             return r.data

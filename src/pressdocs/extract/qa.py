@@ -54,10 +54,10 @@ def extract_qa(content: Content) -> tuple[list[QAPair], list[str]]:
     result, warnings = [], []
     for i, (question, answer) in enumerate(pairs, 1):
         text = "\n".join(a for a in answer if a)
-        q = "".join(question).strip()
-        result.append(QAPair(question=q, answer=text, answer_chars=count_zishu(text).total))
+        asked = "".join(question).strip()
+        result.append(QAPair(question=asked, answer=text, answer_chars=count_zishu(text).total))
         if not text:
-            warnings.append(f"第{i}个问题没有回答：{q[:30]}")
+            warnings.append(f"第{i}个问题没有回答：{asked[:30]}")
     return result, warnings
 
 
