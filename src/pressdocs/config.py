@@ -169,7 +169,8 @@ class Config:
 
     def redacted(self) -> dict[str, Any]:
         """The configuration as a plain dict with every secret replaced by its note."""
-        return _plain(self)
+        plain: dict[str, Any] = _plain(self)
+        return plain
 
 
 def _plain(value: Any) -> Any:
