@@ -51,6 +51,10 @@ ENTRY_POINT_GROUP = "pressdocs"
 #: Built-in plugin modules, registered in this order.
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "pressdocs.builtin.parse_docx",
+    "pressdocs.builtin.parse_xlsx",
+    "pressdocs.builtin.parse_pdf",
+    "pressdocs.builtin.parse_text",
+    "pressdocs.builtin.parse_legacy",
     "pressdocs.builtin.classify",
     "pressdocs.builtin.source_imap",
     "pressdocs.builtin.source_files",

@@ -18,6 +18,7 @@ JSON output (``--json``) always has English keys.
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -25,11 +26,11 @@ import click
 
 from pressdocs._version import __version__
 from pressdocs.app import Pressdocs, resolve_lang
-from pressdocs.cli.common import EXIT_CANNOT_RUN, fail
 from pressdocs.cli.batch import batch_command
+from pressdocs.cli.common import EXIT_CANNOT_RUN, fail
 from pressdocs.cli.documents import parse_command
-from pressdocs.cli.plan import plan_group
 from pressdocs.cli.info import config_group, plugins_command, schema_command
+from pressdocs.cli.plan import plan_group
 from pressdocs.errors import PressdocsError
 
 __all__ = ["cli", "main"]
@@ -71,6 +72,8 @@ cli.add_command(config_group)
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``pressdocs`` console script."""
     args = list(sys.argv[1:] if argv is None else argv)
+    # pypdf reports damaged files through logging; pressdocs reports them itself, in Chinese.
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     app = Pressdocs(strict="--strict" in args, lang=_peek_lang(args))
     try:
         app.plugins.hook.register_commands(cli=cli)

@@ -1,0 +1,1 @@
+"""Built-in plugins: ordinary pluggy plugin modules, registered like third-party ones."""

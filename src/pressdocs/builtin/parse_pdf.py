@@ -1,0 +1,132 @@
+"""PDF parser (pypdf): the text of every page, line by line, and form field values.
+
+A PDF exported from Word keeps no table structure, only positioned text; each text
+line becomes one paragraph, in the order pypdf's ``extract_text`` gives (reading
+order for ordinary documents), and the extractor works on those lines.  Filled form
+fields (AcroForm) go to ``Content.fields`` by their full name; a check box reads
+"☒" or "☐", a radio group the chosen option.
+
+A PDF locked with an open password cannot be read; one with only an owner password
+(printing or copying restricted, common for documents from government systems) is
+opened with the empty password as every viewer does.  A PDF with no text at all is a
+scan: that is a :class:`ParseError`, so the office learns that nobody can check it
+automatically and asks for the Word version.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+from pressdocs.builtin.parse_docx import check_not_foreign
+from pressdocs.capabilities import Content, Parser
+from pressdocs.errors import ParseError
+from pressdocs.hookspecs import hookimpl
+from pressdocs.sniff import PDF, sniff_media_type
+
+__all__ = ["PdfParser"]
+
+REQUIRES: tuple[str, ...] = ("pypdf",)
+REQUIRES_TOOLS: tuple[str, ...] = ()
+INSTALL_HINT = "pip install pypdf"
+
+_RADIO_FLAG = 1 << 15
+
+
+class PdfParser(Parser):
+    """PDF 文件：逐行文字和表单域。"""
+
+    name = "pdf"
+    description = "PDF 文件（文字逐行读取，含表单域）"
+    media_types = (PDF,)
+
+    def sniff(self, data: bytes, name: str) -> bool:
+        return sniff_media_type(data, name) == PDF
+
+    def parse(self, data: bytes, name: str) -> Content:
+        check_not_foreign(data, name, PDF, "PDF 文件", "a PDF file")
+        reader = _open(data, name)
+        content = Content(media_type=PDF)
+        for number, page in enumerate(reader.pages, start=1):
+            try:
+                text = page.extract_text()
+            # A page with a broken font or content stream should not cost the others.
+            except Exception:
+                content.warnings.append(f"第 {number} 页的文字未能读取（页面内容已损坏）")
+                continue
+            content.paragraphs.extend(s for s in (line.strip() for line in text.splitlines()) if s)
+        content.fields = _form_fields(reader)
+        if not content.paragraphs and not any(content.fields.values()):
+            raise ParseError(
+                "PDF 中没有可提取的文字（可能是扫描件），无法自动读取；请同时发送 Word 版本",
+                "the PDF has no text to extract (probably a scan); send the Word version too",
+                file=name,
+            )
+        return content
+
+
+@hookimpl
+def register_parsers(register: Callable[[Parser], None]) -> None:
+    register(PdfParser())
+
+
+def _open(data: bytes, name: str) -> Any:
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ParseError(
+                "PDF 文件已加密，无法读取，请发送未加密的版本",
+                "the PDF is encrypted with a password; send an unencrypted version",
+                file=name,
+            )
+        if len(reader.pages) == 0:
+            raise ParseError("PDF 文件中没有任何页面，请重新导出后再发送",
+                             "the PDF has no pages; export it again", file=name)
+        return reader
+    except ParseError:
+        raise
+    except DependencyError as exc:
+        raise ParseError(
+            "读取这个加密的 PDF 需要 cryptography 库（pip install cryptography）",
+            "reading this encrypted PDF needs the cryptography package (pip install cryptography)",
+            file=name,
+        ) from exc
+    # pypdf raises a wide range of exceptions (its own, ValueError, KeyError, struct and
+    # zlib errors) on damaged files; each means the same thing to the user.
+    except Exception as exc:
+        raise ParseError(
+            "PDF 文件已损坏或不完整，请重新导出后再发送",
+            "the PDF is damaged or incomplete; export it again and resend",
+            file=name,
+        ) from exc
+
+
+def _form_fields(reader: Any) -> dict[str, str]:
+    try:
+        fields = reader.get_fields() or {}
+    except Exception:  # a broken AcroForm dictionary: the page text is still worth having
+        return {}
+    values: dict[str, str] = {}
+    for full_name, field in fields.items():
+        value = field.get("/V")
+        if value is None:
+            continue
+        values[str(full_name)] = _field_value(field, value)
+    return values
+
+
+def _field_value(field: Any, value: Any) -> str:
+    from pypdf.generic import NameObject
+
+    if isinstance(value, list):
+        return "、".join(_field_value(field, v) for v in value)
+    text = str(value)[1:] if isinstance(value, NameObject) else str(value).strip()
+    if field.get("/FT") == "/Btn":
+        if int(field.get("/Ff", 0)) & _RADIO_FLAG:
+            return "" if text == "Off" else text
+        return "☐" if text in ("Off", "") else "☒"
+    return text

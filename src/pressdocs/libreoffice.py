@@ -1,0 +1,133 @@
+"""Run LibreOffice (``soffice``) to convert a legacy document into one we can read.
+
+Each conversion runs ``soffice --headless --convert-to`` in a fresh temporary
+directory with a private user profile (``-env:UserInstallation=…``): two LibreOffice
+processes sharing a profile block each other, and a profile left behind by a crash
+must not break the next run.  A timeout ends a hung conversion — the whole process
+group, since ``soffice`` starts ``soffice.bin`` as a child.  LibreOffice sometimes
+exits 0 without writing anything (an encrypted or unreadable input), so the output
+file is checked, not the exit code.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+from pressdocs.errors import ParseError, UnsupportedFormat
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "INSTALL_HINT",
+    "SOFFICE_CANDIDATES",
+    "convert",
+    "find_soffice",
+]
+
+#: Seconds a single conversion may take.
+DEFAULT_TIMEOUT = 120.0
+
+#: Environment variable naming the soffice executable, for installs off the PATH.
+SOFFICE_ENV = "PRESSDOCS_SOFFICE"
+
+INSTALL_HINT = (
+    "安装 LibreOffice 后即可读取 .doc/.wps/.et/.xls/.rtf/.odt 文件：Debian/Ubuntu 运行 "
+    "`apt-get install libreoffice-writer-nogui libreoffice-calc-nogui`，其他系统见 "
+    "https://www.libreoffice.org/download/ ；不在 PATH 中时设置环境变量 PRESSDOCS_SOFFICE"
+)
+
+_KNOWN_PATHS = (
+    "/usr/lib/libreoffice/program/soffice",
+    "/opt/libreoffice/program/soffice",
+    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+    r"C:\Program Files\LibreOffice\program\soffice.exe",
+)
+
+#: Executables tried, in order: $PRESSDOCS_SOFFICE, then names on the PATH, then the
+#: usual install locations.  Any one suffices.
+SOFFICE_CANDIDATES: tuple[str, ...] = tuple(
+    c for c in (os.environ.get(SOFFICE_ENV, ""), "soffice", "libreoffice", *_KNOWN_PATHS) if c
+)
+
+
+def find_soffice() -> str | None:
+    """The path of the LibreOffice executable, or ``None`` when it is not installed."""
+    for candidate in SOFFICE_CANDIDATES:
+        found = shutil.which(candidate)
+        if found:
+            return found
+    return None
+
+
+def convert(
+    data: bytes,
+    *,
+    suffix: str,
+    target: str,
+    name: str = "",
+    timeout: float = DEFAULT_TIMEOUT,
+    soffice: str | None = None,
+) -> bytes:
+    """Convert ``data`` with LibreOffice and return the converted file's bytes.
+
+    ``suffix`` is the input's extension (".doc"), chosen from its sniffed type: it
+    decides how LibreOffice reads the file.  ``target`` is what ``--convert-to`` takes
+    ("docx", "xlsx", or "ext:Filter Name").  ``name`` is the file name as sent, used
+    only in error messages.  Raises :class:`UnsupportedFormat` when LibreOffice is not
+    installed and :class:`ParseError` when the conversion fails or times out.
+    """
+    executable = soffice or find_soffice()
+    if executable is None:
+        raise UnsupportedFormat(
+            f"本机未安装 LibreOffice，无法读取 {suffix} 文件。{INSTALL_HINT}",
+            f"LibreOffice is not installed, so {suffix} files cannot be read; install "
+            "libreoffice-writer-nogui and libreoffice-calc-nogui, or set PRESSDOCS_SOFFICE",
+            file=name or None,
+        )
+    extension = target.split(":", 1)[0]
+    with tempfile.TemporaryDirectory(prefix="pressdocs-soffice-") as tmp:
+        work = Path(tmp)
+        source = work / f"input{suffix}"
+        source.write_bytes(data)
+        outdir = work / "out"
+        command = [
+            executable, "--headless", "--norestore", "--nolockcheck", "--nologo",
+            "--nodefault", f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--convert-to", target, "--outdir", str(outdir), str(source),
+        ]
+        _run(command, timeout, name)
+        result = outdir / f"input.{extension}"
+        if not result.is_file() or result.stat().st_size == 0:
+            raise ParseError(
+                "LibreOffice 未能转换这个文件（文件可能已损坏、设置了密码，"
+                "或不是它的扩展名所说的格式），请用 Word 或 WPS 打开后另存为 .docx/.xlsx 再发送",
+                "LibreOffice could not convert the file (damaged, password-protected, or not "
+                "what its extension says); open it in Word or WPS, save as .docx/.xlsx, resend",
+                file=name or None,
+            )
+        return result.read_bytes()
+
+
+def _run(command: list[str], timeout: float, name: str) -> None:
+    posix = os.name == "posix"
+    process = subprocess.Popen(
+        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        start_new_session=posix,
+    )
+    try:
+        process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        if posix:
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
+        process.communicate()
+        raise ParseError(
+            f"LibreOffice 转换超时（超过 {timeout:g} 秒），文件可能过大或已损坏",
+            f"LibreOffice took longer than {timeout:g} s; the file may be too large or damaged",
+            file=name or None,
+        ) from None

@@ -1,0 +1,435 @@
+"""What a file really is, judged from its bytes (the name only breaks ties).
+
+Senders rename files freely: a ``.doc`` may be HTML, MHT or RTF, a ``.wps`` is
+usually a Word-97 binary and a ``.docx`` may be a photo.  :func:`sniff_media_type`
+looks at magic bytes and, for containers, inside them: the members of a zip
+(``[Content_Types].xml`` for Office, ``mimetype`` for OpenDocument) and the
+directory of an OLE2 compound file (``WordDocument`` for Word, ``Workbook`` or
+``Book`` for Excel).  :func:`decode_text` turns text bytes into ``str`` the way
+Chinese files need: BOM, then UTF-8, then GB18030 (a superset of GB2312 and GBK).
+
+The media types are the module-level constants below; :func:`describe_media_type`
+names them in Chinese for messages ("PNG 图片").
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+import struct
+import zipfile
+
+__all__ = [
+    "AVI",
+    "BMP",
+    "DOC",
+    "DOCX",
+    "EMPTY",
+    "ENCRYPTED_OOXML",
+    "FLV",
+    "GIF",
+    "GZIP",
+    "HEIC",
+    "HEIF",
+    "HTML",
+    "JPEG",
+    "MHT",
+    "MKV",
+    "MOV",
+    "MP4",
+    "MS_WORKS",
+    "OCTET_STREAM",
+    "ODP",
+    "ODS",
+    "ODT",
+    "OLE_STORAGE",
+    "OUTLOOK_MSG",
+    "PDF",
+    "PNG",
+    "PPT",
+    "PPTX",
+    "RAR",
+    "RTF",
+    "SEVEN_ZIP",
+    "SPREADSHEETML_2003",
+    "TEXT",
+    "WEBM",
+    "WEBP",
+    "WMV",
+    "WORDML_2003",
+    "XLS",
+    "XLSX",
+    "XML",
+    "ZIP",
+    "decode_text",
+    "describe_media_type",
+    "sniff_media_type",
+]
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+ODT = "application/vnd.oasis.opendocument.text"
+ODS = "application/vnd.oasis.opendocument.spreadsheet"
+ODP = "application/vnd.oasis.opendocument.presentation"
+DOC = "application/msword"
+XLS = "application/vnd.ms-excel"
+PPT = "application/vnd.ms-powerpoint"
+MS_WORKS = "application/vnd.ms-works"
+OUTLOOK_MSG = "application/vnd.ms-outlook"
+OLE_STORAGE = "application/x-ole-storage"
+#: A password-protected .docx/.xlsx/.pptx: an OLE2 file holding ``EncryptedPackage``.
+ENCRYPTED_OOXML = "application/x-ooxml-encrypted"
+WORDML_2003 = "application/vnd.ms-word.wordml+xml"
+SPREADSHEETML_2003 = "application/vnd.ms-excel.spreadsheetml+xml"
+PDF = "application/pdf"
+RTF = "application/rtf"
+HTML = "text/html"
+MHT = "multipart/related"
+XML = "application/xml"
+TEXT = "text/plain"
+ZIP = "application/zip"
+SEVEN_ZIP = "application/x-7z-compressed"
+RAR = "application/vnd.rar"
+GZIP = "application/gzip"
+JPEG = "image/jpeg"
+PNG = "image/png"
+GIF = "image/gif"
+BMP = "image/bmp"
+WEBP = "image/webp"
+HEIC = "image/heic"
+HEIF = "image/heif"
+MP4 = "video/mp4"
+MOV = "video/quicktime"
+AVI = "video/x-msvideo"
+WMV = "video/x-ms-wmv"
+FLV = "video/x-flv"
+MKV = "video/x-matroska"
+WEBM = "video/webm"
+EMPTY = "application/x-empty"
+OCTET_STREAM = "application/octet-stream"
+
+_DESCRIPTIONS_ZH = {
+    DOCX: "Word 文档（.docx）",
+    XLSX: "Excel 表格（.xlsx）",
+    PPTX: "PowerPoint 演示文稿（.pptx）",
+    ODT: "OpenDocument 文本（.odt）",
+    ODS: "OpenDocument 表格（.ods）",
+    ODP: "OpenDocument 演示文稿（.odp）",
+    DOC: "Word 97-2003 文档（.doc/.wps）",
+    XLS: "Excel 97-2003 表格（.xls/.et）",
+    PPT: "PowerPoint 97-2003 演示文稿（.ppt/.dps）",
+    MS_WORKS: "Microsoft Works 文档",
+    OUTLOOK_MSG: "Outlook 邮件（.msg）",
+    OLE_STORAGE: "未知的 Office 复合文档",
+    ENCRYPTED_OOXML: "加密的 Office 文档",
+    WORDML_2003: "Word 2003 XML 文档",
+    SPREADSHEETML_2003: "Excel 2003 XML 表格",
+    PDF: "PDF 文件",
+    RTF: "RTF 文档",
+    HTML: "网页（HTML）",
+    MHT: "单个文件网页（MHT）",
+    XML: "XML 文件",
+    TEXT: "纯文本",
+    ZIP: "zip 压缩包",
+    SEVEN_ZIP: "7z 压缩包",
+    RAR: "rar 压缩包",
+    GZIP: "gzip 压缩文件",
+    JPEG: "JPEG 图片",
+    PNG: "PNG 图片",
+    GIF: "GIF 图片",
+    BMP: "BMP 图片",
+    WEBP: "WebP 图片",
+    HEIC: "HEIC 图片（苹果手机照片）",
+    HEIF: "HEIF 图片",
+    MP4: "MP4 视频",
+    MOV: "MOV 视频",
+    AVI: "AVI 视频",
+    WMV: "WMV 视频",
+    FLV: "FLV 视频",
+    MKV: "MKV 视频",
+    WEBM: "WebM 视频",
+    EMPTY: "空文件（0 字节）",
+    OCTET_STREAM: "无法识别的文件",
+}
+
+_TEXT_PROBE = 64 * 1024
+_HEAD_PROBE = 4096
+_MAX_MEMBER_PROBE = 1024 * 1024
+
+_OOXML_MAIN_TYPES = (
+    ("wordprocessingml.document.main+xml", DOCX),
+    ("wordprocessingml.template.main+xml", DOCX),
+    ("ms-word.document.macroenabled.main+xml", DOCX),
+    ("ms-word.template.macroenabledtemplate.main+xml", DOCX),
+    ("spreadsheetml.sheet.main+xml", XLSX),
+    ("spreadsheetml.template.main+xml", XLSX),
+    ("ms-excel.sheet.macroenabled.main+xml", XLSX),
+    ("ms-excel.template.macroenabled.main+xml", XLSX),
+    ("presentationml.presentation.main+xml", PPTX),
+    ("presentationml.slideshow.main+xml", PPTX),
+    ("ms-powerpoint.presentation.macroenabled.main+xml", PPTX),
+)
+_OOXML_DIRS = (("word/", DOCX), ("xl/", XLSX), ("ppt/", PPTX))
+
+# Stream names in an OLE2 directory, first match wins.
+_OLE_STREAMS = (
+    ("EncryptedPackage", ENCRYPTED_OOXML),
+    ("WordDocument", DOC),
+    ("Workbook", XLS),
+    ("Book", XLS),
+    ("PowerPoint Document", PPT),
+    ("__properties_version1.0", OUTLOOK_MSG),
+)
+
+_OLE_BY_EXTENSION = {
+    "doc": DOC, "dot": DOC, "wps": DOC, "wpt": DOC,
+    "xls": XLS, "xlt": XLS, "et": XLS, "ett": XLS,
+    "ppt": PPT, "pps": PPT, "dps": PPT,
+}
+
+_FTYP_IMAGE = {
+    b"heic": HEIC, b"heix": HEIC, b"hevc": HEIC, b"hevx": HEIC, b"heim": HEIC,
+    b"heis": HEIC, b"mif1": HEIF, b"msf1": HEIF, b"avif": "image/avif",
+}
+_QUICKTIME_ATOMS = (b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot")
+_ASF_GUID = bytes.fromhex("3026b2758e66cf11a6d900aa0062ce6c")
+_OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+
+
+def sniff_media_type(data: bytes, name: str = "") -> str:
+    """The media type of ``data``, judged from its content.
+
+    ``name`` (the file name as sent) only breaks ties the bytes cannot settle, for
+    example a truncated zip whose member list is lost, or ASF audio versus video.
+    Returns :data:`EMPTY` for no bytes and :data:`OCTET_STREAM` when nothing fits.
+    """
+    if not data:
+        return EMPTY
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    found = _sniff_binary(data, ext)
+    if found:
+        return found
+    return _sniff_textual(data)
+
+
+def describe_media_type(media_type: str) -> str:
+    """The media type in words a user understands, in Chinese ("PNG 图片")."""
+    return _DESCRIPTIONS_ZH.get(media_type, media_type)
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode text bytes; returns ``(text, encoding)``.
+
+    Tries a byte-order mark, then strict UTF-8, then strict GB18030 (every GB label —
+    gb2312, gbk — is read as gb18030, its superset).  When neither decodes cleanly
+    (a file cut off mid-character, a stray byte), the one with fewer damaged characters
+    wins and those characters become U+FFFD; callers can look for ``"\\ufffd"``.
+    """
+    for bom, encoding in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace"), encoding
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            pass
+    candidates = [(data.decode(e, errors="replace"), e) for e in ("utf-8", "gb18030")]
+    return min(candidates, key=lambda c: c[0].count("\ufffd"))
+
+
+# --- binary formats ---------------------------------------------------------------------
+
+
+def _sniff_binary(data: bytes, ext: str) -> str | None:
+    head = data[:64]
+    if data.startswith(b"PK\x03\x04") or data.startswith((b"PK\x05\x06", b"PK\x07\x08")):
+        return _sniff_zip(data, ext)
+    if head.startswith(_OLE_MAGIC):
+        return _sniff_ole(data, ext)
+    if b"%PDF-" in data[:1024]:
+        return PDF
+    if head.startswith(b"{\\rtf"):
+        return RTF
+    if head.startswith(b"7z\xbc\xaf\x27\x1c"):
+        return SEVEN_ZIP
+    if head.startswith(b"Rar!\x1a\x07"):
+        return RAR
+    if head.startswith(b"\x1f\x8b"):
+        return GZIP
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return GIF
+    if head.startswith(b"BM") and len(data) >= 26 and _plausible_bmp(data):
+        return BMP
+    if head.startswith(b"RIFF") and len(head) >= 12:
+        return {b"WEBP": WEBP, b"AVI ": AVI}.get(head[8:12])
+    if head[4:8] == b"ftyp":
+        return _sniff_ftyp(data)
+    if head[4:8] in _QUICKTIME_ATOMS:
+        return MOV
+    if head.startswith(_ASF_GUID):
+        return "audio/x-ms-wma" if ext == "wma" else WMV
+    if head.startswith(b"FLV\x01"):
+        return FLV
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return WEBM if b"webm" in data[:64] else MKV
+    return None
+
+
+def _plausible_bmp(data: bytes) -> bool:
+    declared_size, = struct.unpack_from("<I", data, 2)
+    header_size, = struct.unpack_from("<I", data, 14)
+    return header_size in (12, 40, 52, 56, 64, 108, 124) and declared_size >= 26
+
+
+def _sniff_ftyp(data: bytes) -> str:
+    major = data[8:12]
+    if major in _FTYP_IMAGE:
+        return _FTYP_IMAGE[major]
+    if major == b"qt  ":
+        return MOV
+    return MP4
+
+
+def _sniff_zip(data: bytes, ext: str) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = zf.namelist()
+            if "mimetype" in names:
+                declared = _read_small(zf, "mimetype").decode("ascii", "replace").strip()
+                if re.fullmatch(r"application/[\w.+-]+", declared):
+                    return declared
+            if "[Content_Types].xml" in names:
+                types = _read_small(zf, "[Content_Types].xml").decode("utf-8", "replace")
+                types = types.lower()
+                for marker, media_type in _OOXML_MAIN_TYPES:
+                    if marker in types:
+                        return media_type
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError,
+            ValueError):
+        members = _local_members(data)
+        names = [n for n, _ in members]
+        if names[:1] == ["mimetype"]:
+            declared = members[0][1].decode("ascii", "replace").strip()
+            if declared.startswith("application/vnd.oasis.opendocument"):
+                return declared
+    for prefix, media_type in _OOXML_DIRS:
+        if any(n.startswith(prefix) for n in names):
+            return media_type
+    if "[Content_Types].xml" in names or not names:
+        by_ext = {"docx": DOCX, "docm": DOCX, "xlsx": XLSX, "xlsm": XLSX, "pptx": PPTX}
+        if ext in by_ext:
+            return by_ext[ext]
+    return ZIP
+
+
+def _read_small(zf: zipfile.ZipFile, member: str) -> bytes:
+    with zf.open(member) as f:
+        return f.read(_MAX_MEMBER_PROBE)
+
+
+def _local_members(data: bytes) -> list[tuple[str, bytes]]:
+    """Member names (and up to 100 bytes of raw data) from the local file headers, for
+    a zip whose central directory is missing: a truncated download, an interrupted copy."""
+    members: list[tuple[str, bytes]] = []
+    pos = 0
+    while data.startswith(b"PK\x03\x04", pos) and pos + 30 <= len(data):
+        flags, = struct.unpack_from("<H", data, pos + 6)
+        compressed, = struct.unpack_from("<I", data, pos + 18)
+        name_len, extra_len = struct.unpack_from("<HH", data, pos + 26)
+        raw = data[pos + 30:pos + 30 + name_len]
+        start = pos + 30 + name_len + extra_len
+        name = raw.decode("utf-8" if flags & 0x800 else "cp437", "replace")
+        members.append((name, data[start:start + min(compressed, 100)]))
+        if flags & 0x08:
+            break  # sizes follow the data (streamed zip): the next header cannot be found
+        pos = start + compressed
+    return members
+
+
+def _sniff_ole(data: bytes, ext: str) -> str:
+    """Tell Word from Excel (and others) by the stream names in the OLE2 directory.
+
+    Directory entries are 128-byte records in sectors that start at multiples of 512
+    bytes; a name (UTF-16LE) only counts where it starts such a record and the record's
+    length field agrees, so document text that happens to say "Workbook" does not.
+    When no known stream is found the extension breaks the tie: the directory may sit
+    at the end of the file, which a cut-off download loses.
+    """
+    for stream, media_type in _OLE_STREAMS:
+        if _has_ole_entry(data, stream):
+            return media_type
+    if ext == "wps" and _has_ole_entry(data, "CONTENTS"):
+        return MS_WORKS
+    return _OLE_BY_EXTENSION.get(ext, OLE_STORAGE)
+
+
+def _has_ole_entry(data: bytes, stream: str) -> bool:
+    needle = (stream + "\0").encode("utf-16-le")
+    length = struct.pack("<H", len(needle))
+    pos = data.find(needle, 512)
+    while pos != -1:
+        if pos % 128 == 0 and data[pos + 64:pos + 66] == length and data[pos + 66] in (1, 2):
+            return True
+        pos = data.find(needle, pos + 1)
+    return False
+
+
+# --- text formats -----------------------------------------------------------------------
+
+
+def _sniff_textual(data: bytes) -> str:
+    text = _probe_text(data[:_TEXT_PROBE])
+    if text is None:
+        return OCTET_STREAM
+    head = text[:_HEAD_PROBE].lstrip("\ufeff \t\r\n")
+    lower = head.lower()
+    is_mime = re.match(r"[a-z0-9-]+:", lower) and "mime-version:" in lower
+    if is_mime and "multipart/related" in lower:
+        return MHT
+    if head.startswith("<"):
+        # Word's and Excel's web pages carry <w:WordDocument> and Excel namespaces too.
+        if re.match(r"<(!doctype\s+html|html)\b", lower):
+            return HTML
+        if "schemas.microsoft.com/office/word/2003/wordml" in lower:
+            return WORDML_2003
+        if 'progid="excel.sheet"' in lower or (
+            "urn:schemas-microsoft-com:office:spreadsheet" in lower and "<workbook" in lower
+        ):
+            return SPREADSHEETML_2003
+        if re.search(r"<(!doctype\s+html|html|head|body|meta|table)\b", lower):
+            return HTML
+        if lower.startswith("<?xml"):
+            return XML
+    return TEXT
+
+
+def _probe_text(prefix: bytes) -> str | None:
+    """The prefix decoded as text, or ``None`` when it looks binary."""
+    if prefix.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return decode_text(prefix[: len(prefix) // 2 * 2])[0]
+    if b"\x00" in prefix:
+        return None
+    text = None
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            # An incremental decoder tolerates a character cut at the end of the prefix.
+            text = codecs.getincrementaldecoder(encoding)().decode(prefix, final=False)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None:
+        return None
+    controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r\f\x1b")
+    return None if controls > len(text) // 100 else text
