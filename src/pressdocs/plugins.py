@@ -56,6 +56,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "pressdocs.builtin.parse_text",
     "pressdocs.builtin.parse_legacy",
     "pressdocs.builtin.classify",
+    "pressdocs.builtin.rules",
     "pressdocs.builtin.source_imap",
     "pressdocs.builtin.source_files",
 )

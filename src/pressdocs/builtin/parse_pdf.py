@@ -15,6 +15,8 @@ automatically and asks for the Word version.
 
 from __future__ import annotations
 
+import re
+
 import io
 from collections.abc import Callable
 from typing import Any
@@ -55,7 +57,8 @@ class PdfParser(Parser):
             except Exception:
                 content.warnings.append(f"第 {number} 页的文字未能读取（页面内容已损坏）")
                 continue
-            content.paragraphs.extend(s for s in (line.strip() for line in text.splitlines()) if s)
+            content.paragraphs.extend(
+                s for s in (_respace(line.strip()) for line in text.splitlines()) if s)
         content.fields = _form_fields(reader)
         if not content.paragraphs and not any(content.fields.values()):
             raise ParseError(
@@ -130,3 +133,13 @@ def _field_value(field: Any, value: Any) -> str:
             return "" if text == "Off" else text
         return "☐" if text in ("Off", "") else "☒"
     return text
+
+
+# pypdf puts a space between a number and the Chinese unit after it ("2021 年4 月15 日",
+# "1200 字"); Word never wrote one there.  Only these joins are undone, so a space that
+# separates a label from its value ("电话 13905531234") stays.
+_SPLIT_NUMBER = re.compile(r"(?<=\d) +(?=[年月日时点分秒个字张号条项转%])")
+
+
+def _respace(line: str) -> str:
+    return _SPLIT_NUMBER.sub("", line)

@@ -28,9 +28,10 @@ from pressdocs._version import __version__
 from pressdocs.app import Pressdocs, resolve_lang
 from pressdocs.cli.batch import batch_command
 from pressdocs.cli.common import EXIT_CANNOT_RUN, fail
-from pressdocs.cli.documents import parse_command
+from pressdocs.cli.documents import forms_command, parse_command
 from pressdocs.cli.info import config_group, plugins_command, schema_command
 from pressdocs.cli.plan import plan_group
+from pressdocs.cli.rules import rules_command
 from pressdocs.errors import PressdocsError
 
 __all__ = ["cli", "main"]
@@ -62,9 +63,11 @@ def cli(ctx: click.Context, lang: str | None, config_path: str | None, store: st
 
 
 cli.add_command(batch_command)
+cli.add_command(forms_command)
 cli.add_command(parse_command)
 cli.add_command(plan_group)
 cli.add_command(plugins_command)
+cli.add_command(rules_command)
 cli.add_command(schema_command)
 cli.add_command(config_group)
 

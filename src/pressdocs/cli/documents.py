@@ -13,7 +13,7 @@ from pressdocs.app import Pressdocs
 from pressdocs.cli.common import handle_errors, pass_app, print_json, t
 from pressdocs.reading import ReadResult, read_document
 
-__all__ = ["parse_command"]
+__all__ = ["forms_command", "parse_command"]
 
 KIND_ZH = {"registration": "登记表", "statistics": "统计表", "plan": "计划安排",
            "press_release": "发布稿", "qa": "问答", "picture": "图片", "video": "视频",
@@ -78,3 +78,25 @@ def _print_data(console: Console, data: Any) -> None:
             value = "，".join(f"{k}={v}" for k, v in value.items() if v)
         table.add_row(str(key), str(value))
     console.print(table)
+
+
+@click.command("forms")
+@click.argument("form", type=click.Choice(["registration", "statistics", "plan"]))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="输出文件（.docx；统计表和计划安排也可 .xlsx）/ output file.")
+@click.option("--year", type=int, default=None, help="表头年份 / the year in the title.")
+@pass_app
+@handle_errors
+def forms_command(app: Pressdocs, form: str, output: str, year: int | None) -> None:
+    """生成空白表格：登记表、统计表、计划安排 / write a blank form (附件2/附件3/附件1)."""
+    from pressdocs.forms import write_plan_form, write_registration_form, write_statistics_form
+
+    if form == "registration":
+        path = write_registration_form(output, config=app.config)
+    elif form == "statistics":
+        path = write_statistics_form(output, year=year, config=app.config)
+    else:
+        path = write_plan_form(output, year=year, config=app.config)
+    names = {"registration": "登记表（附件2）", "statistics": "统计表（附件3）",
+             "plan": "计划安排（附件1）"}
+    click.echo(t(app.lang, f"已生成空白{names[form]}：{path}", f"Wrote a blank {form} form: {path}"))

@@ -21,6 +21,7 @@ from pressdocs.text import normalize_label
 __all__ = ["LabelValues", "label_values", "tokens"]
 
 _INLINE = re.compile(r"^\s*(?P<label>[^:：\n]{2,16}?)\s*[:：]\s*(?P<value>.*)$", re.DOTALL)
+_SPACED = re.compile(r"^\s*(?P<label>\S{2,16}?)[ \t\u3000]+(?P<value>\S.*)$", re.DOTALL)
 _LABEL_COLON = re.compile(r"([^\s:：,，;；。]{2,16}?)\s*[:：]")
 _MAX_LABEL_PARTS = 3
 
@@ -90,12 +91,19 @@ def _inline_pairs(item: str, labels: Mapping[str, str]) -> list[tuple[str, str]]
     """
     first = _INLINE.match(item)
     if not first or normalize_label(first.group("label")) not in labels:
+        spaced = _SPACED.match(item)  # "举办单位 市统计局": a PDF line of a table row
+        if spaced and normalize_label(spaced.group("label")) in labels:
+            return [(labels[normalize_label(spaced.group("label"))],
+                     spaced.group("value").strip())]
         return []
-    marks = [m for m in _LABEL_COLON.finditer(item) if normalize_label(m.group(1)) in labels]
+    label_end = first.start("value")
+    marks: list[tuple[str, int, int]] = [(first.group("label"), 0, label_end)]
+    marks += [(m.group(1), m.start(), m.end()) for m in _LABEL_COLON.finditer(item, label_end)
+              if normalize_label(m.group(1)) in labels]
     pairs = []
-    for n, mark in enumerate(marks):
-        end = marks[n + 1].start() if n + 1 < len(marks) else len(item)
-        pairs.append((labels[normalize_label(mark.group(1))], item[mark.end():end].strip()))
+    for n, (label, _, end) in enumerate(marks):
+        stop = marks[n + 1][1] if n + 1 < len(marks) else len(item)
+        pairs.append((labels[normalize_label(label)], item[end:stop].strip()))
     return pairs
 
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from pressdocs.capabilities import Content
 from pressdocs.extract.labels import label_values, tokens
 from pressdocs.models import Person, Registration
-from pressdocs.text import find_phones, parse_date, parse_when, split_list
+from pressdocs.text import find_phones, parse_date, parse_when, split_list, to_halfwidth
 
 __all__ = ["REGISTRATION_LABELS", "extract_registration"]
 
@@ -56,8 +56,10 @@ _TEMPLATE_LINE = re.compile(
     r"提供新闻发布稿电子版|至少提供\s*\d+\s*个提问问题|提供与发布内容相关的图片|"
     r"打包发送至邮箱|上述内容于发布会召开前"
 )
+_EMAIL_LINE = re.compile(r"^\s*[\w.+-]+@[\w-]+(\.[\w-]+)+\s*$")
 _SEAL = re.compile(r"[（(]\s*公\s*章\s*[)）]")
 _BLANK_DATE = re.compile(r"^\s*年\s*月\s*日\s*$")
+_BLANK_DATE_ANYWHERE = re.compile(r"[\s\u3000]*年[\s\u3000]+月[\s\u3000]+日")
 _PLACEHOLDER = re.compile(r"^[\s_＿—\-/／无]*$")
 
 
@@ -82,9 +84,7 @@ def extract_registration(content: Content, *, tz: ZoneInfo,
 
     reg.person_in_charge = _person(found.get("person"), found.get("person_name"),
                                    found.get("person_phone"), found.get("person_position"))
-    content_lines = [line for line in found.get("content").splitlines()
-                     if line.strip() and not _TEMPLATE_LINE.search(line)]
-    reg.content = "\n".join(content_lines).strip()
+    reg.content = _without_template(found.get("content"))
     reg.guests = split_list(_clean(found.get("guests")))
     reg.media = split_list(_clean(found.get("media")))
 
@@ -105,6 +105,17 @@ def extract_registration(content: Content, *, tz: ZoneInfo,
     if "title" not in found.seen and "organiser" not in found.seen:
         warnings.append("未找到登记表的栏目（新闻发布会全称、举办单位等），可能不是登记表")
     return reg, warnings
+
+
+def _without_template(text: str) -> str:
+    """The unit's own content: the printed requirements block (first requirement to the
+    last one or the mailbox line, with lines a PDF wrapped in between) removed."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    marked = [i for i, line in enumerate(lines)
+              if _TEMPLATE_LINE.search(line) or _EMAIL_LINE.match(line)]
+    if marked:
+        lines = lines[:marked[0]] + lines[marked[-1] + 1:]
+    return "\n".join(lines).strip()
 
 
 def _split_header(items: list[str]) -> list[str]:
@@ -146,18 +157,13 @@ def _approval(text: str, year: int | None) -> tuple[str, date | None]:
     approval_date: date | None = None
     kept = []
     for line in lines:
-        bare = _SEAL.sub("", line)
-        if _BLANK_DATE.match(bare):
-            continue
+        bare = _BLANK_DATE_ANYWHERE.sub("", _SEAL.sub("", line)).strip()
         when = parse_when(bare, year)
-        if when is not None and when.value is not None and len(bare.strip()) <= 16:
-            approval_date = when.value
-            continue
-        kept.append(bare.strip() if _SEAL.search(line) else line.strip())
-    opinion = "\n".join(k for k in kept if k)
-    if approval_date is None and opinion:
-        when = parse_when(opinion, year)
         if when is not None and when.value is not None:
             approval_date = when.value
-            opinion = opinion.replace(when.text, "").strip(" ，,。")
+            written = bare if when.text in bare else to_halfwidth(bare)
+            bare = written.replace(when.text, "").rstrip(" ，,\u3000")
+        if bare:
+            kept.append(bare)
+    opinion = "\n".join(kept)
     return _clean(opinion), approval_date

@@ -1,0 +1,105 @@
+"""The notice's rules as validators, with stable codes (PD101 …).
+
+Each rule is a :class:`pressdocs.Validator` registered by the built-in plugin
+:mod:`pressdocs.builtin.rules`; a user switches one off or changes its severity in the
+configuration (``[rules.PD203] severity = "error"``), and a plugin adds more.  The
+domain judgements behind them are pure functions, for the CLI's reports and for tests:
+
+- :mod:`pressdocs.rules.deadlines` — due days, calendar or working days (调休-aware);
+- :mod:`pressdocs.rules.plan_status` — where each plan item stands (PD302, PD303);
+- :mod:`pressdocs.rules.reconcile` — registrations against statistics rows (PD403);
+- :mod:`pressdocs.rules.heads` — did the department head attend (PD404);
+- :mod:`pressdocs.rules.spam` — injected gambling spam (PD501).
+
+============  =========================================================================
+codes         rules
+============  =========================================================================
+PD101–PD106   the registration form (登记表): on time, complete, phone, approval, time
+PD201–PD208   the materials package: on time, release and its 字数, Q&A, pictures, video
+PD301–PD303   the annual plan: unplanned, delayed, overdue
+PD401–PD405   the statistics table (统计表): on time, complete, reconciled, heads, contact
+PD501         injected spam
+PD901–PD903   files that could not be read, rejected packages, data out of shape
+============  =========================================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pressdocs.capabilities import Validator
+from pressdocs.config import Config
+from pressdocs.rules.documents import ExtractedDataShape, PackageRejected, UnreadableDocument
+from pressdocs.rules.materials import (
+    AnswerLength,
+    DownloadLinks,
+    MaterialsOnTime,
+    Pictures,
+    PressReleaseLength,
+    PressReleasePresent,
+    Questions,
+    Videos,
+)
+from pressdocs.rules.plan import DelayedConference, OverduePlanItems, UnplannedConference
+from pressdocs.rules.registration import (
+    ApprovalOpinion,
+    CalendarCoverage,
+    ConferenceTime,
+    PhoneNumber,
+    RegistrationOnTime,
+    RequiredFields,
+)
+from pressdocs.rules.spam import SpamCheck
+from pressdocs.rules.statistics import (
+    FilerContact,
+    HeadAttendance,
+    RegisteredVersusReported,
+    StatisticsOnTime,
+    StatisticsRowsComplete,
+)
+
+__all__ = ["BUILTIN_RULES", "builtin_validators", "rules_catalogue"]
+
+#: The built-in rules, in catalogue order.
+BUILTIN_RULES: tuple[type[Validator], ...] = (
+    RegistrationOnTime, RequiredFields, PhoneNumber, ApprovalOpinion, ConferenceTime,
+    CalendarCoverage,
+    MaterialsOnTime, PressReleasePresent, PressReleaseLength, Questions, AnswerLength,
+    Pictures, Videos, DownloadLinks,
+    UnplannedConference, DelayedConference, OverduePlanItems,
+    StatisticsOnTime, StatisticsRowsComplete, RegisteredVersusReported, HeadAttendance,
+    FilerContact,
+    SpamCheck,
+    UnreadableDocument, PackageRejected, ExtractedDataShape,
+)
+
+
+def builtin_validators() -> list[Validator]:
+    """A fresh instance of every built-in rule, in catalogue order."""
+    return [rule() for rule in BUILTIN_RULES]
+
+
+def rules_catalogue(validators: Iterable[Validator] | None = None,
+                    config: Config | None = None) -> list[dict[str, Any]]:
+    """The catalogue for ``pressdocs rules``: one dict per rule, sorted by code.
+
+    ``validators`` defaults to the built-in rules (pass the registry's to include
+    plugins'); with ``config`` each entry says whether the rule is ``enabled`` and its
+    ``severity`` after the user's settings (``default_severity`` is the rule's own).
+    """
+    found = builtin_validators() if validators is None else list(validators)
+    catalogue = []
+    for validator in sorted(found, key=lambda v: v.code):
+        setting = config.rule(validator.code) if config is not None else None
+        severity = setting.severity if setting and setting.severity else validator.severity
+        catalogue.append({
+            "code": validator.code,
+            "severity": severity.value,
+            "default_severity": validator.severity.value,
+            "enabled": setting.enabled if setting is not None else True,
+            "title_zh": validator.title_zh,
+            "title_en": validator.title_en,
+            "clause": validator.clause,
+        })
+    return catalogue

@@ -1,0 +1,171 @@
+"""Rules on the annual plan (计划安排, 附件1): PD301–PD303.
+
+They need the plan of the conference's year from the store (``get_plan(year)``); with no
+store, or no plan for that year, they are silent.
+
+- PD301 (info) the registered conference is not in the plan: allowed (没有安排计划的其他
+  单位,可以根据工作需要适时召开), recorded for the office;
+- PD302 the conference is held after its item's deadline, the end of the month after the
+  planned month (延期一般不超过1个月);
+- PD303 a plan item of the sending unit has no registration although its deadline passed
+  before this submission arrived: a reminder in the unit's receipt.  The same judgement
+  over the whole plan is :func:`pressdocs.rules.plan_status.overdue_items`, which
+  ``pressdocs plan status`` and ``pressdocs report annual`` use.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pressdocs.capabilities import ValidationContext
+from pressdocs.models import DocumentKind, Finding, Plan, PlanItem, Severity, Submission
+from pressdocs.rules.catalogue import CLAUSES, Rule, document_name, local, when_en, when_zh
+from pressdocs.rules.ledger import earlier_submissions, plan_of, recorded_conferences
+from pressdocs.rules.plan_status import (
+    ConferenceLike,
+    conferences_from_submissions,
+    match_plan_item,
+    overdue_items,
+    plan_deadline,
+)
+from pressdocs.text import format_date_zh
+
+__all__ = ["DelayedConference", "OverduePlanItems", "UnplannedConference", "planned_item"]
+
+
+def planned_item(sub: Submission, plan: Plan, context: ValidationContext) -> PlanItem | None:
+    """The plan item the submission's registered conference fulfils, or ``None``: the one
+    the intake matched (``sub.plan_item``), else one found by unit and topic."""
+    reg = sub.registration
+    if reg is None or reg.time is None:
+        return None
+    if sub.plan_item is not None and sub.plan_year == plan.year:
+        for item in plan.items:
+            if item.number == sub.plan_item:
+                return item
+    unit = sub.unit or reg.organiser or reg.filing_unit
+    return match_plan_item(plan, unit, reg.title, when=local(reg.time, context.config).date(),
+                           config=context.config)
+
+
+def _plans(sub: Submission, context: ValidationContext) -> list[Plan]:
+    """The plans the conference may belong to, its own year's first; in the first
+    quarter also the previous year's (a late item of last year, held now)."""
+    reg = sub.registration
+    if reg is None or reg.time is None:
+        return []
+    day = local(reg.time, context.config).date()
+    years = [day.year, day.year - 1] if day.month <= 3 else [day.year]
+    return [p for p in (plan_of(context.store, y) for y in years) if p is not None]
+
+
+class UnplannedConference(Rule):
+    """PD301: the conference is not in the annual plan (allowed; recorded)."""
+
+    code = "PD301"
+    severity = Severity.INFO
+    clause = CLAUSES["unplanned"]
+    title_zh = "发布会未列入年度计划安排（允许召开，登记备查）"
+    title_en = "conference not in the annual plan (allowed; recorded)"
+
+    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+        plans = _plans(submission, context)
+        reg = submission.registration
+        if not plans or reg is None or reg.time is None:
+            return []
+        if plans[0].year != local(reg.time, context.config).year:
+            return []  # without the plan of the conference's own year there is no judging
+        if any(planned_item(submission, p, context) for p in plans):
+            return []
+        return [self.finding(
+            f"“{reg.title}”不在{plans[0].year}年新闻发布会计划安排中；未列入计划的发布会可以"
+            "根据工作需要召开，已登记备查",
+            f"'{reg.title}' is not in the {plans[0].year} plan of press conferences; unplanned "
+            "conferences are allowed and this one is recorded",
+            document=document_name(submission, DocumentKind.REGISTRATION),
+            field="新闻发布会全称")]
+
+
+class DelayedConference(Rule):
+    """PD302: held more than 1 month after its planned month."""
+
+    code = "PD302"
+    severity = Severity.WARNING
+    clause = CLAUSES["delay"]
+    title_zh = "发布会比计划月份推迟超过1个月"
+    title_en = "conference held more than 1 month after its planned month"
+
+    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+        config = context.config
+        reg = submission.registration
+        for plan in _plans(submission, context):
+            item = planned_item(submission, plan, context)
+            if item is None:
+                continue
+            assert reg is not None and reg.time is not None
+            months = config.deadlines.max_delay_months
+            deadline = plan_deadline(plan.year, item.month, months)
+            held = local(reg.time, config)
+            if held.date() <= deadline:
+                return []
+            return [self.finding(
+                f"“{item.topic}”按计划安排（第{item.number}项）应于{plan.year}年{item.month}月"
+                f"召开，登记的举办时间为{when_zh(held, config)}，推迟超过{months}个月"
+                f"（延期一般不超过{months}个月，最迟应于{format_date_zh(deadline)}召开）",
+                f"'{item.topic}' (item {item.number} of the plan) was planned for "
+                f"{plan.year}-{item.month:02d}; it is registered for {when_en(held, config)}, "
+                f"more than {months} month(s) late (deadline {deadline.isoformat()})",
+                document=document_name(submission, DocumentKind.REGISTRATION),
+                field="举办时间")]
+        return []
+
+
+class OverduePlanItems(Rule):
+    """PD303: a planned item of the unit has no registration by the end of the month after
+    its planned month, as of this submission's receipt."""
+
+    code = "PD303"
+    severity = Severity.WARNING
+    clause = CLAUSES["delay"]
+    title_zh = "计划内发布会逾期未登记（超过计划月份的次月月底）"
+    title_en = ("planned conference with no registration by the end of the month after its "
+                "planned month")
+
+    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+        config = context.config
+        if not submission.unit or submission.received is None:
+            return []
+        as_of = local(submission.received, config).date()
+        known = self._known(submission, context, as_of)
+        findings = []
+        for year in (as_of.year - 1, as_of.year):
+            plan = plan_of(context.store, year)
+            if plan is None:
+                continue
+            for status in overdue_items(plan, known, as_of,
+                                        max_delay_months=config.deadlines.max_delay_months,
+                                        config=config, unit=submission.unit):
+                item = status.item
+                findings.append(self.finding(
+                    f"按{year}年计划安排（第{item.number}项），“{item.topic}”应于{year}年"
+                    f"{item.month}月召开，延期最迟到{format_date_zh(status.deadline)}，截至"
+                    f"{format_date_zh(as_of)}仍未报送登记表",
+                    f"item {item.number} of the {year} plan, '{item.topic}', was planned for "
+                    f"{year}-{item.month:02d} (deadline {status.deadline.isoformat()}); no "
+                    f"registration had arrived by {as_of.isoformat()}",
+                    field=f"{year}年计划安排第{item.number}项"))
+        return findings
+
+    @staticmethod
+    def _known(sub: Submission, context: ValidationContext, as_of: date) -> list[ConferenceLike]:
+        """The unit's conferences known when ``sub`` arrived: registrations received by
+        then (this one included) and recorded conferences held by then."""
+        subs = [*earlier_submissions(context.store, sub), sub]
+        known: list[ConferenceLike] = list(conferences_from_submissions(subs, context.config))
+        for record in recorded_conferences(context.store, sub.unit):
+            held = getattr(record, "held_on", None)
+            if isinstance(held, datetime):
+                held = held.date()
+            if isinstance(held, date) and held <= as_of:
+                known.append(record)
+        return known

@@ -1,0 +1,239 @@
+"""Where each item of the annual plan (计划安排, 附件1) stands on a given day.
+
+Pure functions over the plan, the conferences known (registered with the office or
+reported in a statistics table) and an ``as_of`` day, for the rules PD301–PD303 and for
+``pressdocs plan status`` and ``pressdocs report annual``.
+
+An item's **deadline** is the last day of the month after its planned month (the notice:
+延期一般不超过1个月; ``[deadlines] max_delay_months``): an item planned for 3月 2021 may be
+held until 2021年4月30日.  Each item is in one state:
+
+- ``held`` (已召开) — a matching conference took place on or before ``as_of``, in time;
+- ``registered`` (已登记) — a matching conference is registered for a later day, in time;
+- ``delayed`` (延期超过时限, PD302) — the matching conference is (to be) held after the
+  deadline;
+- ``due`` (待召开) — nothing yet, and the deadline has not passed;
+- ``overdue`` (逾期未登记, PD303) — nothing registered, and the deadline has passed.
+
+A conference fulfils an item when it names it (``plan_year``/``plan_item``), or else when
+it is by one of the item's units and its title is like the item's topic
+(:func:`pressdocs.rules.matching.topic_score`); each conference fulfils at most one item.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Protocol
+
+from pressdocs.config import Config
+from pressdocs.models import Plan, PlanItem, Submission
+from pressdocs.rules.matching import same_unit, topic_score
+
+__all__ = [
+    "Conference",
+    "ConferenceLike",
+    "PlanItemStatus",
+    "PlanState",
+    "conferences_from_submissions",
+    "match_plan_item",
+    "overdue_items",
+    "plan_deadline",
+    "plan_status",
+]
+
+#: Titles at least this alike (0..1) are taken to be the same conference.
+MATCH_THRESHOLD = 0.5
+
+
+class ConferenceLike(Protocol):
+    """A conference as the plan rules need it; :class:`pressdocs.store.ConferenceRecord`
+    and :class:`Conference` both fit."""
+
+    @property
+    def unit(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def held_on(self) -> date: ...
+
+    @property
+    def plan_year(self) -> int | None: ...
+
+    @property
+    def plan_item(self) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class Conference:
+    """A conference known to the office: who, what, when, and the plan item if known."""
+
+    unit: str
+    title: str
+    held_on: date
+    plan_year: int | None = None
+    plan_item: int | None = None
+
+
+class PlanState(StrEnum):
+    """Where a plan item stands (see the module docstring)."""
+
+    HELD = "held"  # 已召开
+    REGISTERED = "registered"  # 已登记
+    DUE = "due"  # 待召开
+    OVERDUE = "overdue"  # 逾期未登记 (PD303)
+    DELAYED = "delayed"  # 延期超过时限 (PD302)
+
+    @property
+    def zh(self) -> str:
+        return _STATE_ZH[self]
+
+
+_STATE_ZH = {PlanState.HELD: "已召开", PlanState.REGISTERED: "已登记",
+             PlanState.DUE: "待召开", PlanState.OVERDUE: "逾期未登记",
+             PlanState.DELAYED: "延期超过时限"}
+
+
+@dataclass(frozen=True)
+class PlanItemStatus:
+    """One plan item, its state on the ``as_of`` day, its deadline and the conference
+    that fulfils it (``None`` when there is none)."""
+
+    item: PlanItem
+    year: int
+    state: PlanState
+    deadline: date
+    conference: ConferenceLike | None = None
+
+
+def plan_deadline(year: int, month: int, max_delay_months: int = 1) -> date:
+    """The last day an item planned for ``month`` of ``year`` may be held: the end of the
+    month ``max_delay_months`` after it (2021, 3, 1 → 2021-04-30; 2021, 12, 1 → 2022-01-31)."""
+    index = year * 12 + (month - 1) + max_delay_months
+    end_year, end_month = divmod(index, 12)
+    end_month += 1
+    return date(end_year, end_month, calendar.monthrange(end_year, end_month)[1])
+
+
+def match_plan_item(plan: Plan, unit: str, title: str, *, when: date | None = None,
+                    config: Config | None = None,
+                    exclude: Iterable[int] = ()) -> PlanItem | None:
+    """The plan item a conference of ``unit`` titled ``title`` fulfils, or ``None``.
+
+    Only items of the same unit whose topic is like the title count; among near-equal
+    candidates the one planned closest to ``when`` wins (a unit may plan four similar
+    economy briefings a year).  Items numbered in ``exclude`` are already taken.
+    """
+    taken = set(exclude)
+    city = config.city if config is not None else ""
+    scored = []
+    for item in plan.items:
+        if item.number in taken or not any(same_unit(unit, u, config) for u in item.units):
+            continue
+        score = topic_score(item.topic, title, city)
+        if score >= MATCH_THRESHOLD:
+            scored.append((score, item))
+    if not scored:
+        return None
+    best = max(score for score, _ in scored)
+    near = [(score, item) for score, item in scored if score >= best - 0.15]
+    month = when.month if when is not None and when.year == plan.year else None
+
+    def closeness(pair: tuple[float, PlanItem]) -> tuple[int, float]:
+        score, item = pair
+        distance = abs(item.month - month) if month is not None else 0
+        return distance, -score
+
+    return min(near, key=closeness)[1]
+
+
+def plan_status(plan: Plan, conferences: Iterable[ConferenceLike], as_of: date, *,
+                max_delay_months: int = 1,
+                config: Config | None = None) -> list[PlanItemStatus]:
+    """The state of every item of ``plan`` on ``as_of``, in plan order.
+
+    ``conferences`` are those known on ``as_of`` (registered or reported); the caller
+    leaves out what arrived later, so a past day is judged as it stood then.
+    """
+    claimed = _claim(plan, list(conferences), config, max_delay_months)
+    result = []
+    for item in plan.items:
+        deadline = plan_deadline(plan.year, item.month, max_delay_months)
+        conference = claimed.get(item.number)
+        if conference is not None:
+            day = _day(conference.held_on)
+            if day > deadline:
+                state = PlanState.DELAYED
+            elif day <= as_of:
+                state = PlanState.HELD
+            else:
+                state = PlanState.REGISTERED
+        else:
+            state = PlanState.OVERDUE if as_of > deadline else PlanState.DUE
+        result.append(PlanItemStatus(item, plan.year, state, deadline, conference))
+    return result
+
+
+def overdue_items(plan: Plan, conferences: Iterable[ConferenceLike], as_of: date, *,
+                  max_delay_months: int = 1, config: Config | None = None,
+                  unit: str | None = None) -> list[PlanItemStatus]:
+    """PD303: the items with no conference registered by the end of the month after their
+    planned month, as of ``as_of`` (only ``unit``'s items when given)."""
+    return [s for s in plan_status(plan, conferences, as_of, max_delay_months=max_delay_months,
+                                   config=config)
+            if s.state is PlanState.OVERDUE
+            and (unit is None or any(same_unit(unit, u, config) for u in s.item.units))]
+
+
+def conferences_from_submissions(submissions: Iterable[Submission],
+                                 config: Config | None = None) -> list[Conference]:
+    """The conferences registered in ``submissions`` (those with a registration form that
+    gives a date), as :class:`Conference` for :func:`plan_status`."""
+    result = []
+    for sub in submissions:
+        reg = sub.registration
+        if reg is None or reg.time is None:
+            continue
+        moment = reg.time if config is None else reg.time.astimezone(config.tz)
+        result.append(Conference(unit=sub.unit or reg.organiser or reg.filing_unit,
+                                 title=reg.title, held_on=moment.date(),
+                                 plan_year=sub.plan_year, plan_item=sub.plan_item))
+    return result
+
+
+def _claim(plan: Plan, conferences: Sequence[ConferenceLike], config: Config | None,
+           max_delay_months: int) -> dict[int, ConferenceLike]:
+    """Which conference fulfils which item: those naming an item first, then by likeness.
+
+    Likeness is only tried for conferences held in the plan's year or in the months of
+    the next year that a December item may still be delayed into.
+    """
+    numbers = {item.number for item in plan.items}
+    claimed: dict[int, ConferenceLike] = {}
+    rest = []
+    start = date(plan.year, 1, 1)
+    last = plan_deadline(plan.year, 12, max_delay_months)
+    for conference in sorted(conferences, key=lambda c: _day(c.held_on)):
+        day = _day(conference.held_on)
+        if conference.plan_item is not None and conference.plan_year == plan.year \
+                and conference.plan_item in numbers:
+            claimed.setdefault(conference.plan_item, conference)
+        elif conference.plan_year not in (None, plan.year):
+            continue
+        elif start <= day <= last:
+            rest.append(conference)
+    for conference in rest:
+        item = match_plan_item(plan, conference.unit, conference.title,
+                               when=_day(conference.held_on), config=config, exclude=claimed)
+        if item is not None:
+            claimed[item.number] = conference
+    return claimed
+
+
+def _day(value: date) -> date:
+    return value.date() if isinstance(value, datetime) else value

@@ -1,0 +1,282 @@
+"""Rules on the statistics table (统计表, 附件3): PD401–PD405.
+
+- PD401 the table arrived after its filing day (06-30 / 12-30, ``[deadlines]
+  statistics_due``).  Which filing it is comes from its rows: the first filing day on or
+  after the last conference it lists (or its 填表日期 when no row has a date);
+- PD402 a row leaves a column empty (one finding per row, naming the columns);
+- PD403 a conference the unit registered with the office in the period is missing from
+  the table, or a row of the table was never registered.  The reverse check applies only
+  to units that register their conferences (at least one registration in the period):
+  counties and development zones organise theirs themselves (自行组织实施) and only
+  report them here;
+- PD404 with the year's last table: none of the year's conferences in the unit's tables
+  and registrations had its head (主要负责同志) among the speakers
+  (:mod:`pressdocs.rules.heads` says how a head is recognised);
+- PD405 the filer's contact (填表人联系方式) is missing, or is neither a phone number nor
+  an email address (syntax only; nothing is looked up).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+
+from email_validator import EmailNotValidError, validate_email
+
+from pressdocs.capabilities import ValidationContext
+from pressdocs.models import (
+    DocumentKind,
+    Finding,
+    Severity,
+    StatisticsReport,
+    StatisticsRow,
+    Submission,
+)
+from pressdocs.rules.catalogue import CLAUSES, Rule, document_name, local, short
+from pressdocs.rules.deadlines import filing_days, reporting_period, statistics_due
+from pressdocs.rules.heads import (
+    appearances_from_registrations,
+    appearances_from_statistics,
+    heads_without_conference,
+)
+from pressdocs.rules.ledger import earlier_submissions
+from pressdocs.rules.plan_status import conferences_from_submissions
+from pressdocs.rules.reconcile import reconcile
+from pressdocs.text import find_phones, format_date_zh
+
+__all__ = [
+    "FilerContact",
+    "HeadAttendance",
+    "RegisteredVersusReported",
+    "StatisticsOnTime",
+    "StatisticsRowsComplete",
+    "reference_day",
+    "valid_contact",
+]
+
+
+def reference_day(report: StatisticsReport) -> date | None:
+    """The day that decides which filing a table is: its last conference, else its
+    filing date; ``None`` when it gives neither."""
+    days = [row.held_on for row in report.rows if row.held_on is not None]
+    return max(days) if days else report.filing_date
+
+
+def _table(sub: Submission) -> str:
+    return document_name(sub, DocumentKind.STATISTICS)
+
+
+class StatisticsOnTime(Rule):
+    """PD401: the table arrived by its filing day."""
+
+    code = "PD401"
+    severity = Severity.WARNING
+    clause = CLAUSES["statistics_due"]
+    title_zh = "统计表晚于6月30日或12月30日报送"
+    title_en = "statistics table received after 06-30 / 12-30"
+
+    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+        report, received = submission.statistics, submission.received
+        if report is None or received is None:
+            return []
+        day = reference_day(report)
+        if day is None:
+            return []
+        due = statistics_due(day, context.config.deadlines.statistics_due)
+        got = local(received, context.config).date()
+        if got <= due:
+            return []
+        late = (got - due).days
+        return [self.finding(
+            f"统计表{format_date_zh(got)}收到，晚于报送日期{format_date_zh(due)}，晚了{late}天",
+            f"the statistics table was received on {got.isoformat()}, after its filing day "
+            f"{due.isoformat()}: {late} day(s) late",
+            document=_table(submission), field="填表日期")]
+
+
+def _missing_columns(row: StatisticsRow) -> list[tuple[str, str]]:
+    """The columns of a row that are empty: (Chinese, English)."""
+    missing = []
+    if row.held_on is None:
+        missing.append((f"时间（“{row.held_on_text}”无法识别为日期）", "date (unreadable)")
+                       if row.held_on_text.strip() else ("时间", "date"))
+    for value, zh, en in ((row.venue, "地点", "venue"), (row.unit, "单位", "unit"),
+                          (row.topic, "发布主题", "topic")):
+        if not value.strip():
+            missing.append((zh, en))
+    if not row.media:
+        missing.append(("参加发布会的媒体单位", "media"))
+    if not row.speakers:
+        missing.append(("发布人姓名、职务", "speakers"))
+    else:
+        if any(not s.name.strip() for s in row.speakers):
+            missing.append(("发布人姓名", "speaker's name"))
+        if any(not s.position.strip() for s in row.speakers):
+            missing.append(("发布人职务", "speaker's position"))
+    if row.questions_allowed is None:
+        missing.append(("是否设记者提问", "whether reporters could ask"))
+    elif row.questions_allowed and row.question_count is None:
+        missing.append(("记者提问个数", "number of questions"))
+    return missing
+
+
+def _blank(row: StatisticsRow) -> bool:
+    return (row.held_on is None and not row.held_on_text.strip() and not row.venue.strip()
+            and not row.unit.strip() and not row.topic.strip() and not row.media
+            and not row.speakers)
+
+
+class StatisticsRowsComplete(Rule):
+    """PD402: every row of the table is filled in."""
+
+    code = "PD402"
+    severity = Severity.ERROR
+    clause = CLAUSES["statistics"]
+    title_zh = "统计表有填写不全的行"
+    title_en = "a statistics row is incomplete"
+
+    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+        report = submission.statistics
+        if report is None:
+            return []
+        findings = []
+        for index, row in enumerate(report.rows, start=1):
+            if _blank(row):
+                continue
+            missing = _missing_columns(row)
+            if not missing:
+                continue
+            label = f"第{index}行" + (f"（序号{row.number}）" if row.number not in (None, index)
+                                      else "")
+            about = f"“{short(row.topic)}”" if row.topic.strip() else ""
+            findings.append(self.finding(
+                f"统计表{label}{about}未填写：{'、'.join(zh for zh, _ in missing)}",
+                f"row {index} of the statistics table leaves empty: "
+                f"{', '.join(en for _, en in missing)}",
+                document=_table(submission), field=f"第{index}行"))
+        return findings
+
+
+class RegisteredVersusReported(Rule):
+    """PD403: registered conferences and the statistics table agree."""
+
+    code = "PD403"
+    severity = Severity.WARNING
+    clause = CLAUSES["statistics"]
+    title_zh = "已登记的发布会未列入统计表，或统计表中的发布会未登记"
+    title_en = ("a conference registered with the office is missing from the unit's "
+                "statistics, or the reverse")
+
+    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+        report, config = submission.statistics, context.config
+        if report is None or submission.received is None:
+            return []
+        day = reference_day(report)
+        earlier = earlier_submissions(context.store, submission)
+        if day is None or not earlier:
+            return []
+        start, end = reporting_period(day, config.deadlines.statistics_due)
+        cutoff = min(end, local(submission.received, config).date())
+        registered = [c for c in conferences_from_submissions(earlier, config)
+                      if start <= c.held_on <= cutoff]
+        if not registered:
+            return []
+        result = reconcile(registered, report.rows, city=config.city)
+        document = _table(submission)
+        findings = [self.finding(
+            f"已向市新闻办登记的“{c.title}”（{format_date_zh(c.held_on)}）没有列入统计表",
+            f"'{c.title}' ({c.held_on.isoformat()}), registered with the press office, is "
+            "missing from the statistics table",
+            document=document, field="统计表") for c in result.missing_from_statistics]
+        for index in result.unregistered_rows:
+            row = report.rows[index]
+            assert row.held_on is not None
+            findings.append(self.finding(
+                f"统计表第{index + 1}行“{short(row.topic)}”（{format_date_zh(row.held_on)}）"
+                "没有向市新闻办登记",
+                f"row {index + 1} of the statistics table ({row.held_on.isoformat()}) was "
+                "never registered with the press office",
+                document=document, field=f"第{index + 1}行"))
+        return findings
+
+
+class HeadAttendance(Rule):
+    """PD404: with the year's last table, the unit's head attended a conference that year."""
+
+    code = "PD404"
+    severity = Severity.WARNING
+    clause = CLAUSES["heads"]
+    title_zh = "单位主要负责同志全年未参加新闻发布会"
+    title_en = "a department head (主要负责同志) attended no conference in the year"
+
+    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+        report, config = submission.statistics, context.config
+        if report is None:
+            return []
+        day = reference_day(report)
+        unit = submission.unit or report.filing_unit
+        if day is None or not unit:
+            return []
+        dues = config.deadlines.statistics_due
+        _, end = reporting_period(day, dues)
+        if end != max(filing_days(end.year, dues)):
+            return []
+        earlier = earlier_submissions(context.store, submission)
+        reports = [report, *(s.statistics for s in earlier if s.statistics is not None)]
+        # Everything here is the unit's own: rows may name a sub-unit or the county.
+        appearances = [replace(a, unit=unit) for a in (
+            appearances_from_statistics(reports) + appearances_from_registrations(earlier))]
+        if not heads_without_conference([unit], appearances, end.year, config=config):
+            return []
+        return [self.finding(
+            f"{end.year}年的统计表和登记表中，未见{unit}主要负责同志参加新闻发布会"
+            "（主要负责同志每年应参加一次新闻发布会）",
+            f"no conference of {end.year} in the statistics tables or registrations of "
+            f"{unit} had its head among the speakers (heads should attend one a year)",
+            document=_table(submission), field="发布人姓名、职务")]
+
+
+_EMAIL_LIKE = re.compile(r"[^\s@，,；;:：（）()<>]+@[^\s@，,；;:：（）()<>]+")
+
+
+def valid_contact(text: str) -> bool:
+    """Whether ``text`` holds a valid phone number or a syntactically valid email address
+    (checked with email-validator, without any look-up)."""
+    if find_phones(text):
+        return True
+    for candidate in _EMAIL_LIKE.findall(text):
+        try:
+            validate_email(candidate, check_deliverability=False)
+        except EmailNotValidError:
+            continue
+        return True
+    return False
+
+
+class FilerContact(Rule):
+    """PD405: the filer's contact (填表人联系方式) is a phone number or an email address."""
+
+    code = "PD405"
+    severity = Severity.WARNING
+    clause = CLAUSES["statistics"]
+    title_zh = "统计表填表人联系方式缺失或无效"
+    title_en = "the filer's contact on the statistics table is missing or invalid"
+
+    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+        report = submission.statistics
+        if report is None:
+            return []
+        contact = report.filer_contact.strip()
+        where = {"document": _table(submission), "field": "填表人(联系方式)"}
+        if not contact:
+            if valid_contact(report.filer):
+                return []
+            return [self.finding("统计表没有填写填表人的联系方式",
+                                 "the statistics table gives no contact for the filer", **where)]
+        if valid_contact(contact):
+            return []
+        return [self.finding(
+            f"统计表填表人的联系方式“{contact}”不是有效的电话号码或电子邮箱",
+            f"the filer's contact '{contact}' is neither a valid phone number nor a valid "
+            "email address", **where)]
