@@ -15,11 +15,12 @@ with a written contract.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar
 
 from pressdocs.models import DocumentKind, Finding, Notice, Severity
 
@@ -30,9 +31,9 @@ if TYPE_CHECKING:
 __all__ = [
     "CAPABILITY_KINDS",
     "Capability",
+    "Channel",
     "Classification",
     "Classifier",
-    "Channel",
     "Content",
     "Delivery",
     "Exporter",
@@ -200,7 +201,13 @@ class Exporter(Capability):
 
 @dataclass
 class RawMessage:
-    """One message as a mail source hands it over: the raw bytes and where they came from.
+    """One message as a mail source hands it over: its raw bytes and where they came from.
+
+    The bytes are either in ``data`` or, for a message on disk (a Maildir or .eml file,
+    or a large IMAP message spooled to a temporary file), in the file ``path``; then
+    ``data`` is empty and the message is read through :meth:`open`, so that a message
+    carrying a 200 MB video is never held whole.  A source that spools to a temporary
+    file removes it once the intake asks for the next message.
 
     ``key`` is unique within the source (``"UIDVALIDITY=…;UID=…"`` for IMAP, the unique
     name for Maildir).  ``received`` is the server's arrival time (IMAP INTERNALDATE) when
@@ -211,10 +218,26 @@ class RawMessage:
 
     source: str
     key: str
-    data: bytes
+    data: bytes = b""
     received: datetime | None = None
     folder: str = ""
     file_time: datetime | None = None
+    path: Path | None = None
+
+    @property
+    def size(self) -> int:
+        """The size of the raw message in bytes."""
+        return self.path.stat().st_size if self.path is not None else len(self.data)
+
+    def open(self) -> BinaryIO:
+        """The raw message as a binary file, from its start (close it after use)."""
+        if self.path is not None:
+            return self.path.open("rb")
+        return io.BytesIO(self.data)
+
+    def read(self) -> bytes:
+        """The whole raw message; for a large one prefer :meth:`open`."""
+        return self.path.read_bytes() if self.path is not None else self.data
 
 
 class MailSource(Capability):

@@ -13,6 +13,12 @@ message:
 4. in one transaction saves the submission and marks the message processed;
 5. lets the source acknowledge it (mark seen, move), never delete it.
 
+Memory does not grow with the mailbox, nor with the message: a message on disk is
+hashed and archived in pieces, and one larger than :data:`STREAM_THRESHOLD` is taken
+apart as it streams past (:mod:`pressdocs.mail.stream`): a large attachment is decoded
+straight into the store, a picture or video is recorded from its first bytes, and a
+large document is read back from the store on its own.
+
 A run killed at any point leaves messages either unrecorded (taken in next time) or
 recorded but unprocessed (processed next time, from the archived bytes); so every
 message is processed exactly once.  A second run on the same store at the same time
@@ -23,15 +29,20 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from pressdocs.app import Pressdocs
 from pressdocs.capabilities import MailSource, RawMessage
-from pressdocs.errors import PressdocsError, SourceError
+from pressdocs.errors import ParseError, PressdocsError, SourceError
+from pressdocs.mail.message import ParsedMessage
+from pressdocs.mail.stream import SpilledPart, StreamLimits, parse_stream
 from pressdocs.models import (
     Document,
     DocumentKind,
@@ -42,10 +53,30 @@ from pressdocs.models import (
     SubmissionKind,
     SubmissionStatus,
 )
-from pressdocs.reading import ReadResult, read_document
+from pressdocs.reading import ReadResult, read_document, read_large
 from pressdocs.store import Store
+from pressdocs.store.blobs import BlobStore, BlobWriter
 
-__all__ = ["BatchReport", "MessageOutcome", "find_source", "process_message", "run_batch"]
+__all__ = [
+    "LOAD_LIMIT",
+    "STREAM_LIMITS",
+    "STREAM_THRESHOLD",
+    "BatchReport",
+    "MessageOutcome",
+    "find_source",
+    "process_message",
+    "run_batch",
+]
+
+_MiB = 1024 * 1024
+#: A message larger than this (bytes) is taken apart as it streams past, never held whole.
+STREAM_THRESHOLD = 32 * _MiB
+#: How much of a streamed message stays in memory (see :class:`StreamLimits`).
+STREAM_LIMITS = StreamLimits()
+#: The largest document or package of a streamed message that is read whole to be understood.
+LOAD_LIMIT = 64 * _MiB
+_CHUNK = 1 * _MiB
+_HEAD = 256 * 1024  # where a message file's Message-ID is looked for
 
 BODY_NAME = "邮件正文"
 _MESSAGE_ID = re.compile(rb"^message-id:[ \t]*(.*(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE)
@@ -152,8 +183,8 @@ def run_batch(app: Pressdocs, location: str, *, dry_run: bool = False,
     with store.lock():
         if not dry_run:
             for record in store.unprocessed_messages():  # left by a run that was killed
-                raw = RawMessage(source="", key="", data=store.get_blob(record.sha256))
-                outcome = _process_recorded(app, store, record.id, raw,
+                raw = RawMessage(source="", key="", path=store.blob_path(record.sha256))
+                outcome = _process_recorded(app, store, record.id, raw, record.sha256,
                                             record.source_keys[0] if record.source_keys else "")
                 _report(report, outcome, progress)
         for raw in _since(source.messages(location, app.config, since), since, app):
@@ -183,8 +214,7 @@ def _since(messages: Iterator[RawMessage], since: date | None,
 
 
 def _take_in(app: Pressdocs, store: Store, raw: RawMessage, dry_run: bool) -> MessageOutcome:
-    sha = hashlib.sha256(raw.data).hexdigest()
-    message_id = _message_id(raw.data)
+    sha, message_id = _fingerprint(raw)
     source_key = f"{raw.source};{raw.key}" if raw.source else sha
     known = store.find_message(source_key=source_key, message_id=message_id or None, sha256=sha)
     if known is not None and known.state == "processed":
@@ -197,14 +227,45 @@ def _take_in(app: Pressdocs, store: Store, raw: RawMessage, dry_run: bool) -> Me
     if dry_run:
         sub = process_message(app, raw, sha, store=None)
         return MessageOutcome.of(sub, source_key, app.lang)
-    record = known or store.record_message(raw.data, source_key=source_key,
-                                           message_id=message_id or None)
-    return _process_recorded(app, store, record.id, raw, source_key)
+    if known is not None:
+        return _process_recorded(app, store, known.id, raw, sha, source_key)
+    if raw.path is None:
+        record = store.record_message(raw.data, source_key=source_key,
+                                      message_id=message_id or None)
+        return _process_recorded(app, store, record.id, raw, sha, source_key)
+    archived = _archive(store, raw, sha)
+    record = store.record_message(blob=archived, source_key=source_key,
+                                  message_id=message_id or None)
+    # processed from the archived bytes, the very ones a rerun after a crash would read
+    raw = RawMessage(source=raw.source, key=raw.key, received=raw.received, folder=raw.folder,
+                     file_time=raw.file_time, path=store.blob_path(archived))
+    return _process_recorded(app, store, record.id, raw, archived, source_key)
+
+
+def _fingerprint(raw: RawMessage) -> tuple[str, str]:
+    """The sha256 of the raw message and its Message-ID; a file is read in pieces."""
+    if raw.path is None:
+        return hashlib.sha256(raw.data).hexdigest(), _message_id(raw.data)
+    digest = hashlib.sha256()
+    with raw.open() as f:
+        head = f.read(_HEAD)
+        digest.update(head)
+        while chunk := f.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest(), _message_id(head)
+
+
+def _archive(store: Store, raw: RawMessage, sha: str) -> str:
+    """Stream a message file into the store (hashed while written); returns its sha256."""
+    if store.has_blob(sha):
+        return sha
+    with raw.open() as f, store.blob_writer() as writer:
+        shutil.copyfileobj(f, writer, _CHUNK)
+    return writer.sha256  # the bytes kept, should the file have changed since it was hashed
 
 
 def _process_recorded(app: Pressdocs, store: Store, record_id: int, raw: RawMessage,
-                      source_key: str) -> MessageOutcome:
-    sha = hashlib.sha256(raw.data).hexdigest()
+                      sha: str, source_key: str) -> MessageOutcome:
     try:
         sub = process_message(app, raw, sha, store=store)
     except PressdocsError as exc:
@@ -227,18 +288,22 @@ def process_message(app: Pressdocs, raw: RawMessage, sha: str,
                     store: Store | None) -> Submission:
     """Everything pressdocs makes of one message; stores document originals when
     ``store`` is given (not in a dry run)."""
-    from pressdocs.mail.message import parse_message
     from pressdocs.submission import assemble, finish
 
-    msg = parse_message(raw.data)
-    received = raw.received or msg.date or raw.file_time
-    results: list[ReadResult] = []
-    for part in msg.parts:
-        if part.disposition == "body":
-            continue
-        name = part.filename or _unnamed(part.content_type, len(results) + 1)
-        origin = "inline" if part.inline else "attachment"
-        results.extend(_read_file(app, part.data, name, origin, "", received, store))
+    with _Originals(store) as originals:
+        msg = _parse(raw, originals)
+        received = raw.received or msg.date or raw.file_time
+        results: list[ReadResult] = []
+        for part in msg.parts:
+            if part.disposition == "body":
+                continue
+            name = part.filename or _unnamed(part.content_type, len(results) + 1)
+            origin = "inline" if part.inline else "attachment"
+            if isinstance(part, SpilledPart):
+                results.extend(_read_spilled(app, part, name, origin, received, store,
+                                             originals))
+            else:
+                results.extend(_read_file(app, part.data, name, origin, "", received, store))
     body = msg.text_body or _html_text(msg.html_body)
     if body.strip():
         read = read_document(body.encode("utf-8"), f"{BODY_NAME}.txt", plugins=app.plugins,
@@ -261,6 +326,74 @@ def process_message(app: Pressdocs, raw: RawMessage, sha: str,
     finish(sub, app, store=store)
     sub.findings = defects + sub.findings
     return sub
+
+
+class _Originals:
+    """Where the large parts of a streamed message go: the store, or in a dry run (no
+    store) a scratch folder removed afterwards."""
+
+    def __init__(self, store: Store | None) -> None:
+        self._store = store
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
+        self._blobs: BlobStore | None = None
+
+    def __enter__(self) -> _Originals:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._scratch is not None:
+            self._scratch.cleanup()
+
+    def writer(self) -> BlobWriter:
+        if self._store is not None:
+            return self._store.blob_writer()
+        return self._scratch_blobs().writer()
+
+    def get(self, sha256: str) -> bytes:
+        if self._store is not None:
+            return self._store.get_blob(sha256)
+        return self._scratch_blobs().get(sha256)
+
+    def _scratch_blobs(self) -> BlobStore:
+        if self._blobs is None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="pressdocs-dry-run-")
+            self._blobs = BlobStore(Path(self._scratch.name))
+        return self._blobs
+
+
+def _parse(raw: RawMessage, originals: _Originals) -> ParsedMessage:
+    """The parsed message: read whole when small, else streamed with large parts spilled."""
+    from pressdocs.mail.message import parse_message
+
+    if raw.size <= STREAM_THRESHOLD:
+        return parse_message(raw.read())
+    with raw.open() as f:
+        return parse_stream(f, originals.writer, limits=STREAM_LIMITS).message
+
+
+def _read_spilled(app: Pressdocs, part: SpilledPart, name: str, origin: str,
+                  received: datetime | None, store: Store | None,
+                  originals: _Originals) -> list[ReadResult]:
+    """A large attachment, already in the store: a picture or video is recorded from its
+    first bytes; a document or package is read back whole when not too large."""
+    read = read_large(part.data, name, size=part.size, sha256=part.sha256, tail=part.tail,
+                      origin=origin)
+    if read is not None:
+        return [read]
+    if part.size <= LOAD_LIMIT:
+        return _read_file(app, originals.get(part.sha256), name, origin, "", received, store)
+    from pressdocs import sniff
+
+    media_type = sniff.sniff_media_type(part.data, name)
+    kind = DocumentKind.PACKAGE if media_type in (sniff.ZIP, sniff.SEVEN_ZIP, sniff.RAR) \
+        else DocumentKind.OTHER
+    size, limit = f"{part.size / _MiB:.0f} MB", f"{LOAD_LIMIT // _MiB} MB"
+    document = Document(name=name, media_type=media_type, size=part.size, sha256=part.sha256,
+                        kind=kind, origin=origin)
+    return [ReadResult(document, error=ParseError(
+        f"文件过大（{size}，超过 {limit}），没有打开读取；原件已完整保存，请人工查看",
+        f"the file is too large to read here ({size}, over {limit}); the original is kept, "
+        "please check it by hand", file=name))]
 
 
 def _read_file(app: Pressdocs, data: bytes, name: str, origin: str, container: str,
@@ -294,14 +427,14 @@ def _read_file(app: Pressdocs, data: bytes, name: str, origin: str, container: s
 def _match_plan(app: Pressdocs, sub: Submission, store: Store | None) -> None:
     if store is None or sub.registration is None or sub.registration.time is None:
         return
-    from pressdocs.matching import match_plan_item
+    from pressdocs.rules.plan_status import match_plan_item
 
     when = sub.registration.time.astimezone(app.config.tz)
     plan = store.get_plan(when.year)
     if plan is None:
         return
-    item = match_plan_item(plan, unit=sub.unit or sub.registration.organiser,
-                           title=sub.registration.title, month=when.month, config=app.config)
+    item = match_plan_item(plan, sub.unit or sub.registration.organiser,
+                           sub.registration.title, when=when.date(), config=app.config)
     if item is not None:
         sub.plan_item, sub.plan_year = item.number, plan.year
 

@@ -26,8 +26,8 @@ from enum import StrEnum
 from typing import Any, ClassVar, Self
 
 __all__ = [
-    "DocumentKind",
     "Document",
+    "DocumentKind",
     "Finding",
     "LinkedFile",
     "Location",

@@ -3,7 +3,12 @@
 Each yields every message with a key unique within its source, so the ledger knows a
 message it has seen: the Maildir unique name, the mbox message's position and bytes, the
 .eml file's path relative to the folder.  ``file_time`` is the file's modification time
-(Maildir delivery time); the intake prefers the Date header over it.  Nothing is ever changed on disk.
+(Maildir delivery time); the intake prefers the Date header over it.  Nothing is ever
+changed on disk.
+
+Maildir and .eml messages are handed over by their path, not their bytes, so the intake
+can stream a large one instead of reading it whole.  An mbox message is read into memory
+(the mailbox module knows no other way); a large message belongs in a Maildir.
 """
 
 from __future__ import annotations
@@ -50,11 +55,25 @@ class MaildirSource(MailSource):
         path = _path(location)
         if not path.is_dir():
             raise SourceError(f"找不到 Maildir 目录：{path}", f"no Maildir at {path}")
-        box = mailbox.Maildir(str(path), factory=None, create=False)
-        for key in sorted(box.iterkeys()):
-            file = path / box._lookup(key)  # the file's path inside the Maildir
-            yield RawMessage(source=f"maildir:{path.resolve()}", key=key,
-                             data=box.get_bytes(key), file_time=_mtime(file))
+        files = _maildir_files(path)
+        for key in sorted(files):
+            file = files[key]
+            yield RawMessage(source=f"maildir:{path.resolve()}", key=key, path=file.resolve(),
+                             file_time=_mtime(file))
+
+
+def _maildir_files(path: Path) -> dict[str, Path]:
+    """The message files of a Maildir by unique name (the file name before its ``:2,`` flags),
+    as the mailbox module lists them."""
+    files: dict[str, Path] = {}
+    for sub in ("new", "cur"):
+        folder = path / sub
+        if not folder.is_dir():
+            continue
+        for file in folder.iterdir():
+            if not file.name.startswith(".") and file.is_file():
+                files[file.name.split(mailbox.Maildir.colon)[0]] = file
+    return files
 
 
 class MboxSource(MailSource):
@@ -102,8 +121,8 @@ class EmlSource(MailSource):
                  since: date | None = None) -> Iterator[RawMessage]:
         path = _path(location)
         if path.is_file():
-            yield RawMessage(source=f"eml:{path.resolve()}", key=path.name,
-                             data=path.read_bytes(), file_time=_mtime(path))
+            yield RawMessage(source=f"eml:{path.resolve()}", key=path.name, path=path.resolve(),
+                             file_time=_mtime(path))
             return
         if not path.is_dir():
             raise SourceError(f"找不到邮件文件或目录：{path}", f"no such file or folder: {path}")
@@ -111,7 +130,7 @@ class EmlSource(MailSource):
         for file in sorted(root.rglob("*")):
             if file.is_file() and file.suffix.lower() in (".eml", ".msg.eml", ".mht"):
                 yield RawMessage(source=f"eml:{root}", key=str(file.relative_to(root)),
-                                 data=file.read_bytes(), file_time=_mtime(file))
+                                 path=file, file_time=_mtime(file))
 
 
 @hookimpl

@@ -13,15 +13,24 @@ offers it.  Messages are fetched with ``BODY.PEEK[]`` (never marking them seen),
 UIDVALIDITY and UID; nothing is ever deleted.  After a message is safely stored the
 source can mark it seen or copy/move it to a folder (``[mail] after = "seen"`` or
 ``after = "move:已处理"``).  Folder names are sent in modified UTF-7 (草稿箱 is ``&g0l6P3ux-``).
+
+Memory stays small however large the mail: sizes (``RFC822.SIZE``) are asked first; small
+messages are fetched a few MB at a time, and a message larger than
+:data:`SPOOL_THRESHOLD` is fetched in pieces (``BODY.PEEK[]<offset.length>``) into a
+temporary file (in ``$TMPDIR``), handed over by its path and removed once the intake
+moves on to the next message.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -38,6 +47,12 @@ INSTALL_HINT = "pip install 'IMAPClient>=3.0'"
 
 _NETEASE = ("163.com", "126.com", "yeah.net", "188.com")
 _FETCH_BATCH = 20
+_MiB = 1024 * 1024
+#: A message larger than this (bytes) is fetched in pieces into a temporary file.
+SPOOL_THRESHOLD = 8 * _MiB
+#: The size of each piece of a spooled message.
+SPOOL_CHUNK = 4 * _MiB
+_BATCH_BYTES = 16 * _MiB  # small messages fetched in one command, at most this much
 SECRET_ENV = "PRESSDOCS_IMAP_SECRET"
 
 
@@ -106,23 +121,42 @@ class ImapSource(MailSource):
             uids = sorted(client.search(criteria))
             for start in range(0, len(uids), _FETCH_BATCH):
                 batch = uids[start:start + _FETCH_BATCH]
-                fetched = client.fetch(batch, ["BODY.PEEK[]", "INTERNALDATE"])
-                for uid in batch:
-                    item = fetched.get(uid)
-                    if item is None:  # expunged by someone else meanwhile
-                        continue
-                    data = item.get(b"BODY[]") or b""
-                    internal = item.get(b"INTERNALDATE")
-                    if isinstance(internal, datetime) and internal.tzinfo is None:
-                        internal = internal.replace(tzinfo=UTC)
-                    yield RawMessage(source=source, key=f"UIDVALIDITY={uidvalidity};UID={uid}",
-                                     data=data, received=internal, folder=loc.folder)
+                yield from self._batch(client, batch, source, uidvalidity, loc.folder)
         finally:
             self._clients.pop(source, None)
-            try:
+            with contextlib.suppress(Exception):  # the connection may be gone; nothing to save
                 client.logout()
-            except Exception:  # the connection may already be gone; nothing to save
-                pass
+
+    def _batch(self, client: Any, batch: list[int], source: str, uidvalidity: int,
+               folder: str) -> Iterator[RawMessage]:
+        """The messages of ``batch``: small ones fetched together, large ones spooled."""
+        info = client.fetch(batch, ["RFC822.SIZE", "INTERNALDATE"])
+        small = [uid for uid in batch if uid in info and _size(info[uid]) <= SPOOL_THRESHOLD]
+        bodies: dict[int, Any] = {}
+        for group in _groups(small, [_size(info[uid]) for uid in small]):
+            bodies.update(client.fetch(group, ["BODY.PEEK[]"]))
+        for uid in batch:
+            item = info.get(uid)
+            if item is None:  # expunged by someone else meanwhile
+                continue
+            internal = item.get(b"INTERNALDATE")
+            if isinstance(internal, datetime) and internal.tzinfo is None:
+                internal = internal.replace(tzinfo=UTC)
+            key = f"UIDVALIDITY={uidvalidity};UID={uid}"
+            if uid in bodies or uid in small:
+                data = bodies.get(uid, {}).get(b"BODY[]")
+                if data is not None:
+                    yield RawMessage(source=source, key=key, data=data, received=internal,
+                                     folder=folder)
+                continue
+            path = _spool(client, uid)
+            if path is None:
+                continue
+            try:
+                yield RawMessage(source=source, key=key, path=path, received=internal,
+                                 folder=folder)
+            finally:
+                path.unlink(missing_ok=True)
 
     def acknowledge(self, message: RawMessage, config: Config) -> None:
         """Mark seen or copy/move to a folder, per ``[mail] after``; never delete."""
@@ -183,6 +217,51 @@ class ImapSource(MailSource):
             raise SourceError(f"无法打开邮箱文件夹 {loc.folder}（{text}）",
                               f"cannot open folder {loc.folder} ({text})") from None
         return int(info.get(b"UIDVALIDITY", 0))
+
+
+def _size(item: dict[bytes, Any]) -> int:
+    """RFC822.SIZE; 0 when the server does not say (the message is then fetched whole)."""
+    size = item.get(b"RFC822.SIZE")
+    return size if isinstance(size, int) else 0
+
+
+def _groups(uids: list[int], sizes: list[int]) -> Iterator[list[int]]:
+    """``uids`` in runs of at most :data:`_BATCH_BYTES` together (one message at least)."""
+    group: list[int] = []
+    total = 0
+    for uid, size in zip(uids, sizes, strict=True):
+        if group and total + size > _BATCH_BYTES:
+            yield group
+            group, total = [], 0
+        group.append(uid)
+        total += size
+    if group:
+        yield group
+
+
+def _spool(client: Any, uid: int) -> Path | None:
+    """Fetch message ``uid`` piece by piece into a temporary file; ``None`` if it is gone."""
+    fd, name = tempfile.mkstemp(prefix="pressdocs-imap-", suffix=".eml")
+    path = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            offset = 0
+            while True:
+                fetched = client.fetch([uid], [f"BODY.PEEK[]<{offset}.{SPOOL_CHUNK}>"])
+                item = fetched.get(uid)
+                if item is None:
+                    path.unlink(missing_ok=True)
+                    return None
+                piece = next((v for k, v in item.items()
+                              if isinstance(k, bytes) and k.startswith(b"BODY[]")), None) or b""
+                f.write(piece)
+                offset += len(piece)
+                if len(piece) < SPOOL_CHUNK:
+                    return path
+    except BaseException:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        raise
 
 
 def _secret(config: Config) -> str:
