@@ -14,13 +14,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from strategies import registrations
 
 from pressdocs import Config, DocumentKind, Registration, load_plugins
 from pressdocs.capabilities import Content
 from pressdocs.extract.registration import extract_registration
 from pressdocs.forms import write_registration_form
 from pressdocs.reading import read_document
+from strategies import registrations
 
 TZ = ZoneInfo("Asia/Shanghai")
 PLUGINS = load_plugins(entry_points=False)

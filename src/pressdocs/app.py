@@ -89,6 +89,15 @@ class Pressdocs:
 
         return open_store(self.store_path)
 
+    def existing_store(self) -> Store | None:
+        """The store if one already exists at :attr:`store_path`, else ``None`` (nothing
+        is created: checking files must not leave an empty store behind)."""
+        from pressdocs.store.sqlite import DATABASE_NAME
+
+        if "store" in self.__dict__ or (self.store_path / DATABASE_NAME).exists():
+            return self.store
+        return None
+
     def close(self) -> None:
         """Close the store if it was opened."""
         store = self.__dict__.pop("store", None)

@@ -42,7 +42,7 @@ from pressdocs.app import Pressdocs
 from pressdocs.capabilities import MailSource, RawMessage
 from pressdocs.errors import ParseError, PressdocsError, SourceError
 from pressdocs.mail.message import ParsedMessage
-from pressdocs.mail.stream import SpilledPart, StreamLimits, parse_stream
+from pressdocs.mail.stream import SpilledPart, StreamLimits, parse_bytes, parse_stream
 from pressdocs.models import (
     Document,
     DocumentKind,
@@ -274,7 +274,24 @@ def _process_recorded(app: Pressdocs, store: Store, record_id: int, raw: RawMess
         sub = _failed(raw, sha, f"处理时出错（{type(exc).__name__}: {exc}）",
                       f"processing failed ({type(exc).__name__}: {exc})")
     store.mark_processed(record_id, sub)
+    _record_conferences(store, sub)
     return MessageOutcome.of(sub, source_key, app.lang)
+
+
+def _record_conferences(store: Store, sub: Submission) -> None:
+    """Conference records: the one a registration announces, the ones a statistics table
+    reports held (the store merges the same unit, day and title)."""
+    reg = sub.registration
+    if reg is not None and reg.time is not None:
+        store.record_conference(unit=sub.unit or reg.organiser, title=reg.title,
+                                held_on=reg.time, plan_year=sub.plan_year,
+                                plan_item=sub.plan_item, submission_id=sub.id)
+    if sub.statistics is not None:
+        for row in sub.statistics.rows:
+            if row.held_on is not None:
+                store.record_conference(unit=row.unit or sub.statistics.filing_unit or sub.unit,
+                                        title=row.topic, held_on=row.held_on, plan_year=None,
+                                        plan_item=None, submission_id=sub.id)
 
 
 def _failed(raw: RawMessage, sha: str, zh: str, en: str) -> Submission:
@@ -362,11 +379,10 @@ class _Originals:
 
 
 def _parse(raw: RawMessage, originals: _Originals) -> ParsedMessage:
-    """The parsed message: read whole when small, else streamed with large parts spilled."""
-    from pressdocs.mail.message import parse_message
-
+    """The parsed message: read whole when small (the same front end, decoding in memory:
+    :func:`~pressdocs.mail.stream.parse_bytes`), else streamed with large parts spilled."""
     if raw.size <= STREAM_THRESHOLD:
-        return parse_message(raw.read())
+        return parse_bytes(raw.read())
     with raw.open() as f:
         return parse_stream(f, originals.writer, limits=STREAM_LIMITS).message
 

@@ -225,7 +225,7 @@ def _extract(kind: DocumentKind, content: Content, name: str, config: Config,
     if kind is DocumentKind.STATISTICS:
         from pressdocs.extract.statistics import extract_statistics
 
-        return extract_statistics(content)
+        return extract_statistics(content, year=year, source=name)
     if kind is DocumentKind.PLAN:
         from pressdocs.extract.plan import extract_plan
 

@@ -15,9 +15,8 @@ automatically and asks for the Word version.
 
 from __future__ import annotations
 
-import re
-
 import io
+import re
 from collections.abc import Callable
 from typing import Any
 

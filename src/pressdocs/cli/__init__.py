@@ -31,7 +31,9 @@ from pressdocs.cli.common import EXIT_CANNOT_RUN, fail
 from pressdocs.cli.documents import forms_command, parse_command
 from pressdocs.cli.info import config_group, plugins_command, schema_command
 from pressdocs.cli.plan import plan_group
+from pressdocs.cli.report import report_group
 from pressdocs.cli.rules import rules_command
+from pressdocs.cli.validate import validate_command
 from pressdocs.errors import PressdocsError
 
 __all__ = ["cli", "main"]
@@ -67,7 +69,9 @@ cli.add_command(forms_command)
 cli.add_command(parse_command)
 cli.add_command(plan_group)
 cli.add_command(plugins_command)
+cli.add_command(report_group)
 cli.add_command(rules_command)
+cli.add_command(validate_command)
 cli.add_command(schema_command)
 cli.add_command(config_group)
 

@@ -81,9 +81,10 @@ def plan_show(app: Pressdocs, year: int | None, as_json: bool) -> None:
         return
     table = Table(title=t(lang, f"{plan.year}年新闻发布会计划安排（{len(plan.items)}项）",
                           f"{plan.year} press-conference plan ({len(plan.items)} items)"))
-    for header in (t(lang, "序号", "No."), t(lang, "地点", "venue"), t(lang, "时间", "month"),
-                   t(lang, "发布主题", "topic"), t(lang, "责任单位", "units")):
-        table.add_column(header)
+    for header in (t(lang, "序号", "No."), t(lang, "地点", "venue"), t(lang, "时间", "month")):
+        table.add_column(header, no_wrap=True)
+    table.add_column(t(lang, "发布主题", "topic"), overflow="fold", ratio=2)
+    table.add_column(t(lang, "责任单位", "units"), overflow="fold", ratio=1)
     for item in plan.items:
         table.add_row(str(item.number), item.venue, t(lang, f"{item.month}月", str(item.month)),
                       item.topic, "、".join(item.units))
