@@ -353,6 +353,7 @@ class Submission(Model):
     registration: Registration | None = None
     materials: MaterialsPackage | None = None
     statistics: StatisticsReport | None = None
+    plan: Plan | None = None  # a plan (附件1) that came in, e.g. a unit's own
     findings: list[Finding] = field(default_factory=list)
     corrects: str = ""  # id of the earlier submission this one corrects
 

@@ -10,6 +10,8 @@ status and announces it (``handle_event``).
 from __future__ import annotations
 
 import hashlib
+import mimetypes
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
@@ -17,9 +19,11 @@ from typing import TYPE_CHECKING, TypeVar
 from pressdocs.app import Pressdocs
 from pressdocs.hookspecs import Event
 from pressdocs.models import (
+    Document,
     DocumentKind,
     LinkedFile,
     MaterialsPackage,
+    Plan,
     PressRelease,
     QAPair,
     Registration,
@@ -38,18 +42,27 @@ __all__ = ["assemble", "finish", "status_of"]
 
 T = TypeVar("T")
 
+_UNIT_IN_NAME = re.compile(
+    r"^(?:[\u4e00-\u9fff]{1,6}市|[\u4e00-\u9fff]{1,6}[县区])?[\u4e00-\u9fff]{1,12}?"
+    r"(?:局|委员会|委|办公室|办|中心|管委会|人民政府|政府)")
+
+#: An inline image smaller than this is a logo or an icon, not one of the 3 pictures.
+INLINE_PHOTO_MIN_BYTES = 20 * 1024
+
 
 def assemble(results: Sequence[ReadResult], *, app: Pressdocs, submission_id: str = "",
              source: str = "", received: datetime | None = None, sender: str = "",
              sender_name: str = "", subject: str = "", message_id: str = "",
              linked_files: Iterable[LinkedFile] = ()) -> Submission:
     """Build the submission made of ``results`` (one per file), not yet validated."""
+    linked = list(linked_files)
     documents = []
     for r in results:
         if r.error is not None:
             r.document.problem = r.error.render("zh")
             r.document.problem_en = r.error.render("en")
         documents.append(r.document)
+    documents.extend(_linked_document(f) for f in linked)
     sid = submission_id or hashlib.sha256(
         "\n".join(d.sha256 for d in documents).encode()).hexdigest()
     sub = Submission(id=sid, source=source, received=received, sender=sender,
@@ -57,7 +70,8 @@ def assemble(results: Sequence[ReadResult], *, app: Pressdocs, submission_id: st
                      documents=documents)
     sub.registration = _first(results, DocumentKind.REGISTRATION, Registration)
     sub.statistics = _first(results, DocumentKind.STATISTICS, StatisticsReport)
-    sub.materials = _materials(results, list(linked_files))
+    sub.plan = _first(results, DocumentKind.PLAN, Plan)
+    sub.materials = _materials(results, linked)
     sub.kind = _kind(sub)
     sub.unit = _unit(sub, app)
     return sub
@@ -112,14 +126,32 @@ def _materials(results: Sequence[ReadResult], linked: list[LinkedFile]) -> Mater
             release = release or r.data
         elif r.kind is DocumentKind.QA and isinstance(r.data, list):
             qa.extend(r.data)
-    # An inline image (a signature logo shown in the body) is not one of the 3 pictures.
     pictures = [r.document for r in results
-                if r.kind is DocumentKind.PICTURE and r.document.origin != "inline"]
+                if r.kind is DocumentKind.PICTURE and _is_photo(r.document)]
     videos = [r.document for r in results if r.kind is DocumentKind.VIDEO]
     if release is None and not qa and not pictures and not videos and not linked:
         return None
     return MaterialsPackage(press_release=release, qa=qa, pictures=pictures, videos=videos,
                             linked_files=linked)
+
+
+def _is_photo(doc: Document) -> bool:
+    """An inline image counts as a picture only when it is a named photo (Apple Mail and
+    phones show attached photos inline), not a signature logo (image001.png, a few KB)."""
+    if doc.origin != "inline":
+        return True
+    return bool(doc.name) and not doc.name.lower().startswith("image0") and \
+        doc.size >= INLINE_PHOTO_MIN_BYTES
+
+
+def _linked_document(linked: LinkedFile) -> Document:
+    """A file that arrived only as a download link: recorded by name and size, its kind
+    guessed from the name (its bytes are not here: it is pending material, PD208)."""
+    media_type = mimetypes.guess_type(linked.name)[0] or "application/octet-stream"
+    kind = (DocumentKind.VIDEO if media_type.startswith("video/") else
+            DocumentKind.PICTURE if media_type.startswith("image/") else DocumentKind.OTHER)
+    return Document(name=linked.name, media_type=media_type, size=linked.size or 0,
+                    kind=kind, confidence=0.3, origin="link")
 
 
 def _kind(sub: Submission) -> SubmissionKind:
@@ -151,4 +183,11 @@ def _unit(sub: Submission, app: Pressdocs) -> str:
         unit = config.unit_by_email(sub.sender)
         if unit is not None:
             return unit.name
-    return named[0] if named else ""
+    if named:
+        return named[0]
+    # the sender's display name: "市生态环境局 <sthjj@…>", "市统计局办公室" → 市统计局
+    unit = config.find_unit(sub.sender_name) if sub.sender_name else None
+    if unit is not None:
+        return unit.name
+    found = _UNIT_IN_NAME.search(sub.sender_name or "")
+    return found.group(0) if found else ""

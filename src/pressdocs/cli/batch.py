@@ -84,8 +84,11 @@ def _summary(report: BatchReport, lang: str) -> None:
     console.print(table)
     details = [o for o in report.outcomes if o.status not in ("duplicate",) and o.findings]
     if details:
-        listing = Table(t(lang, "邮件", "message"), t(lang, "单位", "unit"),
-                        t(lang, "状态", "status"), t(lang, "问题", "findings"))
+        listing = Table()
+        listing.add_column(t(lang, "邮件", "message"), overflow="fold", ratio=1)
+        listing.add_column(t(lang, "单位", "unit"), no_wrap=True)
+        listing.add_column(t(lang, "状态", "status"), no_wrap=True)
+        listing.add_column(t(lang, "问题", "findings"), overflow="fold", ratio=3)
         for o in details:
             problems = "\n".join(f"{f['code']} {f['message']}" for f in o.findings)
             listing.add_row(o.subject or o.message_id, o.unit,

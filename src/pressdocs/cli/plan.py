@@ -42,7 +42,15 @@ def read_plan(app: Pressdocs, path: Path, year: int | None) -> tuple[Plan, list[
         rows: list[list[str | None]] = [list(r) for r in csv.reader(io.StringIO(
             decode_text(data)[0]))]
         content = Content(media_type="text/csv", tables=[rows])
-    return extract_plan(content, year=year, source=path.name)
+    plan, warnings = extract_plan(content, year=year, source=path.name)
+    from pressdocs.rules.spam import looks_like_spam, spam_signs
+
+    suspect = [str(i.number) for i in plan.items
+               if looks_like_spam(spam_signs(i.topic, app.config.city))]
+    if suspect or looks_like_spam(spam_signs(plan.title, app.config.city)):
+        warnings.append(f"计划安排疑似被植入赌博广告（标题或第{'、'.join(suspect[:12]) or '—'}项），"
+                        "内容已按原样导入，请核对原件后重新导入（pressdocs validate 可查看详情）")
+    return plan, warnings
 
 
 @plan_group.command("import")

@@ -67,7 +67,13 @@ VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".avi", ".wmv", ".flv", ".mkv", ".we
 
 
 def is_picture_like(doc: Document) -> bool:
-    """A picture, or a file named like one (图1.jpg that is really a web page)."""
+    """An attached picture, or a file named like one (图1.jpg that is really a web page).
+
+    Pictures only linked (not attached) and inline images are not: the assembly puts an
+    inline image among the materials' pictures only when it is a real photo.
+    """
+    if doc.origin in ("link", "inline"):
+        return False
     return doc.kind is DocumentKind.PICTURE or PurePath(doc.name).suffix.lower() in \
         PICTURE_SUFFIXES
 
@@ -387,7 +393,7 @@ class DownloadLinks(Rule):
         materials = submission.materials
         if materials is None:
             return []
-        attached = {d.name for d in submission.documents}
+        attached = {d.name for d in submission.documents if d.origin != "link"}
         findings = []
         for link in materials.linked_files:
             if link.name in attached:

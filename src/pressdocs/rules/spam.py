@@ -233,6 +233,23 @@ def _texts(sub: Submission) -> Iterator[_Text]:
             text = "\n".join((row.venue, row.unit, "、".join(row.media), row.topic, speakers))
             yield _Text(doc, f"第{index}行", f"统计表第{index}行", f"row {index} of the statistics "
                         "table", text)
+    yield from _plan_texts(sub)
+
+
+def _plan_texts(sub: Submission) -> Iterator[_Text]:
+    plan = sub.plan
+    if plan is None:
+        return
+    doc = document_name(sub, DocumentKind.PLAN)
+    yield _Text(doc, "标题", "计划安排的标题", "the plan's title", plan.title)
+    # One finding for the whole table, naming the rows, rather than one per row.
+    suspect = [item for item in plan.items
+               if looks_like_spam(spam_signs(f"{item.venue}\n{item.topic}"))]
+    rows = suspect or plan.items
+    numbers = "、".join(str(item.number) for item in rows[:12])
+    more = "等" if len(rows) > 12 else ""
+    yield _Text(doc, "发布主题", f"计划安排第{numbers}{more}项", f"plan items {numbers}{more}",
+                "\n".join(f"{item.venue}\n{item.topic}" for item in rows))
 
 
 class SpamCheck(Rule):
