@@ -85,7 +85,7 @@ def qa(count: int) -> bytes:
 def windows_zip(files: list[tuple[str, bytes]]) -> bytes:
     """A zip as Chinese Windows writes it: member names in GBK, no UTF-8 flag."""
     class GbkName(zipfile.ZipInfo):
-        def _encodeFilenameFlags(self) -> tuple[bytes, int]:  # noqa: N802 (zipfile's name)
+        def _encodeFilenameFlags(self) -> tuple[bytes, int]:
             return self.filename.encode("gbk"), self.flag_bits & ~0x800
 
     buf = io.BytesIO()

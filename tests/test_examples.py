@@ -32,3 +32,35 @@ def test_outbox_plugin_registers_a_channel_that_never_sends_twice() -> None:
     assert [n.key for n in outbox_plugin.OUTBOX.sent] == ["receipt:abc"]
     plugins.emit(Event("notice_sent"))
     assert outbox_plugin.EVENTS == ["notice_sent"]
+
+
+def test_demo_mailbox_batch_finds_what_the_office_would(tmp_path: Path, seed_path: Path) -> None:
+    from pressdocs import Pressdocs
+    from pressdocs.cli.plan import read_plan
+    from pressdocs.intake import run_batch
+
+    demo = _load("demo_mailbox")
+    demo.write_mailbox(tmp_path / "mail")
+    app = Pressdocs(store=tmp_path / "store")
+    plan, _ = read_plan(app, seed_path, None)
+    app.store.save_plan(plan)
+    report = run_batch(app, str(tmp_path / "mail"))
+    by_subject = {o.subject: o for o in report.outcomes}
+    codes = {s: {f["code"] for f in o.findings} for s, o in by_subject.items()}
+
+    stats = by_subject["【市统计局】2021年一季度全市经济运行情况新闻发布会登记表"]
+    assert (stats.kind, stats.unit, stats.plan_item, stats.status) == (
+        "registration", "市统计局", 11, "accepted")
+    package = by_subject["【市统计局】发布会材料（打包）"]
+    assert package.status == "accepted", package.findings
+    assert sorted(d["name"] for d in package.documents) == sorted(
+        ["发布稿.docx", "问答.docx", "图片1.png", "图片2.png", "图片3.png"])
+
+    hr = by_subject["市人社局新闻发布会材料"]
+    assert hr.kind == "registration_and_materials" and hr.status == "incomplete"
+    assert {"PD101", "PD203", "PD204"} <= codes["市人社局新闻发布会材料"]
+
+    env = by_subject["生态环境局 发布会图片和视频"]
+    assert env.unit == "市生态环境局"
+    assert {"PD206", "PD208"} <= codes["生态环境局 发布会图片和视频"]
+    assert by_subject["诚邀参加2021智慧城市博览会"].status == "unrelated"
