@@ -39,14 +39,18 @@ class Dovecot:
         self.root = root
         self.port = free_port()
         self.binary = shutil.which("dovecot") or "/usr/sbin/dovecot"
+        self.tls_port = 0
 
     @staticmethod
     def available() -> bool:
         return (shutil.which("dovecot") or os.path.exists("/usr/sbin/dovecot")) and _has_user(
             "dovecot") and _has_user("dovenull") and os.geteuid() == 0
 
-    def start(self) -> Dovecot:
+    def start(self, tls: tuple[Path, Path] | None = None) -> Dovecot:
+        """Start; with ``tls`` (certificate, key) an imaps listener runs on :attr:`tls_port`."""
         d = self.root
+        self.tls_port = free_port() if tls else 0
+        ssl = f"ssl = yes\nssl_cert = <{tls[0]}\nssl_key = <{tls[1]}" if tls else "ssl = no"
         for sub in ("run", "state", "mail"):
             (d / sub).mkdir(parents=True, exist_ok=True)
         conf = d / "dovecot.conf"
@@ -56,7 +60,7 @@ listen = 127.0.0.1
 base_dir = {d}/run
 state_dir = {d}/state
 log_path = {d}/dovecot.log
-ssl = no
+{ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 mail_location = maildir:{d}/mail/%u/Maildir
@@ -70,7 +74,7 @@ service imap-login {{
     port = {self.port}
   }}
   inet_listener imaps {{
-    port = 0
+    port = {self.tls_port}
   }}
 }}
 service anvil {{

@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import ssl
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -169,6 +170,8 @@ class ImapSource(MailSource):
             client.add_flags([uid], [b"\\Seen"])
         elif after.startswith("move:"):
             target = after[5:]
+            if not client.folder_exists(target):
+                client.create_folder(target)
             if client.has_capability("MOVE"):
                 client.move([uid], target)
             else:  # without MOVE, copying is the most we do: deleting is never ours
@@ -179,9 +182,20 @@ class ImapSource(MailSource):
         from imapclient.exceptions import LoginError
 
         secret = _secret(config)
+        context = None
+        if loc.tls:
+            ca_file = config.mail.get("ca_file")  # a private CA, e.g. an office mail gateway
+            context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
         try:
-            client = IMAPClient(loc.host, port=loc.port, ssl=loc.tls, timeout=60)
+            client = IMAPClient(loc.host, port=loc.port, ssl=loc.tls, ssl_context=context,
+                                timeout=60)
             client.normalise_times = False  # keep INTERNALDATE's own offset: aware datetimes
+        except ssl.SSLCertVerificationError as exc:
+            raise SourceError(
+                f"邮件服务器 {loc.host} 的证书无法验证（{exc.verify_message}）：请确认服务器地址；"
+                "若单位使用自建证书，请在 [mail] 中设置 ca_file",
+                f"the certificate of {loc.host} cannot be verified ({exc.verify_message}); "
+                "check the address, or set [mail] ca_file for a private CA") from None
         except OSError as exc:
             raise SourceError(f"无法连接邮件服务器 {loc.host}:{loc.port}（{exc}）",
                               f"cannot connect to {loc.host}:{loc.port} ({exc})") from None
