@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from imapclient import IMAPClient
-from imapservers import PASSWORD, Dovecot
-from submissions import message, registration_docx
 
+from imapservers import PASSWORD, Dovecot
 from pressdocs import Config, Pressdocs
 from pressdocs.intake import run_batch
+from submissions import message, registration_docx
 
 TZ = ZoneInfo("Asia/Shanghai")
 USER = "whxwtg@163.com"

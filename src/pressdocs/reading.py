@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from pressdocs import sniff
@@ -41,6 +42,7 @@ __all__ = ["ReadResult", "parse_content", "read_document", "read_large"]
 Extracted = Registration | StatisticsReport | Plan | PressRelease | list[QAPair] | None
 
 _PACKAGES = {sniff.ZIP, sniff.SEVEN_ZIP, sniff.RAR}
+_DOCUMENT_SUFFIXES = {"doc", "docx", "wps", "pdf", "xls", "xlsx", "et", "rtf", "odt", "txt"}
 _NEEDS_LIBREOFFICE = {
     sniff.DOC: ".doc/.wps", sniff.XLS: ".xls/.et", sniff.RTF: ".rtf", sniff.ODT: ".odt",
     sniff.ODS: ".ods", sniff.WORDML_2003: "Word 2003 XML", sniff.MS_WORKS: ".wps",
@@ -133,11 +135,29 @@ def read_document(data: bytes, name: str, *, plugins: Plugins, config: Config,
     year = received.astimezone(config.tz).year if received else None
     try:
         result.data, warnings = _extract(document.kind, result.content, name, config, year)
+    except PressdocsError as exc:  # the form is not complete enough to read (a blank plan)
+        result.warnings.append(exc.message_zh)
     except Exception as exc:  # an extractor's bug: keep the content, say what failed
         result.warnings.append(f"提取内容时出错（{type(exc).__name__}: {exc}）")
     else:
         result.warnings.extend(warnings)
     return result
+
+
+def read_path(path: Path) -> bytes:
+    """The bytes of a file named on the command line; a :class:`ParseError` in Chinese
+    (the system's own wording only in the English message) when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        zh, en = "找不到这个文件", "no such file"
+    except IsADirectoryError:
+        zh, en = "这是一个目录，不是文件", "this is a folder, not a file"
+    except PermissionError:
+        zh, en = "没有读取这个文件的权限", "permission denied"
+    except OSError as exc:
+        zh, en = "无法读取这个文件", f"cannot read the file ({exc.strerror})"
+    raise ParseError(zh, en, file=str(path))
 
 
 def parse_content(data: bytes, name: str, plugins: Plugins) -> Content:

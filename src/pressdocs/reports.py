@@ -86,10 +86,12 @@ class AnnualReport:
     delayed: list[PlanItemStatus] = field(default_factory=list)  # PD302
     held: int = 0
     planned: int = 0
+    year_over: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"year": self.year, "as_of": self.as_of.isoformat(), "planned": self.planned,
-                "held": self.held, "PD404": self.heads_missing,
+                "held": self.held, "year_over": self.year_over,
+                "PD404": self.heads_missing if self.year_over else None,
                 "PD303": [status_dict(s) for s in self.overdue],
                 "PD302": [status_dict(s) for s in self.delayed]}
 
@@ -113,7 +115,9 @@ def annual_report(store: Store, config: Config, year: int, *, as_of: date) -> An
     appearances = appearances_from_statistics(reports) + appearances_from_registrations(subs)
     units = list(dict.fromkeys(u for item in plan.items for u in item.units))
     report = AnnualReport(year=year, as_of=as_of, planned=len(plan.items))
-    report.heads_missing = heads_without_conference(units, appearances, year, config=config)
+    report.year_over = as_of >= date(year, 12, 31)
+    if report.year_over:  # "每年应参加一次": judged once the year is over, not in March
+        report.heads_missing = heads_without_conference(units, appearances, year, config=config)
     report.overdue = [s for s in statuses if s.state is PlanState.OVERDUE]
     report.delayed = [s for s in statuses if s.state is PlanState.DELAYED]
     report.held = sum(1 for s in statuses if s.state is PlanState.HELD)

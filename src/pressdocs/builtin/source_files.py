@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import mailbox
+import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -24,7 +25,7 @@ from pressdocs.config import Config
 from pressdocs.errors import SourceError
 from pressdocs.hookspecs import hookimpl
 
-__all__ = ["EmlSource", "MaildirSource", "MboxSource"]
+__all__ = ["EmlSource", "MaildirSource", "MboxSource", "looks_like_message"]
 
 
 def _path(location: str) -> Path:
@@ -115,7 +116,7 @@ class EmlSource(MailSource):
 
     def handles(self, location: str) -> bool:
         path = _path(location)
-        return path.is_file() or path.is_dir()
+        return path.is_dir() or (path.is_file() and looks_like_message(path))
 
     def messages(self, location: str, config: Config,
                  since: date | None = None) -> Iterator[RawMessage]:
@@ -131,6 +132,21 @@ class EmlSource(MailSource):
             if file.is_file() and file.suffix.lower() in (".eml", ".msg.eml", ".mht"):
                 yield RawMessage(source=f"eml:{root}", key=str(file.relative_to(root)),
                                  path=file, file_time=_mtime(file))
+
+
+_HEADER = re.compile(rb"^(Received|Return-Path|From|To|Subject|Date|Message-ID|MIME-Version|"
+                     rb"X-[\w-]+|Delivered-To|Content-Type):", re.IGNORECASE | re.MULTILINE)
+
+
+def looks_like_message(path: Path) -> bool:
+    """Whether a file starts like a saved e-mail (header lines), not like a document: a
+    .docx given to ``batch`` by mistake must not enter the ledger as a message."""
+    with path.open("rb") as f:
+        head = f.read(4096)
+    if b"\x00" in head:
+        return False
+    block = head.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    return len(_HEADER.findall(block)) >= 2
 
 
 @hookimpl

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from pressdocs.app import Pressdocs
 from pressdocs.cli.common import handle_errors, pass_app, print_json, t
-from pressdocs.reading import ReadResult, read_document
+from pressdocs.reading import ReadResult, read_document, read_path
 
 __all__ = ["forms_command", "parse_command"]
 
@@ -57,11 +57,10 @@ def _read(app: Pressdocs, path: Path) -> ReadResult:
     from pressdocs.models import Document
 
     try:
-        data = path.read_bytes()
-    except OSError as exc:
+        data = read_path(path)
+    except ParseError as exc:
         result = ReadResult(Document(name=str(path)))
-        result.error = ParseError(f"无法打开文件（{exc.strerror}）",
-                                  f"cannot open the file ({exc.strerror})", file=str(path))
+        result.error = exc
         return result
     return read_document(data, path.name, plugins=app.plugins, config=app.config)
 
@@ -70,7 +69,7 @@ def _print_data(console: Console, data: Any) -> None:
     table = Table(show_header=False, box=None, padding=(0, 2))
     rows = data.items() if isinstance(data, dict) else enumerate(data, 1)
     for key, value in rows:
-        if value in ("", None, [], {}):
+        if value in ("", None, [], {}) or (isinstance(value, dict) and not any(value.values())):
             continue
         if isinstance(value, list) and value and isinstance(value[0], dict):
             value = f"{len(value)} 项"

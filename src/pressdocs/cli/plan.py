@@ -24,13 +24,9 @@ def plan_group() -> None:
 def read_plan(app: Pressdocs, path: Path, year: int | None) -> tuple[Plan, list[str]]:
     """The plan in a docx, xlsx, csv, PDF or text file laid out like the notice's 附件1."""
     from pressdocs.extract.plan import extract_plan
-    from pressdocs.reading import parse_content
+    from pressdocs.reading import parse_content, read_path
 
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ParseError(f"无法打开文件（{exc.strerror}）", f"cannot open the file ({exc.strerror})",
-                         file=str(path)) from None
+    data = read_path(path)
     content = parse_content(data, path.name, app.plugins)
     if path.suffix.lower() == ".csv":
         import csv
@@ -54,7 +50,7 @@ def read_plan(app: Pressdocs, path: Path, year: int | None) -> tuple[Plan, list[
 
 
 @plan_group.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@click.argument("file", type=click.Path())
 @click.option("--year", type=int, default=None, help="计划年份（标题中没有写明时）/ the plan's year.")
 @pass_app
 @handle_errors

@@ -101,8 +101,11 @@ def report_annual(app: Pressdocs, year: int, as_of: object, as_json: bool) -> No
     echo("")
     echo(t(lang, "PD404 主要负责同志全年未参加新闻发布会的单位：",
            "PD404 units whose head attended no conference this year:"))
-    for unit in report.heads_missing or [t(lang, "（无）", "(none)")]:
-        echo(f"  {unit}")
+    if not report.year_over:
+        echo(t(lang, f"  （{year}年尚未结束，年底后再判断）", f"  (the year {year} is not over yet)"))
+    else:
+        for unit in report.heads_missing or [t(lang, "（无）", "(none)")]:
+            echo(f"  {unit}")
     echo("")
     echo(t(lang, "PD303 计划内未按期登记的新闻发布会：",
            "PD303 planned conferences never registered in time:"))

@@ -9,9 +9,9 @@ from rich.console import Console
 from rich.table import Table
 
 from pressdocs.app import Pressdocs
-from pressdocs.cli.common import EXIT_FINDINGS, handle_errors, pass_app, print_json, t
+from pressdocs.cli.common import EXIT_CANNOT_RUN, EXIT_FINDINGS, handle_errors, pass_app, print_json, t
 from pressdocs.errors import PressdocsError
-from pressdocs.models import Finding, Severity
+from pressdocs.models import Finding, Location, Severity
 
 __all__ = ["validate_command"]
 
@@ -29,20 +29,23 @@ def validate_command(app: Pressdocs, paths: tuple[str, ...], as_json: bool,
                      lang: str | None) -> None:
     """按《通知》核查文件、目录或邮件 / check files, folders or .eml messages.
 
-    Exit code 0 without errors, 1 when there are errors, 2 when it could not run.
+    Exit code 0 without errors, 1 when there are errors, 2 when a path could not be
+    checked at all (missing, unreadable); the others are still checked and shown.
     """
     if lang:
         app.lang = lang
     from pressdocs.checking import check_path
 
     results: list[tuple[str, list[Finding]]] = []
+    unreadable = False
     for raw in paths:
         path = Path(raw)
         try:
             results.append((raw, check_path(app, path).findings))
-        except PressdocsError as exc:  # a path that cannot be read at all is an error finding
+        except PressdocsError as exc:  # reported with the others; the exit code says 2
+            unreadable = True
             results.append((raw, [Finding("PD901", Severity.ERROR, exc.render("zh"),
-                                          exc.render("en"))]))
+                                          exc.render("en"), Location(document=raw))]))
     if as_json:
         print_json([{"input": raw, "findings": [
             {"code": f.code, "severity": f.severity.value, "message": f.message(app.lang),
@@ -50,6 +53,8 @@ def validate_command(app: Pressdocs, paths: tuple[str, ...], as_json: bool,
             for f in findings]} for raw, findings in results])
     else:
         _table(results, app.lang)
+    if unreadable:
+        raise SystemExit(EXIT_CANNOT_RUN)
     if any(f.severity is Severity.ERROR for _, findings in results for f in findings):
         raise SystemExit(EXIT_FINDINGS)
 

@@ -127,9 +127,10 @@ def _save_xlsx(workbook: Workbook, target: Path) -> None:
 
 
 def _write_failed(target: Path, exc: OSError) -> ExportError:
+    why = ("目录不存在" if isinstance(exc, FileNotFoundError) else
+           "没有写入权限" if isinstance(exc, PermissionError) else "系统拒绝写入")
     return ExportError(
-        f"无法写入文件：{exc.strerror or exc}"
-        "（请检查目录是否存在、是否有写入权限、文件是否正被打开）",
+        f"无法写入文件（{why}）：请检查目录是否存在、是否有写入权限、文件是否正被打开",
         f"cannot write the file: {exc.strerror or exc} "
         "(check the folder exists, is writable, and the file is not open elsewhere)",
         file=str(target),

@@ -46,8 +46,10 @@ CLAUSES: dict[str, str] = {
     "unplanned": "没有安排计划的其他单位,可以根据工作需要适时召开新闻发布会",
     "delay": "若确因工作变动推迟发布时间,延期一般不超过1个月",
     "plan": "请市直各相关单位根据安排,认真组织好本单位的政府信息公开新闻发布会",
-    "statistics": "同时填写《2021年…市新闻发布会统计表》(见附件3)",
-    "statistics_due": "并于2021630日、1230日报市新闻办和市政务公开办备案",
+    "statistics": "同时填写《…市新闻发布会统计表》(见附件3)",
+    # The notice's copy lost the 月 of both dates ("2021630日、1230日"), so they are left
+    # out of the quotation; the due days themselves come from configuration.
+    "statistics_due": "并于…报市新闻办和市政务公开办备案",
     "heads": "与宏观经济和民生关系密切的相关职能部门,主要负责同志每年应参加一次新闻发布会",
     "publication": "及时将新闻发布会的主要内容、图片、视频等信息按照规范格式发布到本单位信息公开网"
                    "新闻发布会实录栏目",
@@ -81,8 +83,12 @@ def document_name(sub: Submission, *kinds: DocumentKind) -> str:
 def expects_materials(sub: Submission) -> bool:
     """Whether the submission is (or includes) a materials package, so that the package
     rules apply.  A registration sent with a scanned picture is not a package."""
-    return sub.materials is not None and sub.kind in (SubmissionKind.MATERIALS,
-                                                      SubmissionKind.BOTH)
+    if sub.materials is None:
+        return False
+    if sub.kind is SubmissionKind.CORRECTION:  # a corrected resend is checked like the first
+        return sub.registration is None or bool(
+            sub.materials.press_release or sub.materials.qa or sub.materials.linked_files)
+    return sub.kind in (SubmissionKind.MATERIALS, SubmissionKind.BOTH)
 
 
 def local(moment: datetime, config: Config) -> datetime:
