@@ -272,3 +272,18 @@ def test_second_concurrent_batch_is_refused_clearly(tmp_path: Path) -> None:
         first.wait(timeout=60)
     with open_store(store) as s:
         assert len(s.submissions()) == 3
+
+
+def test_a_cut_off_message_is_taken_in_with_a_pd904_warning(tmp_path: Path) -> None:
+    whole = message(subject="【市统计局】材料", sender="tjj <tjj@wuhu.gov.cn>",
+                    date=datetime(2021, 4, 1, 9, tzinfo=TZ), message_id="<cut@wuhu.gov.cn>",
+                    attachments=[("图片1.png", png(1) * 200)])
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    (folder / "cut.eml").write_bytes(whole[: len(whole) * 2 // 3])
+    app = Pressdocs(store=tmp_path / "store")
+    (outcome,) = run_batch(app, str(folder)).outcomes
+    pd904 = [f for f in outcome.findings if f["code"] == "PD904"]
+    assert pd904 and all(f["severity"] == "warning" for f in pd904)
+    assert any("截断" in f["message"] for f in pd904)
+    assert not any("Message-ID" in f["message"] for f in outcome.findings)

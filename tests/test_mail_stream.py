@@ -9,6 +9,7 @@ read sizes put boundaries astride two reads; small keep limits spill nearly ever
 from __future__ import annotations
 
 import base64
+import binascii
 import dataclasses
 import io
 import quopri
@@ -30,6 +31,7 @@ from pressdocs.mail.stream import (
     parse_bytes,
     parse_stream,
 )
+from pressdocs.mail.transfer import Decoder, decoder_for
 from pressdocs.store.blobs import BlobStore
 
 HEAD, TAIL = 7, 5
@@ -279,6 +281,46 @@ def test_fuzz_made_up_structures(raw: bytes, buffer_size: int, keep: int,
                                  tmp_path_factory: pytest.TempPathFactory) -> None:
     blobs = BlobStore(tmp_path_factory.getbasetemp() / "fuzz-blobs")
     assert_same(raw, blobs, limits(buffer_size, keep))
+
+
+# --- transfer decoding in pieces ------------------------------------------------------------
+
+
+def _in_pieces(decoder: Decoder, text: bytes, cuts: list[int]) -> bytes:
+    out, last = [], 0
+    for cut in sorted(c % (len(text) + 1) for c in cuts):
+        out.append(decoder.feed(text[last:cut]))
+        last = cut
+    out.append(decoder.feed(text[last:]))
+    return b"".join(out) + decoder.finish()
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from([b"QUJD", b"RA", b"=", b"==", b"\r\n", b"*", b"R", b"/+9z",
+                                      b"=\r\n", b"=4", b"1", b"\n", b" ", b"=3D", b"\xff"]),
+                     max_size=60).map(b"".join),
+       cuts=st.lists(st.integers(0, 10_000), max_size=8))
+def test_transfer_decoding_does_not_depend_on_the_pieces(text: bytes, cuts: list[int]) -> None:
+    """base64 and quoted-printable: pieces of any size decode as the whole does, and as
+    parse_message decodes the part (completeness of base64 included)."""
+    for encoding in ("base64", "quoted-printable"):
+        whole = decoder_for(encoding)
+        expected = whole.feed(text) + whole.finish()
+        pieces = decoder_for(encoding)
+        assert _in_pieces(pieces, text, cuts) == expected
+        assert pieces.complete == whole.complete
+        raw = _message(f"application/octet-stream\r\nContent-Transfer-Encoding: {encoding}",
+                       text)
+        [part] = parse_message(raw).parts
+        assert part.data == expected
+        assert any("不完整" in d for d in parse_message(raw).defects) == (not whole.complete)
+
+
+def test_quoted_printable_line_longer_than_a_read() -> None:
+    text = (b"=E5=8F=91" + b"a" * 997 + b"=\r\n") * 40 + b"=3D" * 30_000
+    assert _in_pieces(decoder_for("quoted-printable"), text.replace(b"\r\n", b""),
+                      list(range(0, 300_000, 70_001))) == binascii.a2b_qp(
+        text.replace(b"\r\n", b""))
 
 
 # --- shapes the fuzzers rarely draw ----------------------------------------------------------

@@ -47,7 +47,6 @@ from pressdocs.models import (
     Document,
     DocumentKind,
     Finding,
-    Location,
     Severity,
     Submission,
     SubmissionKind,
@@ -333,15 +332,10 @@ def process_message(app: Pressdocs, raw: RawMessage, sha: str,
     sub = assemble(results, app=app, submission_id=sha, source=raw.source, received=received,
                    sender=msg.sender_address, sender_name=msg.sender_name, subject=msg.subject,
                    message_id=msg.message_id, linked_files=msg.linked_files)
+    sub.defects = list(msg.defects)
     _match_plan(app, sub, store)
     _detect_correction(sub, store)
-    for defect in msg.defects:
-        sub.findings.append(Finding("PD903", Severity.WARNING, f"邮件格式有问题：{defect}",
-                                    f"the message is malformed: {defect}",
-                                    Location(document="", field="")))
-    defects = list(sub.findings)
     finish(sub, app, store=store)
-    sub.findings = defects + sub.findings
     return sub
 
 

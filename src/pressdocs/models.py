@@ -356,6 +356,7 @@ class Submission(Model):
     plan: Plan | None = None  # a plan (附件1) that came in, e.g. a unit's own
     findings: list[Finding] = field(default_factory=list)
     corrects: str = ""  # id of the earlier submission this one corrects
+    defects: list[str] = field(default_factory=list)  # what is wrong with the message (Chinese)
 
 
 @dataclass

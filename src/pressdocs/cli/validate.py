@@ -9,7 +9,14 @@ from rich.console import Console
 from rich.table import Table
 
 from pressdocs.app import Pressdocs
-from pressdocs.cli.common import EXIT_CANNOT_RUN, EXIT_FINDINGS, handle_errors, pass_app, print_json, t
+from pressdocs.cli.common import (
+    EXIT_CANNOT_RUN,
+    EXIT_FINDINGS,
+    handle_errors,
+    pass_app,
+    print_json,
+    t,
+)
 from pressdocs.errors import PressdocsError
 from pressdocs.models import Finding, Location, Severity
 

@@ -22,18 +22,22 @@ reads the message through a sliding buffer instead:
    whole message; the marked parts become :class:`SpilledPart` objects carrying the blob's
    sha256 and full size.
 
-Whatever the front end cannot be sure to split exactly as the stdlib would (a delimiter
-line straight after another, boundaries that read two ways, a declared boundary never
-used, uuencoded content, more structure than the skeleton may hold) stops it: a message
-up to :attr:`StreamLimits.fallback_size` is then parsed whole by ``parse_message``; a
-larger one is described by its headers only, with a defect saying its attachments were
-not taken apart (the intake has archived the raw message before parsing it).
+Whatever the front end cannot be sure to split exactly as the stdlib would (an enclosing
+delimiter straight after a part's delimiter, boundaries that read two ways, an envelope
+line among a part's headers, a large uuencoded part, more unsplit text than the skeleton
+may hold — a declared boundary never used leaves the whole body unsplit) stops it: a
+message up to :attr:`StreamLimits.fallback_size` is then parsed whole by
+``parse_message``; a larger one is described by its headers only, with a defect saying
+its attachments were not taken apart (the intake has archived the raw message first).
+
+:func:`parse_bytes` runs the same front end on a message already in memory, decoding
+the attachments into memory instead of the store: the result equals ``parse_message``,
+several times faster, since the stdlib no longer reads every base64 line.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import io
 import re
 import secrets
@@ -47,6 +51,7 @@ from typing import BinaryIO, Protocol
 
 from pressdocs.mail.headers import RAW_POLICY, attachment_filename, raw_header
 from pressdocs.mail.message import DEFAULT_TZ, MailPart, ParsedMessage, parse_message
+from pressdocs.mail.transfer import UUENCODE, decoder_for
 
 __all__ = [
     "IN_MEMORY",
@@ -217,91 +222,6 @@ def _ambiguous(a: bytes, b: bytes) -> bool:
     return b.startswith(a) and _DELIMITER_REST.fullmatch(b[len(a) :]) is not None
 
 
-# --- transfer decoding, piece by piece ---------------------------------------------------
-
-_B64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
-_B64_JUNK = bytes(sorted(set(range(256)) - set(_B64_ALPHABET)))
-
-
-class _Decoder:
-    """Identity: 7bit, 8bit, binary and encodings nobody decodes (as parse_message does)."""
-
-    complete = True
-
-    def feed(self, data: bytes) -> bytes:
-        return data
-
-    def finish(self) -> bytes:
-        return b""
-
-
-class _Base64(_Decoder):
-    """Base64 decoded exactly as :mod:`pressdocs.mail.message` decodes it whole: junk
-    dropped, each run ending in ``=`` padding decoded on its own, a cut-off run noted."""
-
-    def __init__(self) -> None:
-        self._pending = b""
-        self.complete = True
-
-    def feed(self, data: bytes) -> bytes:
-        text = self._pending + data.translate(None, _B64_JUNK)
-        out: list[bytes] = []
-        while (eq := text.find(b"=")) != -1:
-            out.append(self._run(text[:eq], padded=True))
-            end = eq
-            while end < len(text) and text[end] == 0x3D:
-                end += 1
-            text = text[end:]
-        whole = len(text) - len(text) % 4
-        out.append(binascii.a2b_base64(text[:whole]))
-        self._pending = text[whole:]
-        return b"".join(out)
-
-    def _run(self, body: bytes, *, padded: bool) -> bytes:
-        if len(body) % 4 == 1:
-            body = body[:-1]
-            self.complete = False
-        elif len(body) % 4 and not padded:
-            self.complete = False
-        return binascii.a2b_base64(body + b"=" * (-len(body) % 4))
-
-    def finish(self) -> bytes:
-        rest, self._pending = self._pending, b""
-        return self._run(rest, padded=False)
-
-
-class _QuotedPrintable(_Decoder):
-    """Quoted-printable, decoded a whole number of lines at a time (``binascii.a2b_qp``)."""
-
-    def __init__(self) -> None:
-        self._pending = b""
-
-    def feed(self, data: bytes) -> bytes:
-        text = self._pending + data
-        cut = text.rfind(b"\n") + 1
-        if cut == 0 and len(text) > 64 * KiB:  # one endless line: cut clear of an escape
-            cut = len(text) - 3
-            while b"=" in text[cut - 2 : cut]:
-                cut -= 1
-        self._pending = text[cut:]
-        return binascii.a2b_qp(text[:cut])
-
-    def finish(self) -> bytes:
-        rest, self._pending = self._pending, b""
-        return binascii.a2b_qp(rest)
-
-
-_UUENCODE = ("x-uuencode", "uuencode", "x-uue", "uue")
-
-
-def _decoder(encoding: str) -> _Decoder:
-    if encoding == "base64":
-        return _Base64()
-    if encoding == "quoted-printable":
-        return _QuotedPrintable()
-    return _Decoder()
-
-
 @dataclass
 class _Spilled:
     sha256: str
@@ -343,7 +263,7 @@ class _Spill:
 
     def __init__(self, sink: BlobSink, encoding: str, limits: StreamLimits) -> None:
         self._sink = sink
-        self._decoder = _decoder(encoding)
+        self._decoder = decoder_for(encoding)
         self._limits = limits
         self._head = bytearray()
         self._tail = b""
@@ -640,7 +560,7 @@ class _Part:
                        or self.walker.kept + len(self.kept) > limits.keep_total)
         if not too_big:
             return
-        if self.encoding in _UUENCODE:
+        if self.encoding in UUENCODE:
             if room > limits.skeleton:
                 raise _Unusual("uuencode 编码的附件过大，无法分段解码")
             return

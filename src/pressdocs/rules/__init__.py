@@ -19,7 +19,8 @@ PD201–PD208   the materials package: on time, release and its 字数, Q&A, pic
 PD301–PD303   the annual plan: unplanned, delayed, overdue
 PD401–PD405   the statistics table (统计表): on time, complete, reconciled, heads, contact
 PD501         injected spam
-PD901–PD903   files that could not be read, rejected packages, data out of shape
+PD901–PD904   files that could not be read, rejected packages, data out of shape,
+              a malformed message
 ============  =========================================================================
 """
 
@@ -30,7 +31,12 @@ from typing import Any
 
 from pressdocs.capabilities import Validator
 from pressdocs.config import Config
-from pressdocs.rules.documents import ExtractedDataShape, PackageRejected, UnreadableDocument
+from pressdocs.rules.documents import (
+    ExtractedDataShape,
+    MalformedMessage,
+    PackageRejected,
+    UnreadableDocument,
+)
 from pressdocs.rules.materials import (
     AnswerLength,
     DownloadLinks,
@@ -71,7 +77,7 @@ BUILTIN_RULES: tuple[type[Validator], ...] = (
     StatisticsOnTime, StatisticsRowsComplete, RegisteredVersusReported, HeadAttendance,
     FilerContact,
     SpamCheck,
-    UnreadableDocument, PackageRejected, ExtractedDataShape,
+    UnreadableDocument, PackageRejected, ExtractedDataShape, MalformedMessage,
 )
 
 

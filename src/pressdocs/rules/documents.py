@@ -20,7 +20,13 @@ from pressdocs.rules.catalogue import CLAUSES, Rule, document_name, expects_mate
 from pressdocs.rules.materials import is_picture_like
 from pressdocs.schemas import validate
 
-__all__ = ["ExtractedDataShape", "PackageRejected", "UnreadableDocument", "is_package"]
+__all__ = [
+    "ExtractedDataShape",
+    "MalformedMessage",
+    "PackageRejected",
+    "UnreadableDocument",
+    "is_package",
+]
 
 _PACKAGE_TYPES = frozenset({sniff.ZIP, sniff.SEVEN_ZIP, sniff.RAR})
 
@@ -146,3 +152,25 @@ class ExtractedDataShape(Rule):
                     f"{exc.message_en}",
                     document=document_name(submission, kind), field=where))
         return findings
+
+
+class MalformedMessage(Rule):
+    """PD904: the message itself is malformed (cut off, no boundary, no Date header)."""
+
+    code = "PD904"
+    severity = Severity.WARNING
+    clause = CLAUSES["materials_due"]
+    title_zh = "邮件本身格式有问题（可能被截断，附件可能不完整）"
+    title_en = "the message itself is malformed (possibly cut off)"
+
+    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+        return [self.finding(f"邮件格式有问题：{defect}",
+                             "the message is malformed (see the Chinese note for details)",
+                             document=submission.subject or submission.message_id,
+                             field="邮件")
+                for defect in submission.defects if not _HARMLESS.search(defect)]
+
+
+# Notes about the message that cost the office nothing: no Message-ID (duplicates are
+# still found by content), a charset label that was wrong but decoded fine.
+_HARMLESS = re.compile(r"Message-ID|实际内容按")
