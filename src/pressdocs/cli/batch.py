@@ -47,13 +47,16 @@ def batch_command(app: Pressdocs, source: str, store_dir: str | None, as_json: b
     lang = app.lang
     console = Console(stderr=True)
     if sys.stdout.isatty() and not as_json:
-        with console.status(t(lang, "正在收取邮件……", "Taking in mail…")) as status:
-            def progress(outcome: MessageOutcome) -> None:
-                status.update(t(lang, f"已处理 {len(seen) + 1} 封：{outcome.subject[:30]}",
-                                f"{len(seen) + 1} processed: {outcome.subject[:30]}"))
-                seen.append(outcome)
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
-            seen: list[MessageOutcome] = []
+        columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                   TextColumn("{task.completed} 封" if lang == "zh" else "{task.completed}"))
+        with Progress(*columns, console=console, transient=True) as bar:
+            task = bar.add_task(t(lang, "正在收取邮件", "Taking in mail"), total=None)
+
+            def progress(outcome: MessageOutcome) -> None:
+                bar.update(task, advance=1, description=outcome.subject[:24] or outcome.message_id)
+
             report = run_batch(app, source, dry_run=dry_run, since=since_date, limit=limit,
                                progress=progress)
     else:

@@ -36,8 +36,16 @@ def plan_status_command(app: Pressdocs, as_of: object, year: int | None, as_json
     day = _day(as_of)
     plan, statuses = plan_report(app.store, app.config, as_of=day, year=year)
     if as_json:
+        months: dict[str, Counter[str]] = {}
+        units: dict[str, Counter[str]] = {}
+        for s in statuses:
+            months.setdefault(str(s.item.month), Counter())[s.state.value] += 1
+            for unit in s.item.units:
+                units.setdefault(unit, Counter())[s.state.value] += 1
         print_json({"year": plan.year, "as_of": day.isoformat(),
-                    "items": [status_dict(s) for s in statuses]})
+                    "items": [status_dict(s) for s in statuses],
+                    "by_month": {k: dict(v) for k, v in months.items()},
+                    "by_unit": {k: dict(v) for k, v in units.items()}})
         return
     lang = app.lang
     console = Console()
