@@ -40,14 +40,16 @@ def parse_command(app: Pressdocs, files: tuple[str, ...], as_json: bool) -> None
     lang = app.lang
     for path, result in zip(files, results, strict=True):
         kind = result.document.kind.value
+        reason = result.classification.reason if result.classification else ""
         console.print(f"[bold]{path}[/bold]  "
-                      f"{t(lang, KIND_ZH.get(kind, kind), kind)}"
-                      f"（{t(lang, '置信度', 'confidence')} {result.document.confidence:.2f}）")
+                      + t(lang, f"{KIND_ZH.get(kind, kind)}（置信度 {result.document.confidence:.2f}"
+                                f"{'，' + reason if reason else ''}）",
+                          f"{kind} (confidence {result.document.confidence:.2f})"))
         if result.error is not None:
             console.print("  [red]" + result.error.render(lang) + "[/red]")
         data = result.to_dict(lang)["data"]
         if data:
-            _print_data(console, data)
+            _print_data(console, data, lang)
         for warning in result.warnings:
             console.print(f"  [yellow]{t(lang, '注意', 'note')}：{warning}[/yellow]")
 
@@ -65,18 +67,54 @@ def _read(app: Pressdocs, path: Path) -> ReadResult:
     return read_document(data, path.name, plugins=app.plugins, config=app.config)
 
 
-def _print_data(console: Console, data: Any) -> None:
+_LABELS_ZH = {
+    "title": "标题/全称", "organiser": "举办单位", "person_in_charge": "负责人", "content": "内容",
+    "time": "举办时间", "venue": "举办地点", "guests": "拟邀请领导及来宾", "media": "拟邀请新闻单位",
+    "approval_opinion": "审批意见", "approval_date": "审批日期", "remarks": "备注",
+    "filing_unit": "填报单位", "filing_date": "填表日期", "filer": "填表人",
+    "filer_contact": "联系方式", "rows": "统计行数", "year": "年份", "items": "计划项数",
+    "source": "来源文件", "body": "正文", "chars": "字数", "name": "姓名", "phone": "电话",
+    "position": "职务", "question": "问题", "answer": "回答", "answer_chars": "回答字数",
+}
+_SKIP = {"time_text"}  # shown through 举办时间
+
+
+def _print_data(console: Console, data: Any, lang: str) -> None:
     table = Table(show_header=False, box=None, padding=(0, 2))
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")
     rows = data.items() if isinstance(data, dict) else enumerate(data, 1)
     for key, value in rows:
-        if value in ("", None, [], {}) or (isinstance(value, dict) and not any(value.values())):
+        if key in _SKIP or value in ("", None, [], {}) or (
+                isinstance(value, dict) and not any(value.values())):
             continue
-        if isinstance(value, list) and value and isinstance(value[0], dict):
-            value = f"{len(value)} 项"
-        elif isinstance(value, dict):
-            value = "，".join(f"{k}={v}" for k, v in value.items() if v)
-        table.add_row(str(key), str(value))
+        label = _LABELS_ZH.get(str(key), str(key)) if lang == "zh" else str(key)
+        table.add_row(label, _shown(value, lang))
     console.print(table)
+
+
+def _shown(value: Any, lang: str) -> str:
+    """A value as staff read it: 2021年6月30日, lists with 、, 3 项 for lists of rows."""
+    from datetime import date, datetime
+
+    from pressdocs.text import format_date_zh, format_datetime_zh
+
+    if isinstance(value, list):
+        if value and isinstance(value[0], dict):
+            return t(lang, f"{len(value)} 项", f"{len(value)} items")
+        return ("、" if lang == "zh" else ", ").join(map(str, value))
+    if isinstance(value, dict):
+        return "，".join(f"{_LABELS_ZH.get(k, k) if lang == 'zh' else k}：{v}"
+                        for k, v in value.items() if v)
+    if isinstance(value, str) and lang == "zh":
+        try:
+            if "T" in value and len(value) >= 16:
+                return format_datetime_zh(datetime.fromisoformat(value))
+            if len(value) == 10 and value[4] == "-":
+                return format_date_zh(date.fromisoformat(value))
+        except ValueError:
+            pass
+    return str(value)
 
 
 @click.command("forms")
