@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import random
 import shutil
 import subprocess
@@ -223,7 +222,7 @@ def test_200mb_video_is_taken_in_without_holding_it(video_mail: VideoMail, tmp_p
     assert outcome["subject"] == "【市文化和旅游局】发布会材料（含现场视频）"
     assert outcome["kind"] == "materials"
     assert {"name": VIDEO, "kind": "video"} in outcome["documents"]
-    assert not [f for f in outcome["findings"] if f["code"] in ("PD900", "PD901", "PD903")]
+    assert not [f for f in outcome["findings"] if f["code"] in ("PD900", "PD901", "PD904")]
     _check_video(tmp_path / "store", video_mail)
     assert video_mail.size > 270 * MB
     peak, rss_growth = result["peak"], result["rss_growth"]
@@ -312,14 +311,40 @@ def test_document_too_large_to_read_is_kept_and_reported(small_thresholds: None,
     assert docs[VIDEO].sha256 == small_mail.video_sha256 and not docs[VIDEO].problem
 
 
+def test_large_message_that_cannot_be_split_is_kept_and_reported(
+        small_thresholds: None, app: Pressdocs, small_mail: VideoMail,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A gateway dropped the boundary: too large to parse whole, it is archived, described
+    by its headers, and the office is told to look at it by hand."""
+    broken = small_mail.path.read_bytes().replace(b'boundary="', b'x-boundary="', 1)
+    small_mail.path.write_bytes(broken)
+    monkeypatch.setattr("pressdocs.intake.STREAM_LIMITS", StreamLimits(skeleton=256 * 1024,
+                                                                       fallback_size=MB))
+    [outcome] = run_batch(app, str(small_mail.path.parent)).outcomes
+    assert outcome.subject == "【市文化和旅游局】发布会材料（含现场视频）"
+    assert outcome.status != "error"
+    [finding] = [f for f in outcome.findings if f["code"] == "PD904"]
+    assert "邮件过大" in finding["message"] and "请人工查看" in finding["message"]
+    record = app.store.find_message(message_id="video-7@wuhu.gov.cn")
+    assert record is not None and record.size == len(broken)
+
+
+@pytest.fixture
+def own_tmpdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Temporary files go to a folder of this test's own, to see what is left there."""
+    folder = tmp_path / "tmpdir"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
 def test_dry_run_of_a_large_message_leaves_nothing_behind(small_thresholds: None,
-                                                          app: Pressdocs,
-                                                          small_mail: VideoMail) -> None:
-    before = set(Path(tempfile.gettempdir()).glob("pressdocs-dry-run-*"))
+                                                          app: Pressdocs, small_mail: VideoMail,
+                                                          own_tmpdir: Path) -> None:
     [outcome] = run_batch(app, str(small_mail.path.parent), dry_run=True).outcomes
     assert {"name": VIDEO, "kind": "video"} in outcome.documents
     assert {"name": "发布稿.docx", "kind": "press_release"} in outcome.documents
-    assert set(Path(tempfile.gettempdir()).glob("pressdocs-dry-run-*")) == before
+    assert list(own_tmpdir.iterdir()) == []
     assert not any((app.store_path / "blobs").rglob("*"))
 
 
@@ -369,7 +394,8 @@ def dovecot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Dovecot,
 
 def test_imap_spools_a_large_message_in_pieces(small_thresholds: None,
                                                dovecot: tuple[Dovecot, VideoMail],
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               own_tmpdir: Path) -> None:
     server, mail = dovecot
     monkeypatch.setenv("PRESSDOCS_IMAP_SECRET", "secret")
     url = f"imap://{USER}@127.0.0.1:{server.port}/INBOX"
@@ -380,17 +406,17 @@ def test_imap_spools_a_large_message_in_pieces(small_thresholds: None,
         raws[raw.size > 512 * 1024] = raw
         if raw.path is not None:
             spooled = raw.path
-            assert raw.data == b"" and spooled.exists()
+            assert raw.data == b"" and spooled.parent == own_tmpdir
             assert _file_sha256(spooled) == mail.sha256  # every piece, in order
     assert spooled is not None and not spooled.exists()  # removed once the intake moved on
     assert raws[False].path is None and b"Subject:" in raws[False].data
 
 
 def test_imap_batch_of_a_large_message(small_thresholds: None, app: Pressdocs, tmp_path: Path,
-                                       dovecot: tuple[Dovecot, VideoMail]) -> None:
+                                       dovecot: tuple[Dovecot, VideoMail],
+                                       own_tmpdir: Path) -> None:
     server, mail = dovecot
     report = run_batch(app, f"imap://{USER}@127.0.0.1:{server.port}/INBOX")
     assert sorted(o.kind for o in report.outcomes) == ["materials", "unrelated"]
     _check_video(tmp_path / "store", mail)
-    assert not list(Path(tempfile.gettempdir()).glob("pressdocs-imap-*"))
-    assert os.listdir(tmp_path / "store" / "blobs")
+    assert list(own_tmpdir.iterdir()) == []  # the spooled message is gone

@@ -21,6 +21,8 @@ from pressdocs.text import normalize_label
 __all__ = ["LabelValues", "label_values", "tokens"]
 
 _INLINE = re.compile(r"^\s*(?P<label>[^:：\n]{2,16}?)\s*[:：]\s*(?P<value>.*)$", re.DOTALL)
+_CJK_WRAP = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\n"
+                       r"(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
 _SPACED = re.compile(r"^\s*(?P<label>\S{2,16}?)[ \t\u3000]+(?P<value>\S.*)$", re.DOTALL)
 _LABEL_COLON = re.compile(r"([^\s:：,，;；。]{2,16}?)\s*[:：]")
 _MAX_LABEL_PARTS = 3
@@ -32,10 +34,16 @@ class LabelValues:
 
     values: dict[str, list[str]] = field(default_factory=dict)
     seen: list[str] = field(default_factory=list)
+    wrapped: bool = False  # lines come from a PDF, where a long cell wraps onto new lines
 
     def get(self, key: str) -> str:
-        """The value for ``key`` (all its parts joined by line breaks), "" if absent."""
-        return "\n".join(v for v in self.values.get(key, []) if v).strip()
+        """The value for ``key`` (all its parts joined by line breaks), "" if absent.
+
+        From a PDF (``wrapped``), a line break between two Chinese characters is where
+        the cell wrapped, not where the writer pressed Enter, so those lines are joined.
+        """
+        text = "\n".join(v for v in self.values.get(key, []) if v).strip()
+        return _CJK_WRAP.sub("", text) if self.wrapped else text
 
 
 def tokens(content: Content) -> list[str]:
@@ -50,7 +58,8 @@ def tokens(content: Content) -> list[str]:
     return out
 
 
-def label_values(items: Iterable[str], labels: Mapping[str, str]) -> LabelValues:
+def label_values(items: Iterable[str], labels: Mapping[str, str], *,
+                 wrapped: bool = False) -> LabelValues:
     """Collect values by field from ``items``.
 
     ``labels`` maps a normalized label (``"举办单位"``) to a field key (``"organiser"``).
@@ -59,7 +68,7 @@ def label_values(items: Iterable[str], labels: Mapping[str, str]) -> LabelValues
     last started.
     """
     items = list(items)
-    result = LabelValues()
+    result = LabelValues(wrapped=wrapped)
     current: str | None = None
     i = 0
     while i < len(items):

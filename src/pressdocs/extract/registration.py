@@ -70,7 +70,8 @@ def extract_registration(content: Content, *, tz: ZoneInfo,
     ``default_year`` completes dates written without a year when the form's own 填表时间
     has none either (callers pass the year the message was received).
     """
-    found = label_values(_split_header(tokens(content)), REGISTRATION_LABELS)
+    found = label_values(_split_header(tokens(content)), REGISTRATION_LABELS,
+                         wrapped=content.media_type == "application/pdf")
     warnings: list[str] = []
     reg = Registration()
     reg.title = _clean(found.get("title"))
