@@ -6,14 +6,17 @@ Generate → fill (pressdocs.forms) → optionally convert with LibreOffice (.do
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import shutil
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 
 from pressdocs import Config, DocumentKind, Registration, load_plugins
 from pressdocs.capabilities import Content
@@ -129,3 +132,36 @@ def test_impossible_date_is_a_warning_not_a_value() -> None:
     reg, warnings = extract_registration(content, tz=TZ)
     assert reg.time is None and reg.time_text == "2021年2月30日上午9:30"
     assert any("2021年2月30日不是有效日期" in w for w in warnings)
+
+
+@pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice is not installed (scripts/setup does)")
+@settings(max_examples=4, deadline=None, derandomize=True, phases=[Phase.generate],
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(reg=registrations())
+@pytest.mark.parametrize("target", ["doc", "pdf"])
+def test_generated_forms_survive_libreoffice(tmp_path: Path, target: str,
+                                              reg: Registration) -> None:
+    """Arbitrary realistic forms, converted by a program nobody here wrote, read back."""
+    from pressdocs.libreoffice import convert
+
+    path = write_registration_form(tmp_path / "登记表.docx", reg)
+    converted = convert(path.read_bytes(), suffix=".docx", target=target, name=path.name)
+    got = _read(converted, f"登记表.{target}", reg.time.year if reg.time else None)
+    expected = _comparable(reg)
+    if target == "pdf":
+        # pypdf's text extraction moves spaces and quotation marks ("“ ”优化营商环境 专项…",
+        # "6 　日16:30"): text is compared without them; times, dates and every other
+        # field must still be exact.
+        got, expected = _without_spacing(got), _without_spacing(expected)
+    assert got == expected
+
+
+def _without_spacing(value: Any) -> Any:
+    if isinstance(value, str):
+        return re.sub(r"[\s“”‘’\"']", "", value)
+    if isinstance(value, list):
+        return [_without_spacing(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(value, **{f.name: _without_spacing(getattr(value, f.name))
+                                            for f in dataclasses.fields(value)})
+    return value
