@@ -137,7 +137,7 @@ def _field_value(field: Any, value: Any) -> str:
 # pypdf puts a space between a number and the Chinese unit after it ("2021 年4 月15 日",
 # "1200 字"); Word never wrote one there.  Only these joins are undone, so a space that
 # separates a label from its value ("电话 13905531234") stays.
-_SPLIT_NUMBER = re.compile(r"(?<=\d) +(?=[\u4e00-\u9fff%])")
+_SPLIT_NUMBER = re.compile(r"(?<=\d) +(?=[年月日时点分秒个字张号条项转亿万千百元%])")
 
 
 def _respace(line: str) -> str:
