@@ -144,6 +144,12 @@ def test_163_like_server_needs_id_before_select(app: Pressdocs) -> None:
         report = run_batch(app, f"imap://{USER}@127.0.0.1:{server.port}/INBOX")
         assert report.new == 3
         assert server.commands.index("ID") < server.commands.index("SELECT")
+        # the next run downloads nothing it already holds (incremental by UIDVALIDITY+UID)
+        server.commands.clear()
+        again = run_batch(app, f"imap://{USER}@127.0.0.1:{server.port}/INBOX")
+        assert [o.status for o in again.outcomes] == ["duplicate"] * 3
+        assert {o.unit for o in again.outcomes} == {"市统计局", ""}
+        assert "UID FETCH" not in server.commands
 
 
 def test_unsafe_login_is_explained(app: Pressdocs) -> None:

@@ -16,7 +16,7 @@ with a written contract.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -213,7 +213,8 @@ class RawMessage:
     name for Maildir).  ``received`` is the server's arrival time (IMAP INTERNALDATE) when
     the source knows one; ``file_time`` the file's modification time for sources on disk.
     The intake takes the received time from ``received``, else the Date header, else
-    ``file_time``.
+    ``file_time``.  ``known`` marks a message the source did not download because the
+    ledger already holds it (see :meth:`MailSource.messages`); its bytes are empty.
     """
 
     source: str
@@ -223,6 +224,7 @@ class RawMessage:
     folder: str = ""
     file_time: datetime | None = None
     path: Path | None = None
+    known: bool = False
 
     @property
     def size(self) -> int:
@@ -254,10 +256,15 @@ class MailSource(Capability):
     def handles(self, location: str) -> bool:
         raise NotImplementedError
 
-    def messages(self, location: str, config: Config,
-                 since: date | None = None) -> Iterator[RawMessage]:
+    def messages(self, location: str, config: Config, since: date | None = None,
+                 known: Callable[[str, str], bool] | None = None) -> Iterator[RawMessage]:
         """Every message of ``location`` (from ``since`` on, when the source can filter;
-        the intake filters again by received time)."""
+        the intake filters again by received time).
+
+        ``known(source, key)`` tells whether the ledger already processed a message; a
+        source for which downloading is costly (IMAP) may then yield it as
+        ``RawMessage(source, key, known=True)`` without its bytes.
+        """
         raise NotImplementedError
 
     def acknowledge(self, message: RawMessage, config: Config) -> None:

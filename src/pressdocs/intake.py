@@ -186,7 +186,11 @@ def run_batch(app: Pressdocs, location: str, *, dry_run: bool = False,
                 outcome = _process_recorded(app, store, record.id, raw, record.sha256,
                                             record.source_keys[0] if record.source_keys else "")
                 _report(report, outcome, progress)
-        for raw in _since(source.messages(location, app.config, since), since, app):
+        def known(source_name: str, key: str) -> bool:
+            record = store.find_message(source_key=f"{source_name};{key}")
+            return record is not None and record.state == "processed"
+
+        for raw in _since(source.messages(location, app.config, since, known), since, app):
             if limit is not None and report.new >= limit:
                 break
             outcome = _take_in(app, store, raw, dry_run)
@@ -213,6 +217,15 @@ def _since(messages: Iterator[RawMessage], since: date | None,
 
 
 def _take_in(app: Pressdocs, store: Store, raw: RawMessage, dry_run: bool) -> MessageOutcome:
+    if raw.known:  # the source skipped downloading it: report it from the ledger
+        record = store.find_message(source_key=f"{raw.source};{raw.key}")
+        earlier = store.get_submission(record.submission_id) \
+            if record is not None and record.submission_id else None
+        if earlier is not None:
+            return MessageOutcome.of(earlier, f"{raw.source};{raw.key}", app.lang,
+                                     status="duplicate")
+        return MessageOutcome(message_id="", status="duplicate",
+                              source_key=f"{raw.source};{raw.key}")
     sha, message_id = _fingerprint(raw)
     source_key = f"{raw.source};{raw.key}" if raw.source else sha
     known = store.find_message(source_key=source_key, message_id=message_id or None, sha256=sha)

@@ -51,8 +51,8 @@ class MaildirSource(MailSource):
         return location.startswith("maildir:") or (path.is_dir() and (path / "cur").is_dir()
                                                     and (path / "new").is_dir())
 
-    def messages(self, location: str, config: Config,
-                 since: date | None = None) -> Iterator[RawMessage]:
+    def messages(self, location: str, config: Config, since: date | None = None,
+                 known: Callable[[str, str], bool] | None = None) -> Iterator[RawMessage]:
         path = _path(location)
         if not path.is_dir():
             raise SourceError(f"找不到 Maildir 目录：{path}", f"no Maildir at {path}")
@@ -94,8 +94,8 @@ class MboxSource(MailSource):
         with path.open("rb") as f:
             return f.read(5) == b"From "
 
-    def messages(self, location: str, config: Config,
-                 since: date | None = None) -> Iterator[RawMessage]:
+    def messages(self, location: str, config: Config, since: date | None = None,
+                 known: Callable[[str, str], bool] | None = None) -> Iterator[RawMessage]:
         path = _path(location)
         if not path.is_file():
             raise SourceError(f"找不到 mbox 文件：{path}", f"no mbox file at {path}")
@@ -118,8 +118,8 @@ class EmlSource(MailSource):
         path = _path(location)
         return path.is_dir() or (path.is_file() and looks_like_message(path))
 
-    def messages(self, location: str, config: Config,
-                 since: date | None = None) -> Iterator[RawMessage]:
+    def messages(self, location: str, config: Config, since: date | None = None,
+                 known: Callable[[str, str], bool] | None = None) -> Iterator[RawMessage]:
         path = _path(location)
         if path.is_file():
             yield RawMessage(source=f"eml:{path.resolve()}", key=path.name, path=path.resolve(),

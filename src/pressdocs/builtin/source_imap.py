@@ -111,8 +111,8 @@ class ImapSource(MailSource):
     def handles(self, location: str) -> bool:
         return location.startswith(("imap://", "imaps://"))
 
-    def messages(self, location: str, config: Config,
-                 since: date | None = None) -> Iterator[RawMessage]:
+    def messages(self, location: str, config: Config, since: date | None = None,
+                 known: Callable[[str, str], bool] | None = None) -> Iterator[RawMessage]:
         loc = parse_location(location)
         client = self._connect(loc, config)
         source = loc.source_id()
@@ -122,7 +122,13 @@ class ImapSource(MailSource):
             uids = sorted(client.search(criteria))
             for start in range(0, len(uids), _FETCH_BATCH):
                 batch = uids[start:start + _FETCH_BATCH]
-                yield from self._batch(client, batch, source, uidvalidity, loc.folder)
+                key_of = _key_of(uidvalidity)
+                taken = [uid for uid in batch if known is not None and known(source, key_of(uid))]
+                for uid in taken:  # incremental: what the ledger holds is not downloaded again
+                    yield RawMessage(source=source, key=key_of(uid), folder=loc.folder, known=True)
+                new = [uid for uid in batch if uid not in taken]
+                if new:
+                    yield from self._batch(client, new, source, uidvalidity, loc.folder)
         finally:
             self._clients.pop(source, None)
             with contextlib.suppress(Exception):  # the connection may be gone; nothing to save
@@ -143,7 +149,7 @@ class ImapSource(MailSource):
             internal = item.get(b"INTERNALDATE")
             if isinstance(internal, datetime) and internal.tzinfo is None:
                 internal = internal.replace(tzinfo=UTC)
-            key = f"UIDVALIDITY={uidvalidity};UID={uid}"
+            key = _key_of(uidvalidity)(uid)
             if uid in bodies or uid in small:
                 data = bodies.get(uid, {}).get(b"BODY[]")
                 if data is not None:
@@ -276,6 +282,11 @@ def _spool(client: Any, uid: int) -> Path | None:
         with contextlib.suppress(OSError):
             path.unlink()
         raise
+
+
+def _key_of(uidvalidity: int) -> Callable[[int], str]:
+    """The ledger key of a message: UIDVALIDITY with UID, unique as long as the folder is."""
+    return lambda uid: f"UIDVALIDITY={uidvalidity};UID={uid}"
 
 
 def _secret(config: Config) -> str:
