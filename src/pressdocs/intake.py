@@ -180,12 +180,6 @@ def run_batch(app: Pressdocs, location: str, *, dry_run: bool = False,
     report = BatchReport(source=location, dry_run=dry_run)
     store = app.store
     with store.lock():
-        if not dry_run:
-            for record in store.unprocessed_messages():  # left by a run that was killed
-                raw = RawMessage(source="", key="", path=store.blob_path(record.sha256))
-                outcome = _process_recorded(app, store, record.id, raw, record.sha256,
-                                            record.source_keys[0] if record.source_keys else "")
-                _report(report, outcome, progress)
         def known(source_name: str, key: str) -> bool:
             record = store.find_message(source_key=f"{source_name};{key}")
             return record is not None and record.state == "processed"
@@ -197,6 +191,15 @@ def run_batch(app: Pressdocs, location: str, *, dry_run: bool = False,
             if outcome.status != "duplicate" and not dry_run:
                 source.acknowledge(raw, app.config)
             _report(report, outcome, progress)
+        if not dry_run:
+            # Left recorded but unprocessed by a run that was killed, and not met again
+            # above (those were finished there, with their INTERNALDATE): finish them
+            # from the archived bytes.
+            for record in store.unprocessed_messages():
+                raw = RawMessage(source="", key="", path=store.blob_path(record.sha256))
+                outcome = _process_recorded(app, store, record.id, raw, record.sha256,
+                                            record.source_keys[0] if record.source_keys else "")
+                _report(report, outcome, progress)
     return report
 
 
