@@ -198,6 +198,11 @@ def test_pd204_minimum_comes_from_the_configuration() -> None:
 
 # --- PD205 -------------------------------------------------------------------------------
 
+def test_pd205_answers_of_exactly_500_zi_pass() -> None:
+    qa = [QAPair("第一问？", "答" * 500), QAPair("第二问？", "答" * 499 + "。")]
+    assert check(AnswerLength(), submission(mats=materials(qa=qa))) == []
+
+
 def test_pd205_each_answer_over_500_zi_separately() -> None:
     qa = [QAPair("第一问？", "答" * 500), QAPair("第二问？", "答" * 501),
           QAPair("第三问？", "答" * 620)]

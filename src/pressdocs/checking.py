@@ -35,7 +35,8 @@ def check_path(app: Pressdocs, path: Path) -> Submission:
     if path.is_file() and _is_message(path):
         data = path.read_bytes()
         raw = RawMessage(source=f"eml:{path}", key=path.name, data=data, file_time=_mtime(path))
-        return process_message(app, raw, hashlib.sha256(data).hexdigest(), store=None)
+        return process_message(app, raw, hashlib.sha256(data).hexdigest(), store=None,
+                               ledger=store)
     files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
     received = max((_mtime(f) for f in files), default=None)
     results: list[ReadResult] = []

@@ -152,12 +152,30 @@ class Config:
         return self.rules.get(code, RuleSetting())
 
     def find_unit(self, name_or_alias: str) -> Unit | None:
-        """The unit called ``name_or_alias`` by its name or one of its aliases."""
-        key = re.sub(r"\s+", "", name_or_alias)
+        """The unit called ``name_or_alias`` by its name or one of its aliases.
+
+        Names are compared as :meth:`unit_key` reduces them, so 芜湖市财政局, 市财政局 and
+        "市 财政局" find the same unit.
+        """
+        key = self.unit_key(name_or_alias)
+        if not key:
+            return None
         for unit in self.units.values():
-            if key == unit.name or key in unit.aliases:
+            if key in {self.unit_key(n) for n in (unit.name, *unit.aliases)}:
                 return unit
         return None
+
+    def unit_key(self, name: str) -> str:
+        """A unit's name reduced for comparison: no spaces, half-width, without the city's
+        name and a leading 市 (芜湖市财政局 → 财政局)."""
+        from pressdocs.text.normalize import strip_invisible, to_halfwidth
+
+        text = re.sub(r"\s+", "", to_halfwidth(strip_invisible(name)))
+        for prefix in (self.city, self.city.removesuffix("市")):
+            if prefix and text.startswith(prefix):
+                text = text[len(prefix):]
+                break
+        return text.removeprefix("市")
 
     def unit_by_email(self, address: str) -> Unit | None:
         """The unit that sends from ``address`` (case-insensitive)."""

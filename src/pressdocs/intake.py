@@ -240,7 +240,7 @@ def _take_in(app: Pressdocs, store: Store, raw: RawMessage, dry_run: bool) -> Me
             return MessageOutcome.of(earlier, source_key, app.lang, status="duplicate")
         return MessageOutcome(message_id=message_id, status="duplicate", source_key=source_key)
     if dry_run:
-        sub = process_message(app, raw, sha, store=None)
+        sub = process_message(app, raw, sha, store=None, ledger=store)
         return MessageOutcome.of(sub, source_key, app.lang)
     if known is not None:
         return _process_recorded(app, store, known.id, raw, sha, source_key)
@@ -316,10 +316,16 @@ def _failed(raw: RawMessage, sha: str, zh: str, en: str) -> Submission:
                                         f"the message could not be processed: {en}")])
 
 
-def process_message(app: Pressdocs, raw: RawMessage, sha: str,
-                    store: Store | None) -> Submission:
-    """Everything pressdocs makes of one message; stores document originals when
-    ``store`` is given (not in a dry run)."""
+def process_message(app: Pressdocs, raw: RawMessage, sha: str, store: Store | None,
+                    ledger: Store | None = None) -> Submission:
+    """Everything pressdocs makes of one message.
+
+    Document originals are written to ``store`` when it is given (not in a dry run, not
+    by ``validate``); the plan, earlier submissions and the rules that need them are
+    looked up in ``ledger`` (default: ``store``), which a dry run or ``validate`` passes
+    read-only so that it judges exactly as the batch would.
+    """
+    ledger = ledger if ledger is not None else store
     from pressdocs.submission import assemble, finish
 
     with _Originals(store) as originals:
@@ -349,9 +355,9 @@ def process_message(app: Pressdocs, raw: RawMessage, sha: str,
                    sender=msg.sender_address, sender_name=msg.sender_name, subject=msg.subject,
                    message_id=msg.message_id, linked_files=msg.linked_files)
     sub.defects = list(msg.defects)
-    _match_plan(app, sub, store)
-    _detect_correction(sub, store)
-    finish(sub, app, store=store)
+    _match_plan(app, sub, ledger)
+    _detect_correction(sub, ledger)
+    finish(sub, app, store=ledger)
     return sub
 
 

@@ -25,7 +25,7 @@ from pressdocs.rules.plan_status import (
 )
 from pressdocs.store import Store
 
-__all__ = ["AnnualReport", "annual_report", "plan_report", "status_dict"]
+__all__ = ["AnnualReport", "annual_report", "plan_for", "plan_report", "status_dict"]
 
 
 def _known_by(store: Store, as_of: date, config: Config) -> list[Submission]:
@@ -46,20 +46,22 @@ def _conferences(subs: Iterable[Submission], config: Config) -> list[Conference]
     return found
 
 
-def _plan(store: Store, year: int | None) -> Plan:
+def plan_for(store: Store, year: int | None) -> Plan:
+    """The plan of ``year`` (default: the latest imported); a clear error when absent."""
     years = store.plan_years()
     chosen = year or (max(years) if years else None)
     plan = store.get_plan(chosen) if chosen else None
     if plan is None:
-        raise StoreError("数据存储中还没有这一年的计划安排，请先运行 pressdocs plan import",
-                         "no plan for that year in the store; run pressdocs plan import first")
+        which = f"{chosen}年的" if chosen else ""
+        raise StoreError(f"数据存储中还没有{which}计划安排，请先运行 pressdocs plan import 导入",
+                         f"no {chosen or ''} plan in the store; run pressdocs plan import first")
     return plan
 
 
 def plan_report(store: Store, config: Config, *, as_of: date,
                 year: int | None = None) -> tuple[Plan, list[PlanItemStatus]]:
     """The plan of ``year`` (default: the latest) and each item's state on ``as_of``."""
-    plan = _plan(store, year)
+    plan = plan_for(store, year)
     conferences = _conferences(_known_by(store, as_of, config), config)
     return plan, plan_status(plan, conferences, as_of,
                              max_delay_months=config.deadlines.max_delay_months, config=config)

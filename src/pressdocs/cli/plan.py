@@ -10,7 +10,6 @@ from rich.table import Table
 
 from pressdocs.app import Pressdocs
 from pressdocs.cli.common import handle_errors, pass_app, print_json, t
-from pressdocs.errors import ParseError
 from pressdocs.models import Plan
 
 __all__ = ["plan_group"]
@@ -72,14 +71,10 @@ def plan_import(app: Pressdocs, file: str, year: int | None) -> None:
 @handle_errors
 def plan_show(app: Pressdocs, year: int | None, as_json: bool) -> None:
     """显示计划安排 / show the plan."""
+    from pressdocs.reports import plan_for
+
     lang = app.lang
-    years = app.store.plan_years()
-    chosen = year or (max(years) if years else None)
-    plan = app.store.get_plan(chosen) if chosen else None
-    if plan is None:
-        raise ParseError(t(lang, "数据存储中还没有这一年的计划安排，请先运行 pressdocs plan import",
-                           "no plan for that year in the store; run pressdocs plan import"),
-                         "no plan for that year in the store; run pressdocs plan import")
+    plan = plan_for(app.store, year)
     if as_json:
         print_json(plan.to_dict())
         return

@@ -28,10 +28,8 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
-
-import chinese_calendar
 
 from pressdocs.config import Config
 
@@ -168,7 +166,7 @@ def _working_days_before(day: date, n: int) -> date:
     current = day
     while found < n:
         current -= timedelta(days=1)
-        if chinese_calendar.is_workday(current):
+        if _calendar().is_workday(current):
             found += 1
     return current
 
@@ -177,8 +175,15 @@ def _first_unknown_year(day: date, n: int) -> int:
     """The year the holiday calendar failed on, between the due day and the conference."""
     for year in range(day.year, day.year - n // 200 - 2, -1):
         try:
-            chinese_calendar.is_workday(date(year, 1, 1))
-            chinese_calendar.is_workday(date(year, 12, 31))
+            _calendar().is_workday(date(year, 1, 1))
+            _calendar().is_workday(date(year, 12, 31))
         except NotImplementedError:
             return year
     return day.year
+
+
+def _calendar() -> Any:
+    """chinese_calendar, imported when working days are first asked for."""
+    import chinese_calendar
+
+    return chinese_calendar

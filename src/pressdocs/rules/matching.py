@@ -24,17 +24,10 @@ _CONFERENCE_WORDS = re.compile(r"(新闻发布会|发布会|专题|情况介绍)
 def unit_key(name: str, config: Config | None = None) -> str:
     """The comparable key of a unit's name: the directory's name for an alias, without
     spaces, without the city's name and without a leading 市."""
-    text = re.sub(r"\s+", "", to_halfwidth(strip_invisible(name)))
-    if config is not None:
-        unit = config.find_unit(text)
-        if unit is not None:
-            text = unit.name
-        city = config.city
-        for prefix in (city, city.removesuffix("市")):
-            if prefix and text.startswith(prefix):
-                text = text[len(prefix):]
-                break
-    return text.removeprefix("市")
+    if config is None:
+        return re.sub(r"\s+", "", to_halfwidth(strip_invisible(name))).removeprefix("市")
+    unit = config.find_unit(name)
+    return config.unit_key(unit.name if unit is not None else name)
 
 
 def same_unit(a: str, b: str, config: Config | None = None) -> bool:

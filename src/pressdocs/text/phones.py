@@ -11,25 +11,35 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
-
-import phonenumbers
+from functools import cache
+from typing import TYPE_CHECKING, Literal
 
 from pressdocs.text.normalize import strip_invisible, to_halfwidth
+
+if TYPE_CHECKING:
+    import phonenumbers
 
 __all__ = ["Phone", "PhoneKind", "find_phones", "is_valid_phone", "parse_phone"]
 
 PhoneKind = Literal["mobile", "landline", "service"]
 
 _REGION = "CN"
-_KINDS: dict[int, PhoneKind] = {
-    phonenumbers.PhoneNumberType.MOBILE: "mobile",
-    phonenumbers.PhoneNumberType.FIXED_LINE: "landline",
-    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE: "landline",
-    phonenumbers.PhoneNumberType.TOLL_FREE: "service",
-    phonenumbers.PhoneNumberType.SHARED_COST: "service",
-    phonenumbers.PhoneNumberType.UAN: "service",
-}
+
+
+@cache
+def _kinds() -> dict[int, PhoneKind]:
+    # phonenumbers carries its metadata tables: imported on first use, not at start-up
+    import phonenumbers
+
+    return {
+        phonenumbers.PhoneNumberType.MOBILE: "mobile",
+        phonenumbers.PhoneNumberType.FIXED_LINE: "landline",
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE: "landline",
+        phonenumbers.PhoneNumberType.TOLL_FREE: "service",
+        phonenumbers.PhoneNumberType.SHARED_COST: "service",
+        phonenumbers.PhoneNumberType.UAN: "service",
+    }
+
 _EXTENSION_MARKER = r"(?:转|轉|分机|ext\.?|x|#)"
 _EXTENSION_RE = re.compile(rf"\s*-?\s*{_EXTENSION_MARKER}\s*(?P<ext>\d{{1,6}})\s*$", re.IGNORECASE)
 _DASH_EXTENSION_RE = re.compile(r"\s*-\s*(?P<ext>\d{1,5})\s*$")
@@ -93,6 +103,8 @@ def find_phones(text: str) -> list[Phone]:
     Finds numbers glued to Chinese ("张三13905531234办公室主任") and an extension written
     right after a number ("0553-3831234转801").
     """
+    import phonenumbers
+
     normalized = to_halfwidth(strip_invisible(text))
     phones: list[Phone] = []
     for match in phonenumbers.PhoneNumberMatcher(normalized, _REGION):
@@ -105,6 +117,8 @@ def find_phones(text: str) -> list[Phone]:
 
 
 def _parse_number(number: str, extension: str | None, area_code: str | None) -> Phone | None:
+    import phonenumbers
+
     digits_only = re.sub(r"[\s-]", "", number)
     if area_code and _LOCAL_NUMBER_RE.fullmatch(digits_only):
         number = area_code + digits_only
@@ -116,9 +130,11 @@ def _parse_number(number: str, extension: str | None, area_code: str | None) -> 
 
 
 def _to_phone(parsed: phonenumbers.PhoneNumber, extension: str | None) -> Phone | None:
+    import phonenumbers
+
     if not phonenumbers.is_valid_number(parsed):
         return None
-    kind = _KINDS.get(phonenumbers.number_type(parsed))
+    kind = _kinds().get(phonenumbers.number_type(parsed))
     if kind is None:
         return None
     e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
@@ -129,6 +145,8 @@ def _to_phone(parsed: phonenumbers.PhoneNumber, extension: str | None) -> Phone 
 
 
 def _display(parsed: phonenumbers.PhoneNumber, kind: PhoneKind) -> str:
+    import phonenumbers
+
     national = phonenumbers.national_significant_number(parsed)
     if parsed.country_code != 86:
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
