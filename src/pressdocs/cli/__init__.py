@@ -18,6 +18,7 @@ JSON output (``--json``) always has English keys.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -26,20 +27,41 @@ import click
 
 from pressdocs._version import __version__
 from pressdocs.app import Pressdocs, resolve_lang
-from pressdocs.cli.batch import batch_command
 from pressdocs.cli.common import EXIT_CANNOT_RUN, fail
-from pressdocs.cli.documents import forms_command, parse_command
-from pressdocs.cli.info import config_group, plugins_command, schema_command
-from pressdocs.cli.plan import plan_group
-from pressdocs.cli.report import report_group
-from pressdocs.cli.rules import rules_command
-from pressdocs.cli.validate import validate_command
 from pressdocs.errors import PressdocsError
 
 __all__ = ["cli", "main"]
 
+#: Built-in commands, imported only when run (or listed by --help): start-up stays light.
+COMMANDS = {
+    "batch": "pressdocs.cli.batch:batch_command",
+    "config": "pressdocs.cli.info:config_group",
+    "forms": "pressdocs.cli.documents:forms_command",
+    "parse": "pressdocs.cli.documents:parse_command",
+    "plan": "pressdocs.cli.plan:plan_group",
+    "plugins": "pressdocs.cli.info:plugins_command",
+    "report": "pressdocs.cli.report:report_group",
+    "rules": "pressdocs.cli.rules:rules_command",
+    "schema": "pressdocs.cli.info:schema_command",
+    "validate": "pressdocs.cli.validate:validate_command",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    """A click group whose built-in commands are imported on first use; commands that
+    plugins add through ``register_commands`` are ordinary ones."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module, _, attr = COMMANDS[cmd_name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attr), cmd_name)
+        return self.commands.get(cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="pressdocs",
                       message="%(prog)s %(version)s")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
@@ -63,17 +85,6 @@ def cli(ctx: click.Context, lang: str | None, config_path: str | None, store: st
                         plugins=plugins)
     ctx.call_on_close(ctx.obj.close)
 
-
-cli.add_command(batch_command)
-cli.add_command(forms_command)
-cli.add_command(parse_command)
-cli.add_command(plan_group)
-cli.add_command(plugins_command)
-cli.add_command(report_group)
-cli.add_command(rules_command)
-cli.add_command(validate_command)
-cli.add_command(schema_command)
-cli.add_command(config_group)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

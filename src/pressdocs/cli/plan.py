@@ -88,3 +88,7 @@ def plan_show(app: Pressdocs, year: int | None, as_json: bool) -> None:
         table.add_row(str(item.number), item.venue, t(lang, f"{item.month}月", str(item.month)),
                       item.topic, "、".join(item.units))
     Console().print(table)
+
+
+# ``plan status`` lives with the other reports; importing them adds it to this group.
+from pressdocs.cli import report as _report  # noqa: E402,F401
