@@ -50,7 +50,19 @@ __all__ = [
 ]
 
 
-class Severity(StrEnum):
+class _Labelled(StrEnum):
+    """An enum whose members have the Chinese name users say (``.zh``)."""
+
+    @property
+    def zh(self) -> str:
+        return _ZH[type(self).__name__].get(self.value, self.value)
+
+    def label(self, lang: str) -> str:
+        """The Chinese name, or the value itself in English output."""
+        return self.zh if lang == "zh" else self.value
+
+
+class Severity(_Labelled):
     """How serious a finding is: ``error`` blocks acceptance, ``warning`` is a soft limit
     (原则上), ``info`` is recorded for the office."""
 
@@ -59,7 +71,7 @@ class Severity(StrEnum):
     INFO = "info"
 
 
-class DocumentKind(StrEnum):
+class DocumentKind(_Labelled):
     """What a document is, decided from its content (the file name is only a hint)."""
 
     REGISTRATION = "registration"  # 登记表
@@ -73,7 +85,7 @@ class DocumentKind(StrEnum):
     OTHER = "other"
 
 
-class SubmissionKind(StrEnum):
+class SubmissionKind(_Labelled):
     """What an incoming message is, as far as the office is concerned."""
 
     REGISTRATION = "registration"  # 登记表 only
@@ -84,7 +96,7 @@ class SubmissionKind(StrEnum):
     UNRELATED = "unrelated"  # recorded, not processed further
 
 
-class SubmissionStatus(StrEnum):
+class SubmissionStatus(_Labelled):
     """Where a submission stands after processing."""
 
     ACCEPTED = "accepted"  # no errors
@@ -93,6 +105,23 @@ class SubmissionStatus(StrEnum):
     DUPLICATE = "duplicate"  # already taken in
     UNRELATED = "unrelated"  # not press-conference mail
     ERROR = "error"  # pressdocs failed on it; see the findings
+
+
+# The Chinese names of the enums' values, by enum.
+_ZH: dict[str, dict[str, str]] = {
+    "Severity": {"error": "错误", "warning": "警告", "info": "提示"},
+    "DocumentKind": {
+        "registration": "登记表", "statistics": "统计表", "plan": "计划安排",
+        "press_release": "发布稿", "qa": "问答", "picture": "图片", "video": "视频",
+        "package": "压缩包", "other": "其他"},
+    "SubmissionKind": {
+        "registration": "登记表", "materials": "发布材料",
+        "registration_and_materials": "登记表和材料", "statistics": "统计表",
+        "correction": "更正", "unrelated": "无关邮件"},
+    "SubmissionStatus": {
+        "accepted": "已受理", "incomplete": "待补正", "rejected": "退回", "duplicate": "重复",
+        "unrelated": "无关邮件", "error": "处理出错"},
+}
 
 
 class Model:

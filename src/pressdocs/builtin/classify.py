@@ -35,11 +35,6 @@ _NAME_HINTS: dict[DocumentKind, re.Pattern[str]] = {
     DocumentKind.PRESS_RELEASE: re.compile("发布稿|通稿|新闻稿|发言稿"),
     DocumentKind.QA: re.compile("问答|答问|答记者问|口径|提问"),
 }
-_KIND_ZH = {
-    DocumentKind.REGISTRATION: "登记表", DocumentKind.STATISTICS: "统计表",
-    DocumentKind.PLAN: "计划安排", DocumentKind.PRESS_RELEASE: "发布稿",
-    DocumentKind.QA: "问答",
-}
 _MIN_RELEASE_CHARS = 150
 
 
@@ -58,7 +53,7 @@ class FormClassifier(Classifier):
             hits = [w for w in wanted if w in labels or (len(w) > 3 and w in joined)]
             if len(hits) >= 2:
                 scores[kind] = (len(hits) / len(wanted),
-                                f"含有{_KIND_ZH[kind]}的栏目：{'、'.join(hits[:4])}")
+                                f"含有{kind.zh}的栏目：{'、'.join(hits[:4])}")
         from pressdocs.extract.qa import looks_like_qa
 
         questions, answers = looks_like_qa(content)

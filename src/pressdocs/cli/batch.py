@@ -12,15 +12,10 @@ from rich.table import Table
 from pressdocs.app import Pressdocs
 from pressdocs.cli.common import handle_errors, pass_app, print_json, t
 from pressdocs.intake import BatchReport, MessageOutcome, run_batch
+from pressdocs.models import Severity, SubmissionKind, SubmissionStatus
 
 __all__ = ["batch_command"]
 
-STATUS_ZH = {"accepted": "已受理", "incomplete": "待补正", "rejected": "退回",
-             "duplicate": "重复", "unrelated": "无关邮件", "error": "处理出错"}
-KIND_ZH = {"registration": "登记表", "materials": "发布材料",
-           "registration_and_materials": "登记表和材料", "statistics": "统计表",
-           "correction": "更正", "unrelated": "无关邮件", "": "—"}
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 @click.command("batch")
@@ -76,13 +71,12 @@ def _summary(report: BatchReport, lang: str) -> None:
     table.add_row(t(lang, "邮件总数", "messages seen"), str(report.seen))
     table.add_row(t(lang, "新邮件", "new"), str(report.new))
     for kind, n in sorted(report.by_kind().items()):
-        table.add_row(t(lang, f"  {KIND_ZH.get(kind, kind)}", f"  {kind}"), str(n))
+        table.add_row(f"  {SubmissionKind(kind).label(lang) if kind else '—'}", str(n))
     for status, n in sorted(report.by_status().items()):
-        table.add_row(t(lang, f"状态：{STATUS_ZH.get(status, status)}", f"status: {status}"),
-                      str(n))
+        table.add_row(t(lang, "状态：", "status: ") + SubmissionStatus(status).label(lang), str(n))
     for severity in ("error", "warning", "info"):
         n = report.by_severity().get(severity, 0)
-        table.add_row(t(lang, f"问题（{SEVERITY_ZH[severity]}）", f"findings ({severity})"),
+        table.add_row(t(lang, f"问题（{Severity(severity).zh}）", f"findings ({severity})"),
                       str(n))
     console.print(table)
     details = [o for o in report.outcomes if o.status not in ("duplicate",) and o.findings]
@@ -95,5 +89,5 @@ def _summary(report: BatchReport, lang: str) -> None:
         for o in details:
             problems = "\n".join(f"{f['code']} {f['message']}" for f in o.findings)
             listing.add_row(o.subject or o.message_id, o.unit,
-                            t(lang, STATUS_ZH.get(o.status, o.status), o.status), problems)
+                            SubmissionStatus(o.status).label(lang), problems)
         console.print(listing)

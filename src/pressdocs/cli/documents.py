@@ -15,10 +15,6 @@ from pressdocs.reading import ReadResult, read_document, read_path
 
 __all__ = ["forms_command", "parse_command"]
 
-KIND_ZH = {"registration": "登记表", "statistics": "统计表", "plan": "计划安排",
-           "press_release": "发布稿", "qa": "问答", "picture": "图片", "video": "视频",
-           "package": "压缩包", "other": "其他"}
-
 
 @click.command("parse")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
@@ -42,7 +38,7 @@ def parse_command(app: Pressdocs, files: tuple[str, ...], as_json: bool) -> None
         kind = result.document.kind.value
         reason = result.classification.reason if result.classification else ""
         console.print(f"[bold]{path}[/bold]  "
-                      + t(lang, f"{KIND_ZH.get(kind, kind)}（置信度 {result.document.confidence:.2f}"
+                      + t(lang, f"{result.document.kind.zh}（置信度 {result.document.confidence:.2f}"
                                 f"{'，' + reason if reason else ''}）",
                           f"{kind} (confidence {result.document.confidence:.2f})"))
         if result.error is not None:

@@ -9,11 +9,11 @@ from rich.table import Table
 from pressdocs.app import Pressdocs
 from pressdocs.capabilities import Validator
 from pressdocs.cli.common import handle_errors, pass_app, print_json, t
+from pressdocs.models import Severity
 from pressdocs.rules import rules_catalogue
 
 __all__ = ["rules_command"]
 
-_SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 @click.command("rules")
@@ -30,7 +30,7 @@ def rules_command(app: Pressdocs, as_json: bool) -> None:
     table = Table(t(lang, "代码", "code"), t(lang, "级别", "severity"),
                   t(lang, "规则", "rule"), t(lang, "《通知》条款", "clause of the notice"))
     for rule in catalogue:
-        severity = _SEVERITY_ZH[rule["severity"]] if lang == "zh" else rule["severity"]
+        severity = Severity(rule["severity"]).label(lang)
         if not rule["enabled"]:
             severity += t(lang, "（已停用）", " (disabled)")
         title = rule["title_zh"] if lang == "zh" else rule["title_en"]

@@ -22,7 +22,6 @@ from pressdocs.models import Finding, Location, Severity
 
 __all__ = ["validate_command"]
 
-_SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 @click.command("validate")
@@ -79,6 +78,6 @@ def _table(results: list[tuple[str, list[Finding]]], lang: str) -> None:
         table.add_column(t(lang, "问题", "finding"), overflow="fold", ratio=1)
         for f in findings:
             where = " / ".join(x for x in (f.location.document, f.location.field) if x)
-            severity = _SEVERITY_ZH[f.severity.value] if lang == "zh" else f.severity.value
+            severity = f.severity.label(lang)
             table.add_row(f.code, severity, where, f.message(lang))
         console.print(table)
