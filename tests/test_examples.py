@@ -36,13 +36,14 @@ def test_outbox_plugin_registers_a_channel_that_never_sends_twice() -> None:
 
 def test_demo_mailbox_batch_finds_what_the_office_would(tmp_path: Path, seed_path: Path) -> None:
     from pressdocs import Pressdocs
-    from pressdocs.cli.plan import read_plan
     from pressdocs.intake import run_batch
+    from pressdocs.plan_import import read_plan
 
     demo = _load("demo_mailbox")
     demo.write_mailbox(tmp_path / "mail")
     app = Pressdocs(store=tmp_path / "store")
-    plan, _ = read_plan(app, seed_path, None)
+    plan, _, spam = read_plan(seed_path, plugins=app.plugins, config=app.config)
+    assert [f.code for f in spam] == ["PD501", "PD501"]  # the title and the topics
     app.store.save_plan(plan)
     report = run_batch(app, str(tmp_path / "mail"))
     by_subject = {o.subject: o for o in report.outcomes}

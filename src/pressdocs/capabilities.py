@@ -227,6 +227,12 @@ class RawMessage:
     known: bool = False
 
     @property
+    def source_key(self) -> str:
+        """The ledger's key for this message: source and key, e.g.
+        ``"imaps://…/INBOX;UIDVALIDITY=5;UID=7"`` ("" for a message with no source)."""
+        return source_key(self.source, self.key) if self.source else ""
+
+    @property
     def size(self) -> int:
         """The size of the raw message in bytes."""
         return self.path.stat().st_size if self.path is not None else len(self.data)
@@ -240,6 +246,11 @@ class RawMessage:
     def read(self) -> bytes:
         """The whole raw message; for a large one prefer :meth:`open`."""
         return self.path.read_bytes() if self.path is not None else self.data
+
+
+def source_key(source: str, key: str) -> str:
+    """The ledger's key of message ``key`` in ``source`` (see :attr:`RawMessage.source_key`)."""
+    return f"{source};{key}"
 
 
 class MailSource(Capability):

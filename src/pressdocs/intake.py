@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from pressdocs.app import Pressdocs
-from pressdocs.capabilities import MailSource, RawMessage
+from pressdocs.capabilities import MailSource, RawMessage, source_key
 from pressdocs.errors import ParseError, PressdocsError, SourceError
 from pressdocs.mail.message import ParsedMessage
 from pressdocs.mail.stream import SpilledPart, StreamLimits, parse_bytes, parse_stream
@@ -53,7 +53,7 @@ from pressdocs.models import (
     SubmissionStatus,
 )
 from pressdocs.reading import ReadResult, read_document, read_large
-from pressdocs.store import Store
+from pressdocs.store import MessageRecord, Store
 from pressdocs.store.blobs import BlobStore, BlobWriter
 
 __all__ = [
@@ -181,7 +181,7 @@ def run_batch(app: Pressdocs, location: str, *, dry_run: bool = False,
     store = app.store
     with store.lock():
         def known(source_name: str, key: str) -> bool:
-            record = store.find_message(source_key=f"{source_name};{key}")
+            record = store.find_message(source_key=source_key(source_name, key))
             return record is not None and record.state == "processed"
 
         for raw in _since(source.messages(location, app.config, since, known), since, app):
@@ -221,40 +221,40 @@ def _since(messages: Iterator[RawMessage], since: date | None,
 
 def _take_in(app: Pressdocs, store: Store, raw: RawMessage, dry_run: bool) -> MessageOutcome:
     if raw.known:  # the source skipped downloading it: report it from the ledger
-        record = store.find_message(source_key=f"{raw.source};{raw.key}")
-        earlier = store.get_submission(record.submission_id) \
-            if record is not None and record.submission_id else None
-        if earlier is not None:
-            return MessageOutcome.of(earlier, f"{raw.source};{raw.key}", app.lang,
-                                     status="duplicate")
-        return MessageOutcome(message_id="", status="duplicate",
-                              source_key=f"{raw.source};{raw.key}")
+        record = store.find_message(source_key=raw.source_key)
+        return _duplicate(app, store, record, raw.source_key, "")
     sha, message_id = _fingerprint(raw)
-    source_key = f"{raw.source};{raw.key}" if raw.source else sha
-    known = store.find_message(source_key=source_key, message_id=message_id or None, sha256=sha)
+    key = raw.source_key or sha
+    known = store.find_message(source_key=key, message_id=message_id or None, sha256=sha)
     if known is not None and known.state == "processed":
-        if source_key not in known.source_keys and not dry_run:
-            store.add_source_key(known.id, source_key)
-        earlier = store.get_submission(known.submission_id) if known.submission_id else None
-        if earlier is not None:
-            return MessageOutcome.of(earlier, source_key, app.lang, status="duplicate")
-        return MessageOutcome(message_id=message_id, status="duplicate", source_key=source_key)
+        if key not in known.source_keys and not dry_run:
+            store.add_source_key(known.id, key)
+        return _duplicate(app, store, known, key, message_id)
     if dry_run:
         sub = process_message(app, raw, sha, store=None, ledger=store)
-        return MessageOutcome.of(sub, source_key, app.lang)
+        return MessageOutcome.of(sub, key, app.lang)
     if known is not None:
-        return _process_recorded(app, store, known.id, raw, sha, source_key)
+        return _process_recorded(app, store, known.id, raw, sha, key)
     if raw.path is None:
-        record = store.record_message(raw.data, source_key=source_key,
-                                      message_id=message_id or None)
-        return _process_recorded(app, store, record.id, raw, sha, source_key)
+        record = store.record_message(raw.data, source_key=key, message_id=message_id or None)
+        return _process_recorded(app, store, record.id, raw, sha, key)
     archived = _archive(store, raw, sha)
-    record = store.record_message(blob=archived, source_key=source_key,
+    record = store.record_message(blob=archived, source_key=key,
                                   message_id=message_id or None)
     # processed from the archived bytes, the very ones a rerun after a crash would read
     raw = RawMessage(source=raw.source, key=raw.key, received=raw.received, folder=raw.folder,
                      file_time=raw.file_time, path=store.blob_path(archived))
-    return _process_recorded(app, store, record.id, raw, archived, source_key)
+    return _process_recorded(app, store, record.id, raw, archived, key)
+
+
+def _duplicate(app: Pressdocs, store: Store, record: MessageRecord | None, key: str,
+               message_id: str) -> MessageOutcome:
+    """A message the ledger already processed, reported as it was taken in."""
+    earlier = store.get_submission(record.submission_id) \
+        if record is not None and record.submission_id else None
+    if earlier is not None:
+        return MessageOutcome.of(earlier, key, app.lang, status="duplicate")
+    return MessageOutcome(message_id=message_id, status="duplicate", source_key=key)
 
 
 def _fingerprint(raw: RawMessage) -> tuple[str, str]:

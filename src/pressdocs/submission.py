@@ -10,6 +10,7 @@ status and announces it (``handle_event``).
 from __future__ import annotations
 
 import hashlib
+import logging
 import mimetypes
 import re
 from collections.abc import Iterable, Sequence
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 __all__ = ["assemble", "finish", "status_of"]
 
 T = TypeVar("T")
+log = logging.getLogger("pressdocs")
 
 _UNIT_IN_NAME = re.compile(
     r"^(?:[\u4e00-\u9fff]{1,6}市|[\u4e00-\u9fff]{1,6}[县区])?[\u4e00-\u9fff]{1,12}?"
@@ -94,6 +96,8 @@ def finish(sub: Submission, app: Pressdocs, store: Store | None = None) -> list[
         warnings += app.plugins.emit(Event("finding_raised",
                                            {"submission": sub, "finding": finding}))
     warnings += app.plugins.emit(Event("submission_processed", {"submission": sub}))
+    for warning in warnings:  # a listener's failure never stops a batch, but is not hidden
+        log.warning(warning)
     return warnings
 
 

@@ -92,6 +92,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     # pypdf reports damaged files through logging; pressdocs reports them itself, in Chinese.
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+    # the library's own warnings (a plugin's event listener that failed) go to stderr
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("注意：%(message)s"))
+    logging.getLogger("pressdocs").addHandler(handler)
     app = Pressdocs(strict="--strict" in args, lang=_peek_lang(args))
     try:
         app.plugins.hook.register_commands(cli=cli)

@@ -10,7 +10,6 @@ from rich.table import Table
 
 from pressdocs.app import Pressdocs
 from pressdocs.cli.common import handle_errors, pass_app, print_json, t
-from pressdocs.models import Plan
 
 __all__ = ["plan_group"]
 
@@ -20,34 +19,6 @@ def plan_group() -> None:
     """年度新闻发布会计划安排（附件1）/ the annual plan."""
 
 
-def read_plan(app: Pressdocs, path: Path, year: int | None) -> tuple[Plan, list[str]]:
-    """The plan in a docx, xlsx, csv, PDF or text file laid out like the notice's 附件1."""
-    from pressdocs.extract.plan import extract_plan
-    from pressdocs.reading import parse_content, read_path
-
-    data = read_path(path)
-    content = parse_content(data, path.name, app.plugins)
-    if path.suffix.lower() == ".csv":
-        import csv
-        import io
-
-        from pressdocs.capabilities import Content
-        from pressdocs.sniff import decode_text
-
-        rows: list[list[str | None]] = [list(r) for r in csv.reader(io.StringIO(
-            decode_text(data)[0]))]
-        content = Content(media_type="text/csv", tables=[rows])
-    plan, warnings = extract_plan(content, year=year, source=path.name)
-    from pressdocs.rules.spam import looks_like_spam, spam_signs
-
-    suspect = [str(i.number) for i in plan.items
-               if looks_like_spam(spam_signs(i.topic, app.config.city))]
-    if suspect or looks_like_spam(spam_signs(plan.title, app.config.city)):
-        warnings.append(f"计划安排疑似被植入赌博广告（标题或第{'、'.join(suspect[:12]) or '—'}项），"
-                        "内容已按原样导入，请核对原件后重新导入（pressdocs validate 可查看详情）")
-    return plan, warnings
-
-
 @plan_group.command("import")
 @click.argument("file", type=click.Path())
 @click.option("--year", type=int, default=None, help="计划年份（标题中没有写明时）/ the plan's year.")
@@ -55,13 +26,18 @@ def read_plan(app: Pressdocs, path: Path, year: int | None) -> tuple[Plan, list[
 @handle_errors
 def plan_import(app: Pressdocs, file: str, year: int | None) -> None:
     """导入计划安排到数据存储 / import the plan into the store (replaces that year's)."""
-    plan, warnings = read_plan(app, Path(file), year)
+    from pressdocs.plan_import import read_plan
+
+    plan, warnings, spam = read_plan(Path(file), plugins=app.plugins, config=app.config,
+                                     year=year)
     app.store.save_plan(plan)
     lang = app.lang
     click.echo(t(lang, f"已导入 {plan.year} 年计划安排：共 {len(plan.items)} 项（来自 {file}）",
                  f"Imported the {plan.year} plan: {len(plan.items)} items (from {file})"))
     for warning in warnings:
         click.secho(t(lang, "注意：", "Note: ") + warning, fg="yellow", err=True)
+    for finding in spam:  # imported as written: the office decides, with the facts in hand
+        click.secho(f"{finding.code} {finding.message(lang)}", fg="red", err=True)
 
 
 @plan_group.command("show")

@@ -1,0 +1,51 @@
+"""Reading the annual plan (附件1) for import, from whatever file the office has.
+
+The plan comes as a Word table, an Excel sheet, a CSV export, a PDF, or text laid out
+like the notice's own 附件1 (one value per line).  :func:`read_plan` reads any of these
+and runs the spam check (PD501) on it: the notice the plan came with was itself found on
+a compromised page, and a plan imported with injected text would spread it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from pressdocs.capabilities import Content, ValidationContext
+from pressdocs.config import Config
+from pressdocs.models import Finding, Plan, Submission
+from pressdocs.plugins import Plugins
+from pressdocs.reading import parse_content, read_path
+
+__all__ = ["read_plan"]
+
+
+def read_plan(path: Path, *, plugins: Plugins, config: Config,
+              year: int | None = None) -> tuple[Plan, list[str], list[Finding]]:
+    """The plan in ``path``, Chinese warnings about rows that could not be read, and the
+    spam findings (PD501) on it, if any.
+
+    Raises :class:`pressdocs.ParseError` when the file holds no plan or its year cannot
+    be told (give ``year``).
+    """
+    from pressdocs.extract.plan import extract_plan
+    from pressdocs.rules.spam import SpamCheck
+
+    data = read_path(path)
+    if path.suffix.lower() == ".csv":
+        content = _csv_content(data)
+    else:
+        content = parse_content(data, path.name, plugins)
+    plan, warnings = extract_plan(content, year=year, source=path.name)
+    spam = list(SpamCheck().check(Submission(id="0" * 64, plan=plan),
+                                  ValidationContext(config=config)))
+    return plan, warnings, spam
+
+
+def _csv_content(data: bytes) -> Content:
+    """A CSV export (UTF-8 with or without BOM, or GBK from Excel on Chinese Windows)."""
+    from pressdocs.sniff import decode_text
+
+    rows: list[list[str | None]] = [list(r) for r in csv.reader(io.StringIO(decode_text(data)[0]))]
+    return Content(media_type="text/csv", tables=[rows])
