@@ -293,3 +293,16 @@ def test_a_cut_off_message_is_taken_in_with_a_pd904_warning(tmp_path: Path) -> N
     assert pd904 and all(f["severity"] == "warning" for f in pd904)
     assert any("截断" in f["message"] for f in pd904)
     assert not any("Message-ID" in f["message"] for f in outcome.findings)
+
+
+def test_since_skips_mail_received_before_that_day(tmp_path: Path) -> None:
+    """Received is judged as the rules judge it: the Date header (2021-04-01, 04-02, 04-03),
+    not the file's time (all today)."""
+    folder = _eml_dir(tmp_path, 3)
+    result = CliRunner().invoke(cli, ["batch", str(folder), "--store", str(tmp_path / "s"),
+                                      "--json", "--since", "2021-04-02"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["seen"] == 2
+    assert sorted(m["subject"] for m in report["messages"]) == ["【市统计局】登记表 1",
+                                                                "【市统计局】登记表 2"]

@@ -212,11 +212,32 @@ def _report(report: BatchReport, outcome: MessageOutcome,
 
 def _since(messages: Iterator[RawMessage], since: date | None,
            app: Pressdocs) -> Iterator[RawMessage]:
+    """Messages received on or after ``since``, by the same received time the rules use:
+    the server's, else the Date header, else the file's."""
     for raw in messages:
-        when = raw.received or raw.file_time
-        if since is not None and when is not None and when.astimezone(app.config.tz).date() < since:
-            continue
+        if since is not None and not raw.known:
+            when = raw.received or _date_header(raw) or raw.file_time
+            if when is not None and when.astimezone(app.config.tz).date() < since:
+                continue
         yield raw
+
+
+def _date_header(raw: RawMessage) -> datetime | None:
+    """The Date header of a message, read from its header block only."""
+    from email.utils import parsedate_to_datetime
+
+    with raw.open() as f:
+        head = f.read(_HEAD)
+    block = re.split(rb"\r?\n\r?\n", head, maxsplit=1)[0]
+    match = re.search(rb"^date:[ \t]*(.+(?:\r?\n[ \t].*)*)", block,
+                      re.IGNORECASE | re.MULTILINE)
+    if not match:
+        return None
+    try:
+        when = parsedate_to_datetime(match.group(1).decode("ascii", "replace").strip())
+    except (TypeError, ValueError):
+        return None
+    return when if when.tzinfo is not None else None
 
 
 def _take_in(app: Pressdocs, store: Store, raw: RawMessage, dry_run: bool) -> MessageOutcome:

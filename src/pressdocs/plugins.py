@@ -22,7 +22,6 @@ come from the entry-point group ``pressdocs``::
 from __future__ import annotations
 
 import importlib
-import importlib.metadata
 import importlib.util
 import os
 import shutil
@@ -157,7 +156,9 @@ def load_plugins(
         infos.append(info)
 
     if entry_points:
-        for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        from importlib.metadata import entry_points as found_entry_points  # ~30 ms: only here
+
+        for ep in found_entry_points(group=ENTRY_POINT_GROUP):
             version = ep.dist.version if ep.dist else ""
             info = PluginInfo(ep.name, version, builtin=False, status="loaded")
             infos.append(info)
