@@ -27,6 +27,7 @@ from pressdocs.models import DocumentKind, Finding, Notice, Severity
 if TYPE_CHECKING:
     from pressdocs.config import Config
     from pressdocs.models import Submission
+    from pressdocs.store import Store
 
 __all__ = [
     "CAPABILITY_KINDS",
@@ -138,7 +139,7 @@ class ValidationContext:
     when a store is open, the office's ledger (plan, earlier submissions)."""
 
     config: Config
-    store: Any = None
+    store: Store | None = None
     lang: str = "zh"
 
 

@@ -108,8 +108,7 @@ def read_document(data: bytes, name: str, *, plugins: Plugins, config: Config,
                         container=container)
     result = ReadResult(document)
     if media_type == sniff.EMPTY:
-        result.error = ParseError("文件是空的（0 字节），请重新发送", "the file is empty (0 bytes)",
-                                  file=name)
+        result.error = _empty(name)
         return result
     if media_type.startswith(("image/", "video/")):
         _media(result, data)
@@ -167,8 +166,7 @@ def parse_content(data: bytes, name: str, plugins: Plugins) -> Content:
     """
     media_type = sniff.sniff_media_type(data, name)
     if media_type == sniff.EMPTY:
-        raise ParseError("文件是空的（0 字节），请重新发送", "the file is empty (0 bytes)",
-                         file=name)
+        raise _empty(name)
     return _parse(data, name, media_type, plugins)
 
 
@@ -199,6 +197,11 @@ def _media(result: ReadResult, data: bytes) -> None:
     if problem:
         result.error = ParseError(problem, "the picture is damaged or incomplete",
                                   file=document.name)
+
+
+def _empty(name: str) -> ParseError:
+    return ParseError("文件是空的（0 字节），请重新发送", "the file is empty (0 bytes); ask for it "
+                      "again", file=name)
 
 
 def _parse(data: bytes, name: str, media_type: str, plugins: Plugins) -> Content:

@@ -8,16 +8,20 @@ hide the others: its failure becomes a PD999 warning naming the rule.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from pressdocs.app import Pressdocs
 from pressdocs.capabilities import ValidationContext, Validator
 from pressdocs.models import Finding, Location, Severity, Submission
 
+if TYPE_CHECKING:
+    from pressdocs.store import Store
+
 __all__ = ["validate_submission"]
 
 
 def validate_submission(sub: Submission, app: Pressdocs, *,
-                        store: object | None = None) -> list[Finding]:
+                        store: Store | None = None) -> list[Finding]:
     """The findings of every enabled rule on ``sub``, in catalogue order."""
     context = ValidationContext(config=app.config, store=store, lang=app.lang)
     findings: list[Finding] = []

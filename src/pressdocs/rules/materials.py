@@ -43,7 +43,7 @@ from pressdocs.rules.catalogue import (
 from pressdocs.rules.deadlines import WORKING, is_on_time
 from pressdocs.rules.ledger import earlier_submissions
 from pressdocs.rules.matching import topic_score
-from pressdocs.text import count_zishu, format_date_zh, format_datetime_zh
+from pressdocs.text import count_zishu, format_date_zh
 
 __all__ = [
     "PICTURE_SUFFIXES",
@@ -400,9 +400,8 @@ class DownloadLinks(Rule):
                 continue
             size_zh = f"（{link.size_text}）" if link.size_text else ""
             if link.expires is not None:
-                expires = local(link.expires, context.config)
-                when_zh_ = f"链接{format_datetime_zh(expires)}到期，请在到期前下载保存"
-                when_en_ = f"the link expires on {expires.strftime('%Y-%m-%d %H:%M')}; " \
+                when_zh_ = f"链接{when_zh(link.expires, context.config)}到期，请在到期前下载保存"
+                when_en_ = f"the link expires on {when_en(link.expires, context.config)}; " \
                            "download it before then"
             else:
                 when_zh_ = "链接有效期不明，请尽快下载保存"
