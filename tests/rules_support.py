@@ -22,6 +22,7 @@ from pressdocs.models import (
     DocumentKind,
     Finding,
     MaterialsPackage,
+    Message,
     Person,
     PressRelease,
     QAPair,
@@ -59,11 +60,11 @@ def english_words(message: str) -> list[str]:
 def assert_natural_chinese(finding: Finding) -> None:
     """What a user reads: Chinese with no English fragments or raw exception text, an
     English version too, and a clause quoted."""
-    zh = finding.message_zh
+    zh = finding.message.zh
     assert english_words(zh) == [], f"English in the Chinese message: {zh!r}"
     assert re.search(r"[\u4e00-\u9fff]", zh), zh
     assert "None" not in zh and "Traceback" not in zh and "Error" not in zh, zh
-    assert finding.message_en and re.search(r"[a-z]{3}", finding.message_en), finding
+    assert finding.message.en and re.search(r"[a-z]{3}", finding.message.en), finding
     assert finding.clause, finding
 
 
@@ -95,7 +96,7 @@ def materials(**overrides: Any) -> MaterialsPackage:
 
 def picture(name: str, problem: str = "") -> Document:
     return Document(name=name, media_type="image/jpeg", kind=DocumentKind.PICTURE,
-                    problem=problem)
+                    problem=Message.literal(problem) if problem else None)
 
 
 def submission(*, reg: Registration | None = None, mats: MaterialsPackage | None = None,

@@ -29,6 +29,7 @@ from pressdocs.models import (
     LinkedFile,
     Location,
     MaterialsPackage,
+    Message,
     Model,
     Notice,
     Person,
@@ -494,8 +495,7 @@ def documents(draw: st.DrawFn, kinds: tuple[DocumentKind, ...] = tuple(DocumentK
         confidence=draw(st.one_of(st.just(1.0), st.floats(0, 1, allow_nan=False))),
         origin=origin,
         container="发布材料.zip" if origin == "package" else "",
-        problem=problem,
-        problem_en=problem_en,
+        problem=Message(key="parse.sample", zh=problem, en=problem_en) if problem else None,
     )
 
 
@@ -617,6 +617,18 @@ def locations(draw: st.DrawFn) -> Location:
 
 
 @st.composite
+def messages(draw: st.DrawFn, zh: str = "", en: str = "") -> Message:
+    """A text in both languages with the key and parameters it came from."""
+    return Message(
+        key=draw(st.sampled_from(("", "PD203.too_long", "mail.defect.truncated"))),
+        zh=zh or draw(st.sampled_from(("邮件被截断", "发布稿共1350字，超过1200字"))),
+        en=draw(st.sampled_from((en, "the message was cut off", ""))),
+        params=draw(st.sampled_from(({}, {"chars": 1350, "limit": 1200},
+                                     {"day": "2021-06-30", "reason": {"zh": "晚了", "en": "late"}}))),
+    )
+
+
+@st.composite
 def findings(draw: st.DrawFn) -> Finding:
     """A broken rule of the notice, with messages in Chinese and English."""
     code, severity, zh, en, clause, field_name = draw(st.sampled_from(_FINDINGS))
@@ -624,8 +636,7 @@ def findings(draw: st.DrawFn) -> Finding:
     return Finding(
         code=code,
         severity=severity,
-        message_zh=zh,
-        message_en=draw(st.sampled_from((en, ""))),
+        message=draw(messages(zh, en)),
         location=Location(document=document, field=field_name),
         clause=clause,
     )
@@ -673,6 +684,7 @@ def submissions(draw: st.DrawFn) -> Submission:
                     if kind is SubmissionKind.STATISTICS else None),
         findings=found,
         corrects=draw(sha256_hex()) if kind is SubmissionKind.CORRECTION else "",
+        defects=draw(st.lists(messages(), max_size=2)),
     )
 
 
@@ -720,4 +732,5 @@ MODEL_STRATEGIES: dict[type[Model], Callable[[], st.SearchStrategy[Any]]] = {
     Finding: findings,
     Notice: notices,
     Document: documents,
+    Message: messages,
 }

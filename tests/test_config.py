@@ -75,7 +75,7 @@ def test_bad_files_get_clear_chinese_errors(tmp_path: Path, text: str, fragment:
     with pytest.raises(ConfigError) as exc:
         load_config(f)
     assert fragment in str(exc.value)
-    assert exc.value.message_en and exc.value.message_en != str(exc.value)
+    assert exc.value.message.en and exc.value.message.en != str(exc.value)
 
 
 def test_missing_file_is_an_error(tmp_path: Path) -> None:

@@ -306,7 +306,7 @@ def test_document_too_large_to_read_is_kept_and_reported(small_thresholds: None,
     sub = process_message(app, raw, small_mail.sha256, store=app.store)
     docs = {d.name: d for d in sub.documents}
     for name in ("发布稿.docx", "问答.docx"):  # the rules report these problems (PD901)
-        assert "文件过大" in docs[name].problem and "原件已完整保存" in docs[name].problem
+        assert "文件过大" in docs[name].problem.zh and "原件已完整保存" in docs[name].problem.zh
         assert app.store.has_blob(docs[name].sha256)
     assert docs[VIDEO].sha256 == small_mail.video_sha256 and not docs[VIDEO].problem
 

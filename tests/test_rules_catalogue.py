@@ -17,7 +17,7 @@ from pressdocs.capabilities import ValidationContext, Validator
 from pressdocs.cli.rules import rules_command
 from pressdocs.config import config_from_dict
 from pressdocs.errors import PluginError
-from pressdocs.models import Finding, Person, PressRelease, QAPair, Severity, Submission
+from pressdocs.models import Finding, Message, Person, PressRelease, QAPair, Severity, Submission
 from pressdocs.plugins import load_plugins
 from pressdocs.rules import BUILTIN_RULES, builtin_validators, rules_catalogue
 from pressdocs.schemas import validate
@@ -120,7 +120,7 @@ class _Plugin:
         def check(self, submission: Submission, context: ValidationContext) -> Iterable[Finding]:
             release = submission.materials.press_release if submission.materials else None
             if release is not None and not release.title:
-                yield Finding(code=self.code, severity=self.severity, message_zh="发布稿没有标题")
+                yield Finding(code=self.code, severity=self.severity, message=Message.literal("发布稿没有标题"))
 
     @hookimpl
     def register_validators(self, register: object) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pressdocs.models import (
     Document,
     DocumentKind,
+    Message,
     Severity,
     Speaker,
     StatisticsReport,
@@ -26,15 +27,15 @@ from rules_support import (
 
 def test_pd901_one_finding_per_unreadable_document_in_the_readers_words() -> None:
     docs = [Document(name="登记表.doc", media_type="application/msword",
-                     problem="登记表.doc：文档设有打开密码，无法读取，请发送未加密的版本",
-                     problem_en="登记表.doc: the document is password-protected"),
+                     problem=Message.literal("文档设有打开密码，无法读取，请发送未加密的版本",
+                                             "the document is password-protected")),
             Document(name="说明.docx", kind=DocumentKind.OTHER),
-            Document(name="坏文件.pdf", media_type="application/pdf", problem="PDF 文件已损坏")]
+            Document(name="坏文件.pdf", media_type="application/pdf", problem=Message.literal("PDF 文件已损坏"))]
     findings = check(UnreadableDocument(), submission(documents=docs))
     assert [f.location.document for f in findings] == ["登记表.doc", "坏文件.pdf"]
-    assert findings[0].message_zh == ("文件“登记表.doc”无法读取：文档设有打开密码，无法读取，"
+    assert findings[0].message.zh == ("文件“登记表.doc”无法读取：文档设有打开密码，无法读取，"
                                       "请发送未加密的版本")
-    assert findings[0].message_en == ("the file '登记表.doc' could not be read: the document "
+    assert findings[0].message.en == ("the file '登记表.doc' could not be read: the document "
                                       "is password-protected")
     for finding in findings:
         assert finding.severity is Severity.ERROR
@@ -58,18 +59,18 @@ def test_pd901_leaves_broken_pictures_of_a_package_to_pd206() -> None:
 
 def test_pd902_a_rejected_package() -> None:
     docs = [Document(name="材料.zip", media_type="application/zip", kind=DocumentKind.PACKAGE,
-                     problem="压缩包设有密码，无法解开；请发送未加密的压缩包"),
+                     problem=Message.literal("压缩包设有密码，无法解开；请发送未加密的压缩包")),
             Document(name="好的.zip", media_type="application/zip", kind=DocumentKind.PACKAGE)]
     sub = submission(documents=docs)
     [finding] = check(PackageRejected(), sub)
-    assert finding.message_zh == ("压缩包“材料.zip”未能解开：压缩包设有密码，无法解开；"
+    assert finding.message.zh == ("压缩包“材料.zip”未能解开：压缩包设有密码，无法解开；"
                                   "请发送未加密的压缩包")
     assert_natural_chinese(finding)
     assert check(UnreadableDocument(), sub) == []
 
 
 def test_pd902_a_package_known_only_by_its_type() -> None:
-    doc = Document(name="材料.rar", media_type="application/vnd.rar", problem="无法解开")
+    doc = Document(name="材料.rar", media_type="application/vnd.rar", problem=Message.literal("无法解开"))
     assert codes(check(PackageRejected(), submission(documents=[doc]))) == ["PD902"]
 
 
@@ -82,7 +83,7 @@ def test_pd903_data_that_does_not_fit_its_schema() -> None:
     sub.statistics = table
     [finding] = check(ExtractedDataShape(), sub)
     assert finding.location.field == "行第1项.记者提问个数"
-    assert finding.message_zh.startswith("统计表中“行第1项.记者提问个数”一项的内容不符合数据格式")
+    assert finding.message.zh.startswith("统计表中“行第1项.记者提问个数”一项的内容不符合数据格式")
     assert_natural_chinese(finding)
 
 

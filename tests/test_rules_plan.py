@@ -123,7 +123,7 @@ def test_pd301_an_unplanned_conference_is_recorded_as_info(store: Store) -> None
     sub = submission(reg=reg, received=at(2021, 6, 1), unit="市文明办")
     [finding] = check(UnplannedConference(), sub, store=store)
     assert finding.severity is Severity.INFO
-    assert finding.message_zh == ("“全国文明城市创建工作新闻发布会”不在2021年新闻发布会计划安排中；"
+    assert finding.message.zh == ("“全国文明城市创建工作新闻发布会”不在2021年新闻发布会计划安排中；"
                                   "未列入计划的发布会可以根据工作需要召开，已登记备查")
     assert_natural_chinese(finding)
 
@@ -154,7 +154,7 @@ def test_pd302_held_after_the_end_of_the_next_month(store: Store) -> None:
                        time=at(2021, 5, 6, 9, 30))
     sub = submission(reg=reg, unit="市发改委", received=at(2021, 4, 28))
     [finding] = check(DelayedConference(), sub, store=store)
-    assert finding.message_zh == (
+    assert finding.message.zh == (
         "“信用体系政策解读”按计划安排（第9项）应于2021年3月召开，登记的举办时间为"
         "2021年5月6日 9:30，推迟超过1个月（延期一般不超过1个月，最迟应于2021年4月30日召开）")
     assert finding.clause == "若确因工作变动推迟发布时间,延期一般不超过1个月"
@@ -173,7 +173,7 @@ def test_pd302_a_december_item_delayed_into_the_next_year(store: Store) -> None:
                        time=at(2022, 2, 10, 9))
     sub = submission(reg=reg, unit="市扶贫办", received=at(2022, 2, 1))
     [finding] = check(DelayedConference(), sub, store=store)
-    assert "最迟应于2022年1月31日召开" in finding.message_zh
+    assert "最迟应于2022年1月31日召开" in finding.message.zh
 
 
 # --- PD303 -------------------------------------------------------------------------------
@@ -183,7 +183,7 @@ def test_pd303_reminds_the_unit_of_an_overdue_item(store: Store) -> None:
                                       time=at(2021, 5, 20, 9)),
                      unit="市发改委", received=at(2021, 5, 1, 9))
     [finding] = check(OverduePlanItems(), sub, store=store)
-    assert finding.message_zh == ("按2021年计划安排（第9项），“信用体系政策解读”应于2021年3月召开，"
+    assert finding.message.zh == ("按2021年计划安排（第9项），“信用体系政策解读”应于2021年3月召开，"
                                   "延期最迟到2021年4月30日，截至2021年5月1日仍未报送登记表")
     assert finding.location.field == "2021年计划安排第9项"
     assert_natural_chinese(finding)
@@ -211,14 +211,14 @@ def test_pd303_a_registration_that_arrived_later_does_not_count(store: Store) ->
     sub = submission(reg=registration(title="价格情况发布", time=at(2021, 6, 20, 9)),
                      unit="市发改委", received=at(2021, 5, 3))
     [finding] = check(OverduePlanItems(), sub, store=store)
-    assert "第9项" in finding.message_zh
+    assert "第9项" in finding.message.zh
 
 
 def test_pd303_only_the_sending_units_items(store: Store) -> None:
     sub = submission(reg=registration(title="一季度经济", time=at(2021, 4, 20, 9)),
                      unit="市统计局", received=at(2021, 5, 3))
     [finding] = check(OverduePlanItems(), sub, store=store)
-    assert "“2020年全市经济运行情况”" in finding.message_zh
+    assert "“2020年全市经济运行情况”" in finding.message.zh
     sub = submission(reg=registration(title="脱贫攻坚", time=at(2021, 4, 20, 9)),
                      unit="市扶贫办", received=at(2021, 5, 3))
     assert check(OverduePlanItems(), sub, store=store) == []

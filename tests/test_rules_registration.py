@@ -45,7 +45,7 @@ def test_pd101_fires_at_midnight_the_day_after() -> None:
                      received=at(2021, 4, 18, 0, 0))
     [finding] = check(RegistrationOnTime(), sub)
     assert finding.code == "PD101" and finding.severity is Severity.ERROR
-    assert finding.message_zh == (
+    assert finding.message.zh == (
         "登记表2021年4月18日收到，发布会定于2021年4月20日 9:30召开，"
         "按召开前3天报送的要求最迟应于2021年4月17日报送，晚了1天")
     assert finding.location.document == "登记表.docx"
@@ -69,8 +69,8 @@ def test_pd101_working_days_option() -> None:
                      received=at(2021, 3, 11, 9))
     assert check(RegistrationOnTime(), sub) == []
     [finding] = check(RegistrationOnTime(), sub, config)
-    assert "召开前3个工作日" in finding.message_zh
-    assert "最迟应于2021年3月10日" in finding.message_zh
+    assert "召开前3个工作日" in finding.message.zh
+    assert "最迟应于2021年3月10日" in finding.message.zh
 
 
 def test_pd101_in_a_year_without_holiday_data_says_so_instead_of_crashing() -> None:
@@ -79,8 +79,8 @@ def test_pd101_in_a_year_without_holiday_data_says_so_instead_of_crashing() -> N
                                       filing_date=None),
                      received=at(2035, 3, 13, 9))
     [finding] = check(RegistrationOnTime(), sub, config)
-    assert "节假日安排数据尚未收录2035年" in finding.message_zh
-    assert "最迟应于2035年3月12日" in finding.message_zh
+    assert "节假日安排数据尚未收录2035年" in finding.message.zh
+    assert "最迟应于2035年3月12日" in finding.message.zh
 
 
 # --- PD102 -------------------------------------------------------------------------------
@@ -91,7 +91,7 @@ def test_pd102_one_finding_per_empty_field() -> None:
     findings = check(RequiredFields(), submission(reg=reg, received=at(2021, 4, 1)))
     assert [f.location.field for f in findings] == ["举办单位", "负责人.电话", "负责人.职务",
                                                     "举办地点"]
-    assert findings[0].message_zh == "登记表未填写“举办单位”"
+    assert findings[0].message.zh == "登记表未填写“举办单位”"
     for finding in findings:
         assert_natural_chinese(finding)
 
@@ -122,7 +122,7 @@ def test_pd103_fires_for_numbers_that_are_not_phones(phone: str) -> None:
     reg = registration(person_in_charge=Person(name="王喆", phone=phone, position="科长"))
     [finding] = check(PhoneNumber(), submission(reg=reg))
     assert finding.location.field == "负责人.电话"
-    assert f"负责人电话“{phone}”不是有效的手机号码或座机号码" in finding.message_zh
+    assert f"负责人电话“{phone}”不是有效的手机号码或座机号码" in finding.message.zh
     assert_natural_chinese(finding)
 
 
@@ -136,14 +136,14 @@ def test_pd103_leaves_an_empty_phone_to_pd102() -> None:
 def test_pd104_missing_opinion_is_a_warning() -> None:
     [finding] = check(ApprovalOpinion(), submission(reg=registration(approval_opinion="")))
     assert finding.severity is Severity.WARNING
-    assert "审批意见" in finding.message_zh and finding.location.field == "审批意见"
+    assert "审批意见" in finding.message.zh and finding.location.field == "审批意见"
     assert_natural_chinese(finding)
 
 
 def test_pd104_undated_opinion() -> None:
     reg = registration(approval_opinion="同意", approval_date=None)
     [finding] = check(ApprovalOpinion(), submission(reg=reg))
-    assert finding.message_zh == "登记表的审批意见没有注明日期"
+    assert finding.message.zh == "登记表的审批意见没有注明日期"
 
 
 def test_pd104_passes_a_dated_opinion() -> None:
@@ -155,20 +155,20 @@ def test_pd104_passes_a_dated_opinion() -> None:
 def test_pd105_impossible_date() -> None:
     reg = registration(time=None, time_text="2021年2月30日上午9:30")
     [finding] = check(ConferenceTime(), submission(reg=reg, received=at(2021, 2, 20)))
-    assert finding.message_zh == "登记表的举办时间有误：2021年2月30日不是有效日期"
+    assert finding.message.zh == "登记表的举办时间有误：2021年2月30日不是有效日期"
     assert_natural_chinese(finding)
 
 
 def test_pd105_a_time_with_no_date() -> None:
     reg = registration(time=None, time_text="待定")
     [finding] = check(ConferenceTime(), submission(reg=reg, received=at(2021, 2, 20)))
-    assert finding.message_zh == "登记表的举办时间“待定”中没有可识别的日期"
+    assert finding.message.zh == "登记表的举办时间“待定”中没有可识别的日期"
 
 
 def test_pd105_earlier_than_receipt() -> None:
     reg = registration(time=at(2021, 4, 20, 9, 30))
     [finding] = check(ConferenceTime(), submission(reg=reg, received=at(2021, 4, 20, 10)))
-    assert finding.message_zh == ("举办时间2021年4月20日 9:30早于登记表的收到时间"
+    assert finding.message.zh == ("举办时间2021年4月20日 9:30早于登记表的收到时间"
                                   "2021年4月20日 10:00，请核实举办时间是否填错")
     assert_natural_chinese(finding)
 
@@ -182,7 +182,7 @@ def test_pd105_a_date_without_a_time_of_day_is_compared_by_day() -> None:
     reg = registration(time=at(2021, 4, 20), time_text="2021年4月20日")
     assert check(ConferenceTime(), submission(reg=reg, received=at(2021, 4, 20, 10))) == []
     [finding] = check(ConferenceTime(), submission(reg=reg, received=at(2021, 4, 21, 8)))
-    assert "举办时间2021年4月20日早于" in finding.message_zh
+    assert "举办时间2021年4月20日早于" in finding.message.zh
 
 
 # --- PD106 -------------------------------------------------------------------------------
@@ -192,7 +192,7 @@ def test_pd106_warns_when_working_days_cannot_be_counted() -> None:
     reg = registration(time=at(2035, 5, 8, 9), time_text="2035年5月8日9:00", filing_date=None)
     [finding] = check(CalendarCoverage(), submission(reg=reg), config)
     assert finding.severity is Severity.WARNING
-    assert "2035年" in finding.message_zh and "自然日" in finding.message_zh
+    assert "2035年" in finding.message.zh and "自然日" in finding.message.zh
     assert_natural_chinese(finding)
 
 

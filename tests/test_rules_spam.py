@@ -51,9 +51,9 @@ def test_the_seed_notice_is_caught(seed_path: Path) -> None:
     assert title.location.field == "发布稿标题"
     assert finding.code == "PD501" and finding.severity is Severity.ERROR
     assert finding.location.field == "发布稿正文"
-    assert finding.message_zh.startswith("发布稿正文疑似被植入赌博广告：")
-    assert f"市名被替换成了“{SPAM}”（应为“芜湖市”）" in finding.message_zh
-    assert "出现博彩品牌“365bet”" in finding.message_zh
+    assert finding.message.zh.startswith("发布稿正文疑似被植入赌博广告：")
+    assert f"市名被替换成了“{SPAM}”（应为“芜湖市”）" in finding.message.zh
+    assert "出现博彩品牌“365bet”" in finding.message.zh
     assert_natural_chinese(finding)
 
 

@@ -89,7 +89,7 @@ def test_pd401_the_day_after_is_late() -> None:
     sub = statistics_submission(report(), received=at(2021, 7, 1, 0, 0))
     [finding] = check(StatisticsOnTime(), sub)
     assert finding.severity is Severity.WARNING
-    assert finding.message_zh == "统计表2021年7月1日收到，晚于报送日期2021年6月30日，晚了1天"
+    assert finding.message.zh == "统计表2021年7月1日收到，晚于报送日期2021年6月30日，晚了1天"
     assert finding.location.document == "统计表.xlsx"
     assert_natural_chinese(finding)
 
@@ -98,7 +98,7 @@ def test_pd401_the_second_half_is_due_on_december_30() -> None:
     table = report(row(held_on=date(2021, 11, 2)))
     assert check(StatisticsOnTime(), statistics_submission(table, at(2021, 12, 30, 17))) == []
     [finding] = check(StatisticsOnTime(), statistics_submission(table, at(2021, 12, 31, 9)))
-    assert "报送日期2021年12月30日" in finding.message_zh
+    assert "报送日期2021年12月30日" in finding.message.zh
 
 
 def test_pd401_without_any_date_the_rule_is_silent() -> None:
@@ -113,9 +113,9 @@ def test_pd402_names_the_empty_columns_of_each_row() -> None:
                    row(number=3, held_on=None, held_on_text="5月", questions_allowed=None))
     findings = check(StatisticsRowsComplete(), statistics_submission(table))
     assert [f.location.field for f in findings] == ["第2行", "第3行"]
-    assert findings[0].message_zh == ("统计表第2行“鸠江区优化营商环境工作情况”未填写："
+    assert findings[0].message.zh == ("统计表第2行“鸠江区优化营商环境工作情况”未填写："
                                       "地点、发布人职务")
-    assert findings[1].message_zh == ("统计表第3行“鸠江区优化营商环境工作情况”未填写："
+    assert findings[1].message.zh == ("统计表第3行“鸠江区优化营商环境工作情况”未填写："
                                       "时间（“5月”无法识别为日期）、是否设记者提问")
     for finding in findings:
         assert finding.severity is Severity.ERROR
@@ -127,7 +127,7 @@ def test_pd402_question_count_is_needed_only_when_questions_were_allowed() -> No
     assert check(StatisticsRowsComplete(), statistics_submission(table)) == []
     table = report(row(questions_allowed=True, question_count=None))
     [finding] = check(StatisticsRowsComplete(), statistics_submission(table))
-    assert finding.message_zh.endswith("未填写：记者提问个数")
+    assert finding.message.zh.endswith("未填写：记者提问个数")
 
 
 def test_pd402_skips_the_blank_rows_of_the_template() -> None:
@@ -161,7 +161,7 @@ def test_pd403_reports_both_directions(store: Store) -> None:
                                          received=at(2021, 5, 1 + i)))
     table = report(row(), row(number=2, held_on=date(2021, 4, 1), topic="春季植树活动"))
     findings = check(RegisteredVersusReported(), statistics_submission(table), store=store)
-    assert [f.message_zh for f in findings] == [
+    assert [f.message.zh for f in findings] == [
         "已向市新闻办登记的“鸠江区防汛工作新闻发布会”（2021年6月2日）没有列入统计表",
         "统计表第2行“春季植树活动”（2021年4月1日）没有向市新闻办登记"]
     for finding in findings:
@@ -212,7 +212,7 @@ def test_appearances_come_from_every_speaker_of_dated_rows() -> None:
 def test_pd404_the_year_end_table_without_the_head() -> None:
     table = report(row(held_on=date(2021, 11, 2)))
     [finding] = check(HeadAttendance(), statistics_submission(table, at(2021, 12, 28)))
-    assert finding.message_zh == ("2021年的统计表和登记表中，未见鸠江区人民政府主要负责同志参加"
+    assert finding.message.zh == ("2021年的统计表和登记表中，未见鸠江区人民政府主要负责同志参加"
                                   "新闻发布会（主要负责同志每年应参加一次新闻发布会）")
     assert_natural_chinese(finding)
 
@@ -241,12 +241,12 @@ def test_pd405_passes_a_phone_or_an_email(contact: str) -> None:
 @pytest.mark.parametrize("contact", ["zhangmin@wuhu", "12345", "张敏"])
 def test_pd405_an_invalid_contact(contact: str) -> None:
     [finding] = check(FilerContact(), statistics_submission(report(filer_contact=contact)))
-    assert finding.message_zh == f"统计表填表人的联系方式“{contact}”不是有效的电话号码或电子邮箱"
+    assert finding.message.zh == f"统计表填表人的联系方式“{contact}”不是有效的电话号码或电子邮箱"
     assert_natural_chinese(finding)
 
 
 def test_pd405_a_missing_contact_unless_it_is_written_beside_the_name() -> None:
     [finding] = check(FilerContact(), statistics_submission(report(filer_contact="")))
-    assert finding.message_zh == "统计表没有填写填表人的联系方式"
+    assert finding.message.zh == "统计表没有填写填表人的联系方式"
     table = report(filer="张敏13905531234", filer_contact="")
     assert check(FilerContact(), statistics_submission(table)) == []

@@ -27,6 +27,7 @@ from pressdocs.models import (
     Document,
     Finding,
     MaterialsPackage,
+    Message,
     Model,
     Notice,
     Plan,
@@ -50,6 +51,7 @@ MODELS: dict[str, type[Model]] = {
     "finding": Finding,
     "notice": Notice,
     "document": Document,
+    "message": Message,
 }
 
 #: referencing's Resolver is not exported publicly; the walk below only calls .lookup().
@@ -336,15 +338,15 @@ def test_wrong_type_inside_a_nested_part_names_the_field_in_chinese() -> None:
     assert caught.value.path == "person_in_charge.phone"
     assert "person_in_charge.phone" in str(caught.value)
     assert "字符串" in str(caught.value)
-    assert "person_in_charge.phone" in caught.value.message_en
+    assert "person_in_charge.phone" in caught.value.message.en
 
 
 def test_bad_enum_value_in_a_list_names_the_index() -> None:
     data = {
         "id": "a" * 64,
         "findings": [
-            {"code": "PD101", "severity": "error", "message_zh": "登记表迟报"},
-            {"code": "PD201", "severity": "fatal", "message_zh": "发布稿超过1200字"},
+            {"code": "PD101", "severity": "error", "message": {"zh": "登记表迟报"}},
+            {"code": "PD201", "severity": "fatal", "message": {"zh": "发布稿超过1200字"}},
         ],
     }
 
@@ -368,14 +370,14 @@ def test_error_deep_inside_a_nullable_part_names_the_deep_field() -> None:
 
 def test_missing_required_field_is_named() -> None:
     with pytest.raises(SchemaError) as caught:
-        Finding.from_dict({"severity": "error", "message_zh": "图片仅2张"})
+        Finding.from_dict({"severity": "error", "message": {"zh": "图片仅2张"}})
 
     assert caught.value.path == "code"
     assert "缺少必填字段 code" in str(caught.value)
 
 
 def test_missing_required_field_in_a_list_item_is_named_with_its_index() -> None:
-    data = {"id": "b" * 64, "findings": [{"severity": "info", "message_zh": "计划外发布会"}]}
+    data = {"id": "b" * 64, "findings": [{"severity": "info", "message": {"zh": "计划外发布会"}}]}
 
     with pytest.raises(SchemaError) as caught:
         validate("submission", data)
@@ -395,7 +397,7 @@ def test_unknown_field_is_named() -> None:
 
 
 def test_first_wrong_field_is_chosen_in_numeric_index_order() -> None:
-    finding = {"code": "PD101", "severity": "error", "message_zh": "登记表迟报"}
+    finding = {"code": "PD101", "severity": "error", "message": {"zh": "登记表迟报"}}
     items = [dict(finding) for _ in range(11)]
     items[10]["severity"] = "fatal"
     items[2]["severity"] = "fatal"
@@ -419,8 +421,8 @@ def test_first_wrong_field_is_chosen_in_numeric_index_order() -> None:
         ("plan", {"year": 2021, "items": [{"number": 0, "venue": "", "month": 3, "topic": "",
                                            "units": []}]}, "items[0].number"),
         ("plan", {"year": 21}, "year"),
-        ("finding", {"code": "PD1O1", "severity": "error", "message_zh": "迟报"}, "code"),
-        ("finding", {"code": "PD101", "severity": "error", "message_zh": ""}, "message_zh"),
+        ("finding", {"code": "PD1O1", "severity": "error", "message": {"zh": "迟报"}}, "code"),
+        ("finding", {"code": "PD101", "severity": "error", "message": {"zh": ""}}, "message.zh"),
         ("document", {"name": "图片1.jpg", "sha256": "A" * 64}, "sha256"),
         ("document", {"name": "图片1.jpg", "confidence": 1.5}, "confidence"),
         ("document", {"name": "图片1.jpg", "size": -1}, "size"),

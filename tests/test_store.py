@@ -25,6 +25,7 @@ from pressdocs.models import (
     Finding,
     Location,
     MaterialsPackage,
+    Message,
     Notice,
     Person,
     Plan,
@@ -95,7 +96,7 @@ def submission(raw: bytes, **changes: Any) -> Submission:
             speakers=[Speaker(name="李华", position="主任")], questions_allowed=True,
             question_count=3)]),
         findings=[Finding(code="PD101", severity=Severity.ERROR,
-                          message_zh="登记表晚于发布会前3天送达", message_en="registration late",
+                          message=Message.literal("登记表晚于发布会前3天送达", "registration late"),
                           location=Location(document="附件2：新闻发布会登记表.docx",
                                             field="举办时间"),
                           clause="提前3天报送市新闻办")],
@@ -385,7 +386,7 @@ def test_damaged_database_is_reported_not_a_traceback(tmp_path: Path) -> None:
     (target / "pressdocs.sqlite3").write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match="已损坏") as info:
         open_store(target)
-    assert "restore it from a backup" in info.value.message_en
+    assert "restore it from a backup" in info.value.message.en
 
 
 def test_closed_store_says_so(tmp_path: Path) -> None:

@@ -71,7 +71,7 @@ def test_store_from_a_newer_release_is_refused_untouched(tmp_path: Path) -> None
         open_store(store_dir)
     assert "请升级 pressdocs" in str(info.value)
     assert f"版本 {LATEST + 1}" in str(info.value) and f"支持到 {LATEST}" in str(info.value)
-    assert "upgrade pressdocs" in info.value.message_en
+    assert "upgrade pressdocs" in info.value.message.en
     assert versions(store_dir) == [*range(1, LATEST + 1), LATEST + 1]
 
 

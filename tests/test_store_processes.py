@@ -94,7 +94,7 @@ def test_second_batch_is_refused_with_the_holders_pid(
             pass
         assert str(info.value) == (f"另一个 pressdocs 批处理正在使用数据存储 {store_dir}"
                                    f"（进程 {holder.pid}），请等待其结束后再运行")
-        assert f"process {holder.pid}" in info.value.message_en
+        assert f"process {holder.pid}" in info.value.message.en
         # reading is not a batch: it goes on while the lock is held
         assert store.unprocessed_messages() == []
 

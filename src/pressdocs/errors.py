@@ -20,12 +20,17 @@ The tree::
     │   └── StoreLocked               another batch holds the store's lock
     └── SchemaError                   a dict does not match its JSON Schema (names the field)
 
-Every exception carries a Chinese message (``str(exc)``, what users see by default)
-and an English one (``exc.message_en``), and, where it concerns one file, that file's
+Every exception carries a :class:`pressdocs.Message` (``exc.message``): Chinese
+(``str(exc)``, what users see by default) and English, and, where it concerns one file, that file's
 name (``exc.file``).  Messages say what went wrong *and what to do*.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Self
+
+if TYPE_CHECKING:
+    from pressdocs.models import Message
 
 __all__ = [
     "ArchiveRejected",
@@ -46,23 +51,44 @@ __all__ = [
 class PressdocsError(Exception):
     """Base of every exception pressdocs raises on purpose.
 
-    ``message`` is Chinese (shown by default), ``message_en`` English (``--lang en``).
-    ``file`` names the file concerned, when there is one; it is prefixed to both messages.
+    ``message`` is a :class:`pressdocs.Message`: the text in Chinese (``str(exc)``, shown
+    by default) and English, with the catalogue key and parameters it came from.  Raise
+    one from the catalogue with :meth:`of`.  ``file`` names the file concerned, when
+    there is one; it is prefixed to the text in both languages.
     """
 
-    def __init__(self, message: str, message_en: str | None = None, *, file: str | None = None):
+    def __init__(self, message: Message | str, message_en: str | None = None, *,
+                 file: str | None = None):
+        from pressdocs.models import Message
+
         self.file = file
-        self.message_zh = message
-        self.message_en = message_en or message
+        self.message = message if isinstance(message, Message) else \
+            Message.literal(message, message_en or message)
         super().__init__(self.render("zh"))
+
+    @classmethod
+    def of(cls, key: str, /, *, file: str | None = None, **params: Any) -> Self:
+        """The exception with the catalogues' message ``key`` (see :meth:`Message.of`)."""
+        from pressdocs.models import Message
+
+        return cls(Message.of(key, **params), file=file)
 
     def render(self, lang: str = "zh") -> str:
         """The message in ``lang`` ("zh" or "en"), prefixed with the file name if any."""
-        text = self.message_en if lang == "en" else self.message_zh
+        text = self.message.text(lang)
         if self.file:
             sep = ": " if lang == "en" else "："
             return f"{self.file}{sep}{text}"
         return text
+
+    def as_message(self) -> Message:
+        """The message with the file name put in front, as a document's problem shows it."""
+        from pressdocs.models import Message
+
+        if not self.file:
+            return self.message
+        return Message(key=self.message.key, zh=self.render("zh"), en=self.render("en"),
+                       params={**self.message.params, "file": self.file})
 
 
 class ConfigError(PressdocsError):
@@ -111,7 +137,7 @@ class SchemaError(PressdocsError):
     ``path`` is the field path, for example ``"person_in_charge.phone"``.
     """
 
-    def __init__(self, message: str, message_en: str | None = None, *, path: str = "",
-                 file: str | None = None):
+    def __init__(self, message: Message | str, message_en: str | None = None, *,
+                 path: str = "", file: str | None = None):
         self.path = path
         super().__init__(message, message_en, file=file)

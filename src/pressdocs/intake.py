@@ -47,6 +47,7 @@ from pressdocs.models import (
     Document,
     DocumentKind,
     Finding,
+    Message,
     Severity,
     Submission,
     SubmissionKind,
@@ -107,7 +108,7 @@ class MessageOutcome:
             received=sub.received, status=status or sub.status.value, kind=sub.kind.value,
             unit=sub.unit, plan_item=sub.plan_item,
             documents=[{"name": d.name, "kind": d.kind.value} for d in sub.documents],
-            findings=[{"code": f.code, "severity": f.severity.value, "message": f.message(lang)}
+            findings=[{"code": f.code, "severity": f.severity.value, "message": f.text(lang)}
                       for f in sub.findings],
             submission_id=sub.id, source_key=source_key)
 
@@ -305,10 +306,10 @@ def _process_recorded(app: Pressdocs, store: Store, record_id: int, raw: RawMess
     try:
         sub = process_message(app, raw, sha, store=store)
     except PressdocsError as exc:
-        sub = _failed(raw, sha, exc.render("zh"), exc.render("en"))
+        sub = _failed(raw, sha, Message.of("pipeline.failed", reason=exc.as_message()))
     except Exception as exc:  # a bug must not lose the message: record it as an error
-        sub = _failed(raw, sha, f"处理时出错（{type(exc).__name__}: {exc}）",
-                      f"processing failed ({type(exc).__name__}: {exc})")
+        sub = _failed(raw, sha, Message.of("pipeline.crashed",
+                                           error=f"{type(exc).__name__}: {exc}"))
     store.mark_processed(record_id, sub)
     _record_conferences(store, sub)
     return MessageOutcome.of(sub, source_key, app.lang)
@@ -330,11 +331,10 @@ def _record_conferences(store: Store, sub: Submission) -> None:
                                         plan_item=None, submission_id=sub.id)
 
 
-def _failed(raw: RawMessage, sha: str, zh: str, en: str) -> Submission:
+def _failed(raw: RawMessage, sha: str, message: Message) -> Submission:
     return Submission(id=sha, source=raw.source, received=raw.received or raw.file_time,
                       status=SubmissionStatus.ERROR, kind=SubmissionKind.UNRELATED,
-                      findings=[Finding("PD900", Severity.ERROR, f"邮件无法处理：{zh}",
-                                        f"the message could not be processed: {en}")])
+                      findings=[Finding("PD900", Severity.ERROR, message)])
 
 
 def process_message(app: Pressdocs, raw: RawMessage, sha: str, store: Store | None,
@@ -375,7 +375,7 @@ def process_message(app: Pressdocs, raw: RawMessage, sha: str, store: Store | No
     sub = assemble(results, app=app, submission_id=sha, source=raw.source, received=received,
                    sender=msg.sender_address, sender_name=msg.sender_name, subject=msg.subject,
                    message_id=msg.message_id, linked_files=msg.linked_files)
-    sub.defects = list(msg.defects)
+    sub.defects = [Message.literal(d) for d in msg.defects]
     _match_plan(app, sub, ledger)
     _detect_correction(sub, ledger)
     finish(sub, app, store=ledger)

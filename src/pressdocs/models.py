@@ -32,6 +32,7 @@ __all__ = [
     "LinkedFile",
     "Location",
     "MaterialsPackage",
+    "Message",
     "Model",
     "Notice",
     "Person",
@@ -156,6 +157,52 @@ class Model:
 
             validate_schema(cls.SCHEMA, data)
         return from_plain(cls, data)
+
+
+# --- texts for people ------------------------------------------------------------------
+
+
+@dataclass
+class Message(Model):
+    """A text for people — a finding, a warning, a problem with a file — in both languages.
+
+    ``key`` names the entry of the message catalogues (``pressdocs/locale/zh.toml`` and
+    ``en.toml``) it was rendered from, ``params`` the values put into it (plain, JSON-ready),
+    ``zh`` and ``en`` the text in each language.  The library keeps messages whole; whoever
+    shows one picks the language (:meth:`text`).  Make one with :meth:`of` (from the
+    catalogues) or :meth:`literal` (a plugin's own wording, no catalogue entry).
+    """
+
+    SCHEMA: ClassVar[str] = "message"
+
+    key: str = ""
+    zh: str = ""
+    en: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str = "zh") -> str:
+        """The text in ``lang`` ("zh" default, "en"); Chinese when there is no English."""
+        return self.en if lang == "en" and self.en else self.zh
+
+    def __str__(self) -> str:
+        return self.zh
+
+    @classmethod
+    def of(cls, key: str, /, **params: Any) -> Message:
+        """The catalogues' message ``key`` with ``params`` put in, in both languages.
+
+        Dates, times and lists are written the way each language writes them
+        (2021年6月30日 / 2021-06-30; 、 / ", "); a parameter that is itself a
+        :class:`Message` is put in in the same language.
+        """
+        from pressdocs.messages import render
+
+        return render(key, params)
+
+    @classmethod
+    def literal(cls, zh: str, en: str = "", *, key: str = "") -> Message:
+        """A message given as its two texts (English falls back to the Chinese)."""
+        return cls(key=key, zh=zh, en=en or zh)
 
 
 # --- 附件1: the annual plan -------------------------------------------------------------
@@ -327,8 +374,7 @@ class Document(Model):
     confidence: float = 0.0  # of the kind, 0..1
     origin: str = "attachment"  # attachment | inline | body | package | link | file
     container: str = ""  # the package it came out of, if any
-    problem: str = ""  # why it could not be read (Chinese), "" when it was read
-    problem_en: str = ""
+    problem: Message | None = None  # why it could not be read; None when it was read
 
 
 @dataclass
@@ -350,14 +396,13 @@ class Finding(Model):
 
     code: str
     severity: Severity
-    message_zh: str
-    message_en: str = ""
+    message: Message
     location: Location = field(default_factory=Location)
     clause: str = ""
 
-    def message(self, lang: str = "zh") -> str:
+    def text(self, lang: str = "zh") -> str:
         """The message in ``lang`` ("zh" default, "en")."""
-        return self.message_en if lang == "en" and self.message_en else self.message_zh
+        return self.message.text(lang)
 
 
 @dataclass
@@ -385,7 +430,7 @@ class Submission(Model):
     plan: Plan | None = None  # a plan (附件1) that came in, e.g. a unit's own
     findings: list[Finding] = field(default_factory=list)
     corrects: str = ""  # id of the earlier submission this one corrects
-    defects: list[str] = field(default_factory=list)  # what is wrong with the message (Chinese)
+    defects: list[Message] = field(default_factory=list)  # what is wrong with the message
 
 
 @dataclass

@@ -28,6 +28,7 @@ from pressdocs.errors import ParseError, PressdocsError, UnsupportedFormat
 from pressdocs.models import (
     Document,
     DocumentKind,
+    Message,
     Model,
     Plan,
     PressRelease,
@@ -64,7 +65,7 @@ class ReadResult:
     content: Content | None = None
     classification: Classification | None = None
     data: Extracted = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
     error: PressdocsError | None = None
 
     @property
@@ -80,7 +81,7 @@ class ReadResult:
             data = self.data.to_dict()
         else:
             data = None
-        warnings = list(self.warnings)
+        warnings = [w.text(lang) for w in self.warnings]
         if self.error is not None:
             warnings.insert(0, self.error.render(lang))
         return {
@@ -126,7 +127,7 @@ def read_document(data: bytes, name: str, *, plugins: Plugins, config: Config,
         result.error = ParseError(f"读取时出错（{type(exc).__name__}: {exc}）",
                                   f"failed to read ({type(exc).__name__}: {exc})", file=name)
         return result
-    result.warnings.extend(result.content.warnings)
+    result.warnings.extend(map(_as_message, result.content.warnings))
     result.classification = _classify(result.content, name, plugins)
     if result.classification is not None:
         document.kind = result.classification.kind
@@ -135,11 +136,12 @@ def read_document(data: bytes, name: str, *, plugins: Plugins, config: Config,
     try:
         result.data, warnings = _extract(document.kind, result.content, name, config, year)
     except PressdocsError as exc:  # the form is not complete enough to read (a blank plan)
-        result.warnings.append(exc.message_zh)
+        result.warnings.append(exc.message)
     except Exception as exc:  # an extractor's bug: keep the content, say what failed
-        result.warnings.append(f"提取内容时出错（{type(exc).__name__}: {exc}）")
+        result.warnings.append(Message.literal(f"提取内容时出错（{type(exc).__name__}: {exc}）",
+                                               f"extraction failed ({type(exc).__name__}: {exc})"))
     else:
-        result.warnings.extend(warnings)
+        result.warnings.extend(map(_as_message, warnings))
     return result
 
 
@@ -272,3 +274,7 @@ def _broken_image(data: bytes, media_type: str) -> str:
     if media_type == sniff.PNG and b"IEND" not in data[-32:]:
         return "图片不完整（PNG 文件被截断），无法正常显示，请重新发送"
     return ""
+
+
+def _as_message(warning: Message | str) -> Message:
+    return warning if isinstance(warning, Message) else Message.literal(warning)

@@ -94,6 +94,11 @@ class Registry:
             return None
         return reg.capability
 
+    def plugin_of(self, capability: Capability) -> str:
+        """The name of the plugin that registered ``capability`` ("" if none did)."""
+        reg = self._by_kind[capability.kind].get(capability.name)
+        return reg.plugin if reg is not None and reg.capability is capability else ""
+
     def by_plugin(self, plugin: str) -> dict[str, list[str]]:
         """What ``plugin`` registered: kind → names (only kinds it used)."""
         result: dict[str, list[str]] = {}

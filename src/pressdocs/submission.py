@@ -61,8 +61,7 @@ def assemble(results: Sequence[ReadResult], *, app: Pressdocs, submission_id: st
     documents = []
     for r in results:
         if r.error is not None:
-            r.document.problem = r.error.render("zh")
-            r.document.problem_en = r.error.render("en")
+            r.document.problem = r.error.message
         documents.append(r.document)
     documents.extend(_linked_document(f) for f in linked)
     sid = submission_id or hashlib.sha256(

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from pressdocs.app import Pressdocs
 from pressdocs.capabilities import ValidationContext, Validator
-from pressdocs.models import Finding, Location, Severity, Submission
+from pressdocs.models import Finding, Location, Message, Severity, Submission
 
 if TYPE_CHECKING:
     from pressdocs.store import Store
@@ -35,10 +35,9 @@ def validate_submission(sub: Submission, app: Pressdocs, *,
         except Exception as exc:  # one rule's bug must not hide the others
             findings.append(Finding(
                 code="PD999", severity=Severity.WARNING,
-                message_zh=f"校验规则 {validator.code} 运行出错（{type(exc).__name__}: {exc}），"
-                           "本项未能检查",
-                message_en=f"rule {validator.code} failed ({type(exc).__name__}: {exc}); "
-                           "not checked",
+                message=Message.of("rules.crashed", code=validator.code,
+                                   plugin=app.plugins.registry.plugin_of(validator),
+                                   error=f"{type(exc).__name__}: {exc}"),
                 location=Location()))
             continue
         if setting.severity is not None:

@@ -37,7 +37,7 @@ def plan_import(app: Pressdocs, file: str, year: int | None) -> None:
     for warning in warnings:
         click.secho(t(lang, "注意：", "Note: ") + warning, fg="yellow", err=True)
     for finding in spam:  # imported as written: the office decides, with the facts in hand
-        click.secho(f"{finding.code} {finding.message(lang)}", fg="red", err=True)
+        click.secho(f"{finding.code} {finding.text(lang)}", fg="red", err=True)
 
 
 @plan_group.command("show")

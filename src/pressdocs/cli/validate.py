@@ -50,11 +50,11 @@ def validate_command(app: Pressdocs, paths: tuple[str, ...], as_json: bool,
             results.append((raw, check_path(app, path).findings))
         except PressdocsError as exc:  # reported with the others; the exit code says 2
             unreadable = True
-            results.append((raw, [Finding("PD901", Severity.ERROR, exc.render("zh"),
-                                          exc.render("en"), Location(document=raw))]))
+            results.append((raw, [Finding("PD901", Severity.ERROR, exc.as_message(),
+                                          Location(document=raw))]))
     if as_json:
         print_json([{"input": raw, "findings": [
-            {"code": f.code, "severity": f.severity.value, "message": f.message(app.lang),
+            {"code": f.code, "severity": f.severity.value, "message": f.text(app.lang),
              "location": {"document": f.location.document, "field": f.location.field}}
             for f in findings]} for raw, findings in results])
     else:
@@ -79,5 +79,5 @@ def _table(results: list[tuple[str, list[Finding]]], lang: str) -> None:
         for f in findings:
             where = " / ".join(x for x in (f.location.document, f.location.field) if x)
             severity = f.severity.label(lang)
-            table.add_row(f.code, severity, where, f.message(lang))
+            table.add_row(f.code, severity, where, f.text(lang))
         console.print(table)

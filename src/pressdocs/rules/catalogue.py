@@ -18,6 +18,7 @@ from pressdocs.models import (
     DocumentKind,
     Finding,
     Location,
+    Message,
     Submission,
     SubmissionKind,
 )
@@ -67,9 +68,9 @@ class Rule(Validator):
     def finding(self, message_zh: str, message_en: str, *, document: str = "",
                 field: str = "") -> Finding:
         """A finding of this rule with its default severity and clause."""
-        return Finding(code=self.code, severity=self.severity, message_zh=message_zh,
-                       message_en=message_en, location=Location(document=document, field=field),
-                       clause=self.clause)
+        return Finding(code=self.code, severity=self.severity,
+                       message=Message.literal(message_zh, message_en),
+                       location=Location(document=document, field=field), clause=self.clause)
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
         raise NotImplementedError

@@ -36,14 +36,6 @@ def is_package(doc: Document) -> bool:
     return doc.kind is DocumentKind.PACKAGE or doc.media_type in _PACKAGE_TYPES
 
 
-def _without_name(problem: str, name: str) -> str:
-    """The reader's message without the file name it may start with ("a.doc：…")."""
-    for sep in ("：", ": ", ":"):
-        if problem.startswith(name + sep):
-            return problem[len(name) + len(sep):]
-    return problem
-
-
 class UnreadableDocument(Rule):
     """PD901: every document could be read."""
 
@@ -59,8 +51,7 @@ class UnreadableDocument(Rule):
         for doc in submission.documents:
             if not doc.problem or is_package(doc) or (pictures_checked and is_picture_like(doc)):
                 continue
-            zh = _without_name(doc.problem, doc.name)
-            en = _without_name(doc.problem_en or doc.problem, doc.name)
+            zh, en = doc.problem.zh, doc.problem.en
             findings.append(self.finding(f"文件“{doc.name}”无法读取：{zh}",
                                          f"the file '{doc.name}' could not be read: {en}",
                                          document=doc.name))
@@ -81,8 +72,7 @@ class PackageRejected(Rule):
         for doc in submission.documents:
             if not doc.problem or not is_package(doc):
                 continue
-            zh = _without_name(doc.problem, doc.name)
-            en = _without_name(doc.problem_en or doc.problem, doc.name)
+            zh, en = doc.problem.zh, doc.problem.en
             findings.append(self.finding(f"压缩包“{doc.name}”未能解开：{zh}",
                                          f"the package '{doc.name}' was rejected: {en}",
                                          document=doc.name))
@@ -145,11 +135,11 @@ class ExtractedDataShape(Rule):
                 validate(schema, model.to_dict())
             except SchemaError as exc:
                 where = _path_zh(exc.path)
-                reason = exc.message_zh.rsplit("：", 1)[-1].split("（结构见")[0]
+                reason = exc.message.zh.rsplit("：", 1)[-1].split("（结构见")[0]
                 findings.append(self.finding(
                     f"{label_zh}中“{where}”一项的内容不符合数据格式：{reason}",
                     f"the {label_en}'s field {exc.path} does not fit its schema: "
-                    f"{exc.message_en}",
+                    f"{exc.message.en}",
                     document=document_name(submission, kind), field=where))
         return findings
 
@@ -168,7 +158,7 @@ class MalformedMessage(Rule):
                              "the message is malformed (see the Chinese note for details)",
                              document=submission.subject or submission.message_id,
                              field="邮件")
-                for defect in submission.defects if not _HARMLESS.search(defect)]
+                for defect in submission.defects if not _HARMLESS.search(defect.zh)]
 
 
 # Notes about the message that cost the office nothing: no Message-ID (duplicates are

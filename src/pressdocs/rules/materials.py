@@ -342,7 +342,7 @@ class Pictures(Rule):
 def _picture_problem(doc: Document) -> tuple[str, str]:
     """Why a picture cannot be used, in Chinese and English ("" when it can)."""
     if doc.problem:
-        return doc.problem, doc.problem_en or doc.problem
+        return doc.problem.zh, doc.problem.en
     if doc.kind is not DocumentKind.PICTURE and not doc.media_type.startswith("image/"):
         what = sniff.describe_media_type(doc.media_type)
         return (f"文件名像图片，实际是{what}，不是图片",

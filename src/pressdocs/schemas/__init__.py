@@ -32,6 +32,7 @@ SCHEMA_NAMES: tuple[str, ...] = (
     "finding",
     "notice",
     "document",
+    "message",
 )
 
 

@@ -169,7 +169,7 @@ class Database:
                         f"无法将数据存储 {self.location} 升级到数据结构版本 "
                         f"{migration.version}：{exc}；数据存储保持原样",
                         f"cannot upgrade the store {self.location} to schema version "
-                        f"{migration.version}: {exc.message_en}; the store is unchanged",
+                        f"{migration.version}: {exc.message.en}; the store is unchanged",
                     ) from exc
                 self.run("INSERT INTO schema_version (version, description, applied_at) "
                          "VALUES (?, ?, ?)", (migration.version, migration.description, now()))

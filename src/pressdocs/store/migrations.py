@@ -147,6 +147,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         )""",
         "CREATE INDEX conferences_held ON conferences (held_date)",
     )),
+    Migration(3, "findings keep their message whole: catalogue key, parameters, both texts", (
+        "ALTER TABLE findings ADD COLUMN message TEXT NOT NULL DEFAULT ''",
+    )),
 )
 
 #: The schema version this pressdocs writes.

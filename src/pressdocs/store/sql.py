@@ -24,6 +24,7 @@ from pressdocs.models import (
     DocumentKind,
     Finding,
     Location,
+    Message,
     Notice,
     Plan,
     Severity,
@@ -265,10 +266,11 @@ class SQLStore(Store):
         self._db.run("DELETE FROM findings WHERE submission_id = ?", (sub.id,))
         for position, f in enumerate(sub.findings):
             self._db.run("INSERT INTO findings (submission_id, position, code, severity, "
-                         "message_zh, message_en, document, field, clause) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         (sub.id, position, f.code, f.severity.value, f.message_zh,
-                          f.message_en, f.location.document, f.location.field, f.clause))
+                         "message_zh, message_en, document, field, clause, message) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         (sub.id, position, f.code, f.severity.value, f.message.zh,
+                          f.message.en, f.location.document, f.location.field, f.clause,
+                          to_json(f.message.to_dict())))
 
     def get_submission(self, submission_id: str) -> Submission | None:
         row = self._db.row("SELECT data FROM submissions WHERE id = ?", (submission_id,))
@@ -308,11 +310,12 @@ class SQLStore(Store):
         where.add("submission_id = ?", submission_id)
         where.add("code = ?", code)
         rows = self._db.rows("SELECT submission_id, code, severity, message_zh, message_en, "
-                             f"document, field, clause FROM findings{where} "
+                             f"document, field, clause, message FROM findings{where} "
                              "ORDER BY submission_id, position", where.params)
-        return [(r[0], Finding(code=r[1], severity=Severity(r[2]), message_zh=r[3],
-                               message_en=r[4], location=Location(document=r[5], field=r[6]),
-                               clause=r[7])) for r in rows]
+        return [(r[0], Finding(code=r[1], severity=Severity(r[2]),
+                               message=_finding_message(r[8], r[3], r[4]),
+                               location=Location(document=r[5], field=r[6]), clause=r[7]))
+                for r in rows]
 
     # --- the annual plan -----------------------------------------------------------------
 
@@ -442,3 +445,11 @@ def _conference(row: Row) -> ConferenceRecord:
     held: date = datetime.fromisoformat(text) if "T" in text else date.fromisoformat(text)
     return ConferenceRecord(id=int(row[0]), unit=row[1], title=row[2], held_on=held,
                             plan_year=row[4], plan_item=row[5], submission_id=row[6])
+
+
+def _finding_message(data: str, zh: str, en: str) -> Message:
+    """A finding's message as saved (a store from before messages were kept whole has
+    only the two texts)."""
+    if data:
+        return Message.from_dict(json.loads(data), validate=False)
+    return Message.literal(zh, en)

@@ -1,0 +1,105 @@
+"""The message catalogues: every text pressdocs gives people, once per language.
+
+The wording lives in ``pressdocs/locale/zh.toml`` and ``pressdocs/locale/en.toml``, one
+entry per key (``[PD203] too_long = "…"`` is the key ``PD203.too_long``), with
+``{name}`` for each parameter.  Code never writes a sentence itself: it names a key and
+gives the facts (:meth:`pressdocs.Message.of`), and both languages are rendered here:
+
+- a :class:`~datetime.date` is written 2021年6月30日 in Chinese, 2021-06-30 in English;
+  a :class:`~datetime.datetime` 2021年6月30日 9:30 / 2021-06-30 09:30 (in the time zone
+  it carries);
+- a list is joined with 、 in Chinese and ", " in English;
+- a parameter that is itself a :class:`~pressdocs.Message` (an optional clause, a
+  reason) is put in in the same language, and ``None`` or ``""`` as nothing;
+- a :class:`~enum.Enum` with Chinese names (:class:`pressdocs.Severity`, …) by its
+  name in that language.
+
+A key missing from a catalogue never stops a batch: the text says which key is missing
+(a test keeps the catalogues complete and alike).
+"""
+
+from __future__ import annotations
+
+import logging
+import string
+import tomllib
+from collections.abc import Mapping
+from datetime import date, datetime
+from enum import Enum
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from pressdocs.models import Message
+from pressdocs.serialize import to_plain
+
+__all__ = ["LANGS", "catalogue", "render", "render_text"]
+
+#: The languages pressdocs speaks, the first the default.
+LANGS: tuple[str, ...] = ("zh", "en")
+
+log = logging.getLogger("pressdocs")
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """The catalogue of ``lang`` as a flat mapping of dotted keys to templates."""
+    text = resources.files("pressdocs").joinpath("locale", f"{lang}.toml").read_text("utf-8")
+    flat: dict[str, str] = {}
+    _flatten(tomllib.loads(text), "", flat)
+    return flat
+
+
+def _flatten(table: Mapping[str, Any], prefix: str, out: dict[str, str]) -> None:
+    for key, value in table.items():
+        dotted = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict):
+            _flatten(value, dotted, out)
+        else:
+            out[dotted] = str(value)
+
+
+def render(key: str, params: Mapping[str, Any]) -> Message:
+    """The message ``key`` with ``params`` put in, in every language (see the module)."""
+    texts = {lang: render_text(key, params, lang) for lang in LANGS}
+    return Message(key=key, zh=texts["zh"], en=texts["en"],
+                   params={k: to_plain(v) for k, v in params.items()})
+
+
+def render_text(key: str, params: Mapping[str, Any], lang: str) -> str:
+    """The text of ``key`` in ``lang`` with ``params`` put in."""
+    template = catalogue(lang).get(key)
+    if template is None:
+        log.warning("message %s missing from the %s catalogue", key, lang)
+        return f"[{key}] " + ", ".join(f"{k}={v}" for k, v in params.items())
+    try:
+        return _Formatter(lang).vformat(template, (), params)
+    except (KeyError, IndexError, ValueError) as exc:
+        log.warning("message %s (%s) could not be rendered: %s", key, lang, exc)
+        return f"[{key}] {template}"
+
+
+class _Formatter(string.Formatter):
+    """str.format with the values written the way ``lang`` writes them."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        zh = self.lang == "zh"
+        if value is None:
+            return ""
+        if isinstance(value, Message):
+            return value.text(self.lang)
+        if isinstance(value, datetime):
+            if zh:
+                return f"{value.year}年{value.month}月{value.day}日 {value.hour}:{value.minute:02d}"
+            return value.strftime("%Y-%m-%d %H:%M")
+        if isinstance(value, date):
+            return f"{value.year}年{value.month}月{value.day}日" if zh else value.isoformat()
+        if isinstance(value, list | tuple):
+            return ("、" if zh else ", ").join(self.format_field(v, format_spec) for v in value)
+        if isinstance(value, Enum):
+            label = getattr(value, "label", None)
+            return label(self.lang) if callable(label) else str(value.value)
+        return str(super().format_field(value, format_spec))
