@@ -2,15 +2,18 @@
 
 Plugin authors can copy it as a starting point, and tests use it as a test double for
 notification: it records every notice it is asked to send, and refuses to send the same
-idempotency key twice.  Register it from a test with
-``load_plugins(extra=[("outbox", outbox_plugin)])``, or install it through an entry point.
+idempotency key twice (pressdocs itself sends a key once; a channel that can check
+again, should).  Use it from Python with ``Pressdocs(plugins=[outbox_plugin])``, or
+install it through an entry point.  Its settings, if any, come from
+``[plugins.outbox]`` in ``pressdocs.toml`` (``context.plugin_config()``): ``sender``
+names who the notices come from.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from pressdocs import Channel, Delivery, Event, Notice, hookimpl
+from pressdocs import Channel, Delivery, Event, Notice, ValidationContext, hookimpl
 
 
 class Outbox(Channel):
@@ -22,11 +25,12 @@ class Outbox(Channel):
     def __init__(self) -> None:
         self.sent: list[Notice] = []
 
-    def send(self, notice: Notice) -> Delivery:
+    def send(self, notice: Notice, context: ValidationContext) -> Delivery:
         if any(n.key == notice.key for n in self.sent):
-            return Delivery("skipped", f"已发送过（{notice.key}）")
+            return Delivery("skipped", notice.key)
         self.sent.append(notice)
-        return Delivery("sent", f"outbox #{len(self.sent)}")
+        sender = context.plugin_config().get("sender", context.config.office)
+        return Delivery("sent", f"outbox #{len(self.sent)} from {sender}")
 
 
 OUTBOX = Outbox()

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 import pressdocs
 from pressdocs.cli import cli
 from pressdocs.plugins import BUILTIN_PLUGINS
-from pressdocs.schemas import SCHEMA_NAMES
+from pressdocs.schemas import ALL_SCHEMAS
 
 
 def test_version_through_the_installed_script_and_module() -> None:
@@ -28,7 +28,7 @@ def test_help_is_chinese_first() -> None:
 
 def test_schema_lists_and_prints(runner: CliRunner) -> None:
     listing = runner.invoke(cli, ["schema"])
-    assert [line.split("\t")[0] for line in listing.output.splitlines()] == list(SCHEMA_NAMES)
+    assert [line.split("\t")[0] for line in listing.output.splitlines()] == list(ALL_SCHEMAS)
     printed = runner.invoke(cli, ["schema", "registration"])
     schema = json.loads(printed.output)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"

@@ -173,7 +173,7 @@ def parsed(files: dict[str, Path]) -> tuple[Result, dict[str, dict[str, Any]]]:
 def test_parse_json_is_one_array_with_an_object_per_file(
         parsed: tuple[Result, dict[str, dict[str, Any]]]) -> None:
     result, by_role = parsed
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 2, result.output  # one of the files does not exist
     assert isinstance(json.loads(result.stdout), list)
     for role, obj in by_role.items():
         assert {"file", "kind", "confidence", "data", "warnings"} <= set(obj), role
@@ -266,10 +266,14 @@ def test_damaged_file_is_a_clear_chinese_message_naming_it(
 
 
 def test_damaged_files_in_the_terminal_through_the_real_process(files: dict[str, Path]) -> None:
-    """The command reports, it does not fail: exit 0, each file named with its problem,
-    no traceback on either stream."""
-    proc = run_pressdocs(["parse", *(str(files[role]) for role in DAMAGED)])
+    """The command reports each file with its problem, no traceback on either stream;
+    damaged files are read (exit 0), a file that is not there is an input error (exit 2)."""
+    readable = [role for role in DAMAGED if role != "missing"]
+    proc = run_pressdocs(["parse", *(str(files[role]) for role in readable)])
     assert proc.returncode == 0, proc.stderr
+    assert run_pressdocs(["parse", str(files["missing"])]).returncode == 2
+    proc = run_pressdocs(["parse", *(str(files[role]) for role in DAMAGED)])
+    assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
     out = one_line(proc.stdout)
     for role in DAMAGED:
@@ -279,7 +283,7 @@ def test_damaged_files_in_the_terminal_through_the_real_process(files: dict[str,
 
 def test_parse_in_english(files: dict[str, Path]) -> None:
     result = invoke(["--lang", "en", "parse", "--json", *(str(files[r]) for r in DAMAGED)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 2, result.output  # the missing file
     out = {role: obj for role, obj in zip(DAMAGED, json.loads(result.stdout), strict=True)}
     expected = {"truncated": "damaged", "huge": "too large", "encrypted": "encrypted",
                 "empty": "empty", "missing": "cannot open|no such file|not found|does not exist"}

@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from pressdocs import Channel, Event, Notice, load_plugins
+from pressdocs import Notice, Pressdocs
+from pressdocs.config import config_from_dict
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -21,40 +22,35 @@ def _load(name: str) -> ModuleType:
     return module
 
 
-def test_outbox_plugin_registers_a_channel_that_never_sends_twice() -> None:
+def test_outbox_plugin_registers_a_channel_that_never_sends_twice(tmp_path: Path) -> None:
     outbox_plugin = _load("outbox_plugin")
-    plugins = load_plugins(builtins=(), entry_points=False, extra=[("outbox", outbox_plugin)])
-    channel = plugins.registry.get(Channel, "outbox")
-    assert channel is not None
+    config = config_from_dict({"plugins": {"outbox_plugin": {"sender": "市新闻办值班室"}}})
+    app = Pressdocs(store=tmp_path / "store", config=config, plugins=[outbox_plugin],
+                    load_entry_points=False)
     notice = Notice("receipt:abc", "outbox", ["tjj@wuhu.gov.cn"], "receipt", {"unit": "市统计局"})
-    assert channel.send(notice).status == "sent"
-    assert channel.send(notice).status == "skipped"
+    first = app.send(notice)
+    assert first.status == "sent" and first.detail.endswith("from 市新闻办值班室")
+    assert app.send(notice).status == "skipped"
     assert [n.key for n in outbox_plugin.OUTBOX.sent] == ["receipt:abc"]
-    plugins.emit(Event("notice_sent"))
     assert outbox_plugin.EVENTS == ["notice_sent"]
 
 
 def test_demo_mailbox_batch_finds_what_the_office_would(tmp_path: Path, seed_path: Path) -> None:
-    from pressdocs import Pressdocs
-    from pressdocs.intake import run_batch
-    from pressdocs.plan_import import read_plan
-
     demo = _load("demo_mailbox")
     demo.write_mailbox(tmp_path / "mail")
     app = Pressdocs(store=tmp_path / "store")
-    plan, _, spam = read_plan(seed_path, plugins=app.plugins, config=app.config)
-    assert [f.code for f in spam] == ["PD501", "PD501"]  # the title and the topics
-    app.store.save_plan(plan)
-    report = run_batch(app, str(tmp_path / "mail"))
-    by_subject = {o.subject: o for o in report.outcomes}
-    codes = {s: {f["code"] for f in o.findings} for s, o in by_subject.items()}
+    imported = app.import_plan(seed_path)
+    assert [f.code for f in imported.findings] == ["PD501", "PD501"]  # the title and topics
+    report = app.batch(str(tmp_path / "mail"))
+    by_subject = {o.submission.subject: o.submission for o in report.outcomes}
+    codes = {s: {f.code for f in o.findings} for s, o in by_subject.items()}
 
     stats = by_subject["【市统计局】2021年一季度全市经济运行情况新闻发布会登记表"]
     assert (stats.kind, stats.unit, stats.plan_item, stats.status) == (
         "registration", "市统计局", 11, "accepted")
     package = by_subject["【市统计局】发布会材料（打包）"]
     assert package.status == "accepted", package.findings
-    assert sorted(d["name"] for d in package.documents) == sorted(
+    assert sorted(d.name for d in package.documents) == sorted(
         ["发布稿.docx", "问答.docx", "图片1.png", "图片2.png", "图片3.png"])
 
     hr = by_subject["市人社局新闻发布会材料"]

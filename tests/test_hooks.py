@@ -6,8 +6,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import click
 import pytest
@@ -26,8 +27,12 @@ from pressdocs import (
     MailSource,
     Notice,
     Parser,
+    Plan,
+    PlanImported,
+    PlanItem,
     Pressdocs,
     RawMessage,
+    ValidationContext,
     Validator,
     hookimpl,
     load_plugins,
@@ -78,14 +83,14 @@ def test_hook_register_validators() -> None:
     assert [v.code for v in _only(Plugin()).registry.of(Validator)] == ["ZZ999"]
 
 
-def test_hook_register_channels() -> None:
+def test_hook_register_channels(tmp_path: Path) -> None:
     class Outbox(Channel):
         name = "outbox"
 
         def __init__(self) -> None:
             self.sent: list[str] = []
 
-        def send(self, notice: Notice) -> Delivery:
+        def send(self, notice: Notice, context: ValidationContext) -> Delivery:
             self.sent.append(notice.key)
             return Delivery("sent")
 
@@ -94,17 +99,25 @@ def test_hook_register_channels() -> None:
         def register_channels(self, register):  # type: ignore[no-untyped-def]
             register(Outbox())
 
-    (ch,) = _only(Plugin()).registry.of(Channel)
-    assert ch.send(Notice("k1", "outbox", ["a@b.cn"], "receipt")).status == "sent"
+    app = Pressdocs(store=tmp_path, plugins=_only(Plugin()))
+    (ch,) = app.plugins.registry.of(Channel)
+    assert app.send(Notice("k1", "outbox", ["a@b.cn"], "receipt")).status == "sent"
+    assert ch.sent == ["k1"]  # type: ignore[attr-defined]
 
 
 def test_hook_register_exporters(tmp_path: Path) -> None:
+    @dataclass
+    class Count:
+        subject: ClassVar[str] = "count"
+        n: int
+
     class Text(Exporter):
         name = "text"
         formats = ("txt",)
+        subjects = ("count",)
 
-        def export(self, what: str, data: Any, path: Path) -> Path:
-            path.write_text(f"{what}:{data}", encoding="utf-8")
+        def export(self, subject: Any, path: Path, context: ValidationContext) -> Path:
+            path.write_text(f"{subject.subject}:{subject.n}", encoding="utf-8")
             return path
 
     class Plugin:
@@ -112,9 +125,9 @@ def test_hook_register_exporters(tmp_path: Path) -> None:
         def register_exporters(self, register):  # type: ignore[no-untyped-def]
             register(Text())
 
-    (ex,) = _only(Plugin()).registry.of(Exporter)
-    out = ex.export("statistics", 3, tmp_path / "s.txt")
-    assert out.read_text(encoding="utf-8") == "statistics:3"
+    app = Pressdocs(plugins=_only(Plugin()))
+    out = app.export(Count(3), tmp_path / "s.txt")
+    assert out.read_text(encoding="utf-8") == "count:3"
 
 
 def test_hook_register_mail_sources() -> None:
@@ -168,7 +181,7 @@ def test_hook_prepare_config(tmp_path: Path) -> None:
     assert app.config.city == "马鞍山市"
 
 
-def test_hook_handle_event() -> None:
+def test_hook_handle_event(tmp_path: Path) -> None:
     seen: list[Event] = []
 
     class Plugin:
@@ -176,26 +189,25 @@ def test_hook_handle_event() -> None:
         def handle_event(self, event: Event) -> None:
             seen.append(event)
 
-    _only(Plugin()).emit(Event("finding_raised", {"code": "PD101"}))
-    assert [(e.name, e.data) for e in seen] == [("finding_raised", {"code": "PD101"})]
+    app = Pressdocs(store=tmp_path, plugins=_only(Plugin()))
+    plan = Plan(2021, [PlanItem(1, "市政府新闻发布厅", 3, "一季度经济运行", ["市统计局"])])
+    assert app.emit(PlanImported(plan=plan)) == []
+    assert [(e.name, e.committed, e.dry_run) for e in seen] == [("plan_imported", True, False)]
+    assert isinstance(seen[0], PlanImported) and seen[0].plan is plan
 
 
-def test_hook_prepare_submission() -> None:
-    from pressdocs.reading import read_document
-    from pressdocs.submission import assemble, finish
-
+def test_hook_prepare_submission(tmp_path: Path) -> None:
     calls: list[str] = []
 
     class Plugin:
         @hookimpl
         def prepare_submission(self, submission: Any, config: Config) -> None:
-            calls.append(submission.subject)
+            calls.append(submission.documents[0].name)
             submission.unit = f"{config.city}统计局"
 
     app = Pressdocs(plugins=_only(Plugin()))
-    result = read_document(b"\x89PNG\r\n\x1a\n" + b"\0" * 20 + b"IEND\xaeB`\x82", "图片1.png",
-                           plugins=app.plugins, config=app.config)
-    sub = assemble([result], app=app, subject="【市统计局】材料")
-    finish(sub, app)
-    assert calls == ["【市统计局】材料"]
+    picture = tmp_path / "图片1.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 20 + b"IEND\xaeB`\x82")
+    sub = app.check(picture)
+    assert calls == ["图片1.png"]
     assert sub.unit == "芜湖市统计局"

@@ -27,7 +27,6 @@ from click.testing import CliRunner
 from imapservers import Dovecot, NeteaseLikeServer
 from pressdocs import Config, Plan, PlanItem, Pressdocs, SourceError
 from pressdocs.cli import cli
-from pressdocs.intake import run_batch
 from pressdocs.store import open_store
 from submissions import (
     materials_zip,
@@ -100,31 +99,32 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pressdocs:
 
 def test_imap_batch_takes_in_every_message_once(dovecot: Dovecot, app: Pressdocs) -> None:
     url = f"imap://{USER}@127.0.0.1:{dovecot.port}/INBOX"
-    report = run_batch(app, url)
-    by_subject = {o.subject: o for o in report.outcomes}
+    report = app.batch(url)
+    by_subject = {o.submission.subject: o.submission for o in report.outcomes}
     assert report.seen == 3 and report.new == 3
 
     reg = by_subject["【市统计局】2021年一季度全市经济运行情况新闻发布会登记表"]
     assert reg.kind == "registration"
     assert reg.unit == "市统计局"
     assert reg.plan_item == 11
-    assert reg.documents == [{"name": "新闻发布会登记表（市统计局）.docx", "kind": "registration"}]
+    assert [(d.name, d.kind) for d in reg.documents] == [
+        ("新闻发布会登记表（市统计局）.docx", "registration")]
     # INTERNALDATE (the file time Dovecot reports) wins over the Date header
     assert reg.received == datetime(2021, 4, 14, 9, 0, tzinfo=TZ)
 
     mat = by_subject["【市统计局】发布会材料（打包）"]
     assert mat.kind == "materials"
-    names = sorted(d["name"] for d in mat.documents)
+    names = sorted(d.name for d in mat.documents)
     assert names == sorted(["发布稿.docx", "问答.docx", "图片1.png", "图片2.png", "图片3.png"])
-    kinds = sorted(d["kind"] for d in mat.documents)
+    kinds = sorted(d.kind for d in mat.documents)
     assert kinds == ["picture", "picture", "picture", "press_release", "qa"]
 
     assert by_subject["会议通知"].status == "unrelated"
 
-    again = run_batch(app, url)
+    again = app.batch(url)
     assert again.new == 0 and {o.status for o in again.outcomes} == {"duplicate"}
 
-    drafts = run_batch(app, f"imap://{USER}@127.0.0.1:{dovecot.port}/草稿箱")
+    drafts = app.batch(f"imap://{USER}@127.0.0.1:{dovecot.port}/草稿箱")
     assert [o.status for o in drafts.outcomes] == ["duplicate"]
     store = app.store
     assert len(store.submissions()) == 3
@@ -133,7 +133,7 @@ def test_imap_batch_takes_in_every_message_once(dovecot: Dovecot, app: Pressdocs
 
 
 def test_documents_originals_are_archived_in_the_store(dovecot: Dovecot, app: Pressdocs) -> None:
-    run_batch(app, f"imap://{USER}@127.0.0.1:{dovecot.port}/INBOX")
+    app.batch(f"imap://{USER}@127.0.0.1:{dovecot.port}/INBOX")
     for sub in app.store.submissions():
         for doc in sub.documents:
             assert app.store.has_blob(doc.sha256), doc.name
@@ -141,14 +141,14 @@ def test_documents_originals_are_archived_in_the_store(dovecot: Dovecot, app: Pr
 
 def test_163_like_server_needs_id_before_select(app: Pressdocs) -> None:
     with NeteaseLikeServer([data for _, data in _mailbox()]) as server:
-        report = run_batch(app, f"imap://{USER}@127.0.0.1:{server.port}/INBOX")
+        report = app.batch(f"imap://{USER}@127.0.0.1:{server.port}/INBOX")
         assert report.new == 3
         assert server.commands.index("ID") < server.commands.index("SELECT")
         # the next run downloads nothing it already holds (incremental by UIDVALIDITY+UID)
         server.commands.clear()
-        again = run_batch(app, f"imap://{USER}@127.0.0.1:{server.port}/INBOX")
+        again = app.batch(f"imap://{USER}@127.0.0.1:{server.port}/INBOX")
         assert [o.status for o in again.outcomes] == ["duplicate"] * 3
-        assert {o.unit for o in again.outcomes} == {"市统计局", ""}
+        assert {o.submission.unit for o in again.outcomes} == {"市统计局", ""}
         assert "UID FETCH" not in server.commands
 
 
@@ -156,7 +156,7 @@ def test_unsafe_login_is_explained(app: Pressdocs) -> None:
     with NeteaseLikeServer([], always_unsafe=True) as server:
         url = f"imap://{USER}@127.0.0.1:{server.port}/INBOX"
         with pytest.raises(SourceError, match="Unsafe Login") as exc:
-            run_batch(app, url)
+            app.batch(url)
         assert "授权码" in str(exc.value) and "ID 命令" in str(exc.value)
         result = CliRunner().invoke(cli, ["--store", str(app.store_path), "batch", url],
                                     env={"PRESSDOCS_IMAP_SECRET": "secret"})
@@ -207,21 +207,19 @@ CRASHY = textwrap.dedent("""
     import os, sys, time
     from pathlib import Path
     from pressdocs import Pressdocs, hookimpl, load_plugins
-    from pressdocs.intake import run_batch
-
+    
     marks = Path(sys.argv[3])
 
-    class Slow:
+    class Slow:  # slow in the middle of processing: after archiving, before the commit
         @hookimpl
-        def handle_event(self, event):
-            if event.name == "submission_processed":
-                with marks.open("a") as f:
-                    f.write("x")
-                time.sleep(float(sys.argv[4]))
+        def prepare_submission(self, submission, config):
+            with marks.open("a") as f:
+                f.write("x")
+            time.sleep(float(sys.argv[4]))
 
     plugins = load_plugins(entry_points=False, extra=[("slow", Slow())])
     app = Pressdocs(store=sys.argv[2], plugins=plugins)
-    run_batch(app, sys.argv[1])
+    app.batch(sys.argv[1])
 """)
 
 
@@ -288,11 +286,11 @@ def test_a_cut_off_message_is_taken_in_with_a_pd904_warning(tmp_path: Path) -> N
     folder.mkdir()
     (folder / "cut.eml").write_bytes(whole[: len(whole) * 2 // 3])
     app = Pressdocs(store=tmp_path / "store")
-    (outcome,) = run_batch(app, str(folder)).outcomes
-    pd904 = [f for f in outcome.findings if f["code"] == "PD904"]
-    assert pd904 and all(f["severity"] == "warning" for f in pd904)
-    assert any("截断" in f["message"] for f in pd904)
-    assert not any("Message-ID" in f["message"] for f in outcome.findings)
+    (outcome,) = app.batch(str(folder)).outcomes
+    pd904 = [f for f in outcome.submission.findings if f.code == "PD904"]
+    assert pd904 and all(f.severity == "warning" for f in pd904)
+    assert any("截断" in f.text() for f in pd904)
+    assert not any("Message-ID" in f.text() for f in outcome.submission.findings)
 
 
 def test_since_skips_mail_received_before_that_day(tmp_path: Path) -> None:

@@ -19,7 +19,6 @@ from imapclient import IMAPClient
 
 from imapservers import PASSWORD, Dovecot
 from pressdocs import Config, Pressdocs
-from pressdocs.intake import run_batch
 from submissions import message, registration_docx
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -62,10 +61,10 @@ def test_after_seen_marks_only_what_was_stored(dovecot: Dovecot, tmp_path: Path,
     for n in range(2):
         dovecot.deliver(USER, _mail(n), f"{n}.eml")
     url = f"imap://{USER}@127.0.0.1:{dovecot.port}/INBOX"
-    dry = run_batch(_app(tmp_path, monkeypatch, after="seen"), url, dry_run=True)
+    dry = _app(tmp_path, monkeypatch, after="seen").batch(url, dry_run=True)
     assert dry.new == 2
     assert _flags(dovecot.port) == [(), ()]  # a dry run acknowledges nothing
-    run_batch(_app(tmp_path, monkeypatch, after="seen"), url)
+    _app(tmp_path, monkeypatch, after="seen").batch(url)
     assert _flags(dovecot.port) == [(b"\\Seen",), (b"\\Seen",)]
 
 
@@ -74,14 +73,14 @@ def test_after_move_files_messages_into_a_chinese_folder(dovecot: Dovecot, tmp_p
     dovecot.start()
     dovecot.deliver(USER, _mail(7), "7.eml")
     url = f"imap://{USER}@127.0.0.1:{dovecot.port}/INBOX"
-    report = run_batch(_app(tmp_path, monkeypatch, after="move:已处理"), url)
+    report = _app(tmp_path, monkeypatch, after="move:已处理").batch(url)
     assert report.new == 1
     with IMAPClient("127.0.0.1", port=dovecot.port, ssl=False) as client:
         client.login(USER, PASSWORD)
         assert client.select_folder("INBOX")[b"EXISTS"] == 0
         assert client.select_folder("已处理")[b"EXISTS"] == 1
     # the moved message is still the same message to the ledger: found again, not re-taken
-    again = run_batch(_app(tmp_path, monkeypatch), f"imap://{USER}@127.0.0.1:{dovecot.port}/已处理")
+    again = _app(tmp_path, monkeypatch).batch(f"imap://{USER}@127.0.0.1:{dovecot.port}/已处理")
     assert [o.status for o in again.outcomes] == ["duplicate"]
 
 
@@ -91,11 +90,12 @@ def test_incremental_run_takes_only_new_mail(dovecot: Dovecot, tmp_path: Path,
     dovecot.deliver(USER, _mail(1), "1.eml")
     url = f"imap://{USER}@127.0.0.1:{dovecot.port}/INBOX"
     app = _app(tmp_path, monkeypatch)
-    assert run_batch(app, url).new == 1
+    assert app.batch(url).new == 1
     dovecot.deliver(USER, _mail(2), "2.eml")
-    second = run_batch(_app(tmp_path, monkeypatch), url)
+    second = _app(tmp_path, monkeypatch).batch(url)
     assert second.new == 1
-    assert [o.subject for o in second.outcomes if o.status != "duplicate"] == ["【市统计局】登记表2"]
+    assert [o.submission.subject for o in second.outcomes if o.status != "duplicate"] == [
+        "【市统计局】登记表2"]
 
 
 def test_imaps_with_a_verified_certificate(dovecot: Dovecot, tmp_path: Path,
@@ -109,10 +109,10 @@ def test_imaps_with_a_verified_certificate(dovecot: Dovecot, tmp_path: Path,
     dovecot.start(tls=(cert, key))
     dovecot.deliver(USER, _mail(3), "3.eml")
     url = f"imaps://{USER}@127.0.0.1:{dovecot.tls_port}/INBOX"
-    report = run_batch(_app(tmp_path, monkeypatch, ca_file=str(cert)), url)
+    report = _app(tmp_path, monkeypatch, ca_file=str(cert)).batch(url)
     assert report.new == 1
     # without trusting that certificate, the connection is refused with a clear message
     from pressdocs import SourceError
 
     with pytest.raises(SourceError, match="证书"):
-        run_batch(_app(tmp_path / "other", monkeypatch), url)
+        _app(tmp_path / "other", monkeypatch).batch(url)

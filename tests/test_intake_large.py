@@ -34,7 +34,7 @@ from pressdocs.builtin import source_imap
 from pressdocs.builtin.source_files import MaildirSource
 from pressdocs.builtin.source_imap import ImapSource
 from pressdocs.capabilities import RawMessage
-from pressdocs.intake import process_message, run_batch
+from pressdocs.pipeline import Pipeline
 from pressdocs.mail.stream import StreamLimits
 from pressdocs.store import open_store
 from submissions import message, png, press_release_docx, qa_docx, registration_docx
@@ -157,7 +157,6 @@ MEASURED = textwrap.dedent("""
     import json, sys, tracemalloc
     from pathlib import Path
     from pressdocs import Config, Pressdocs
-    from pressdocs.intake import run_batch
 
     def status(field):  # Linux: VmRSS now, VmHWM the resident peak since reset_peak()
         try:
@@ -174,12 +173,12 @@ MEASURED = textwrap.dedent("""
             pass
 
     # warm up on a store of its own: every module the batch imports gets loaded
-    run_batch(Pressdocs(store=sys.argv[2] + "-warm-up", config=Config()), sys.argv[3])
+    Pressdocs(store=sys.argv[2] + "-warm-up", config=Config()).batch(sys.argv[3])
     app = Pressdocs(store=sys.argv[2], config=Config())
     reset_peak()
     rss_before = status("VmRSS")
     tracemalloc.start()
-    report = run_batch(app, sys.argv[1])
+    report = app.batch(sys.argv[1])
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     rss_after = status("VmHWM")
@@ -256,8 +255,8 @@ def test_memory_does_not_grow_with_the_number_of_messages(tmp_path: Path) -> Non
 @pytest.fixture
 def small_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
     """A message over 1 MB is streamed; parts over 64 KB spilled; IMAP spools over 512 KB."""
-    monkeypatch.setattr("pressdocs.intake.STREAM_THRESHOLD", 1 * MB)
-    monkeypatch.setattr("pressdocs.intake.STREAM_LIMITS",
+    monkeypatch.setattr("pressdocs.pipeline.STREAM_THRESHOLD", 1 * MB)
+    monkeypatch.setattr("pressdocs.pipeline.STREAM_LIMITS",
                         StreamLimits(keep_part=64 * 1024, buffer_size=64 * 1024))
     monkeypatch.setattr(source_imap, "SPOOL_THRESHOLD", 512 * 1024)
     monkeypatch.setattr(source_imap, "SPOOL_CHUNK", 200_000)
@@ -278,32 +277,32 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pressdocs:
 
 def test_streamed_message_is_recorded_like_any_other(small_thresholds: None, small_mail: VideoMail,
                                                       app: Pressdocs, tmp_path: Path) -> None:
-    report = run_batch(app, str(small_mail.path.parent))
+    report = app.batch(str(small_mail.path.parent))
     [outcome] = report.outcomes
-    assert outcome.kind == "materials" and outcome.status != "error"
+    assert outcome.submission.kind == "materials" and outcome.status != "error"
     _check_video(tmp_path / "store", small_mail)
-    again = run_batch(app, str(small_mail.path.parent))
+    again = app.batch(str(small_mail.path.parent))
     assert [o.status for o in again.outcomes] == ["duplicate"]
 
 
 def test_large_document_is_read_back_from_the_store(small_thresholds: None, app: Pressdocs,
                                                      tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("pressdocs.intake.STREAM_LIMITS", StreamLimits(keep_part=1000))
+    monkeypatch.setattr("pressdocs.pipeline.STREAM_LIMITS", StreamLimits(keep_part=1000))
     mail = write_video_message(tmp_path / "m.eml", 2 * MB)
     (tmp_path / "mail").mkdir()
     mail.path.rename(tmp_path / "mail" / "m.eml")
-    run_batch(app, str(tmp_path / "mail"))
+    app.batch(str(tmp_path / "mail"))
     _check_video(tmp_path / "store", replace(mail, path=tmp_path / "mail" / "m.eml"))
 
 
 def test_document_too_large_to_read_is_kept_and_reported(small_thresholds: None, app: Pressdocs,
                                                          small_mail: VideoMail,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("pressdocs.intake.STREAM_LIMITS", StreamLimits(keep_part=1000))
-    monkeypatch.setattr("pressdocs.intake.LOAD_LIMIT", 2000)
+    monkeypatch.setattr("pressdocs.pipeline.STREAM_LIMITS", StreamLimits(keep_part=1000))
+    monkeypatch.setattr("pressdocs.pipeline.LOAD_LIMIT", 2000)
     raw = RawMessage(source="", key="", path=small_mail.path)
-    sub = process_message(app, raw, small_mail.sha256, store=app.store)
+    sub = Pipeline(app, ledger=app.store, originals=app.store).message(raw, small_mail.sha256)
     docs = {d.name: d for d in sub.documents}
     for name in ("发布稿.docx", "问答.docx"):  # the rules report these problems (PD901)
         assert "文件过大" in docs[name].problem.zh and "原件已完整保存" in docs[name].problem.zh
@@ -318,13 +317,13 @@ def test_large_message_that_cannot_be_split_is_kept_and_reported(
     by its headers, and the office is told to look at it by hand."""
     broken = small_mail.path.read_bytes().replace(b'boundary="', b'x-boundary="', 1)
     small_mail.path.write_bytes(broken)
-    monkeypatch.setattr("pressdocs.intake.STREAM_LIMITS", StreamLimits(skeleton=256 * 1024,
+    monkeypatch.setattr("pressdocs.pipeline.STREAM_LIMITS", StreamLimits(skeleton=256 * 1024,
                                                                        fallback_size=MB))
-    [outcome] = run_batch(app, str(small_mail.path.parent)).outcomes
-    assert outcome.subject == "【市文化和旅游局】发布会材料（含现场视频）"
+    [outcome] = app.batch(str(small_mail.path.parent)).outcomes
+    assert outcome.submission.subject == "【市文化和旅游局】发布会材料（含现场视频）"
     assert outcome.status != "error"
-    [finding] = [f for f in outcome.findings if f["code"] == "PD904"]
-    assert "邮件过大" in finding["message"] and "请人工查看" in finding["message"]
+    [finding] = [f for f in outcome.submission.findings if f.code == "PD904"]
+    assert "邮件过大" in finding.text() and "请人工查看" in finding.text()
     record = app.store.find_message(message_id="video-7@wuhu.gov.cn")
     assert record is not None and record.size == len(broken)
 
@@ -341,9 +340,9 @@ def own_tmpdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_dry_run_of_a_large_message_leaves_nothing_behind(small_thresholds: None,
                                                           app: Pressdocs, small_mail: VideoMail,
                                                           own_tmpdir: Path) -> None:
-    [outcome] = run_batch(app, str(small_mail.path.parent), dry_run=True).outcomes
-    assert {"name": VIDEO, "kind": "video"} in outcome.documents
-    assert {"name": "发布稿.docx", "kind": "press_release"} in outcome.documents
+    [outcome] = app.batch(str(small_mail.path.parent), dry_run=True).outcomes
+    documents = {(d.name, d.kind) for d in outcome.submission.documents}
+    assert (VIDEO, "video") in documents and ("发布稿.docx", "press_release") in documents
     assert list(own_tmpdir.iterdir()) == []
     assert not any((app.store_path / "blobs").rglob("*"))
 
@@ -356,8 +355,8 @@ def test_large_message_left_unprocessed_by_a_crash_is_processed_from_the_archive
     store.record_message(blob=writer.sha256, source_key="eml:elsewhere;materials.eml",
                          message_id="video-7@wuhu.gov.cn")
     small_mail.path.unlink()  # only the archived copy is left
-    report = run_batch(app, str(small_mail.path.parent))
-    assert [o.kind for o in report.outcomes] == ["materials"]
+    report = app.batch(str(small_mail.path.parent))
+    assert [o.submission.kind for o in report.outcomes] == ["materials"]
     _check_video(tmp_path / "store", small_mail)
 
 
@@ -416,7 +415,7 @@ def test_imap_batch_of_a_large_message(small_thresholds: None, app: Pressdocs, t
                                        dovecot: tuple[Dovecot, VideoMail],
                                        own_tmpdir: Path) -> None:
     server, mail = dovecot
-    report = run_batch(app, f"imap://{USER}@127.0.0.1:{server.port}/INBOX")
-    assert sorted(o.kind for o in report.outcomes) == ["materials", "unrelated"]
+    report = app.batch(f"imap://{USER}@127.0.0.1:{server.port}/INBOX")
+    assert sorted(o.submission.kind for o in report.outcomes) == ["materials", "unrelated"]
     _check_video(tmp_path / "store", mail)
     assert list(own_tmpdir.iterdir()) == []  # the spooled message is gone

@@ -31,12 +31,11 @@ def test_both_catalogues_have_the_same_keys_and_parameters() -> None:
         assert _fields(zh[key]) == _fields(en[key]), key
 
 
-def test_english_texts_are_english_and_chinese_texts_chinese() -> None:
-    cjk = re.compile(r"[\u4e00-\u9fff]")
+def test_english_texts_have_no_chinese_of_their_own() -> None:
+    """Chinese in English output comes only from document content put in as a parameter."""
+    han = re.compile(r"[\u4e00-\u9fff]")
     for key, text in catalogue("en").items():
-        assert not cjk.search(text), f"{key}: {text}"
-    for key, text in catalogue("zh").items():
-        assert cjk.search(text), f"{key}: {text}"
+        assert not han.search(text), f"{key}: {text}"
 
 
 def _keys_used_in_the_code() -> set[str]:

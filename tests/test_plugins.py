@@ -13,15 +13,17 @@ from pathlib import Path
 import pytest
 
 from pressdocs import (
+    BatchFinished,
     Content,
-    Event,
     Parser,
     PluginError,
+    Pressdocs,
     Severity,
     Validator,
     hookimpl,
     load_plugins,
 )
+from pressdocs.intake import BatchReport
 from pressdocs.plugins import BUILTIN_PLUGINS
 
 
@@ -143,9 +145,10 @@ def test_event_listener_failure_does_not_stop_others() -> None:
 
     plugins = load_plugins(builtins=(), entry_points=False,
                            extra=[("broken", Broken()), ("listener", Listener())])
-    warnings = plugins.emit(Event("submission_processed", {}))
-    assert seen == ["submission_processed"]
-    assert warnings == ["插件 broken 处理事件 submission_processed 时出错：boom"]
+    warnings = Pressdocs(plugins=plugins).emit(BatchFinished(report=BatchReport("x")))
+    assert seen == ["batch_finished"]
+    assert [w.zh for w in warnings] == ["插件 broken 处理事件 batch_finished 时出错：boom"]
+    assert warnings[0].en == "plugin broken failed on event batch_finished: boom"
 
 
 def test_validator_registration_keeps_code_and_severity() -> None:

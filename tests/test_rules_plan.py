@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from pressdocs.config import Config, Unit
-from pressdocs.models import Plan, PlanItem, Severity
+from pressdocs.models import (
+    Plan,
+    PlanItem,
+    Severity,
+    StatisticsReport,
+    StatisticsRow,
+    Submission,
+)
 from pressdocs.rules.plan import DelayedConference, OverduePlanItems, UnplannedConference
 from pressdocs.rules.plan_status import (
     Conference,
@@ -109,10 +116,11 @@ def test_conferences_of_an_earlier_year_do_not_fulfil_the_plan() -> None:
     assert overdue_items(plan_2021(), [conference], date(2021, 5, 1), unit="市发改委")
 
 
-def test_store_conference_records_fit_the_plan_status(store: Store) -> None:
-    record = store.record_conference(unit="市发改委", title="信用体系政策解读",
-                                     held_on=date(2021, 3, 24))
-    assert overdue_items(plan_2021(), [record], date(2021, 6, 1), unit="市发改委") == []
+def test_store_conferences_fit_the_plan_status(store: Store) -> None:
+    row = StatisticsRow(held_on=date(2021, 3, 24), unit="市发改委", topic="信用体系政策解读")
+    store.save_submission(Submission(id="c" * 64, statistics=StatisticsReport(rows=[row])))
+    assert overdue_items(plan_2021(), store.conferences(), date(2021, 6, 1),
+                         unit="市发改委") == []
 
 
 # --- PD301 -------------------------------------------------------------------------------

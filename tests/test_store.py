@@ -348,26 +348,49 @@ def test_notice_is_recorded_once_and_its_delivery_tracked(store: Store) -> None:
         store.set_delivery("late:def", "delivered-ish")
 
 
-# --- conference records ---------------------------------------------------------------------
+# --- conferences --------------------------------------------------------------------------
 
 
-def test_conference_records(store: Store) -> None:
-    held = datetime(2021, 3, 4, 10, 0, tzinfo=CST)
-    first = store.record_conference(unit="市发展改革委", title="一季度经济运行", held_on=held,
-                                    plan_year=2021, plan_item=12, submission_id=sha(b"reg"))
-    # the half-year statistics table reports the same conference with only its date
-    again = store.record_conference(unit="市发展改革委", title="一季度经济运行",
-                                    held_on=date(2021, 3, 4), submission_id=sha(b"stats"))
-    assert again.id == first.id
-    assert (again.held_on, again.plan_year, again.plan_item) == (held, 2021, 12)
-    assert again.submission_id == sha(b"stats")
+def test_conferences_are_those_the_kept_submissions_tell_of(store: Store) -> None:
+    """A registration's conference (on its day, with its plan item) and each dated row of a
+    statistics table, kept with their submission and asked for by year, unit and time."""
+    sub = submission(b"reg")
+    store.save_submission(sub)
+    found = store.conferences(year=2021)
+    assert [(c.source, c.unit, c.title, c.held_on, c.plan_item) for c in found] == [
+        ("statistics", "三山经开区", "", date(2021, 2, 7), None),
+        ("registration", "市发展改革委", "2021年一季度全市经济运行情况新闻发布会",
+         date(2021, 3, 4), 12)]
+    assert [c.source for c in store.conferences(unit="三山经开区")] == ["statistics"]
+    assert store.conferences(year=2022) == []
+    assert store.conferences(known_by=datetime(2021, 2, 28, tzinfo=CST)) == []  # not yet sent
+    assert len(store.conferences(known_by=datetime(2021, 3, 1, 9, 30, tzinfo=CST))) == 2
 
-    unplanned = store.record_conference(unit="三山经开区", title="防汛工作",
-                                        held_on=date(2021, 7, 20))
-    store.record_conference(unit="三山经开区", title="年终总结", held_on=date(2022, 1, 5))
-    assert (unplanned.plan_year, unplanned.plan_item) == (None, None)
-    assert [c.title for c in store.conferences(year=2021)] == ["一季度经济运行", "防汛工作"]
-    assert [c.title for c in store.conferences(unit="三山经开区")] == ["防汛工作", "年终总结"]
+
+def test_a_corrected_submission_tells_of_its_conference_no_more(store: Store) -> None:
+    first = submission(b"reg", statistics=None)
+    store.save_submission(first)
+    moved = dataclasses.replace(first.registration, time=datetime(2021, 3, 18, 10, tzinfo=CST))
+    correction = submission(b"corrected", statistics=None, registration=moved,
+                                 corrects=first.id, kind=SubmissionKind.CORRECTION,
+                                 received=datetime(2021, 3, 10, 9, tzinfo=CST))
+    store.save_submission(correction)
+    assert [c.held_on for c in store.conferences()] == [date(2021, 3, 18)]
+    # as the office knew it before the correction arrived
+    before = store.conferences(known_by=datetime(2021, 3, 5, tzinfo=CST))
+    assert [c.held_on for c in before] == [date(2021, 3, 4)]
+
+
+def test_a_replaced_submission_keeps_its_earlier_result(store: Store) -> None:
+    sub = submission(b"reg")
+    store.save_submission(sub)
+    assert store.submission_history(sub.id) == []
+    again = dataclasses.replace(sub, status=SubmissionStatus.ACCEPTED, findings=[])
+    store.save_submission(again)
+    [earlier] = store.submission_history(sub.id)
+    assert earlier.submission == sub and earlier.replaced >= earlier.saved
+    assert store.get_submission(sub.id) == again
+    assert len(store.conferences()) == 2  # replaced, not added
 
 
 # --- opening ----------------------------------------------------------------------------------

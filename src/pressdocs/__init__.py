@@ -44,8 +44,18 @@ from pressdocs.errors import (
     StoreLocked,
     UnsupportedFormat,
 )
-from pressdocs.hookspecs import Event, hookimpl
+from pressdocs.events import (
+    BatchFinished,
+    Event,
+    FindingRaised,
+    NoticeSent,
+    PlanImported,
+    SubmissionChecked,
+    SubmissionProcessed,
+)
+from pressdocs.hookspecs import hookimpl
 from pressdocs.models import (
+    Conference,
     Document,
     DocumentKind,
     Finding,
@@ -73,11 +83,13 @@ from pressdocs.plugins import PluginInfo, Plugins, load_plugins
 
 __all__ = [
     "ArchiveRejected",
+    "BatchFinished",
     "Capability",
     "Channel",
     "ChannelError",
     "Classification",
     "Classifier",
+    "Conference",
     "Config",
     "ConfigError",
     "Content",
@@ -89,6 +101,7 @@ __all__ = [
     "ExportError",
     "Exporter",
     "Finding",
+    "FindingRaised",
     "LinkedFile",
     "Location",
     "MailSource",
@@ -97,10 +110,12 @@ __all__ = [
     "Message",
     "Model",
     "Notice",
+    "NoticeSent",
     "ParseError",
     "Parser",
     "Person",
     "Plan",
+    "PlanImported",
     "PlanItem",
     "PluginError",
     "PluginInfo",
@@ -122,7 +137,9 @@ __all__ = [
     "StoreError",
     "StoreLocked",
     "Submission",
+    "SubmissionChecked",
     "SubmissionKind",
+    "SubmissionProcessed",
     "SubmissionStatus",
     "Unit",
     "UnsupportedFormat",

@@ -1,12 +1,17 @@
-"""The application object: configuration, plugins and store, built lazily, for one run.
+"""The entry point: :class:`Pressdocs`, one office's configuration, plugins and store.
 
-Importers use it as the front door::
+Everything pressdocs does is a method here, returning typed results (dataclasses with
+``to_dict()``, enums); the command line is a thin layer over these methods::
 
     from pressdocs import Pressdocs
 
-    pd = Pressdocs(store="./pressdocs-data")
-    pd.config.city                     # "芜湖市"
-    pd.plugins.registry.of(Parser)     # every parser, built-in or third-party
+    with Pressdocs(store="pressdocs-data") as pd:
+        pd.import_plan("计划安排.docx")                    # 附件1 into the store
+        report = pd.batch("mail/")                         # take in a folder of .eml files
+        for outcome in report.outcomes:
+            print(outcome.submission.subject, outcome.status.label("zh"))
+        print(pd.check("材料/").findings)                   # check files, write nothing
+        print(pd.plan_status(as_of=date(2021, 6, 30)).by_unit())
 
 Nothing is built until asked for, so creating one is cheap; each run (each CLI call,
 each test) makes its own.
@@ -14,20 +19,32 @@ each test) makes its own.
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Iterable
+from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
 
 from pressdocs.config import Config, load_config
 from pressdocs.plugins import Plugins, load_plugins
 
 if TYPE_CHECKING:
+    from pressdocs.capabilities import Capability, Delivery, ValidationContext
+    from pressdocs.events import Event
+    from pressdocs.intake import BatchReport, Progress
+    from pressdocs.models import Message, Notice, Plan, Submission, SubmissionStatus
+    from pressdocs.plan_import import PlanImport
+    from pressdocs.reading import ReadResult
+    from pressdocs.reports import AnnualReport, PlanStatusReport
     from pressdocs.store import Store
 
 __all__ = ["DEFAULT_STORE", "Pressdocs", "resolve_lang"]
 
 DEFAULT_STORE = "pressdocs-data"
+log = logging.getLogger("pressdocs")
 
 
 def resolve_lang(explicit: str | None = None, config: Config | None = None) -> str:
@@ -40,22 +57,34 @@ def resolve_lang(explicit: str | None = None, config: Config | None = None) -> s
 
 
 class Pressdocs:
-    """One run of pressdocs: its configuration, plugins and store, each built on first use.
+    """One office's pressdocs: its configuration, plugins and store, each built on first use.
 
-    ``config`` may be a :class:`Config` or a path to a TOML file (default: found as
-    :func:`pressdocs.config.find_config_file` says); ``store`` a directory (default:
-    ``PRESSDOCS_HOME``, the config's ``store``, then ``./pressdocs-data``).
+    - ``config``: a :class:`Config`, or a path to a ``pressdocs.toml`` (default: found as
+      :func:`pressdocs.config.find_config_file` says; without one, the notice's defaults);
+    - ``store``: the store's directory (default: ``PRESSDOCS_HOME``, the config's
+      ``store``, then ``./pressdocs-data``);
+    - ``lang``: the language of the texts results render (``"zh"`` or ``"en"``);
+    - ``plugins``: plugin objects (modules, classes or instances with ``@hookimpl``
+      functions) to load besides the built-ins and the installed ones, or an already
+      built :class:`Plugins`; ``load_entry_points=False`` leaves installed plugins out
+      (a library that wants exactly the plugins it names);
+    - ``strict``: a plugin that fails to load is an error instead of a note.
     """
 
     def __init__(self, *, config: Config | str | Path | None = None,
                  store: str | Path | None = None, lang: str | None = None,
-                 strict: bool = False, plugins: Plugins | None = None):
+                 plugins: Plugins | Iterable[object] | None = None,
+                 load_entry_points: bool = True, strict: bool = False):
         self._config_arg = config
         self._store_arg = store
         self._lang_arg = lang
+        self._extra = [] if plugins is None or isinstance(plugins, Plugins) else list(plugins)
+        self._entry_points = load_entry_points
         self.strict = strict
-        if plugins is not None:
+        if isinstance(plugins, Plugins):
             self.__dict__["plugins"] = plugins
+
+    # --- what it is made of --------------------------------------------------------------
 
     @cached_property
     def config(self) -> Config:
@@ -67,11 +96,14 @@ class Pressdocs:
 
     @cached_property
     def plugins(self) -> Plugins:
-        """The plugin manager with built-ins and installed plugins."""
-        return load_plugins(strict=self.strict)
+        """The plugin manager: built-ins, installed plugins (unless left out), and the
+        plugin objects given."""
+        extra = [(getattr(p, "__name__", None) or type(p).__name__, p) for p in self._extra]
+        return load_plugins(strict=self.strict, entry_points=self._entry_points, extra=extra)
 
     @cached_property
     def lang(self) -> str:
+        """The language texts are rendered in: "zh" (default) or "en"."""
         return resolve_lang(self._lang_arg, self.config)
 
     @property
@@ -103,3 +135,186 @@ class Pressdocs:
         store = self.__dict__.pop("store", None)
         if store is not None:
             store.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def context(self, capability: Capability | None = None, *,
+                store: Store | None = None) -> ValidationContext:
+        """What a capability is given when called: the configuration, the store, the
+        language, and its plugin's own settings (``[plugins.NAME]``)."""
+        from pressdocs.capabilities import ValidationContext
+
+        plugin = self.plugins.registry.plugin_of(capability) if capability is not None else ""
+        return ValidationContext(config=self.config, store=store, lang=self.lang,
+                                 plugin=plugin)
+
+    # --- reading and checking ------------------------------------------------------------
+
+    def read(self, source: str | os.PathLike[str] | bytes, *, name: str = "") -> ReadResult:
+        """What one file is and what it says: kind, confidence, the form read out of it.
+
+        ``source`` is a path, or the file's bytes (then ``name`` is its name as sent).
+        A file that cannot be read comes back with ``error`` set, never raised; a path
+        that does not exist raises :class:`pressdocs.ParseError`.
+        """
+        from pressdocs.reading import read_document, read_path
+
+        if isinstance(source, bytes):
+            data, name = source, name or "未命名文件"
+        else:
+            path = Path(source)
+            data, name = read_path(path), name or path.name
+        return read_document(data, name, plugins=self.plugins, config=self.config)
+
+    def check(self, path: str | os.PathLike[str]) -> Submission:
+        """Check a file, a folder (one submission of all its files) or a saved .eml message
+        against the notice, exactly as the batch would, writing nothing.  Announces
+        :class:`~pressdocs.events.SubmissionChecked`."""
+        from pressdocs.checking import check_path
+        from pressdocs.events import SubmissionChecked
+
+        submission = check_path(self, Path(path))
+        self.emit(SubmissionChecked(submission=submission))
+        return submission
+
+    # --- the mailbox -------------------------------------------------------------------
+
+    def batch(self, location: str, *, dry_run: bool = False, since: date | None = None,
+              limit: int | None = None, progress: Progress | None = None) -> BatchReport:
+        """Take in every new message of ``location`` (``imaps://…``, a Maildir, an mbox,
+        an .eml file or folder), each exactly once; see :mod:`pressdocs.intake`."""
+        from pressdocs.intake import run_batch
+
+        return run_batch(self, location, dry_run=dry_run, since=since, limit=limit,
+                         progress=progress)
+
+    def reprocess(self, *, status: SubmissionStatus | str | None = None,
+                  since: date | None = None, ids: Iterable[str] = (),
+                  progress: Progress | None = None) -> BatchReport:
+        """Run stored messages through the pipeline again from their archived originals
+        (after a plugin, configuration or plan change); the earlier result stays in the
+        submission's history."""
+        from pressdocs.intake import reprocess
+
+        return reprocess(self, status=status, since=since, ids=ids, progress=progress)
+
+    # --- the annual plan and the reports --------------------------------------------------
+
+    def import_plan(self, path: str | os.PathLike[str], *, year: int | None = None) -> PlanImport:
+        """Read the annual plan (附件1) from any file and save it, replacing that year's;
+        the result holds its warnings and spam findings (PD501)."""
+        from pressdocs.events import PlanImported
+        from pressdocs.plan_import import read_plan
+
+        found = read_plan(Path(path), plugins=self.plugins, config=self.config, year=year)
+        self.store.save_plan(found.plan)
+        self.emit(PlanImported(plan=found.plan))
+        return found
+
+    def plan(self, year: int | None = None) -> Plan:
+        """The plan of ``year`` (default: the latest imported)."""
+        from pressdocs.reports import plan_for
+
+        return plan_for(self.store, year)
+
+    def plan_status(self, *, as_of: date | None = None,
+                    year: int | None = None) -> PlanStatusReport:
+        """Where each item of the plan stands on ``as_of`` (default today), judged from
+        what had been received by then."""
+        from pressdocs.reports import plan_report
+
+        return plan_report(self.store, self.config, as_of=as_of or date.today(), year=year)
+
+    def annual(self, year: int, *, as_of: date | None = None) -> AnnualReport:
+        """The annual check of ``year`` on ``as_of`` (default today): heads who attended no
+        conference (PD404), planned conferences never registered (PD303) or delayed."""
+        from pressdocs.reports import annual_report
+
+        return annual_report(self.store, self.config, year, as_of=as_of or date.today())
+
+    def rules(self) -> list[dict[str, Any]]:
+        """The rule catalogue: every rule registered, with the user's settings applied."""
+        from pressdocs.capabilities import Validator
+        from pressdocs.rules import rules_catalogue
+
+        return rules_catalogue(self.plugins.registry.of(Validator), self.config)
+
+    def write_form(self, form: str, path: str | os.PathLike[str], *,
+                   year: int | None = None) -> Path:
+        """A blank form for units to fill: ``"registration"`` (附件2), ``"statistics"``
+        (附件3) or ``"plan"`` (附件1); .docx, or .xlsx for the tables."""
+        from pressdocs.forms import write_plan_form, write_registration_form, write_statistics_form
+
+        target = Path(path)
+        if form == "registration":
+            return write_registration_form(target, config=self.config)
+        if form == "statistics":
+            return write_statistics_form(target, year=year, config=self.config)
+        if form == "plan":
+            return write_plan_form(target, year=year, config=self.config)
+        from pressdocs.errors import ExportError
+
+        raise ExportError.of("app.unknown_form", form=form)
+
+    # --- exporters, channels, events ---------------------------------------------------
+
+    def export(self, subject: Any, path: str | os.PathLike[str], *,
+               exporter: str | None = None) -> Path:
+        """Write ``subject`` (a report: :class:`~pressdocs.reports.PlanStatusReport`, …)
+        to ``path`` with the exporter named, or the first that takes the subject and the
+        file's format (its suffix)."""
+        from pressdocs.capabilities import Exporter
+        from pressdocs.errors import ExportError
+
+        target = Path(path)
+        fmt = target.suffix.lstrip(".").lower()
+        for candidate in self.plugins.registry.of(Exporter):
+            if (exporter is None or candidate.name == exporter) and \
+                    subject.subject in candidate.subjects and \
+                    (exporter is not None or fmt in candidate.formats):
+                return candidate.export(subject, target, self.context(candidate))
+        raise ExportError.of("app.no_exporter", subject=subject.subject, format=fmt)
+
+    def send(self, notice: Notice) -> Delivery:
+        """Send ``notice`` through its channel, once: a notice whose key was recorded
+        before is ``skipped``.  Announces :class:`~pressdocs.events.NoticeSent`."""
+        from pressdocs.capabilities import Channel, Delivery
+        from pressdocs.errors import ChannelError
+        from pressdocs.events import NoticeSent
+        from pressdocs.store import DeliveryStatus
+
+        channel = self.plugins.registry.get(Channel, notice.channel)
+        if channel is None:
+            raise ChannelError.of("app.no_channel", channel=notice.channel)
+        store = self.store
+        if not store.record_notice(notice):
+            return Delivery("skipped")
+        store.set_delivery(notice.key, DeliveryStatus.SENDING)
+        try:
+            delivery = channel.send(notice, self.context(channel, store=store))
+        except ChannelError as exc:
+            delivery = Delivery("failed", exc.render("en"))
+        store.set_delivery(notice.key, delivery.status, delivery.detail)
+        self.emit(NoticeSent(notice=notice, delivery=delivery))
+        return delivery
+
+    def emit(self, event: Event) -> list[Message]:
+        """Deliver ``event`` to every ``handle_event`` listener.  A listener that raises
+        does not stop the others; each failure is logged and returned."""
+        from pressdocs.models import Message
+
+        failures = []
+        for impl in self.plugins.pm.hook.handle_event.get_hookimpls():
+            try:
+                impl.function(event=event)
+            except Exception as exc:  # a listener must never stop a batch
+                failure = Message.of("app.listener_failed", plugin=impl.plugin_name,
+                                     event=event.name, error=str(exc) or type(exc).__name__)
+                log.warning(failure.text(self.lang))
+                failures.append(failure)
+        return failures

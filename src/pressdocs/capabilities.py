@@ -135,12 +135,21 @@ class Classifier(Capability):
 
 @dataclass
 class ValidationContext:
-    """What a validator may consult besides the submission: the configuration and,
-    when a store is open, the office's ledger (plan, earlier submissions)."""
+    """What a capability is given besides its subject: the configuration, the office's
+    ledger when one is open (plan, earlier submissions), the output language, and the
+    settings of the plugin that registered it (``[plugins.NAME]`` in ``pressdocs.toml``,
+    through :meth:`plugin_config`)."""
 
     config: Config
     store: Store | None = None
     lang: str = "zh"
+    plugin: str = ""  # the plugin whose capability is called
+
+    def plugin_config(self, name: str | None = None) -> dict[str, Any]:
+        """The ``[plugins.NAME]`` table of plugin ``name`` (default: the capability's own
+        plugin); empty when the configuration has none."""
+        table = self.config.plugins.get(name or self.plugin, {})
+        return dict(table) if isinstance(table, dict) else {}
 
 
 class Validator(Capability):
@@ -154,6 +163,9 @@ class Validator(Capability):
     kind: ClassVar[str] = "validator"
     code: str = ""
     severity: Severity = Severity.ERROR
+    #: An error of this rule means nothing in the submission is usable (spam, PD501):
+    #: the submission is ``rejected``, not ``incomplete``.
+    rejects: bool = False
     clause: str = ""
     title_zh: str = ""
     title_en: str = ""
@@ -175,25 +187,36 @@ class Delivery:
 
 
 class Channel(Capability):
-    """Delivers notices by one means (email, SMS, group bot).
+    """Delivers notices by one means (email, SMS, group bot); ``name`` is the channel a
+    :class:`pressdocs.Notice` names.
 
-    ``send`` raises :class:`pressdocs.errors.ChannelError` when delivery fails for a
-    reason worth retrying; the caller records the delivery state and the idempotency key.
+    ``send`` gets the notice and the context (its settings through
+    ``context.plugin_config()``); it raises :class:`pressdocs.errors.ChannelError` when
+    delivery fails for a reason worth retrying.  The caller records the delivery state
+    under the notice's key, so a notice is sent once.
     """
 
     kind: ClassVar[str] = "channel"
 
-    def send(self, notice: Notice) -> Delivery:
+    def send(self, notice: Notice, context: ValidationContext) -> Delivery:
         raise NotImplementedError
 
 
 class Exporter(Capability):
-    """Writes a report (``what``: "statistics", "plan-status", "publication") to a file."""
+    """Writes a report to a file.
+
+    ``subjects`` names the reports it takes (the ``subject`` class attribute of
+    :class:`pressdocs.reports.PlanStatusReport` ("plan_status"),
+    :class:`~pressdocs.reports.AnnualReport` ("annual"), …); ``formats`` the file
+    suffixes it writes ("xlsx", "html").  ``export`` writes ``subject`` to ``path`` and
+    returns the path written; its settings come through ``context.plugin_config()``.
+    """
 
     kind: ClassVar[str] = "exporter"
     formats: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
 
-    def export(self, what: str, data: Any, path: Path) -> Path:
+    def export(self, subject: Any, path: Path, context: ValidationContext) -> Path:
         raise NotImplementedError
 
 

@@ -20,17 +20,19 @@ Three families of hooks:
   Collected; return value ignored.
 - ``prepare_<object>(...)`` — adjust an object before pressdocs uses it.  Collected;
   implementations change the object in place; return value ignored.
-- ``handle_event(event)`` — listen to what happens.  Collected; return value ignored;
-  an exception in a listener is reported, never stops a batch.
+- ``handle_event(event)`` — listen to what happens (:mod:`pressdocs.events`).
+  Collected; return value ignored; an exception in a listener is reported, never stops
+  a batch.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pluggy
+
+from pressdocs.events import Event
 
 if TYPE_CHECKING:
     import click
@@ -46,25 +48,12 @@ if TYPE_CHECKING:
     from pressdocs.config import Config
     from pressdocs.models import Submission
 
-__all__ = ["PROJECT_NAME", "Event", "hookimpl", "hookspec"]
+__all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]
 
 PROJECT_NAME = "pressdocs"
 
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
-
-
-@dataclass
-class Event:
-    """Something that happened, for :func:`handle_event` listeners.
-
-    ``name`` is one of ``"submission_processed"`` (data: ``submission``),
-    ``"finding_raised"`` (data: ``submission``, ``finding``), ``"notice_sent"``
-    (data: ``notice``, ``delivery``).
-    """
-
-    name: str
-    data: dict[str, Any] = field(default_factory=dict)
 
 
 @hookspec
@@ -151,8 +140,10 @@ def prepare_submission(submission: Submission, config: Config) -> None:
 
 @hookspec
 def handle_event(event: Event) -> None:
-    """Listen to events: a submission processed, a finding raised, a notice sent.
+    """Listen to events (:mod:`pressdocs.events`): a submission processed or checked, a
+    finding raised, a plan imported, a batch finished, a notice sent.
 
-    Called for every event, by every plugin that implements it.  Return value
-    ignored; an exception here is reported as a warning and never stops a batch.
+    Called for every event, by every plugin that implements it, after what the event
+    tells is committed; tell events apart with ``isinstance``.  Return value ignored; an
+    exception here is reported as a warning and never stops a batch.
     """

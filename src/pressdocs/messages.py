@@ -33,7 +33,7 @@ from typing import Any
 from pressdocs.models import Message
 from pressdocs.serialize import to_plain
 
-__all__ = ["LANGS", "catalogue", "render", "render_text"]
+__all__ = ["LANGS", "catalogue", "render", "render_text", "render_value"]
 
 #: The languages pressdocs speaks, the first the default.
 LANGS: tuple[str, ...] = ("zh", "en")
@@ -77,6 +77,11 @@ def render_text(key: str, params: Mapping[str, Any], lang: str) -> str:
     except (KeyError, IndexError, ValueError) as exc:
         log.warning("message %s (%s) could not be rendered: %s", key, lang, exc)
         return f"[{key}] {template}"
+
+
+def render_value(value: Any, lang: str) -> str:
+    """One value written the way ``lang`` writes it (a date: 2021年6月30日 / 2021-06-30)."""
+    return _Formatter(lang).format_field(value, "")
 
 
 class _Formatter(string.Formatter):

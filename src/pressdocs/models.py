@@ -26,6 +26,7 @@ from enum import StrEnum
 from typing import Any, ClassVar, Self
 
 __all__ = [
+    "Conference",
     "Document",
     "DocumentKind",
     "Finding",
@@ -405,6 +406,22 @@ class Finding(Model):
         return self.message.text(lang)
 
 
+@dataclass(frozen=True)
+class Conference(Model):
+    """A press conference known to the office: announced by a registration form (登记表,
+    ``source`` "registration") or reported held in a statistics table (统计表,
+    ``source`` "statistics").  ``plan_year``/``plan_item`` name the item of the annual
+    plan it fulfils (``None``: unplanned, which is legitimate)."""
+
+    unit: str
+    title: str
+    held_on: date
+    plan_year: int | None = None
+    plan_item: int | None = None
+    source: str = "registration"
+    submission_id: str = ""
+
+
 @dataclass
 class Submission(Model):
     """One incoming message or folder, and everything pressdocs made of it."""
@@ -431,6 +448,26 @@ class Submission(Model):
     findings: list[Finding] = field(default_factory=list)
     corrects: str = ""  # id of the earlier submission this one corrects
     defects: list[Message] = field(default_factory=list)  # what is wrong with the message
+
+    def conferences(self) -> list[Conference]:
+        """The conferences this submission tells of: the one its registration form
+        announces (on the day of its 举办时间), and each dated row of its statistics table.
+        The store keeps them, so the plan's status and the rules ask it, not the forms."""
+        found = []
+        reg = self.registration
+        if reg is not None and reg.time is not None:
+            found.append(Conference(unit=self.unit or reg.organiser or reg.filing_unit,
+                                    title=reg.title, held_on=reg.time.date(),
+                                    plan_year=self.plan_year, plan_item=self.plan_item,
+                                    submission_id=self.id))
+        if self.statistics is not None:
+            for row in self.statistics.rows:
+                if row.held_on is not None:
+                    found.append(Conference(
+                        unit=row.unit or self.statistics.filing_unit or self.unit,
+                        title=row.topic, held_on=row.held_on, source="statistics",
+                        submission_id=self.id))
+        return found
 
 
 @dataclass

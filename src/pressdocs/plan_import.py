@@ -10,21 +10,39 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pressdocs.capabilities import Content, ValidationContext
 from pressdocs.config import Config
-from pressdocs.models import Finding, Plan, Submission
+from pressdocs.models import Finding, Message, Plan, Submission
 from pressdocs.plugins import Plugins
 from pressdocs.reading import parse_content, read_path
 
-__all__ = ["read_plan"]
+__all__ = ["PlanImport", "read_plan"]
+
+
+@dataclass
+class PlanImport:
+    """A plan read for import: the plan, what could not be read in it, and the spam
+    findings (PD501) on it — imported as written: the office decides, facts in hand."""
+
+    plan: Plan
+    warnings: list[Message] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"year": self.plan.year, "items": len(self.plan.items),
+                "source": self.plan.source,
+                "warnings": [w.to_dict() for w in self.warnings],
+                "findings": [f.to_dict() for f in self.findings]}
 
 
 def read_plan(path: Path, *, plugins: Plugins, config: Config,
-              year: int | None = None) -> tuple[Plan, list[str], list[Finding]]:
-    """The plan in ``path``, Chinese warnings about rows that could not be read, and the
-    spam findings (PD501) on it, if any.
+              year: int | None = None) -> PlanImport:
+    """The plan in ``path``, warnings about rows that could not be read, and the spam
+    findings (PD501) on it, if any.
 
     Raises :class:`pressdocs.ParseError` when the file holds no plan or its year cannot
     be told (give ``year``).
@@ -40,7 +58,8 @@ def read_plan(path: Path, *, plugins: Plugins, config: Config,
     plan, warnings = extract_plan(content, year=year, source=path.name)
     spam = list(SpamCheck().check(Submission(id="0" * 64, plan=plan),
                                   ValidationContext(config=config)))
-    return plan, warnings, spam
+    return PlanImport(plan, [w if isinstance(w, Message) else Message.literal(w)
+                             for w in warnings], spam)
 
 
 def _csv_content(data: bytes) -> Content:

@@ -100,20 +100,6 @@ class Plugins:
         """The hook relay: ``plugins.hook.prepare_submission(submission=…, config=…)``."""
         return self.pm.hook
 
-    def emit(self, event: hookspecs.Event) -> list[str]:
-        """Deliver ``event`` to every ``handle_event`` listener.
-
-        A listener that raises does not stop the others; the failures come back as
-        Chinese warning texts for the caller to show.
-        """
-        warnings = []
-        for impl in self.pm.hook.handle_event.get_hookimpls():
-            try:
-                impl.function(event=event)
-            except Exception as exc:  # a listener must never stop a batch
-                warnings.append(f"插件 {impl.plugin_name} 处理事件 {event.name} 时出错：{exc}")
-        return warnings
-
     def info(self, name: str) -> PluginInfo | None:
         return next((i for i in self.infos if i.name == name), None)
 

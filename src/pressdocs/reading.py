@@ -124,8 +124,8 @@ def read_document(data: bytes, name: str, *, plugins: Plugins, config: Config,
         result.error = exc
         return result
     except Exception as exc:  # a parser's bug must not lose the file or stop a batch
-        result.error = ParseError(f"读取时出错（{type(exc).__name__}: {exc}）",
-                                  f"failed to read ({type(exc).__name__}: {exc})", file=name)
+        result.error = ParseError.of("read.crashed", error=f"{type(exc).__name__}: {exc}",
+                                     file=name)
         return result
     result.warnings.extend(map(_as_message, result.content.warnings))
     result.classification = _classify(result.content, name, plugins)
@@ -138,8 +138,8 @@ def read_document(data: bytes, name: str, *, plugins: Plugins, config: Config,
     except PressdocsError as exc:  # the form is not complete enough to read (a blank plan)
         result.warnings.append(exc.message)
     except Exception as exc:  # an extractor's bug: keep the content, say what failed
-        result.warnings.append(Message.literal(f"提取内容时出错（{type(exc).__name__}: {exc}）",
-                                               f"extraction failed ({type(exc).__name__}: {exc})"))
+        result.warnings.append(Message.of("read.extract_crashed",
+                                          error=f"{type(exc).__name__}: {exc}"))
     else:
         result.warnings.extend(map(_as_message, warnings))
     return result
@@ -151,14 +151,14 @@ def read_path(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        zh, en = "找不到这个文件", "no such file"
+        raise ParseError.of("read.missing", file=str(path)) from None
     except IsADirectoryError:
-        zh, en = "这是一个目录，不是文件", "this is a folder, not a file"
+        raise ParseError.of("read.is_folder", file=str(path)) from None
     except PermissionError:
-        zh, en = "没有读取这个文件的权限", "permission denied"
+        raise ParseError.of("read.permission", file=str(path)) from None
     except OSError as exc:
-        zh, en = "无法读取这个文件", f"cannot read the file ({exc.strerror})"
-    raise ParseError(zh, en, file=str(path))
+        raise ParseError.of("read.unreadable", reason=exc.strerror or str(exc),
+                            file=str(path)) from None
 
 
 def parse_content(data: bytes, name: str, plugins: Plugins) -> Content:
@@ -195,15 +195,13 @@ def _media(result: ReadResult, data: bytes) -> None:
         document.kind, document.confidence = DocumentKind.VIDEO, 1.0
         return
     document.kind, document.confidence = DocumentKind.PICTURE, 1.0
-    problem = _broken_image(data, document.media_type)
-    if problem:
-        result.error = ParseError(problem, "the picture is damaged or incomplete",
-                                  file=document.name)
+    if _broken_image(data, document.media_type):
+        kind = "JPEG" if document.media_type == sniff.JPEG else "PNG"
+        result.error = ParseError.of("read.broken_picture", format=kind, file=document.name)
 
 
 def _empty(name: str) -> ParseError:
-    return ParseError("文件是空的（0 字节），请重新发送", "the file is empty (0 bytes); ask for it "
-                      "again", file=name)
+    return ParseError.of("read.empty", file=name)
 
 
 def _parse(data: bytes, name: str, media_type: str, plugins: Plugins) -> Content:
@@ -213,20 +211,11 @@ def _parse(data: bytes, name: str, media_type: str, plugins: Plugins) -> Content
             return parser.parse(data, name)
     what = sniff.describe_media_type(media_type)
     if media_type in _NEEDS_LIBREOFFICE:
-        ext = _NEEDS_LIBREOFFICE[media_type]
-        raise UnsupportedFormat(
-            f"本机未安装 LibreOffice，无法读取 {ext} 文件（{what}）；请安装 LibreOffice "
-            "（Debian：apt-get install libreoffice-writer-nogui libreoffice-calc-nogui），"
-            "或请来文单位另存为 .docx 后重发",
-            f"cannot read {ext} here: LibreOffice is not installed (apt-get install "
-            "libreoffice-writer-nogui libreoffice-calc-nogui), or ask for a .docx",
-            file=name)
+        raise UnsupportedFormat.of("read.needs_libreoffice", ext=_NEEDS_LIBREOFFICE[media_type],
+                                   what=what, file=name)
     if media_type == sniff.ENCRYPTED_OOXML:
-        raise ParseError("文档设有打开密码，无法读取，请发送未加密的版本",
-                         "the document is password-protected; ask for an unencrypted copy",
-                         file=name)
-    raise UnsupportedFormat(f"无法读取这种文件：{what}", f"cannot read this kind of file: "
-                            f"{media_type}", file=name)
+        raise ParseError.of("read.encrypted", file=name)
+    raise UnsupportedFormat.of("read.unsupported", what=what, media_type=media_type, file=name)
 
 
 def _classify(content: Content, name: str, plugins: Plugins) -> Classification | None:
@@ -266,14 +255,12 @@ def _extract(kind: DocumentKind, content: Content, name: str, config: Config,
     return None, []
 
 
-def _broken_image(data: bytes, media_type: str) -> str:
-    """Why a picture cannot be shown ("" when it looks whole): a cut-off download is common."""
+def _broken_image(data: bytes, media_type: str) -> bool:
+    """Whether a picture was cut off (a cut-off download is common)."""
     tail = data.rstrip(b"\x00")
-    if media_type == sniff.JPEG and not tail.endswith(b"\xff\xd9"):
-        return "图片不完整（JPEG 文件被截断），无法正常显示，请重新发送"
-    if media_type == sniff.PNG and b"IEND" not in data[-32:]:
-        return "图片不完整（PNG 文件被截断），无法正常显示，请重新发送"
-    return ""
+    if media_type == sniff.JPEG:
+        return not tail.endswith(b"\xff\xd9")
+    return media_type == sniff.PNG and b"IEND" not in data[-32:]
 
 
 def _as_message(warning: Message | str) -> Message:

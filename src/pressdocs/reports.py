@@ -8,42 +8,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, ClassVar
 
 from pressdocs.config import Config
 from pressdocs.errors import StoreError
 from pressdocs.models import Plan, Submission
-from pressdocs.rules.plan_status import (
-    Conference,
-    PlanItemStatus,
-    PlanState,
-    conferences_from_submissions,
-    plan_status,
-)
+from pressdocs.rules.plan_status import PlanItemStatus, PlanState, plan_status
 from pressdocs.store import Store
 
-__all__ = ["AnnualReport", "annual_report", "plan_for", "plan_report", "status_dict"]
+__all__ = ["AnnualReport", "PlanStatusReport", "annual_report", "plan_for", "plan_report",
+           "status_dict"]
+
+
+def _end_of(day: date, config: Config) -> datetime:
+    return datetime.combine(day, time.max, tzinfo=config.tz)
 
 
 def _known_by(store: Store, as_of: date, config: Config) -> list[Submission]:
-    end = datetime.combine(as_of, time.max, tzinfo=config.tz)
+    end = _end_of(as_of, config)
     return [s for s in store.submissions() if s.received is None or s.received <= end]
-
-
-def _conferences(subs: Iterable[Submission], config: Config) -> list[Conference]:
-    subs = list(subs)
-    found = conferences_from_submissions(subs, config)
-    for sub in subs:
-        if sub.statistics is None:
-            continue
-        for row in sub.statistics.rows:
-            if row.held_on is not None:
-                found.append(Conference(unit=row.unit or sub.statistics.filing_unit or sub.unit,
-                                        title=row.topic, held_on=row.held_on))
-    return found
 
 
 def plan_for(store: Store, year: int | None) -> Plan:
@@ -58,28 +44,70 @@ def plan_for(store: Store, year: int | None) -> Plan:
     return plan
 
 
+@dataclass
+class PlanStatusReport:
+    """Each item of a year's plan and where it stands on ``as_of`` (``pressdocs plan status``)."""
+
+    subject: ClassVar[str] = "plan_status"
+
+    plan: Plan
+    as_of: date
+    items: list[PlanItemStatus] = field(default_factory=list)
+
+    @property
+    def year(self) -> int:
+        return self.plan.year
+
+    def by_month(self) -> dict[int, Counter[PlanState]]:
+        """How many items of each planned month are in each state."""
+        months: dict[int, Counter[PlanState]] = {}
+        for s in self.items:
+            months.setdefault(s.item.month, Counter())[s.state] += 1
+        return months
+
+    def by_unit(self) -> dict[str, Counter[PlanState]]:
+        """How many items of each responsible unit are in each state."""
+        units: dict[str, Counter[PlanState]] = {}
+        for s in self.items:
+            for unit in s.item.units:
+                units.setdefault(unit, Counter())[s.state] += 1
+        return units
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        """The ``pressdocs plan status --json`` object (schema ``plan-status``)."""
+        return {"year": self.year, "as_of": self.as_of.isoformat(),
+                "items": [status_dict(s, lang) for s in self.items],
+                "by_month": {str(k): {s.value: n for s, n in v.items()}
+                             for k, v in self.by_month().items()},
+                "by_unit": {k: {s.value: n for s, n in v.items()}
+                            for k, v in self.by_unit().items()}}
+
+
 def plan_report(store: Store, config: Config, *, as_of: date,
-                year: int | None = None) -> tuple[Plan, list[PlanItemStatus]]:
+                year: int | None = None) -> PlanStatusReport:
     """The plan of ``year`` (default: the latest) and each item's state on ``as_of``."""
     plan = plan_for(store, year)
-    conferences = _conferences(_known_by(store, as_of, config), config)
-    return plan, plan_status(plan, conferences, as_of,
-                             max_delay_months=config.deadlines.max_delay_months, config=config)
+    conferences = store.conferences(known_by=_end_of(as_of, config))
+    return PlanStatusReport(plan, as_of, plan_status(
+        plan, conferences, as_of, max_delay_months=config.deadlines.max_delay_months,
+        config=config))
 
 
-def status_dict(status: PlanItemStatus) -> dict[str, Any]:
+def status_dict(status: PlanItemStatus, lang: str = "zh") -> dict[str, Any]:
     """One plan item's status as JSON: item fields, state, deadline, conference date."""
     item = status.item
     held = status.conference.held_on if status.conference is not None else None
     return {"number": item.number, "month": item.month, "topic": item.topic,
             "units": item.units, "venue": item.venue, "state": status.state.value,
-            "state_zh": status.state.zh, "deadline": status.deadline.isoformat(),
+            "state_label": status.state.label(lang), "deadline": status.deadline.isoformat(),
             "held_on": held.isoformat() if held is not None else None}
 
 
 @dataclass
 class AnnualReport:
-    """The annual check of one year."""
+    """The annual check of one year (``pressdocs report annual``)."""
+
+    subject: ClassVar[str] = "annual"
 
     year: int
     as_of: date
@@ -90,12 +118,13 @@ class AnnualReport:
     planned: int = 0
     year_over: bool = False
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        """The ``pressdocs report annual --json`` object (schema ``annual``)."""
         return {"year": self.year, "as_of": self.as_of.isoformat(), "planned": self.planned,
                 "held": self.held, "year_over": self.year_over,
                 "PD404": self.heads_missing if self.year_over else None,
-                "PD303": [status_dict(s) for s in self.overdue],
-                "PD302": [status_dict(s) for s in self.delayed]}
+                "PD303": [status_dict(s, lang) for s in self.overdue],
+                "PD302": [status_dict(s, lang) for s in self.delayed]}
 
 
 def annual_report(store: Store, config: Config, year: int, *, as_of: date) -> AnnualReport:
@@ -111,7 +140,8 @@ def annual_report(store: Store, config: Config, year: int, *, as_of: date) -> An
         heads_without_conference,
     )
 
-    plan, statuses = plan_report(store, config, as_of=as_of, year=year)
+    status = plan_report(store, config, as_of=as_of, year=year)
+    plan, statuses = status.plan, status.items
     subs = _known_by(store, as_of, config)
     reports = [s.statistics for s in subs if s.statistics is not None]
     appearances = appearances_from_statistics(reports) + appearances_from_registrations(subs)

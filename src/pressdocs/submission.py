@@ -1,24 +1,20 @@
-"""From the files of one message (or folder) to a :class:`Submission`, checked and announced.
+"""From the files read out of one message (or folder) to a :class:`Submission`.
 
 :func:`assemble` puts the read documents together: the registration form, the
 materials package (release, Q&A, pictures, video, files sent by link), the statistics
-table; decides what the submission is; identifies the sending unit.  :func:`finish`
-then lets plugins adjust it (``prepare_submission``), runs the validators, sets the
-status and announces it (``handle_event``).
+table, and decides what kind of submission it is.  :func:`status_of` says where it
+stands once the rules have run.  :mod:`pressdocs.pipeline` runs both, in order.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 import mimetypes
-import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
-from pressdocs.app import Pressdocs
-from pressdocs.hookspecs import Event
+from pressdocs.capabilities import Validator
 from pressdocs.models import (
     Document,
     DocumentKind,
@@ -35,28 +31,22 @@ from pressdocs.models import (
     SubmissionStatus,
 )
 from pressdocs.reading import ReadResult
+from pressdocs.registry import Registry
 
-if TYPE_CHECKING:
-    from pressdocs.store import Store
-
-__all__ = ["assemble", "finish", "status_of"]
+__all__ = ["INLINE_PHOTO_MIN_BYTES", "assemble", "status_of"]
 
 T = TypeVar("T")
-log = logging.getLogger("pressdocs")
-
-_UNIT_IN_NAME = re.compile(
-    r"^(?:[\u4e00-\u9fff]{1,6}市|[\u4e00-\u9fff]{1,6}[县区])?[\u4e00-\u9fff]{1,12}?"
-    r"(?:局|委员会|委|办公室|办|中心|管委会|人民政府|政府)")
 
 #: An inline image smaller than this is a logo or an icon, not one of the 3 pictures.
 INLINE_PHOTO_MIN_BYTES = 20 * 1024
 
 
-def assemble(results: Sequence[ReadResult], *, app: Pressdocs, submission_id: str = "",
-             source: str = "", received: datetime | None = None, sender: str = "",
-             sender_name: str = "", subject: str = "", message_id: str = "",
+def assemble(results: Sequence[ReadResult], *, submission_id: str = "", source: str = "",
+             received: datetime | None = None, sender: str = "", sender_name: str = "",
+             subject: str = "", message_id: str = "",
              linked_files: Iterable[LinkedFile] = ()) -> Submission:
-    """Build the submission made of ``results`` (one per file), not yet validated."""
+    """Build the submission made of ``results`` (one per file): not yet enriched (the unit
+    is left to :mod:`pressdocs.enrich`, after the plugins had their say) nor validated."""
     linked = list(linked_files)
     documents = []
     for r in results:
@@ -74,42 +64,21 @@ def assemble(results: Sequence[ReadResult], *, app: Pressdocs, submission_id: st
     sub.plan = _first(results, DocumentKind.PLAN, Plan)
     sub.materials = _materials(results, linked)
     sub.kind = _kind(sub)
-    sub.unit = _unit(sub, app)
     return sub
 
 
-def finish(sub: Submission, app: Pressdocs, store: Store | None = None) -> list[str]:
-    """Let plugins adjust ``sub``, validate it, set its status, and announce it.
-
-    ``store`` lets rules consult the ledger (the plan, earlier submissions).
-
-    Returns Chinese warnings from event listeners that failed (they never stop a batch).
-    """
-    app.plugins.hook.prepare_submission(submission=sub, config=app.config)
-    from pressdocs.validation import validate_submission
-
-    sub.findings = validate_submission(sub, app, store=store)
-    sub.status = status_of(sub)
-    warnings = []
-    for finding in sub.findings:
-        warnings += app.plugins.emit(Event("finding_raised",
-                                           {"submission": sub, "finding": finding}))
-    warnings += app.plugins.emit(Event("submission_processed", {"submission": sub}))
-    for warning in warnings:  # a listener's failure never stops a batch, but is not hidden
-        log.warning(warning)
-    return warnings
-
-
-def status_of(sub: Submission) -> SubmissionStatus:
+def status_of(sub: Submission, registry: Registry) -> SubmissionStatus:
     """accepted (no errors), incomplete (errors the unit can fix), rejected (nothing
-    usable: every document unreadable, or spam), unrelated."""
+    usable: every document unreadable, or an error of a rule that rejects — spam),
+    unrelated."""
     if sub.kind is SubmissionKind.UNRELATED:
-        readable = [d for d in sub.documents if not d.problem]
+        readable = [d for d in sub.documents if d.problem is None]
         if sub.documents and not readable:
             return SubmissionStatus.REJECTED
         return SubmissionStatus.UNRELATED
-    errors = [f for f in sub.findings if f.severity is Severity.ERROR]
-    if any(f.code == "PD501" for f in errors):
+    errors = {f.code for f in sub.findings if f.severity is Severity.ERROR}
+    rejecting = {v.code for v in registry.of(Validator) if v.rejects}
+    if errors & rejecting:
         return SubmissionStatus.REJECTED
     return SubmissionStatus.INCOMPLETE if errors else SubmissionStatus.ACCEPTED
 
@@ -168,29 +137,3 @@ def _kind(sub: Submission) -> SubmissionKind:
     if has_materials:
         return SubmissionKind.MATERIALS
     return SubmissionKind.UNRELATED
-
-
-def _unit(sub: Submission, app: Pressdocs) -> str:
-    """The sending unit: named on a form, found in the unit directory, or by address."""
-    config = app.config
-    named = [n for n in (
-        sub.registration.filing_unit if sub.registration else "",
-        sub.registration.organiser if sub.registration else "",
-        sub.statistics.filing_unit if sub.statistics else "",
-    ) if n]
-    for name in named:
-        unit = config.find_unit(name)
-        if unit is not None:
-            return unit.name
-    if sub.sender:
-        unit = config.unit_by_email(sub.sender)
-        if unit is not None:
-            return unit.name
-    if named:
-        return named[0]
-    # the sender's display name: "市生态环境局 <sthjj@…>", "市统计局办公室" → 市统计局
-    unit = config.find_unit(sub.sender_name) if sub.sender_name else None
-    if unit is not None:
-        return unit.name
-    found = _UNIT_IN_NAME.search(sub.sender_name or "")
-    return found.group(0) if found else ""

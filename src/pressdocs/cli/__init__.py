@@ -1,7 +1,7 @@
-"""The ``pressdocs`` command line: thin over the library.
+"""The ``pressdocs`` command line: a thin layer over :class:`pressdocs.Pressdocs`.
 
-Each command parses its options, calls library code, renders the result, and turns
-exceptions into exit codes:
+Each command parses its options, calls one method of the library, renders the typed
+result, and turns exceptions into exit codes:
 
 ====  ==========================================================================
 code  meaning
@@ -12,8 +12,10 @@ code  meaning
 130   interrupted (Ctrl-C)
 ====  ==========================================================================
 
-Text is Chinese by default; ``--lang en`` or ``PRESSDOCS_LANG=en`` switches to English.
-JSON output (``--json``) always has English keys.
+Text is Chinese by default — click's own usage errors too ("错误：缺少参数 SOURCE");
+``--lang en`` (before or after the command) or ``PRESSDOCS_LANG=en`` switches to
+English.  JSON output (``--json``) always has English keys; each has a JSON Schema
+(``pressdocs schema batch``).
 """
 
 from __future__ import annotations
@@ -26,9 +28,8 @@ from collections.abc import Sequence
 import click
 
 from pressdocs._version import __version__
-from pressdocs.app import Pressdocs, resolve_lang
-from pressdocs.cli.common import EXIT_CANNOT_RUN, fail
-from pressdocs.errors import PressdocsError
+from pressdocs.cli.common import EXIT_CANNOT_RUN, Settings, fail, settings_of, tr
+from pressdocs.errors import PluginError, PressdocsError
 
 __all__ = ["cli", "main"]
 
@@ -41,6 +42,7 @@ COMMANDS = {
     "plan": "pressdocs.cli.plan:plan_group",
     "plugins": "pressdocs.cli.info:plugins_command",
     "report": "pressdocs.cli.report:report_group",
+    "reprocess": "pressdocs.cli.batch:reprocess_command",
     "rules": "pressdocs.cli.rules:rules_command",
     "schema": "pressdocs.cli.info:schema_command",
     "validate": "pressdocs.cli.validate:validate_command",
@@ -49,7 +51,11 @@ COMMANDS = {
 
 class LazyGroup(click.Group):
     """A click group whose built-in commands are imported on first use; commands that
-    plugins add through ``register_commands`` are ordinary ones."""
+    plugins add through ``register_commands`` are ordinary ones, and may not take a
+    built-in command's name."""
+
+    #: The plugin whose ``register_commands`` is running (see :func:`_plugin_commands`).
+    registering: str = ""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*COMMANDS, *self.commands})
@@ -57,8 +63,15 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in COMMANDS:
             module, _, attr = COMMANDS[cmd_name].partition(":")
-            self.add_command(getattr(importlib.import_module(module), attr), cmd_name)
+            click.Group.add_command(self, getattr(importlib.import_module(module), attr),
+                                    cmd_name)
         return self.commands.get(cmd_name)
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        name = name or cmd.name or ""
+        if self.registering and (name in COMMANDS or name in self.commands):
+            raise PluginError.of("cli.command_clash", plugin=self.registering, command=name)
+        super().add_command(cmd, name)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -79,12 +92,11 @@ def cli(ctx: click.Context, lang: str | None, config_path: str | None, store: st
     pressdocs reads the press office's mailbox, checks registrations, materials and
     statistics against the notice, notifies units and writes reports.
     """
-    app = ctx.obj if isinstance(ctx.obj, Pressdocs) else None
-    plugins = app.plugins if app is not None else None
-    ctx.obj = Pressdocs(config=config_path, store=store, lang=lang, strict=strict,
-                        plugins=plugins)
-    ctx.call_on_close(ctx.obj.close)
-
+    settings = settings_of(ctx)
+    settings.lang = lang or settings.lang
+    settings.config = config_path or settings.config
+    settings.store = store or settings.store
+    settings.strict = strict or settings.strict
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -92,26 +104,96 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     # pypdf reports damaged files through logging; pressdocs reports them itself, in Chinese.
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+    settings = Settings(lang=_peek(args, "--lang"), strict="--strict" in args)
     # the library's own warnings (a plugin's event listener that failed) go to stderr
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("注意：%(message)s"))
+    handler.setFormatter(logging.Formatter(tr(settings.output_lang(), "cli.note",
+                                              text="%(message)s")))
     logging.getLogger("pressdocs").addHandler(handler)
-    app = Pressdocs(strict="--strict" in args, lang=_peek_lang(args))
+    if _wants_plugins(args):
+        try:
+            from pressdocs.plugins import load_plugins
+
+            settings.plugins = load_plugins(strict=settings.strict)
+            _plugin_commands(settings)
+        except PressdocsError as exc:
+            fail(exc, settings.output_lang(), EXIT_CANNOT_RUN)
     try:
-        app.plugins.hook.register_commands(cli=cli)
-    except PressdocsError as exc:
-        fail(exc, resolve_lang(_peek_lang(args)), EXIT_CANNOT_RUN)
-    try:
-        cli.main(args=args, prog_name="pressdocs", obj=app, standalone_mode=True)
+        code = cli.main(args=args, prog_name="pressdocs", obj=settings, standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else "")
+        code = 0
+    except click.ClickException as exc:
+        _usage_error(exc, settings.output_lang())
+        code = exc.exit_code
+    except click.Abort:
+        click.echo(tr(settings.output_lang(), "cli.aborted"), err=True)
+        code = 130
     except KeyboardInterrupt:  # pragma: no cover - interactive only
-        sys.exit(130)
+        code = 130
+    sys.exit(code if isinstance(code, int) else 0)
 
 
-def _peek_lang(args: list[str]) -> str | None:
+def _wants_plugins(args: list[str]) -> bool:
+    """Whether the command line needs plugins loaded (not for --version, not for help of
+    the program itself)."""
+    return not any(a in ("--version", "-V") for a in args)
+
+
+def _plugin_commands(settings: Settings) -> None:
+    """Let each plugin add its commands; one that takes a built-in command's name is
+    refused (and with ``--strict`` stops the run)."""
+    assert settings.plugins is not None
+    group = cli
+    assert isinstance(group, LazyGroup)
+    for impl in settings.plugins.pm.hook.register_commands.get_hookimpls():
+        group.registering = impl.plugin_name
+        try:
+            impl.function(cli=group)
+        except PluginError as exc:
+            if settings.strict:
+                raise
+            click.secho(tr(settings.output_lang(), "cli.note", text=exc.render(
+                settings.output_lang())), fg="yellow", err=True)
+        finally:
+            group.registering = ""
+
+
+def _usage_error(exc: click.ClickException, lang: str) -> None:
+    """Click's own errors, in the output language, with the usage line and a hint."""
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.UsageError) and ctx is not None:
+        usage = ctx.get_usage()
+        if lang == "zh":
+            usage = usage.replace("Usage:", "用法：", 1).replace("[OPTIONS]", "[选项]")
+        click.echo(usage, err=True)
+        click.echo(tr(lang, "cli.usage.help", command=ctx.command_path), err=True)
+    click.secho(tr(lang, "cli.error", text=_click_text(exc, lang)), fg="red", err=True)
+
+
+def _click_text(exc: click.ClickException, lang: str) -> str:
+    """What went wrong, from the catalogues for the errors people meet; click's own text
+    (in English) for the rest."""
+    if isinstance(exc, click.MissingParameter) and exc.param is not None:
+        name = (exc.param.opts[0] if exc.param_type == "option" and exc.param.opts
+                else (exc.param.human_readable_name or "").upper())
+        return tr(lang, "cli.usage.missing", name=name)
+    if isinstance(exc, click.NoSuchOption):
+        close = ", ".join(sorted(exc.possibilities or []))
+        return tr(lang, "cli.usage.no_option", name=exc.option_name, close=close or "-")
+    if isinstance(exc, click.BadParameter):
+        name = exc.param.get_error_hint(exc.ctx) if exc.param and exc.ctx else ""
+        return tr(lang, "cli.usage.bad_value", name=name, reason=exc.message)
+    if isinstance(exc, click.UsageError) and exc.message.startswith("No such command"):
+        name = exc.message.split("'")[1] if "'" in exc.message else exc.message
+        return tr(lang, "cli.usage.no_command", name=name)
+    return exc.format_message()
+
+
+def _peek(args: list[str], option: str) -> str | None:
     for i, arg in enumerate(args):
-        if arg == "--lang" and i + 1 < len(args):
+        if arg == option and i + 1 < len(args):
             return args[i + 1]
-        if arg.startswith("--lang="):
+        if arg.startswith(option + "="):
             return arg.split("=", 1)[1]
     return None
-

@@ -1,93 +1,143 @@
-"""``pressdocs batch``: take in a mailbox, then summarise what came in."""
+"""``pressdocs batch`` and ``pressdocs reprocess``: take in a mailbox, or run stored
+messages again, then summarise what came in."""
 
 from __future__ import annotations
 
+import json
 import sys
-from datetime import date
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
 
 import click
 from rich.console import Console
 from rich.table import Table
 
 from pressdocs.app import Pressdocs
-from pressdocs.cli.common import handle_errors, pass_app, print_json, t
-from pressdocs.intake import BatchReport, MessageOutcome, run_batch
-from pressdocs.models import Severity, SubmissionKind, SubmissionStatus
+from pressdocs.cli.common import common_options, pass_app, print_json, tr
+from pressdocs.intake import BatchReport, MessageOutcome, Progress
+from pressdocs.models import Severity, SubmissionStatus
 
-__all__ = ["batch_command"]
+__all__ = ["batch_command", "reprocess_command"]
 
+_DATE = click.DateTime(["%Y-%m-%d"])
 
 
 @click.command("batch")
 @click.argument("source")
-@click.option("--store", "store_dir", type=click.Path(file_okay=False), default=None,
-              help="数据存储目录 / store directory.")
 @click.option("--json", "as_json", is_flag=True, help="JSON 报告 / JSON report.")
+@click.option("--jsonl", "as_jsonl", is_flag=True,
+              help="每封邮件一行 JSON（用于日志）/ one JSON line per message, for logs.")
 @click.option("--dry-run", is_flag=True, help="只检查，不写入 / check only, write nothing.")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None,
+@click.option("--since", type=_DATE, default=None,
               help="只处理此日期及以后收到的邮件 / only mail received on or after (YYYY-MM-DD).")
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="最多处理多少封新邮件 / at most this many new messages.")
+@common_options
 @pass_app
-@handle_errors
-def batch_command(app: Pressdocs, source: str, store_dir: str | None, as_json: bool,
-                  dry_run: bool, since: object, limit: int | None) -> None:
+def batch_command(app: Pressdocs, source: str, as_json: bool, as_jsonl: bool, dry_run: bool,
+                  since: datetime | None, limit: int | None) -> None:
     """批量收取邮箱 / take in a mailbox: IMAP URL, Maildir, mbox, .eml file or folder.
 
     Exit code 0 when the run completed, even if submissions have findings.
     """
-    if store_dir:
-        app._store_arg = store_dir
-    since_date: date | None = since.date() if since is not None else None  # type: ignore[attr-defined]
-    lang = app.lang
-    console = Console(stderr=True)
-    if sys.stdout.isatty() and not as_json:
-        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+    day = since.date() if since is not None else None
+    with _progress(app.lang, as_json or as_jsonl) as progress:
+        report = app.batch(source, dry_run=dry_run, since=day, limit=limit,
+                           progress=_jsonl(progress, app.lang) if as_jsonl else progress)
+    _show(report, app.lang, as_json, as_jsonl)
 
-        columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                   TextColumn("{task.completed} 封" if lang == "zh" else "{task.completed}"))
-        with Progress(*columns, console=console, transient=True) as bar:
-            task = bar.add_task(t(lang, "正在收取邮件", "Taking in mail"), total=None)
 
-            def progress(outcome: MessageOutcome) -> None:
-                bar.update(task, advance=1, description=outcome.subject[:24] or outcome.message_id)
+@click.command("reprocess")
+@click.option("--status", type=click.Choice([s.value for s in SubmissionStatus
+                                             if s is not SubmissionStatus.DUPLICATE]),
+              default=None, help="只处理此状态的提交（如 error）/ only submissions in this status.")
+@click.option("--since", type=_DATE, default=None,
+              help="只处理此日期及以后收到的邮件 / only mail received on or after (YYYY-MM-DD).")
+@click.option("--id", "ids", multiple=True,
+              help="提交编号（可只写开头几位，可重复）/ submission id or its first characters.")
+@click.option("--json", "as_json", is_flag=True, help="JSON 报告 / JSON report.")
+@click.option("--jsonl", "as_jsonl", is_flag=True,
+              help="每封邮件一行 JSON / one JSON line per message.")
+@common_options
+@pass_app
+def reprocess_command(app: Pressdocs, status: str | None, since: datetime | None,
+                      ids: tuple[str, ...], as_json: bool, as_jsonl: bool) -> None:
+    """用存档的原始邮件重新处理（插件、配置或计划变更后）/ process stored messages again.
 
-            report = run_batch(app, source, dry_run=dry_run, since=since_date, limit=limit,
-                               progress=progress)
-    else:
-        report = run_batch(app, source, dry_run=dry_run, since=since_date, limit=limit)
+    The earlier result of each submission stays in its history.
+    """
+    day = since.date() if since is not None else None
+    with _progress(app.lang, as_json or as_jsonl) as progress:
+        report = app.reprocess(status=status, since=day, ids=ids,
+                               progress=_jsonl(progress, app.lang) if as_jsonl else progress)
+    _show(report, app.lang, as_json, as_jsonl)
+
+
+def _show(report: BatchReport, lang: str, as_json: bool, as_jsonl: bool) -> None:
     if as_json:
-        print_json(report.to_dict())
-    else:
+        print_json(report.to_dict(lang))
+    elif not as_jsonl:
         _summary(report, lang)
+
+
+def _jsonl(then: Progress | None, lang: str) -> Progress:
+    """Each message as one line of JSON on stdout as soon as it is done."""
+    def progress(outcome: MessageOutcome) -> None:
+        click.echo(json.dumps(outcome.to_dict(lang), ensure_ascii=False))
+        if then is not None:
+            then(outcome)
+    return progress
+
+
+@contextmanager
+def _progress(lang: str, quiet: bool) -> Iterator[Progress | None]:
+    """A progress bar on stderr when stdout is a terminal."""
+    if quiet or not sys.stdout.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+               TextColumn(tr(lang, "cli.batch.count", count="{task.completed}")))
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(tr(lang, "cli.batch.taking_in"), total=None)
+
+        def advance(outcome: MessageOutcome) -> None:
+            sub = outcome.submission
+            bar.update(task, advance=1, description=sub.subject[:24] or sub.message_id)
+
+        yield advance
 
 
 def _summary(report: BatchReport, lang: str) -> None:
     console = Console()
-    title = t(lang, f"收取结果：{report.source}", f"Batch: {report.source}")
+    title = tr(lang, "cli.batch.title", source=report.source)
     if report.dry_run:
-        title += t(lang, "（试运行，未写入）", " (dry run, nothing written)")
+        title += tr(lang, "cli.batch.dry_run")
     table = Table(title=title, show_header=False)
-    table.add_row(t(lang, "邮件总数", "messages seen"), str(report.seen))
-    table.add_row(t(lang, "新邮件", "new"), str(report.new))
+    table.add_row(tr(lang, "cli.batch.seen"), str(report.seen))
+    table.add_row(tr(lang, "cli.batch.new"), str(report.new))
     for kind, n in sorted(report.by_kind().items()):
-        table.add_row(f"  {SubmissionKind(kind).label(lang) if kind else '—'}", str(n))
+        table.add_row(f"  {kind.label(lang)}", str(n))
     for status, n in sorted(report.by_status().items()):
-        table.add_row(t(lang, "状态：", "status: ") + SubmissionStatus(status).label(lang), str(n))
-    for severity in ("error", "warning", "info"):
-        n = report.by_severity().get(severity, 0)
-        table.add_row(t(lang, f"问题（{Severity(severity).zh}）", f"findings ({severity})"),
-                      str(n))
+        table.add_row(tr(lang, "cli.batch.status", status=status), str(n))
+    by_severity = report.by_severity()
+    for severity in Severity:
+        table.add_row(tr(lang, "cli.batch.findings", severity=severity),
+                      str(by_severity.get(severity, 0)))
     console.print(table)
-    details = [o for o in report.outcomes if o.status not in ("duplicate",) and o.findings]
+    details = [o for o in report.outcomes if o.new and o.submission.findings]
     if details:
         listing = Table()
-        listing.add_column(t(lang, "邮件", "message"), overflow="fold", ratio=1)
-        listing.add_column(t(lang, "单位", "unit"), no_wrap=True)
-        listing.add_column(t(lang, "状态", "status"), no_wrap=True)
-        listing.add_column(t(lang, "问题", "findings"), overflow="fold", ratio=3)
+        listing.add_column(tr(lang, "cli.batch.message"), overflow="fold", ratio=1)
+        listing.add_column(tr(lang, "cli.batch.unit"), no_wrap=True)
+        listing.add_column(tr(lang, "cli.batch.state"), no_wrap=True)
+        listing.add_column(tr(lang, "cli.batch.problems"), overflow="fold", ratio=3)
         for o in details:
-            problems = "\n".join(f"{f['code']} {f['message']}" for f in o.findings)
-            listing.add_row(o.subject or o.message_id, o.unit,
-                            SubmissionStatus(o.status).label(lang), problems)
+            sub = o.submission
+            problems = "\n".join(f"{f.code} {f.text(lang)}" for f in sub.findings)
+            listing.add_row(sub.subject or sub.message_id, sub.unit, o.status.label(lang),
+                            problems)
         console.print(listing)
+

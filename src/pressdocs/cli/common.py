@@ -1,26 +1,37 @@
-"""Shared pieces of the CLI: the app object, bilingual text, errors to exit codes."""
+"""Shared pieces of the CLI: the run's settings, the app built from them, texts from the
+catalogues, errors into exit codes.
+
+``--lang``, ``--config`` and ``--store`` are accepted before the command
+(``pressdocs --lang en batch …``) and after it (``pressdocs batch … --lang en``): both
+set the same :class:`Settings`, and the :class:`pressdocs.Pressdocs` a command gets is
+built from them when the command runs (:func:`pass_app`).
+"""
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, NoReturn, TypeVar
 
 import click
 
 from pressdocs.app import Pressdocs, resolve_lang
 from pressdocs.errors import PressdocsError
+from pressdocs.plugins import Plugins
 
 __all__ = [
     "EXIT_CANNOT_RUN",
     "EXIT_FINDINGS",
+    "Settings",
+    "common_options",
     "fail",
-    "handle_errors",
     "pass_app",
     "print_json",
-    "safe_lang",
-    "t",
+    "settings_of",
+    "tr",
 ]
 
 EXIT_FINDINGS = 1
@@ -28,47 +39,105 @@ EXIT_CANNOT_RUN = 2
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-pass_app = click.make_pass_decorator(Pressdocs)
+
+@dataclass
+class Settings:
+    """What the command line says about this run, wherever the options were given."""
+
+    lang: str | None = None
+    config: str | None = None
+    store: str | None = None
+    strict: bool = False
+    plugins: Plugins | None = None  # loaded once by main(), shared by every command
+    given: Pressdocs | None = None  # a program that runs the CLI with its own Pressdocs
+
+    def app(self) -> Pressdocs:
+        """The :class:`Pressdocs` these settings describe (the one given, if any)."""
+        if self.given is not None:
+            return self.given
+        return Pressdocs(config=self.config, store=self.store, lang=self.lang,
+                         strict=self.strict, plugins=self.plugins)
+
+    def output_lang(self) -> str:
+        """The output language, even before (or without) a readable configuration."""
+        return resolve_lang(self.lang)
 
 
-def t(lang: str, zh: str, en: str) -> str:
-    """The text in the output language."""
-    return en if lang == "en" else zh
+def settings_of(ctx: click.Context | None = None) -> Settings:
+    """The run's settings (made on first use, e.g. by a test invoking a command alone)."""
+    ctx = ctx or click.get_current_context()
+    root = ctx.find_root()
+    if not isinstance(root.obj, Settings):
+        given = root.obj
+        root.obj = Settings(plugins=given if isinstance(given, Plugins) else None,
+                            given=given if isinstance(given, Pressdocs) else None)
+    return root.obj
+
+
+def _set(name: str) -> Callable[[click.Context, click.Parameter, Any], None]:
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+        if value is not None:
+            setattr(settings_of(ctx), name, value)
+    return callback
+
+
+def common_options(func: F) -> F:
+    """``--lang``, ``--config`` and ``--store``, given after the command."""
+    options = (
+        click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+                     expose_value=False, is_eager=True, callback=_set("lang"),
+                     help="输出语言 / output language (default: zh, or PRESSDOCS_LANG)."),
+        click.option("--config", type=click.Path(dir_okay=False), default=None,
+                     expose_value=False, callback=_set("config"),
+                     help="配置文件 pressdocs.toml / configuration file."),
+        click.option("--store", type=click.Path(file_okay=False), default=None,
+                     expose_value=False, callback=_set("store"),
+                     help="数据存储目录 / store directory (default ./pressdocs-data)."),
+    )
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def pass_app(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Give the command the :class:`Pressdocs` of this run as its first argument, close
+    it afterwards, and turn a :class:`PressdocsError` into a clear message and exit 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        settings = settings_of()
+        app = settings.app()
+        try:
+            return func(app, *args, **kwargs)
+        except PressdocsError as exc:
+            fail(exc, _lang_of(app, settings))
+        finally:
+            app.close()
+
+    return wrapper
+
+
+def _lang_of(app: Pressdocs, settings: Settings) -> str:
+    """The output language, even when the configuration itself is broken."""
+    try:
+        return app.lang
+    except PressdocsError:
+        return settings.output_lang()
+
+
+def tr(lang: str, key: str, /, **params: Any) -> str:
+    """The catalogues' text ``key`` in ``lang`` (see :mod:`pressdocs.messages`)."""
+    from pressdocs.messages import render_text
+
+    return render_text(key, params, lang)
 
 
 def fail(exc: PressdocsError, lang: str, code: int = EXIT_CANNOT_RUN) -> NoReturn:
     """Print ``exc`` the way users should see it (no traceback) and exit with ``code``."""
-    prefix = t(lang, "错误：", "Error: ")
-    click.secho(prefix + exc.render(lang), fg="red", err=True)
+    click.secho(tr(lang, "cli.error", text=exc.render(lang)), fg="red", err=True)
     sys.exit(code)
-
-
-def safe_lang(app: Pressdocs | None) -> str:
-    """The output language, even when the configuration itself is broken."""
-    if app is None:
-        return resolve_lang()
-    try:
-        return app.lang
-    except PressdocsError:
-        return resolve_lang(app._lang_arg)
 
 
 def print_json(data: Any) -> None:
     """JSON on stdout, UTF-8, Chinese left readable."""
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def handle_errors(func: F) -> F:
-    """Turn a :class:`PressdocsError` raised by a command into a clear message and exit 2."""
-    import functools
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except PressdocsError as exc:
-            ctx = click.get_current_context(silent=True)
-            app = ctx.find_object(Pressdocs) if ctx else None
-            fail(exc, safe_lang(app))
-
-    return wrapper  # type: ignore[return-value]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
@@ -10,8 +9,10 @@ from rich.console import Console
 from rich.table import Table
 
 from pressdocs.app import Pressdocs
-from pressdocs.cli.common import handle_errors, pass_app, print_json, t
-from pressdocs.reading import ReadResult, read_document, read_path
+from pressdocs.cli.common import EXIT_CANNOT_RUN, common_options, pass_app, print_json, tr
+from pressdocs.errors import PressdocsError
+from pressdocs.models import Document, Message
+from pressdocs.reading import ReadResult
 
 __all__ = ["forms_command", "parse_command"]
 
@@ -19,48 +20,46 @@ __all__ = ["forms_command", "parse_command"]
 @click.command("parse")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="JSON 输出 / JSON output.")
+@common_options
 @pass_app
-@handle_errors
 def parse_command(app: Pressdocs, files: tuple[str, ...], as_json: bool) -> None:
-    """读取文件，显示类别与提取的内容 / read files: kind, confidence, data, warnings."""
-    results = [_read(app, Path(f)) for f in files]
-    if as_json:
-        out = []
-        for path, result in zip(files, results, strict=True):
-            item = result.to_dict(app.lang)
-            item["file"] = path
-            out.append(item)
-        print_json(out)
-        return
-    console = Console()
+    """读取文件，显示类别与提取的内容 / read files: kind, confidence, data, warnings.
+
+    Exit code 0 when every file was read (even if it is not a form), 2 when a file is
+    missing or cannot be opened; the others are still shown.
+    """
+    results: list[tuple[str, ReadResult]] = []
+    missing = False
+    for path in files:
+        try:
+            results.append((path, app.read(path)))
+        except PressdocsError as exc:  # a missing file: say so, show the rest, exit 2
+            results.append((path, ReadResult(Document(name=path), error=exc)))
+            missing = True
     lang = app.lang
-    for path, result in zip(files, results, strict=True):
-        kind = result.document.kind.value
-        reason = result.classification.reason if result.classification else ""
-        console.print(f"[bold]{path}[/bold]  "
-                      + t(lang, f"{result.document.kind.zh}（置信度 {result.document.confidence:.2f}"
-                                f"{'，' + reason if reason else ''}）",
-                          f"{kind} (confidence {result.document.confidence:.2f})"))
-        if result.error is not None:
-            console.print("  [red]" + result.error.render(lang) + "[/red]")
-        data = result.to_dict(lang)["data"]
-        if data:
-            _print_data(console, data, lang)
-        for warning in result.warnings:
-            console.print(f"  [yellow]{t(lang, '注意', 'note')}：{warning}[/yellow]")
+    if as_json:
+        print_json([result.to_dict(lang) | {"file": path} for path, result in results])
+    else:
+        console = Console()
+        for path, result in results:
+            _show(console, path, result, lang)
+    if missing:
+        raise SystemExit(EXIT_CANNOT_RUN)
 
 
-def _read(app: Pressdocs, path: Path) -> ReadResult:
-    from pressdocs.errors import ParseError
-    from pressdocs.models import Document
-
-    try:
-        data = read_path(path)
-    except ParseError as exc:
-        result = ReadResult(Document(name=str(path)))
-        result.error = exc
-        return result
-    return read_document(data, path.name, plugins=app.plugins, config=app.config)
+def _show(console: Console, path: str, result: ReadResult, lang: str) -> None:
+    document = result.document
+    reason = result.classification.reason if result.classification else ""
+    console.print(f"[bold]{path}[/bold]  " + tr(
+        lang, "cli.parse.kind", kind=document.kind, confidence=f"{document.confidence:.2f}",
+        reason=Message.of("cli.parse.reason", text=reason) if reason else None))
+    if result.error is not None:
+        console.print("  [red]" + result.error.render(lang) + "[/red]")
+    data = result.to_dict(lang)["data"]
+    if data:
+        _print_data(console, data, lang)
+    for warning in result.warnings:
+        console.print(f"  [yellow]{tr(lang, 'cli.note', text=warning.text(lang))}[/yellow]")
 
 
 _LABELS_ZH = {
@@ -97,7 +96,7 @@ def _shown(value: Any, lang: str) -> str:
 
     if isinstance(value, list):
         if value and isinstance(value[0], dict):
-            return t(lang, f"{len(value)} 项", f"{len(value)} items")
+            return tr(lang, "cli.parse.items", count=len(value))
         return ("、" if lang == "zh" else ", ").join(map(str, value))
     if isinstance(value, dict):
         return "，".join(f"{_LABELS_ZH.get(k, k) if lang == 'zh' else k}：{v}"
@@ -118,18 +117,9 @@ def _shown(value: Any, lang: str) -> str:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="输出文件（.docx；统计表和计划安排也可 .xlsx）/ output file.")
 @click.option("--year", type=int, default=None, help="表头年份 / the year in the title.")
+@common_options
 @pass_app
-@handle_errors
 def forms_command(app: Pressdocs, form: str, output: str, year: int | None) -> None:
     """生成空白表格：登记表、统计表、计划安排 / write a blank form (附件2/附件3/附件1)."""
-    from pressdocs.forms import write_plan_form, write_registration_form, write_statistics_form
-
-    if form == "registration":
-        path = write_registration_form(output, config=app.config)
-    elif form == "statistics":
-        path = write_statistics_form(output, year=year, config=app.config)
-    else:
-        path = write_plan_form(output, year=year, config=app.config)
-    names = {"registration": "登记表（附件2）", "statistics": "统计表（附件3）",
-             "plan": "计划安排（附件1）"}
-    click.echo(t(app.lang, f"已生成空白{names[form]}：{path}", f"Wrote a blank {form} form: {path}"))
+    path = app.write_form(form, output, year=year)
+    click.echo(tr(app.lang, f"cli.forms.{form}", path=str(path)))

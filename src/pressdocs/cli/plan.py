@@ -1,17 +1,23 @@
-"""``pressdocs plan``: the annual plan (附件1) — import it, show it."""
+"""``pressdocs plan``: the annual plan (附件1) — import it, show it, and where it stands."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections import Counter
+from datetime import date, datetime
 
 import click
 from rich.console import Console
 from rich.table import Table
 
 from pressdocs.app import Pressdocs
-from pressdocs.cli.common import handle_errors, pass_app, print_json, t
+from pressdocs.cli.common import common_options, pass_app, print_json, tr
+from pressdocs.messages import render_value
+from pressdocs.reports import PlanStatusReport
+from pressdocs.rules.plan_status import PlanState
 
 __all__ = ["plan_group"]
+
+_DATE = click.DateTime(["%Y-%m-%d"])
 
 
 @click.group("plan")
@@ -22,49 +28,82 @@ def plan_group() -> None:
 @plan_group.command("import")
 @click.argument("file", type=click.Path())
 @click.option("--year", type=int, default=None, help="计划年份（标题中没有写明时）/ the plan's year.")
+@common_options
 @pass_app
-@handle_errors
 def plan_import(app: Pressdocs, file: str, year: int | None) -> None:
     """导入计划安排到数据存储 / import the plan into the store (replaces that year's)."""
-    from pressdocs.plan_import import read_plan
-
-    plan, warnings, spam = read_plan(Path(file), plugins=app.plugins, config=app.config,
-                                     year=year)
-    app.store.save_plan(plan)
+    found = app.import_plan(file, year=year)
     lang = app.lang
-    click.echo(t(lang, f"已导入 {plan.year} 年计划安排：共 {len(plan.items)} 项（来自 {file}）",
-                 f"Imported the {plan.year} plan: {len(plan.items)} items (from {file})"))
-    for warning in warnings:
-        click.secho(t(lang, "注意：", "Note: ") + warning, fg="yellow", err=True)
-    for finding in spam:  # imported as written: the office decides, with the facts in hand
+    click.echo(tr(lang, "cli.plan.imported", year=found.plan.year, count=len(found.plan.items),
+                  file=file))
+    for warning in found.warnings:
+        click.secho(tr(lang, "cli.note", text=warning.text(lang)), fg="yellow", err=True)
+    for finding in found.findings:  # imported as written: the office decides, facts in hand
         click.secho(f"{finding.code} {finding.text(lang)}", fg="red", err=True)
 
 
 @plan_group.command("show")
 @click.option("--year", type=int, default=None, help="年份（默认最近一年）/ year (default: latest).")
 @click.option("--json", "as_json", is_flag=True, help="JSON 输出 / JSON output.")
+@common_options
 @pass_app
-@handle_errors
 def plan_show(app: Pressdocs, year: int | None, as_json: bool) -> None:
     """显示计划安排 / show the plan."""
-    from pressdocs.reports import plan_for
-
-    lang = app.lang
-    plan = plan_for(app.store, year)
+    plan = app.plan(year)
     if as_json:
         print_json(plan.to_dict())
         return
-    table = Table(title=t(lang, f"{plan.year}年新闻发布会计划安排（{len(plan.items)}项）",
-                          f"{plan.year} press-conference plan ({len(plan.items)} items)"))
-    for header in (t(lang, "序号", "No."), t(lang, "地点", "venue"), t(lang, "时间", "month")):
-        table.add_column(header, no_wrap=True)
-    table.add_column(t(lang, "发布主题", "topic"), overflow="fold", ratio=2)
-    table.add_column(t(lang, "责任单位", "units"), overflow="fold", ratio=1)
+    lang = app.lang
+    table = Table(title=tr(lang, "cli.plan.title", year=plan.year, count=len(plan.items)))
+    for key in ("cli.plan.number", "cli.plan.venue", "cli.plan.month"):
+        table.add_column(tr(lang, key), no_wrap=True)
+    table.add_column(tr(lang, "cli.plan.topic"), overflow="fold", ratio=2)
+    table.add_column(tr(lang, "cli.plan.units"), overflow="fold", ratio=1)
     for item in plan.items:
-        table.add_row(str(item.number), item.venue, t(lang, f"{item.month}月", str(item.month)),
+        table.add_row(str(item.number), item.venue, tr(lang, "cli.plan.month_n", month=item.month),
                       item.topic, "、".join(item.units))
     Console().print(table)
 
 
-# ``plan status`` lives with the other reports; importing them adds it to this group.
-from pressdocs.cli import report as _report  # noqa: E402,F401
+@plan_group.command("status")
+@click.option("--as-of", "as_of", type=_DATE, default=None,
+              help="按哪一天的情况（默认今天）/ as of this day (YYYY-MM-DD, default today).")
+@click.option("--year", type=int, default=None, help="计划年份 / plan year.")
+@click.option("--json", "as_json", is_flag=True, help="JSON 输出 / JSON output.")
+@common_options
+@pass_app
+def plan_status_command(app: Pressdocs, as_of: datetime | None, year: int | None,
+                        as_json: bool) -> None:
+    """计划执行情况：已召开、已登记、待召开、逾期、延期 / each plan item's state."""
+    report = app.plan_status(as_of=as_of.date() if as_of else date.today(), year=year)
+    if as_json:
+        print_json(report.to_dict(app.lang))
+    else:
+        _status_tables(report, app.lang)
+
+
+def _status_tables(report: PlanStatusReport, lang: str) -> None:
+    console = Console()
+    table = Table(title=tr(lang, "cli.plan.status_title", year=report.year, day=report.as_of))
+    for key in ("cli.plan.number", "cli.plan.month", "cli.plan.state", "cli.plan.deadline"):
+        table.add_column(tr(lang, key), no_wrap=True)
+    table.add_column(tr(lang, "cli.plan.topic"), overflow="fold", ratio=2)
+    table.add_column(tr(lang, "cli.plan.units"), overflow="fold", ratio=1)
+    for s in report.items:
+        table.add_row(str(s.item.number), str(s.item.month), s.state.label(lang),
+                      render_value(s.deadline, lang), s.item.topic, "、".join(s.item.units))
+    console.print(table)
+    months = {tr(lang, "cli.plan.month_n", month=m): c for m, c in report.by_month().items()}
+    for title, groups in ((tr(lang, "cli.plan.by_month"), months),
+                          (tr(lang, "cli.plan.by_unit"), report.by_unit())):
+        summary = Table(title=title)
+        summary.add_column(tr(lang, "cli.plan.group"))
+        summary.add_column(tr(lang, "cli.plan.states"), overflow="fold")
+        for name, counts in groups.items():
+            summary.add_row(name, _counts(counts, lang))
+        console.print(summary)
+
+
+def _counts(counts: Counter[PlanState], lang: str) -> str:
+    return tr(lang, "cli.plan.count_sep").join(
+        tr(lang, "cli.plan.state_count", state=state, count=n) for state, n in counts.items())

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from dataclasses import dataclass
+from typing import Any
 
 import click
 from rich.console import Console
@@ -12,72 +13,83 @@ from pressdocs.app import Pressdocs
 from pressdocs.cli.common import (
     EXIT_CANNOT_RUN,
     EXIT_FINDINGS,
-    handle_errors,
+    common_options,
     pass_app,
     print_json,
-    t,
+    tr,
 )
 from pressdocs.errors import PressdocsError
-from pressdocs.models import Finding, Location, Severity
+from pressdocs.models import Finding, Location, Severity, Submission
 
 __all__ = ["validate_command"]
 
+
+@dataclass
+class _Checked:
+    """One path on the command line and what checking it gave."""
+
+    path: str
+    submission: Submission | None = None
+    error: PressdocsError | None = None
+
+    @property
+    def findings(self) -> list[Finding]:
+        if self.error is not None:
+            return [Finding("PD901", Severity.ERROR, self.error.as_message(),
+                            Location(document=self.path))]
+        return self.submission.findings if self.submission is not None else []
+
+    def to_dict(self, lang: str) -> dict[str, Any]:
+        """One input as ``pressdocs validate --json`` gives it (schema ``validate``)."""
+        sub = self.submission
+        return {"input": self.path,
+                "kind": sub.kind.value if sub else None,
+                "status": sub.status.value if sub else "error",
+                "status_label": sub.status.label(lang) if sub else tr(lang, "cli.validate.failed"),
+                "unit": sub.unit if sub else "",
+                "plan_year": sub.plan_year if sub else None,
+                "plan_item": sub.plan_item if sub else None,
+                "findings": [f.to_dict() for f in self.findings]}
 
 
 @click.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="JSON 输出 / JSON output.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help="输出语言 / output language.")
+@common_options
 @pass_app
-@handle_errors
-def validate_command(app: Pressdocs, paths: tuple[str, ...], as_json: bool,
-                     lang: str | None) -> None:
+def validate_command(app: Pressdocs, paths: tuple[str, ...], as_json: bool) -> None:
     """按《通知》核查文件、目录或邮件 / check files, folders or .eml messages.
 
     Exit code 0 without errors, 1 when there are errors, 2 when a path could not be
     checked at all (missing, unreadable); the others are still checked and shown.
     """
-    if lang:
-        app.lang = lang
-    from pressdocs.checking import check_path
-
-    results: list[tuple[str, list[Finding]]] = []
-    unreadable = False
-    for raw in paths:
-        path = Path(raw)
+    results = []
+    for path in paths:
         try:
-            results.append((raw, check_path(app, path).findings))
+            results.append(_Checked(path, submission=app.check(path)))
         except PressdocsError as exc:  # reported with the others; the exit code says 2
-            unreadable = True
-            results.append((raw, [Finding("PD901", Severity.ERROR, exc.as_message(),
-                                          Location(document=raw))]))
+            results.append(_Checked(path, error=exc))
     if as_json:
-        print_json([{"input": raw, "findings": [
-            {"code": f.code, "severity": f.severity.value, "message": f.text(app.lang),
-             "location": {"document": f.location.document, "field": f.location.field}}
-            for f in findings]} for raw, findings in results])
+        print_json([r.to_dict(app.lang) for r in results])
     else:
         _table(results, app.lang)
-    if unreadable:
+    if any(r.error is not None for r in results):
         raise SystemExit(EXIT_CANNOT_RUN)
-    if any(f.severity is Severity.ERROR for _, findings in results for f in findings):
+    if any(f.severity is Severity.ERROR for r in results for f in r.findings):
         raise SystemExit(EXIT_FINDINGS)
 
 
-def _table(results: list[tuple[str, list[Finding]]], lang: str) -> None:
+def _table(results: list[_Checked], lang: str) -> None:
     console = Console()
-    for raw, findings in results:
-        if not findings:
-            console.print(f"[green]{raw}：{t(lang, '未发现问题', 'no findings')}[/green]")
+    for result in results:
+        if not result.findings:
+            console.print(f"[green]{tr(lang, 'cli.validate.clean', path=result.path)}[/green]")
             continue
-        table = Table(title=raw, title_justify="left")
-        for header in (t(lang, "代码", "code"), t(lang, "级别", "severity"),
-                       t(lang, "位置", "where")):
-            table.add_column(header, no_wrap=True)
-        table.add_column(t(lang, "问题", "finding"), overflow="fold", ratio=1)
-        for f in findings:
+        table = Table(title=result.path, title_justify="left")
+        for key in ("cli.validate.code", "cli.validate.severity", "cli.validate.where"):
+            table.add_column(tr(lang, key), no_wrap=True)
+        table.add_column(tr(lang, "cli.validate.finding"), overflow="fold", ratio=1)
+        for f in result.findings:
             where = " / ".join(x for x in (f.location.document, f.location.field) if x)
-            severity = f.severity.label(lang)
-            table.add_row(f.code, severity, where, f.text(lang))
+            table.add_row(f.code, f.severity.label(lang), where, f.text(lang))
         console.print(table)

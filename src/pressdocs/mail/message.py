@@ -49,7 +49,7 @@ from pressdocs.mail.headers import (
 from pressdocs.mail.links import find_linked_files
 from pressdocs.models import LinkedFile
 
-__all__ = ["MailPart", "ParsedMessage", "parse_message"]
+__all__ = ["MailPart", "ParsedMessage", "parse_headers", "parse_message"]
 
 Disposition = Literal["attachment", "inline", "body"]
 
@@ -491,3 +491,14 @@ def parse_message(data: bytes, *, tz: tzinfo = DEFAULT_TZ) -> ParsedMessage:
         return result
     except Exception as exc:  # the promise is "never a traceback"
         return ParsedMessage(defects=[f"邮件无法解析（{type(exc).__name__}：{exc}）"])
+
+
+def parse_headers(data: bytes, *, tz: tzinfo = DEFAULT_TZ) -> ParsedMessage:
+    """The header block of a message (``data``: the message, or just its beginning) read
+    exactly as :func:`parse_message` reads it — subject, sender, Date, Message-ID and
+    their defects — without looking at the parts.  Never raises."""
+    try:
+        return _from_message(BytesParser(policy=RAW_POLICY).parsebytes(data, headersonly=True),
+                             0, tz, walk=False)
+    except Exception:  # the header block itself is beyond reading
+        return ParsedMessage()

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from pressdocs.models import Plan, Submission
 
 if TYPE_CHECKING:
-    from pressdocs.store import ConferenceRecord, Store
+    from pressdocs.models import Conference
+    from pressdocs.store import Store
 
 __all__ = ["earlier_submissions", "plan_of", "recorded_conferences"]
 
@@ -37,7 +38,7 @@ def earlier_submissions(store: Store | None, sub: Submission) -> list[Submission
             and s.received is not None and _aware(s.received) <= _aware(sub.received)]
 
 
-def recorded_conferences(store: Store | None, unit: str) -> list[ConferenceRecord]:
+def recorded_conferences(store: Store | None, unit: str) -> list[Conference]:
     """The conferences the store records for ``unit``."""
     if store is None or not unit:
         return []

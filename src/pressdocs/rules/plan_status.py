@@ -27,14 +27,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Protocol
 
 from pressdocs.config import Config
-from pressdocs.models import Plan, PlanItem, Submission
+from pressdocs.models import Conference, Plan, PlanItem, Submission
 from pressdocs.rules.matching import same_unit, topic_score
 
 __all__ = [
-    "Conference",
     "ConferenceLike",
     "PlanItemStatus",
     "PlanState",
@@ -49,35 +47,8 @@ __all__ = [
 MATCH_THRESHOLD = 0.5
 
 
-class ConferenceLike(Protocol):
-    """A conference as the plan rules need it; :class:`pressdocs.store.ConferenceRecord`
-    and :class:`Conference` both fit."""
-
-    @property
-    def unit(self) -> str: ...
-
-    @property
-    def title(self) -> str: ...
-
-    @property
-    def held_on(self) -> date: ...
-
-    @property
-    def plan_year(self) -> int | None: ...
-
-    @property
-    def plan_item(self) -> int | None: ...
-
-
-@dataclass(frozen=True)
-class Conference:
-    """A conference known to the office: who, what, when, and the plan item if known."""
-
-    unit: str
-    title: str
-    held_on: date
-    plan_year: int | None = None
-    plan_item: int | None = None
+#: What the plan rules know of a conference (:class:`pressdocs.Conference`).
+ConferenceLike = Conference
 
 
 class PlanState(StrEnum):
@@ -92,6 +63,10 @@ class PlanState(StrEnum):
     @property
     def zh(self) -> str:
         return _STATE_ZH[self]
+
+    def label(self, lang: str) -> str:
+        """The Chinese name, or the value itself in English output."""
+        return self.zh if lang == "zh" else self.value
 
 
 _STATE_ZH = {PlanState.HELD: "已召开", PlanState.REGISTERED: "已登记",
@@ -193,17 +168,8 @@ def overdue_items(plan: Plan, conferences: Iterable[ConferenceLike], as_of: date
 def conferences_from_submissions(submissions: Iterable[Submission],
                                  config: Config | None = None) -> list[Conference]:
     """The conferences registered in ``submissions`` (those with a registration form that
-    gives a date), as :class:`Conference` for :func:`plan_status`."""
-    result = []
-    for sub in submissions:
-        reg = sub.registration
-        if reg is None or reg.time is None:
-            continue
-        moment = reg.time if config is None else reg.time.astimezone(config.tz)
-        result.append(Conference(unit=sub.unit or reg.organiser or reg.filing_unit,
-                                 title=reg.title, held_on=moment.date(),
-                                 plan_year=sub.plan_year, plan_item=sub.plan_item))
-    return result
+    gives a date; see :meth:`pressdocs.Submission.conferences`)."""
+    return [c for sub in submissions for c in sub.conferences() if c.source == "registration"]
 
 
 def _claim(plan: Plan, conferences: Sequence[ConferenceLike], config: Config | None,

@@ -257,6 +257,7 @@ class SpamCheck(Rule):
 
     code = "PD501"
     severity = Severity.ERROR
+    rejects = True
     clause = CLAUSES["publication"]
     title_zh = "文字疑似被植入赌博等垃圾信息"
     title_en = "text looks injected with gambling or other spam"

@@ -18,7 +18,8 @@ from pressdocs.errors import SchemaError
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
-__all__ = ["BASE_URI", "SCHEMA_NAMES", "load", "validate"]
+__all__ = ["ALL_SCHEMAS", "BASE_URI", "OUTPUT_SCHEMA_NAMES", "SCHEMA_NAMES", "load",
+           "validate"]
 
 BASE_URI = "https://pressdocs.invalid/schemas/"
 
@@ -35,14 +36,26 @@ SCHEMA_NAMES: tuple[str, ...] = (
     "message",
 )
 
+#: The schemas of the command line's ``--json`` outputs, by command.
+OUTPUT_SCHEMA_NAMES: tuple[str, ...] = (
+    "batch",
+    "validate",
+    "parse",
+    "plan-status",
+    "annual",
+)
+
+#: Every schema ``pressdocs schema`` knows: the models', then the outputs'.
+ALL_SCHEMAS: tuple[str, ...] = SCHEMA_NAMES + OUTPUT_SCHEMA_NAMES
+
 
 @cache
 def load(name: str) -> dict[str, Any]:
     """The schema called ``name`` (``"registration"``) as a dict."""
-    if name not in SCHEMA_NAMES:
-        known = "、".join(SCHEMA_NAMES)
+    if name not in ALL_SCHEMAS:
+        known = "、".join(ALL_SCHEMAS)
         raise SchemaError(f"没有名为 {name} 的数据结构（可用：{known}）",
-                          f"no schema named {name} (known: {', '.join(SCHEMA_NAMES)})")
+                          f"no schema named {name} (known: {', '.join(ALL_SCHEMAS)})")
     text = resources.files(__name__).joinpath(f"{name}.json").read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
@@ -54,7 +67,7 @@ def _validator(name: str) -> Any:
     from referencing import Registry, Resource
 
     registry: Registry[Any] = Registry().with_resources(
-        (BASE_URI + f"{n}.json", Resource.from_contents(load(n))) for n in SCHEMA_NAMES
+        (BASE_URI + f"{n}.json", Resource.from_contents(load(n))) for n in ALL_SCHEMAS
     )
     return Draft202012Validator(load(name), registry=registry, format_checker=FormatChecker())
 

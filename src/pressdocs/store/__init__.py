@@ -28,12 +28,12 @@ import os
 from pathlib import Path
 
 from pressdocs.store.base import (
-    ConferenceRecord,
     DeliveryStatus,
     MessageRecord,
     MessageState,
     NoticeRecord,
     Store,
+    SubmissionVersion,
 )
 from pressdocs.store.blobs import BlobWriter
 from pressdocs.store.database import Database
@@ -42,7 +42,6 @@ from pressdocs.store.sqlite import SQLiteStore
 
 __all__ = [
     "BlobWriter",
-    "ConferenceRecord",
     "Database",
     "DeliveryStatus",
     "MessageRecord",
@@ -51,6 +50,7 @@ __all__ = [
     "SQLStore",
     "SQLiteStore",
     "Store",
+    "SubmissionVersion",
     "open_store",
 ]
 

@@ -9,7 +9,9 @@ The store (数据存储) keeps everything a batch must remember from one run to 
 - **submissions** with their documents and findings;
 - **the annual plan** (计划安排, 附件1);
 - **notices** and how far their delivery got;
-- **conference records** — the conferences units are known to have held.
+- **conferences** — the conferences units announced (登记表) or reported held (统计表),
+  derived from the submissions that tell of them (:meth:`pressdocs.Submission.conferences`)
+  and kept with them in the same transaction.
 
 Callers only see :class:`Store`; :func:`pressdocs.store.open_store` picks the backend
 (SQLite today).  A backend for another database implements this class and nothing
@@ -22,13 +24,14 @@ import abc
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
 from pressdocs.models import (
+    Conference,
     Document,
     Finding,
     Notice,
@@ -40,11 +43,12 @@ from pressdocs.models import (
 from pressdocs.store.blobs import BlobWriter
 
 __all__ = [
-    "ConferenceRecord",
-        "DeliveryStatus",
+    "DeliveryStatus",
     "MessageRecord",
     "MessageState",
+    "NoticeRecord",
     "Store",
+    "SubmissionVersion",
 ]
 
 
@@ -89,22 +93,13 @@ class MessageRecord:
 
 
 @dataclass(frozen=True)
-class ConferenceRecord:
-    """A press conference a unit is known to have held (from a registration or 附件3).
+class SubmissionVersion:
+    """An earlier result of a submission, replaced when its message was processed again:
+    what it was, when it was saved, and when it was replaced."""
 
-    ``held_on`` is a :class:`~datetime.datetime` when the time is known, else a
-    :class:`~datetime.date` (附件3 gives only the day).  ``plan_year``/``plan_item``
-    name the item of the annual plan it fulfils; both are ``None`` for an unplanned
-    conference, which is legitimate.
-    """
-
-    id: int
-    unit: str
-    title: str
-    held_on: date
-    plan_year: int | None
-    plan_item: int | None
-    submission_id: str | None
+    submission: Submission
+    saved: datetime
+    replaced: datetime
 
 
 @dataclass(frozen=True)
@@ -240,11 +235,20 @@ class Store(abc.ABC):
     def unprocessed_messages(self) -> list[MessageRecord]:
         """Messages recorded but not processed (a run crashed or was stopped), oldest first."""
 
+    @abc.abstractmethod
+    def processed_messages(self) -> list[MessageRecord]:
+        """Messages processed, oldest first (``pressdocs reprocess`` chooses among them)."""
+
     # --- submissions ---------------------------------------------------------------------
 
     @abc.abstractmethod
     def save_submission(self, submission: Submission) -> None:
-        """Insert or replace a submission (by id), replacing its documents and findings."""
+        """Insert or replace a submission (by id), replacing its documents, findings and
+        conferences; a replaced submission is kept in its history."""
+
+    @abc.abstractmethod
+    def submission_history(self, submission_id: str) -> list[SubmissionVersion]:
+        """The earlier results of a submission, oldest first (empty if never replaced)."""
 
     @abc.abstractmethod
     def get_submission(self, submission_id: str) -> Submission | None:
@@ -324,20 +328,14 @@ class Store(abc.ABC):
         unknown, so a person decides (see :meth:`notice_records`).
         """
 
-    # --- conference records ----------------------------------------------------------------
+    # --- conferences ----------------------------------------------------------------------
 
     @abc.abstractmethod
-    def record_conference(self, *, unit: str, title: str, held_on: date,
-                          plan_year: int | None = None, plan_item: int | None = None,
-                          submission_id: str | None = None) -> ConferenceRecord:
-        """Record that ``unit`` held the conference ``title`` on ``held_on``.
-
-        The same unit, day and title is one conference: recording it again updates its
-        plan item and submission (when given) instead of adding a second record.
+    def conferences(self, *, year: int | None = None, unit: str | None = None,
+                    known_by: datetime | None = None) -> list[Conference]:
+        """The conferences the kept submissions tell of, in the order they were (to be)
+        held: in ``year``, of ``unit`` (as written), known by ``known_by`` (from
+        submissions received by then; a submission with no received time always counts).
+        A conference whose submission was corrected by a later one (received by then) is
+        left out: the correction tells of it instead.
         """
-
-    @abc.abstractmethod
-    def conferences(self, *, year: int | None = None,
-                    unit: str | None = None) -> list[ConferenceRecord]:
-        """Conferences held (in ``year``, by ``unit``), in the order they were held."""
-

@@ -164,6 +164,8 @@ class Database:
                 try:
                     for step in migration.steps:
                         self.run(step)
+                    if migration.derive is not None:
+                        migration.derive(self)
                 except StoreError as exc:
                     raise StoreError(
                         f"无法将数据存储 {self.location} 升级到数据结构版本 "
@@ -191,8 +193,12 @@ class Where:
     def add(self, clause: str, value: Any) -> None:
         """Add ``clause`` (one ``?``) unless ``value`` is ``None``."""
         if value is not None:
-            self.clauses.append(clause)
-            self.params.append(value)
+            self.require(clause, value)
+
+    def require(self, clause: str, *params: Any) -> None:
+        """Add ``clause`` with its ``params`` (one per ``?``), whatever they are."""
+        self.clauses.append(clause)
+        self.params.extend(params)
 
     def __str__(self) -> str:
         return " WHERE " + " AND ".join(self.clauses) if self.clauses else ""

@@ -15,20 +15,52 @@ UTC text (``2021-06-30T01:30:00.000000Z``) so that they sort and compare as text
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from pressdocs.errors import StoreError
+from pressdocs.models import Submission
 
-__all__ = ["LATEST", "MIGRATIONS", "VERSION_TABLE", "Migration", "check_version"]
+if TYPE_CHECKING:
+    from pressdocs.store.database import Database
+
+__all__ = ["INSERT_CONFERENCE", "LATEST", "MIGRATIONS", "VERSION_TABLE", "Migration",
+           "check_version", "conference_rows"]
 
 
 @dataclass(frozen=True)
 class Migration:
-    """One step of the schema: its version, what it does, and its SQL statements."""
+    """One step of the schema: its version, what it does, its SQL statements, and
+    ``derive``: Python that fills a new table from what the store already holds (run in
+    the same transaction, after the statements)."""
 
     version: int
     description: str
     steps: tuple[str, ...]
+    derive: Callable[[Database], None] | None = None
+
+
+#: One conference of a submission (see :func:`conference_rows`).
+INSERT_CONFERENCE = (
+    "INSERT INTO conferences (submission_id, position, source, unit, title, held_date, "
+    "plan_year, plan_item, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+
+
+def conference_rows(sub: Submission, received_at: str | None) -> list[Sequence[Any]]:
+    """The rows of :data:`INSERT_CONFERENCE` for the conferences ``sub`` tells of."""
+    return [(sub.id, position, c.source, c.unit, c.title, c.held_on.isoformat(), c.plan_year,
+             c.plan_item, received_at)
+            for position, c in enumerate(sub.conferences())]
+
+
+def _derive_conferences(db: Database) -> None:
+    """Version 4: the conferences of every submission already kept."""
+    for received_at, data in db.rows("SELECT received_at, data FROM submissions"):
+        sub = Submission.from_dict(json.loads(data), validate=False)
+        for row in conference_rows(sub, received_at):
+            db.run(INSERT_CONFERENCE, row)
 
 
 VERSION_TABLE = """
@@ -150,6 +182,34 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "findings keep their message whole: catalogue key, parameters, both texts", (
         "ALTER TABLE findings ADD COLUMN message TEXT NOT NULL DEFAULT ''",
     )),
+    Migration(4, "conferences derived from the submissions that tell of them; submission "
+                 "history (a reprocessed submission keeps its earlier results)", (
+        "DROP TABLE conferences",
+        """CREATE TABLE conferences (
+            submission_id TEXT NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            title TEXT NOT NULL,
+            held_date TEXT NOT NULL,
+            plan_year INTEGER,
+            plan_item INTEGER,
+            received_at TEXT,
+            PRIMARY KEY (submission_id, position)
+        )""",
+        "CREATE INDEX conferences_held ON conferences (held_date)",
+        "CREATE INDEX conferences_unit ON conferences (unit, held_date)",
+        "CREATE INDEX submissions_corrects ON submissions (corrects)",
+        """CREATE TABLE submission_history (
+            id INTEGER PRIMARY KEY,
+            submission_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            data TEXT NOT NULL,
+            saved_at TEXT NOT NULL,
+            replaced_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX submission_history_id ON submission_history (submission_id, id)",
+    ), derive=_derive_conferences),
 )
 
 #: The schema version this pressdocs writes.

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from pressdocs.errors import StoreError
 from pressdocs.models import (
+    Conference,
     Document,
     DocumentKind,
     Finding,
@@ -33,12 +34,12 @@ from pressdocs.models import (
     SubmissionStatus,
 )
 from pressdocs.store.base import (
-    ConferenceRecord,
     DeliveryStatus,
     MessageRecord,
     MessageState,
     NoticeRecord,
     Store,
+    SubmissionVersion,
 )
 from pressdocs.store.blobs import BlobStore, BlobWriter
 from pressdocs.store.database import (
@@ -52,7 +53,7 @@ from pressdocs.store.database import (
     utc,
 )
 from pressdocs.store.lock import StoreLock
-from pressdocs.store.migrations import Migration
+from pressdocs.store.migrations import INSERT_CONFERENCE, Migration, conference_rows
 
 __all__ = ["SQLStore"]
 
@@ -61,7 +62,8 @@ _SUBMISSION_COLUMNS = ("id", "source", "message_id", "sender", "unit", "kind", "
                        "saved_at")
 _MESSAGE_COLUMNS = "id, sha256, message_id, size, state, received_at, submission_id"
 _NOTICE_COLUMNS = "data, status, detail, attempts, updated_at"
-_CONFERENCE_COLUMNS = "id, unit, title, held_on, plan_year, plan_item, submission_id"
+_CONFERENCE_COLUMNS = ("source, unit, title, held_date, plan_year, plan_item, "
+                       "conferences.submission_id")
 
 
 class SQLStore(Store):
@@ -237,8 +239,14 @@ class SQLStore(Store):
         return record
 
     def unprocessed_messages(self) -> list[MessageRecord]:
+        return self._messages_in(MessageState.RECEIVED)
+
+    def processed_messages(self) -> list[MessageRecord]:
+        return self._messages_in(MessageState.PROCESSED)
+
+    def _messages_in(self, state: MessageState) -> list[MessageRecord]:
         rows = self._db.rows(f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE state = ? ORDER BY id",
-                             (MessageState.RECEIVED.value,))
+                             (state.value,))
         return [self._message_record(row) for row in rows]
 
     # --- submissions ---------------------------------------------------------------------
@@ -248,10 +256,14 @@ class SQLStore(Store):
             self._write_submission(submission)
 
     def _write_submission(self, sub: Submission) -> None:
+        replaced = now()
+        self._db.run("INSERT INTO submission_history (submission_id, status, data, saved_at, "
+                     "replaced_at) SELECT id, status, data, saved_at, ? FROM submissions "
+                     "WHERE id = ?", (replaced, sub.id))
+        received_at = utc(sub.received) if sub.received else None
         values = (sub.id, sub.source, sub.message_id, sub.sender, sub.unit, sub.kind.value,
                   sub.status.value, sub.plan_year, sub.plan_item,
-                  utc(sub.received) if sub.received else None, sub.corrects,
-                  to_json(sub.to_dict()), now())
+                  received_at, sub.corrects, to_json(sub.to_dict()), replaced)
         updates = ", ".join(f"{c} = excluded.{c}" for c in _SUBMISSION_COLUMNS[1:])
         self._db.run(f"INSERT INTO submissions ({', '.join(_SUBMISSION_COLUMNS)}) "
                      f"VALUES ({', '.join('?' * len(_SUBMISSION_COLUMNS))}) "
@@ -263,6 +275,9 @@ class SQLStore(Store):
                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                          (sub.id, position, doc.sha256, doc.name, doc.media_type, doc.size,
                           doc.kind.value, doc.confidence, doc.origin, doc.container))
+        self._db.run("DELETE FROM conferences WHERE submission_id = ?", (sub.id,))
+        for row in conference_rows(sub, received_at):
+            self._db.run(INSERT_CONFERENCE, row)
         self._db.run("DELETE FROM findings WHERE submission_id = ?", (sub.id,))
         for position, f in enumerate(sub.findings):
             self._db.run("INSERT INTO findings (submission_id, position, code, severity, "
@@ -271,6 +286,12 @@ class SQLStore(Store):
                          (sub.id, position, f.code, f.severity.value, f.message.zh,
                           f.message.en, f.location.document, f.location.field, f.clause,
                           to_json(f.message.to_dict())))
+
+    def submission_history(self, submission_id: str) -> list[SubmissionVersion]:
+        rows = self._db.rows("SELECT data, saved_at, replaced_at FROM submission_history "
+                             "WHERE submission_id = ? ORDER BY id", (submission_id,))
+        return [SubmissionVersion(Submission.from_dict(json.loads(r[0]), validate=False),
+                                  saved=from_utc(r[1]), replaced=from_utc(r[2])) for r in rows]
 
     def get_submission(self, submission_id: str) -> Submission | None:
         row = self._db.row("SELECT data FROM submissions WHERE id = ?", (submission_id,))
@@ -386,42 +407,27 @@ class SQLStore(Store):
                              (DeliveryStatus.PENDING.value, DeliveryStatus.FAILED.value))
         return [_notice_record(row).notice for row in rows]
 
-    # --- conference records ----------------------------------------------------------------
+    # --- conferences -----------------------------------------------------------------------
 
-    def record_conference(self, *, unit: str, title: str, held_on: date,
-                          plan_year: int | None = None, plan_item: int | None = None,
-                          submission_id: str | None = None) -> ConferenceRecord:
-        day = held_on.date() if isinstance(held_on, datetime) else held_on
-        with self._db.transaction():
-            row = self._db.row(
-                "INSERT INTO conferences (unit, title, held_on, held_date, plan_year, plan_item, "
-                "submission_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (unit, held_date, title) DO UPDATE SET "
-                # keep the time of day once known; a later 附件3 row gives only the date
-                "held_on = CASE WHEN LENGTH(excluded.held_on) > LENGTH(conferences.held_on) "
-                "THEN excluded.held_on ELSE conferences.held_on END, "
-                "plan_year = CASE WHEN excluded.plan_item IS NULL THEN conferences.plan_year "
-                "ELSE excluded.plan_year END, "
-                "plan_item = COALESCE(excluded.plan_item, conferences.plan_item), "
-                "submission_id = COALESCE(excluded.submission_id, conferences.submission_id) "
-                "RETURNING id",
-                (unit, title, held_on.isoformat(), day.isoformat(), plan_year, plan_item,
-                 submission_id, now()))
-        assert row is not None
-        found = self._db.row(f"SELECT {_CONFERENCE_COLUMNS} FROM conferences WHERE id = ?",
-                             (row[0],))
-        assert found is not None
-        return _conference(found)
-
-    def conferences(self, *, year: int | None = None,
-                    unit: str | None = None) -> list[ConferenceRecord]:
+    def conferences(self, *, year: int | None = None, unit: str | None = None,
+                    known_by: datetime | None = None) -> list[Conference]:
         where = Where()
         where.add("held_date >= ?", None if year is None else f"{year:04d}-01-01")
         where.add("held_date < ?", None if year is None else f"{year + 1:04d}-01-01")
         where.add("unit = ?", unit)
+        correction = "SELECT 1 FROM submissions c WHERE c.corrects = conferences.submission_id"
+        if known_by is None:
+            where.require(f"NOT EXISTS ({correction})")
+        else:
+            cutoff = utc(known_by)
+            where.require("(received_at IS NULL OR received_at <= ?)", cutoff)
+            where.require(f"NOT EXISTS ({correction} AND c.received_at <= ?)", cutoff)
+        # a conference whose submission was corrected is told by the correction instead
         rows = self._db.rows(f"SELECT {_CONFERENCE_COLUMNS} FROM conferences{where} "
-                             "ORDER BY held_date, id", where.params)
-        return [_conference(row) for row in rows]
+                             "ORDER BY held_date, conferences.submission_id, position",
+                             where.params)
+        return [Conference(source=r[0], unit=r[1], title=r[2], held_on=date.fromisoformat(r[3]),
+                           plan_year=r[4], plan_item=r[5], submission_id=r[6]) for r in rows]
 
 
 # --- conversions -------------------------------------------------------------------------
@@ -438,13 +444,6 @@ def _notice_record(row: Row) -> NoticeRecord:
     return NoticeRecord(notice=Notice.from_dict(json.loads(row[0]), validate=False),
                         status=DeliveryStatus(row[1]), detail=row[2], attempts=int(row[3]),
                         updated=from_utc(row[4]))
-
-
-def _conference(row: Row) -> ConferenceRecord:
-    text: str = row[3]
-    held: date = datetime.fromisoformat(text) if "T" in text else date.fromisoformat(text)
-    return ConferenceRecord(id=int(row[0]), unit=row[1], title=row[2], held_on=held,
-                            plan_year=row[4], plan_item=row[5], submission_id=row[6])
 
 
 def _finding_message(data: str, zh: str, en: str) -> Message:

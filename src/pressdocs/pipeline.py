@@ -1,0 +1,244 @@
+"""One path from a message (or a folder of files) to a checked :class:`Submission`.
+
+Whoever asks — ``pressdocs batch``, ``pressdocs validate``, :meth:`Pressdocs.check`,
+:meth:`Pressdocs.reprocess` — a submission is made by :class:`Pipeline` in this order:
+
+1. **read** — the message's parts are taken apart (a large one streamed into the store),
+   packages opened, every file read (:mod:`pressdocs.reading`), and a form typed into
+   the mail body read too;
+2. **assemble** — the registration form, the materials package, the statistics table,
+   and what kind of submission it is (:func:`pressdocs.submission.assemble`);
+3. **prepare** — plugins adjust it (the ``prepare_submission`` hook; e.g. fill in the unit
+   from another directory);
+4. **enrich** — what the office knows beyond the documents: the sending unit unless a
+   plugin named it, the plan item it fulfils, the earlier submission it corrects
+   (:mod:`pressdocs.enrich`);
+5. **validate** — every enabled rule (:mod:`pressdocs.validation`);
+6. **status** — accepted, incomplete, rejected or unrelated.
+
+The pipeline reads the office's ledger (the plan, earlier submissions) but never writes
+it: committing the submission, and firing the events that announce it, is the caller's
+job, after the commit.  Document originals are kept in ``originals`` when one is given
+(a batch); a dry run and ``validate`` keep nothing.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pressdocs import sniff
+from pressdocs.capabilities import RawMessage
+from pressdocs.errors import ParseError, PressdocsError
+from pressdocs.mail.message import ParsedMessage
+from pressdocs.mail.stream import SpilledPart, StreamLimits, parse_bytes, parse_stream
+from pressdocs.models import Document, DocumentKind, Message, Submission
+from pressdocs.reading import ReadResult, read_document, read_large
+from pressdocs.store.blobs import BlobStore, BlobWriter
+
+if TYPE_CHECKING:
+    from pressdocs.app import Pressdocs
+    from pressdocs.store import Store
+
+__all__ = ["BODY_NAME", "LOAD_LIMIT", "STREAM_LIMITS", "STREAM_THRESHOLD", "Pipeline"]
+
+_MiB = 1024 * 1024
+#: A message larger than this (bytes) is taken apart as it streams past, never held whole.
+STREAM_THRESHOLD = 32 * _MiB
+#: How much of a streamed message stays in memory (see :class:`StreamLimits`).
+STREAM_LIMITS = StreamLimits()
+#: The largest document or package of a streamed message that is read whole to be understood.
+LOAD_LIMIT = 64 * _MiB
+
+#: The name a form typed into the mail body goes by.
+BODY_NAME = "邮件正文"
+_BODY_KINDS = (DocumentKind.REGISTRATION, DocumentKind.STATISTICS)
+_PACKAGES = (sniff.ZIP, sniff.SEVEN_ZIP, sniff.RAR)
+
+
+@dataclass
+class Pipeline:
+    """Makes submissions for ``app``, judging them against ``ledger`` (read only) and
+    keeping document originals in ``originals`` (``None``: keep nothing)."""
+
+    app: Pressdocs
+    ledger: Store | None = None
+    originals: Store | None = None
+
+    # --- the ways in -------------------------------------------------------------------
+
+    def message(self, raw: RawMessage, submission_id: str) -> Submission:
+        """The submission one raw message makes (``submission_id``: its sha256)."""
+        with _Originals(self.originals) as originals:
+            msg = _parse(raw, originals, self.app.config.tz)
+            received = raw.received or msg.date or raw.file_time
+            results: list[ReadResult] = []
+            for part in msg.parts:
+                if part.disposition == "body":
+                    continue
+                name = part.filename or _unnamed(part.content_type, len(results) + 1)
+                origin = "inline" if part.inline else "attachment"
+                if isinstance(part, SpilledPart):
+                    results += self._spilled(part, name, origin, received, originals)
+                else:
+                    results += self._file(part.data, name, origin, received)
+        results += self._body(msg, received)
+        from pressdocs.submission import assemble
+
+        sub = assemble(results, submission_id=submission_id, source=raw.source,
+                       received=received, sender=msg.sender_address,
+                       sender_name=msg.sender_name, subject=msg.subject,
+                       message_id=msg.message_id, linked_files=msg.linked_files)
+        sub.defects = [d if isinstance(d, Message) else Message.literal(d) for d in msg.defects]
+        return self._finish(sub)
+
+    def files(self, files: Iterable[tuple[str, bytes]], *, source: str,
+              received: datetime | None) -> Submission:
+        """The submission a set of files makes (a folder unpacked, a single form), each
+        given as ``(name, bytes)``."""
+        results: list[ReadResult] = []
+        for name, data in files:
+            results += self._file(data, name, "file", received)
+        from pressdocs.submission import assemble
+
+        return self._finish(assemble(results, source=source, received=received))
+
+    # --- the steps after reading ---------------------------------------------------------
+
+    def _finish(self, sub: Submission) -> Submission:
+        """prepare → enrich → validate → status (see the module docstring)."""
+        from pressdocs.enrich import enrich
+        from pressdocs.submission import status_of
+        from pressdocs.validation import validate_submission
+
+        app = self.app
+        app.plugins.hook.prepare_submission(submission=sub, config=app.config)
+        enrich(sub, app.config, self.ledger)
+        sub.findings = validate_submission(sub, app, store=self.ledger)
+        sub.status = status_of(sub, app.plugins.registry)
+        return sub
+
+    # --- reading -----------------------------------------------------------------------
+
+    def _file(self, data: bytes, name: str, origin: str,
+              received: datetime | None) -> list[ReadResult]:
+        """One attachment or file: a document, or the documents of the package it is."""
+        from pressdocs.archives import is_office_zip, open_archive, sniff_archive
+
+        app, kept = self.app, self.originals
+        if kept is not None:
+            kept.put_blob(data)
+        if not sniff_archive(data) or is_office_zip(data):
+            return [read_document(data, name, plugins=app.plugins, config=app.config,
+                                  received=received, origin=origin)]
+        try:
+            members = open_archive(data, name)
+        except PressdocsError as exc:  # rejected, damaged, or no tool for it: PD902/PD901
+            package = read_document(data, name, plugins=app.plugins, config=app.config,
+                                    received=received, origin=origin)
+            package.error = exc
+            return [package]
+        results = []
+        for member in members:
+            if kept is not None:
+                kept.put_blob(member.data)
+            results.append(read_document(member.data, member.path.rsplit("/", 1)[-1],
+                                         plugins=app.plugins, config=app.config,
+                                         received=received, origin="package",
+                                         container=member.container))
+        return results
+
+    def _spilled(self, part: SpilledPart, name: str, origin: str, received: datetime | None,
+                 originals: _Originals) -> list[ReadResult]:
+        """A large attachment, already in the store: a picture or video is recorded from its
+        first bytes; a document or package is read back whole when not too large."""
+        read = read_large(part.data, name, size=part.size, sha256=part.sha256, tail=part.tail,
+                          origin=origin)
+        if read is not None:
+            return [read]
+        if part.size <= LOAD_LIMIT:
+            return self._file(originals.get(part.sha256), name, origin, received)
+        media_type = sniff.sniff_media_type(part.data, name)
+        kind = DocumentKind.PACKAGE if media_type in _PACKAGES else DocumentKind.OTHER
+        document = Document(name=name, media_type=media_type, size=part.size,
+                            sha256=part.sha256, kind=kind, origin=origin)
+        return [ReadResult(document, error=ParseError.of(
+            "read.too_large", size=round(part.size / _MiB), limit=LOAD_LIMIT // _MiB,
+            file=name))]
+
+    def _body(self, msg: ParsedMessage, received: datetime | None) -> list[ReadResult]:
+        """A registration form or statistics table typed into the mail body, if any."""
+        body = msg.text_body or _html_text(msg.html_body)
+        if not body.strip():
+            return []
+        app, data = self.app, body.encode("utf-8")
+        read = read_document(data, f"{BODY_NAME}.txt", plugins=app.plugins, config=app.config,
+                             received=received, origin="body")
+        if read.kind not in _BODY_KINDS or read.error is not None or \
+                read.document.confidence < 0.5:
+            return []
+        read.document.name = BODY_NAME
+        if self.originals is not None:
+            self.originals.put_blob(data)
+        return [read]
+
+
+class _Originals:
+    """Where the large parts of a streamed message go: the store, or (a dry run, ``validate``)
+    a scratch folder removed afterwards."""
+
+    def __init__(self, store: Store | None) -> None:
+        self._store = store
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
+        self._blobs: BlobStore | None = None
+
+    def __enter__(self) -> _Originals:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._scratch is not None:
+            self._scratch.cleanup()
+
+    def writer(self) -> BlobWriter:
+        if self._store is not None:
+            return self._store.blob_writer()
+        return self._scratch_blobs().writer()
+
+    def get(self, sha256: str) -> bytes:
+        if self._store is not None:
+            return self._store.get_blob(sha256)
+        return self._scratch_blobs().get(sha256)
+
+    def _scratch_blobs(self) -> BlobStore:
+        if self._blobs is None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="pressdocs-dry-run-")
+            self._blobs = BlobStore(Path(self._scratch.name))
+        return self._blobs
+
+
+def _parse(raw: RawMessage, originals: _Originals, tz: tzinfo) -> ParsedMessage:
+    """The parsed message: read whole when small (the same front end, decoding in memory:
+    :func:`~pressdocs.mail.stream.parse_bytes`), else streamed with large parts spilled.
+    ``tz`` is the office's, for a Date header written without a zone."""
+    if raw.size <= STREAM_THRESHOLD:
+        return parse_bytes(raw.read(), tz=tz)
+    with raw.open() as f:
+        return parse_stream(f, originals.writer, limits=STREAM_LIMITS, tz=tz).message
+
+
+def _unnamed(content_type: str, n: int) -> str:
+    ext = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}.get(
+        content_type, "")
+    return f"未命名附件{n}{ext}"
+
+
+def _html_text(html: str) -> str:
+    if not html:
+        return ""
+    from pressdocs.builtin.parse_text import html_content
+
+    return html_content(html).text
