@@ -207,7 +207,7 @@ CRASHY = textwrap.dedent("""
     import os, sys, time
     from pathlib import Path
     from pressdocs import Pressdocs, hookimpl, load_plugins
-    
+
     marks = Path(sys.argv[3])
 
     class Slow:  # slow in the middle of processing: after archiving, before the commit

@@ -34,8 +34,8 @@ from pressdocs.builtin import source_imap
 from pressdocs.builtin.source_files import MaildirSource
 from pressdocs.builtin.source_imap import ImapSource
 from pressdocs.capabilities import RawMessage
-from pressdocs.pipeline import Pipeline
 from pressdocs.mail.stream import StreamLimits
+from pressdocs.pipeline import Pipeline
 from pressdocs.store import open_store
 from submissions import message, png, press_release_docx, qa_docx, registration_docx
 
