@@ -355,13 +355,22 @@ def test_single_member_limit() -> None:
     with pytest.raises(ArchiveRejected) as info:
         open_archive(data, "材料.zip", ArchiveLimits(max_member_bytes=200 * KiB))
     assert "视频.mp4 解压后共 300 KB，超过单个文件上限 200 KB" in str(info.value)
+    assert info.value.render("en") == ("材料.zip: member 视频.mp4 unpacks to more than the "
+                                       "per-file limit of 200 KB (300 KB)")
+    assert info.value.message.params == {"name": "视频.mp4", "limit": "200 KB",
+                                         "amount": {"key": "archive.amount", "zh": "共 300 KB，",
+                                                    "en": " (300 KB)",
+                                                    "params": {"size": "300 KB"}}}
 
 
 def test_overall_ratio_catches_many_small_bombs() -> None:
     """Each member stays under the size where its own ratio is judged; the package does not."""
     data = utf8_zip([(f"{i}.txt", b"\0" * (900 * KiB)) for i in range(20)])
-    with pytest.raises(ArchiveRejected, match="整体压缩比"):
+    with pytest.raises(ArchiveRejected, match="整体压缩比") as info:
         open_archive(data, "材料.zip")
+    assert re.search(r"整体压缩比达到 \d+ 倍，超过上限 200 倍", str(info.value))
+    assert re.search(r"the package is compressed \d+:1, over the limit of 200:1",
+                     info.value.render("en"))
 
 
 def test_small_very_compressible_files_are_fine() -> None:
@@ -421,6 +430,11 @@ def test_truncated_zip_names_the_file() -> None:
         open_archive(data[: len(data) // 2], "材料.zip")
     assert not isinstance(info.value, UnsupportedFormat)
     assert str(info.value) == "材料.zip：压缩包已损坏或不完整，无法打开，请重新打包发送"
+    english = info.value.render("en")
+    assert english.startswith("材料.zip: the package is damaged or incomplete and cannot be "
+                              "opened (")  # with the zip library's own words, in English only
+    assert english.endswith("; please repackage and send it again")
+    assert info.value.message.key == "archive.damaged"
 
 
 def test_corrupted_member_data_is_a_parse_error() -> None:

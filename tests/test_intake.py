@@ -158,6 +158,8 @@ def test_unsafe_login_is_explained(app: Pressdocs) -> None:
         with pytest.raises(SourceError, match="Unsafe Login") as exc:
             app.batch(url)
         assert "授权码" in str(exc.value) and "ID 命令" in str(exc.value)
+        english = exc.value.render("en")
+        assert "authorisation code" in english and "ID command" in english
         result = CliRunner().invoke(cli, ["--store", str(app.store_path), "batch", url],
                                     env={"PRESSDOCS_IMAP_SECRET": "secret"})
         assert result.exit_code == 2

@@ -114,5 +114,7 @@ def test_imaps_with_a_verified_certificate(dovecot: Dovecot, tmp_path: Path,
     # without trusting that certificate, the connection is refused with a clear message
     from pressdocs import SourceError
 
-    with pytest.raises(SourceError, match="证书"):
+    with pytest.raises(SourceError, match="证书") as caught:
         _app(tmp_path / "other", monkeypatch).batch(url)
+    assert "the certificate of the mail server 127.0.0.1 cannot be verified" in \
+        caught.value.render("en")

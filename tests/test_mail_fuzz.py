@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mailcorpus as corpus
+from pressdocs import Message
 from pressdocs.mail.message import MailPart, ParsedMessage, parse_message
 
 MESSAGES = [build()[0] for build in corpus.BUILDERS.values()]
@@ -40,10 +41,10 @@ def damaged(draw: st.DrawFn) -> bytes:
 def _well_formed(message: ParsedMessage) -> None:
     assert isinstance(message.subject, str)
     assert all(isinstance(p, MailPart) and isinstance(p.data, bytes) for p in message.parts)
-    assert all(isinstance(d, str) and d for d in message.defects)
+    assert all(isinstance(d, Message) and d.key and d.zh and d.en for d in message.defects)
     assert message.date is None or message.date.tzinfo is not None
     # The last-resort net in parse_message must not be what kept it from raising.
-    assert not any(d.startswith("邮件无法解析") for d in message.defects), message.defects
+    assert not any(d.zh.startswith("邮件无法解析") for d in message.defects), message.defects
 
 
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])

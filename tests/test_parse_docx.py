@@ -195,6 +195,26 @@ def test_png_named_docx() -> None:
     with pytest.raises(ParseError) as caught:
         parser.parse(scan_png(), "登记表.docx")
     assert "这个文件不是 Word 文档（内容是 PNG 图片）" in str(caught.value)
+    assert caught.value.message.key == "parse.foreign"
+    assert caught.value.render("en") == ("登记表.docx: this file is not a Word document (what it "
+                                         "holds: PNG picture); check that the right file was sent")
+
+
+def test_a_damaged_docx_is_explained_in_english_too() -> None:
+    data = registration_docx()
+    with pytest.raises(ParseError) as caught:
+        parser.parse(data[: len(data) // 2], "登记表.docx")
+    assert caught.value.message.key == "parse.damaged"
+    assert "cannot be opened as a Word document" in caught.value.render("en")
+
+
+def test_an_embedded_file_is_a_warning_in_both_languages() -> None:
+    body = (f'<w:document xmlns:w="{W_NS}"><w:body><w:p><w:r><w:t>登记表</w:t></w:r></w:p>'
+            '<w:altChunk/></w:body></w:document>').encode()
+    content = parser.parse(with_member(registration_docx(), "word/document.xml", body), "a.docx")
+    [warning] = content.warnings
+    assert warning.key == "parse.alt_chunk"
+    assert "altChunk" in warning.zh and "altChunk" in warning.en
 
 
 def test_password_protected_docx() -> None:

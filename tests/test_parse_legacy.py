@@ -146,6 +146,11 @@ def test_missing_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(UnsupportedFormat, match=message) as caught:
         libreoffice.convert(b"x", suffix=".doc", target="docx", name="登记表.doc")
     assert caught.value.file == "登记表.doc"
+    assert libreoffice.INSTALL_HINT in str(caught.value)
+    english = caught.value.render("en")
+    assert english.startswith("登记表.doc: LibreOffice is not installed here, so .doc files "
+                              "cannot be read. To read .doc/.wps/.et/.xls/.rtf/.odt files")
+    assert "PRESSDOCS_SOFFICE" in english
 
 
 def test_hung_conversion_is_killed_with_its_children(tmp_path: Path) -> None:
@@ -155,8 +160,9 @@ def test_hung_conversion_is_killed_with_its_children(tmp_path: Path) -> None:
     fake.write_text(f"#!/bin/sh\nsleep 300 &\necho $! > {child_pid}\nwait\n")
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     started = time.monotonic()
-    with pytest.raises(ParseError, match="LibreOffice 转换超时（超过 1 秒）"):
+    with pytest.raises(ParseError, match="LibreOffice 转换超时（超过 1 秒）") as caught:
         libreoffice.convert(b"x", suffix=".doc", target="docx", timeout=1, soffice=str(fake))
+    assert "took longer than 1 s" in caught.value.render("en")
     assert time.monotonic() - started < 30
     pid = int(child_pid.read_text())
     time.sleep(0.2)

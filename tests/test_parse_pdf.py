@@ -81,6 +81,8 @@ def test_open_password(algorithm: str) -> None:
     with pytest.raises(ParseError) as caught:
         parser.parse(data, "登记表.pdf")
     assert str(caught.value) == "登记表.pdf：PDF 文件已加密，无法读取，请发送未加密的版本"
+    assert caught.value.render("en") == ("登记表.pdf: the PDF is encrypted with a password; "
+                                         "send an unencrypted version")
 
 
 def test_scan_without_text() -> None:

@@ -61,7 +61,9 @@ def test_gbk_text_with_gbk_only_characters_and_a_cut_off_end() -> None:
     data = "联系人：王喆\r\n电话：0553-3831234\r\n".encode("gbk")
     assert text_parser.parse(data, "a.txt").paragraphs == ["联系人：王喆", "电话：0553-3831234"]
     cut = text_parser.parse("联系人：王喆".encode("gbk")[:-1], "a.txt")
-    assert cut.warnings == ["文件中有无法识别的字符（编码可能有误或文件不完整）"]
+    assert [w.zh for w in cut.warnings] == ["文件中有无法识别的字符（编码可能有误或文件不完整）"]
+    assert cut.warnings[0].key == "parse.unreadable_chars"
+    assert cut.warnings[0].en.startswith("the file holds characters that cannot be read")
 
 
 def test_word_html_saved_as_doc() -> None:

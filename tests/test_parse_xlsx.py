@@ -85,6 +85,20 @@ def test_damaged_and_disguised() -> None:
         parser.parse(b"", "统计表.xlsx")
 
 
+def test_damaged_and_disguised_in_english() -> None:
+    data = statistics_xlsx()
+    with pytest.raises(ParseError) as caught:
+        parser.parse(with_member(data, "xl/workbook.xml", b"<workbook"), "统计表.xlsx")
+    assert "cannot be opened as an Excel workbook" in caught.value.render("en")
+    with pytest.raises(ParseError) as caught:
+        parser.parse(registration_docx(), "统计表.xlsx")
+    assert "not an Excel workbook (what it holds: Word document (.docx))" in \
+        caught.value.render("en")
+    with pytest.raises(ParseError) as caught:
+        parser.parse(b"", "统计表.xlsx")
+    assert caught.value.render("en") == "统计表.xlsx: the file is empty (0 bytes); resend it"
+
+
 def test_password_protected_xlsx() -> None:
     assert parser.sniff(encrypted_ooxml(), "统计表.xlsx")
     with pytest.raises(ParseError, match="文件设置了打开密码，无法读取"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import io
 import random
+import re
 import zipfile
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from docfixtures import (
     word_mht,
 )
 from pressdocs import sniff
+from pressdocs.messages import catalogue
 from pressdocs.sniff import decode_text, describe_media_type, sniff_media_type
 
 # --- real files made by real programs -------------------------------------------------------
@@ -152,8 +154,22 @@ def test_empty_and_binary_garbage() -> None:
 
 
 def test_descriptions_are_chinese() -> None:
-    assert describe_media_type(sniff.PNG) == "PNG 图片"
-    assert describe_media_type("application/x-unknown") == "application/x-unknown"
+    assert describe_media_type(sniff.PNG).zh == "PNG 图片"
+    assert describe_media_type("application/x-unknown").zh == "application/x-unknown"
+
+
+def test_descriptions_come_in_english_too() -> None:
+    png = describe_media_type(sniff.PNG)
+    assert (png.key, png.en) == ("sniff.png", "PNG picture")
+    assert describe_media_type("application/x-unknown").en == "application/x-unknown"
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    named = [getattr(sniff, name) for name in sniff.__all__ if name.isupper()
+             and name != "DESCRIPTION_KEYS"]
+    assert set(named) == set(sniff.DESCRIPTION_KEYS)  # every media type has words
+    for media_type in named:
+        described = describe_media_type(media_type)
+        assert described.key in catalogue("zh") and described.key in catalogue("en")
+        assert cjk.search(described.zh) and not cjk.search(described.en), described
 
 
 @given(st.binary(max_size=2048), st.sampled_from([b"", b"PK\x03\x04", sniff._OLE_MAGIC,

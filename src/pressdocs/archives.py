@@ -69,6 +69,7 @@ from types import ModuleType
 from typing import Any, Protocol
 
 from pressdocs.errors import ArchiveRejected, ParseError, PressdocsError, UnsupportedFormat
+from pressdocs.models import Message
 
 __all__ = [
     "ArchiveLimits",
@@ -183,8 +184,9 @@ class _Scope:
     def limits(self) -> ArchiveLimits:
         return self.budget.limits
 
-    def reject(self, zh: str, en: str) -> ArchiveRejected:
-        return ArchiveRejected(zh, en, file=self.container)
+    def reject(self, key: str, /, **params: object) -> ArchiveRejected:
+        """The package refused with the message ``key`` of ``[archive]``."""
+        return ArchiveRejected.of(key, file=self.container, **params)
 
 
 @dataclass(frozen=True)
@@ -260,36 +262,26 @@ def _shown(name: str) -> str:
     return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in name)
 
 
+def _amount(size: int | None) -> Message | None:
+    """The declared size, said in passing ("共 1.2 GB，"); None when it is not known."""
+    return Message.of("archive.amount", size=_human(size)) if size is not None else None
+
+
 def _member_too_big(scope: _Scope, name: str, size: int | None) -> ArchiveRejected:
     """``size`` is the declared size, or None when reading stopped at the limit."""
-    limit = _human(scope.limits.max_member_bytes)
-    amount = f"共 {_human(size)}，" if size is not None else ""
-    amount_en = f" ({_human(size)})" if size is not None else ""
-    return scope.reject(
-        f"压缩包内文件 {_shown(name)} 解压后{amount}超过单个文件上限 {limit}",
-        f"member {_shown(name)} unpacks to more than the per-file limit of {limit}{amount_en}",
-    )
+    return scope.reject("archive.member_too_big", name=_shown(name), amount=_amount(size),
+                        limit=_human(scope.limits.max_member_bytes))
 
 
 def _total_too_big(scope: _Scope, size: int | None) -> ArchiveRejected:
     """``size`` is the declared total, or None when reading stopped at the limit."""
-    limit = _human(scope.limits.max_total_bytes)
-    amount = f"共 {_human(size)}，" if size is not None else ""
-    amount_en = f" ({_human(size)})" if size is not None else ""
-    return scope.reject(
-        f"压缩包解压后{amount}超过上限 {limit}",
-        f"the package unpacks to more than the limit of {limit}{amount_en}",
-    )
+    return scope.reject("archive.total_too_big", amount=_amount(size),
+                        limit=_human(scope.limits.max_total_bytes))
 
 
 def _member_ratio(scope: _Scope, name: str, ratio: float) -> ArchiveRejected:
-    limit = f"{scope.limits.max_ratio:g}"
-    return scope.reject(
-        f"压缩包内文件 {_shown(name)} 的压缩比达到 {ratio:.0f} 倍，超过上限 {limit} 倍，"
-        "疑似“压缩炸弹”，请直接发送原文件或正常打包",
-        f"member {_shown(name)} is compressed {ratio:.0f}:1, over the limit of {limit}:1, "
-        "which looks like a zip bomb; please send the files themselves or a normal package",
-    )
+    return scope.reject("archive.member_ratio", name=_shown(name), ratio=ratio,
+                        limit=scope.limits.max_ratio)
 
 
 def _check_overall_ratio(scope: _Scope, inflated: int) -> None:
@@ -298,13 +290,7 @@ def _check_overall_ratio(scope: _Scope, inflated: int) -> None:
         return
     ratio = inflated / max(scope.packed_size, 1)
     if ratio > limits.max_ratio:
-        limit = f"{limits.max_ratio:g}"
-        raise scope.reject(
-            f"压缩包整体压缩比达到 {ratio:.0f} 倍，超过上限 {limit} 倍，疑似“压缩炸弹”，"
-            "请直接发送原文件或正常打包",
-            f"the package is compressed {ratio:.0f}:1, over the limit of {limit}:1, which looks "
-            "like a zip bomb; please send the files themselves or a normal package",
-        )
+        raise scope.reject("archive.package_ratio", ratio=ratio, limit=limits.max_ratio)
 
 
 # --- names -----------------------------------------------------------------------------
@@ -340,29 +326,20 @@ def _vet(entries: list[_Entry], scope: _Scope, *, encrypted: bool = False) -> li
     limits, budget = scope.limits, scope.budget
     budget.entries += len(entries)
     if budget.entries > limits.max_entries:
-        raise scope.reject(
-            f"压缩包内共有 {budget.entries} 项（文件和文件夹），超过上限 {limits.max_entries} 项",
-            f"the package holds {budget.entries} entries (files and folders), "
-            f"over the limit of {limits.max_entries}",
-        )
+        raise scope.reject("archive.too_many_entries", count=budget.entries,
+                           limit=limits.max_entries)
     if encrypted or any(e.encrypted for e in entries):
         raise _password_protected(scope)
     for e in entries:
         if e.path is None or (not e.path and not e.is_dir):
-            raise scope.reject(
-                f"压缩包内文件名不安全：{_shown(e.raw_name)}，请重新打包发送",
-                f"unsafe file name in the package: {_shown(e.raw_name)}; please repackage it",
-            )
+            raise scope.reject("archive.unsafe_name", name=_shown(e.raw_name))
     wanted = [e for e in entries
               if not e.is_dir and not e.is_link and e.path and not _is_junk(e.path)]
     seen: set[str] = set()
     for e in wanted:
         assert e.path is not None
         if e.path in seen:
-            raise scope.reject(
-                f"压缩包内有重名文件：{_shown(e.path)}，请重新打包发送",
-                f"the package holds two files named {_shown(e.path)}; please repackage it",
-            )
+            raise scope.reject("archive.duplicate_name", name=_shown(e.path))
         seen.add(e.path)
     declared = 0
     for e in wanted:
@@ -380,22 +357,14 @@ def _vet(entries: list[_Entry], scope: _Scope, *, encrypted: bool = False) -> li
 
 
 def _password_protected(scope: _Scope) -> ArchiveRejected:
-    return scope.reject(
-        "压缩包有密码保护，无法打开，请发送未加密的文件",
-        "the package is password-protected and cannot be opened; "
-        "please send it without a password",
-    )
+    return scope.reject("archive.password")
 
 
 def _damaged(container: str, exc: BaseException) -> ParseError:
-    """The library's own words go to the English message only: they are English."""
-    detail = f" ({exc})" if str(exc) else ""
-    return ParseError(
-        "压缩包已损坏或不完整，无法打开，请重新打包发送",
-        f"the package is damaged or incomplete and cannot be opened{detail}; "
-        "please repackage and send it again",
-        file=container,
-    )
+    """The library's own words go to the English message only: they are English (a
+    nested message with no Chinese text, so the Chinese reads as before)."""
+    detail = Message.literal("", f" ({exc})") if str(exc) else None
+    return ParseError.of("archive.damaged", file=container, detail=detail)
 
 
 # --- zip -------------------------------------------------------------------------------
@@ -499,13 +468,8 @@ def _read_zip(data: bytes, scope: _Scope) -> list[tuple[str, bytes]]:
             if method not in _ZIP_METHODS:
                 # bzip2/LZMA: no output bound in zipfile (see the module docstring)
                 label = _ZIP_METHOD_NAMES.get(method, f"#{method}")
-                raise UnsupportedFormat(
-                    f"压缩包内文件 {_shown(e.raw_name)} 使用了不支持的压缩方式（{label}），"
-                    "请用 zip 默认方式（Deflate）重新打包",
-                    f"member {_shown(e.raw_name)} uses an unsupported compression method "
-                    f"({label}); please repackage with the default zip method (Deflate)",
-                    file=scope.container,
-                )
+                raise UnsupportedFormat.of("archive.zip_method", file=scope.container,
+                                           name=_shown(e.raw_name), method=label)
         out = []
         for e in wanted:
             assert e.path is not None
@@ -523,13 +487,8 @@ def _import_optional(module: str, kind: str, extra: str, container: str) -> Modu
     try:
         return __import__(module)
     except ImportError as exc:
-        raise UnsupportedFormat(
-            f"无法打开 .{kind} 压缩包：未安装 {module} 组件"
-            f"（请运行 pip install 'pressdocs[{extra}]'）",
-            f"cannot open the .{kind} package: {module} is not installed "
-            f"(run pip install 'pressdocs[{extra}]')",
-            file=container,
-        ) from exc
+        raise UnsupportedFormat.of("archive.missing_module", file=container, kind=kind,
+                                   module=module, extra=extra) from exc
 
 
 class _SevenZipWriter:
@@ -604,12 +563,7 @@ def _read_7z(data: bytes, scope: _Scope) -> list[tuple[str, bytes]]:
     except x.PasswordRequired as exc:
         raise _password_protected(scope) from exc
     except x.UnsupportedCompressionMethodError as exc:
-        raise UnsupportedFormat(
-            "7z 压缩包使用了不支持的压缩方式，请用 7-Zip 默认方式（LZMA2）或 zip 重新打包",
-            "the 7z package uses an unsupported compression method; please repackage with "
-            "7-Zip's default (LZMA2) or as a zip",
-            file=scope.container,
-        ) from exc
+        raise UnsupportedFormat.of("archive.sevenzip_method", file=scope.container) from exc
     except Exception as exc:  # py7zr raises many kinds on hostile bytes; all mean "damaged"
         raise _damaged(scope.container, exc) from exc
     out = []
@@ -639,12 +593,7 @@ def _read_rar(data: bytes, scope: _Scope) -> list[tuple[str, bytes]]:
         except rarfile.PasswordRequired as exc:
             raise _password_protected(scope) from exc
         except rarfile.NeedFirstVolume as exc:
-            raise ParseError(
-                "这是分卷压缩包的一部分，无法单独打开，请把所有分卷一起发送或打包成一个文件",
-                "this is one part of a multi-volume rar; please send all parts together "
-                "or a single package",
-                file=scope.container,
-            ) from exc
+            raise ParseError.of("archive.multi_volume", file=scope.container) from exc
         except rarfile.RarCannotExec as exc:
             raise _no_rar_tool(scope.container) from exc
         except Exception as exc:  # rarfile and the tool fail in many ways on bad bytes
@@ -674,12 +623,7 @@ def _read_rar_members(rf: Any, scope: _Scope, packed_size: int) -> list[tuple[st
 
 
 def _no_rar_tool(container: str) -> UnsupportedFormat:
-    return UnsupportedFormat(
-        "无法打开 .rar 压缩包：本机未安装解压工具（请安装 unar 或 bsdtar）",
-        "cannot open the .rar package: no extraction tool is installed here "
-        "(install unar or bsdtar)",
-        file=container,
-    )
+    return UnsupportedFormat.of("archive.no_rar_tool", file=container)
 
 
 # --- the entry point -------------------------------------------------------------------
@@ -707,20 +651,11 @@ def open_archive(data: bytes, name: str, limits: ArchiveLimits = ArchiveLimits()
 def _open(data: bytes, container: str, depth: int, budget: _Budget) -> list[Member]:
     limits = budget.limits
     if depth > limits.max_depth:
-        raise ArchiveRejected(
-            f"压缩包嵌套过深：这是第 {depth} 层压缩包，最多允许 {limits.max_depth} 层，"
-            "请把文件直接放进一个压缩包",
-            f"packages nested too deep: this is level {depth}, at most {limits.max_depth} "
-            "allowed; please put the files directly into one package",
-            file=container,
-        )
+        raise ArchiveRejected.of("archive.too_deep", file=container, depth=depth,
+                                 limit=limits.max_depth)
     kind = sniff_archive(data)
     if kind is None:
-        raise UnsupportedFormat(
-            "不是可识别的压缩包（zip、7z、rar）",
-            "not a package pressdocs can open (zip, 7z, rar)",
-            file=container,
-        )
+        raise UnsupportedFormat.of("archive.not_a_package", file=container)
     scope = _Scope(budget, container, len(data), depth)
     members: list[Member] = []
     for path, content in _READERS[kind](data, scope):

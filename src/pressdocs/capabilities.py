@@ -22,7 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar
 
-from pressdocs.models import DocumentKind, Finding, Notice, Severity
+from pressdocs.models import DocumentKind, Finding, Message, Notice, Severity
 
 if TYPE_CHECKING:
     from pressdocs.config import Config
@@ -66,15 +66,15 @@ class Content:
 
     ``tables`` are lists of rows of cell texts; a merged cell appears once (its other
     grid positions hold ``None``).  ``fields`` holds form fields (PDF AcroForm values,
-    Word content controls) by their name.  ``warnings`` say, in Chinese, what could not
-    be read.
+    Word content controls) by their name.  ``warnings`` say what could not be read, as
+    messages in both languages (the built-in parsers' keys are in ``[parse]``).
     """
 
     media_type: str
     paragraphs: list[str] = field(default_factory=list)
     tables: list[list[list[str | None]]] = field(default_factory=list)
     fields: dict[str, str] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
 
     @property
     def text(self) -> str:

@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 from pressdocs.errors import ParseError, UnsupportedFormat
+from pressdocs.models import Message
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -34,11 +35,8 @@ DEFAULT_TIMEOUT = 120.0
 #: Environment variable naming the soffice executable, for installs off the PATH.
 SOFFICE_ENV = "PRESSDOCS_SOFFICE"
 
-INSTALL_HINT = (
-    "安装 LibreOffice 后即可读取 .doc/.wps/.et/.xls/.rtf/.odt 文件：Debian/Ubuntu 运行 "
-    "`apt-get install libreoffice-writer-nogui libreoffice-calc-nogui`，其他系统见 "
-    "https://www.libreoffice.org/download/ ；不在 PATH 中时设置环境变量 PRESSDOCS_SOFFICE"
-)
+#: How to install LibreOffice, in Chinese (``libreoffice.install_hint`` has both languages).
+INSTALL_HINT = Message.of("libreoffice.install_hint").zh
 
 _KNOWN_PATHS = (
     "/usr/lib/libreoffice/program/soffice",
@@ -82,12 +80,8 @@ def convert(
     """
     executable = soffice or find_soffice()
     if executable is None:
-        raise UnsupportedFormat(
-            f"本机未安装 LibreOffice，无法读取 {suffix} 文件。{INSTALL_HINT}",
-            f"LibreOffice is not installed, so {suffix} files cannot be read; install "
-            "libreoffice-writer-nogui and libreoffice-calc-nogui, or set PRESSDOCS_SOFFICE",
-            file=name or None,
-        )
+        raise UnsupportedFormat.of("libreoffice.not_installed", file=name or None, suffix=suffix,
+                                   hint=Message.of("libreoffice.install_hint"))
     extension = target.split(":", 1)[0]
     with tempfile.TemporaryDirectory(prefix="pressdocs-soffice-") as tmp:
         work = Path(tmp)
@@ -102,13 +96,7 @@ def convert(
         _run(command, timeout, name)
         result = outdir / f"input.{extension}"
         if not result.is_file() or result.stat().st_size == 0:
-            raise ParseError(
-                "LibreOffice 未能转换这个文件（文件可能已损坏、设置了密码，"
-                "或不是它的扩展名所说的格式），请用 Word 或 WPS 打开后另存为 .docx/.xlsx 再发送",
-                "LibreOffice could not convert the file (damaged, password-protected, or not "
-                "what its extension says); open it in Word or WPS, save as .docx/.xlsx, resend",
-                file=name or None,
-            )
+            raise ParseError.of("libreoffice.failed", file=name or None)
         return result.read_bytes()
 
 
@@ -126,8 +114,4 @@ def _run(command: list[str], timeout: float, name: str) -> None:
         else:
             process.kill()
         process.communicate()
-        raise ParseError(
-            f"LibreOffice 转换超时（超过 {timeout:g} 秒），文件可能过大或已损坏",
-            f"LibreOffice took longer than {timeout:g} s; the file may be too large or damaged",
-            file=name or None,
-        ) from None
+        raise ParseError.of("libreoffice.timeout", file=name or None, seconds=timeout) from None

@@ -36,7 +36,7 @@ from pressdocs.capabilities import RawMessage
 from pressdocs.errors import ParseError, PressdocsError
 from pressdocs.mail.message import ParsedMessage
 from pressdocs.mail.stream import SpilledPart, StreamLimits, parse_bytes, parse_stream
-from pressdocs.models import Document, DocumentKind, Message, Submission
+from pressdocs.models import Document, DocumentKind, Submission
 from pressdocs.reading import ReadResult, read_document, read_large
 from pressdocs.store.blobs import BlobStore, BlobWriter
 
@@ -93,7 +93,7 @@ class Pipeline:
                        received=received, sender=msg.sender_address,
                        sender_name=msg.sender_name, subject=msg.subject,
                        message_id=msg.message_id, linked_files=msg.linked_files)
-        sub.defects = [d if isinstance(d, Message) else Message.literal(d) for d in msg.defects]
+        sub.defects = list(msg.defects)
         return self._finish(sub)
 
     def files(self, files: Iterable[tuple[str, bytes]], *, source: str,

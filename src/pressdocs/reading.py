@@ -201,7 +201,7 @@ def _media(result: ReadResult, data: bytes) -> None:
 
 
 def _empty(name: str) -> ParseError:
-    return ParseError.of("read.empty", file=name)
+    return ParseError.of("parse.empty", file=name)
 
 
 def _parse(data: bytes, name: str, media_type: str, plugins: Plugins) -> Content:

@@ -9,7 +9,7 @@ directory of an OLE2 compound file (``WordDocument`` for Word, ``Workbook`` or
 Chinese files need: BOM, then UTF-8, then GB18030 (a superset of GB2312 and GBK).
 
 The media types are the module-level constants below; :func:`describe_media_type`
-names them in Chinese for messages ("PNG 图片").
+names them for people, in both languages (``[sniff]``: "PNG 图片", "PNG picture").
 """
 
 from __future__ import annotations
@@ -20,9 +20,12 @@ import re
 import struct
 import zipfile
 
+from pressdocs.models import Message
+
 __all__ = [
     "AVI",
     "BMP",
+    "DESCRIPTION_KEYS",
     "DOC",
     "DOCX",
     "EMPTY",
@@ -110,48 +113,49 @@ WEBM = "video/webm"
 EMPTY = "application/x-empty"
 OCTET_STREAM = "application/octet-stream"
 
-_DESCRIPTIONS_ZH = {
-    DOCX: "Word 文档（.docx）",
-    XLSX: "Excel 表格（.xlsx）",
-    PPTX: "PowerPoint 演示文稿（.pptx）",
-    ODT: "OpenDocument 文本（.odt）",
-    ODS: "OpenDocument 表格（.ods）",
-    ODP: "OpenDocument 演示文稿（.odp）",
-    DOC: "Word 97-2003 文档（.doc/.wps）",
-    XLS: "Excel 97-2003 表格（.xls/.et）",
-    PPT: "PowerPoint 97-2003 演示文稿（.ppt/.dps）",
-    MS_WORKS: "Microsoft Works 文档",
-    OUTLOOK_MSG: "Outlook 邮件（.msg）",
-    OLE_STORAGE: "未知的 Office 复合文档",
-    ENCRYPTED_OOXML: "加密的 Office 文档",
-    WORDML_2003: "Word 2003 XML 文档",
-    SPREADSHEETML_2003: "Excel 2003 XML 表格",
-    PDF: "PDF 文件",
-    RTF: "RTF 文档",
-    HTML: "网页（HTML）",
-    MHT: "单个文件网页（MHT）",
-    XML: "XML 文件",
-    TEXT: "纯文本",
-    ZIP: "zip 压缩包",
-    SEVEN_ZIP: "7z 压缩包",
-    RAR: "rar 压缩包",
-    GZIP: "gzip 压缩文件",
-    JPEG: "JPEG 图片",
-    PNG: "PNG 图片",
-    GIF: "GIF 图片",
-    BMP: "BMP 图片",
-    WEBP: "WebP 图片",
-    HEIC: "HEIC 图片（苹果手机照片）",
-    HEIF: "HEIF 图片",
-    MP4: "MP4 视频",
-    MOV: "MOV 视频",
-    AVI: "AVI 视频",
-    WMV: "WMV 视频",
-    FLV: "FLV 视频",
-    MKV: "MKV 视频",
-    WEBM: "WebM 视频",
-    EMPTY: "空文件（0 字节）",
-    OCTET_STREAM: "无法识别的文件",
+#: The catalogue key (``[sniff]``) naming each media type for people.
+DESCRIPTION_KEYS: dict[str, str] = {
+    DOCX: "sniff.docx",
+    XLSX: "sniff.xlsx",
+    PPTX: "sniff.pptx",
+    ODT: "sniff.odt",
+    ODS: "sniff.ods",
+    ODP: "sniff.odp",
+    DOC: "sniff.doc",
+    XLS: "sniff.xls",
+    PPT: "sniff.ppt",
+    MS_WORKS: "sniff.ms_works",
+    OUTLOOK_MSG: "sniff.outlook_msg",
+    OLE_STORAGE: "sniff.ole_storage",
+    ENCRYPTED_OOXML: "sniff.encrypted_ooxml",
+    WORDML_2003: "sniff.wordml_2003",
+    SPREADSHEETML_2003: "sniff.spreadsheetml_2003",
+    PDF: "sniff.pdf",
+    RTF: "sniff.rtf",
+    HTML: "sniff.html",
+    MHT: "sniff.mht",
+    XML: "sniff.xml",
+    TEXT: "sniff.text",
+    ZIP: "sniff.zip",
+    SEVEN_ZIP: "sniff.seven_zip",
+    RAR: "sniff.rar",
+    GZIP: "sniff.gzip",
+    JPEG: "sniff.jpeg",
+    PNG: "sniff.png",
+    GIF: "sniff.gif",
+    BMP: "sniff.bmp",
+    WEBP: "sniff.webp",
+    HEIC: "sniff.heic",
+    HEIF: "sniff.heif",
+    MP4: "sniff.mp4",
+    MOV: "sniff.mov",
+    AVI: "sniff.avi",
+    WMV: "sniff.wmv",
+    FLV: "sniff.flv",
+    MKV: "sniff.mkv",
+    WEBM: "sniff.webm",
+    EMPTY: "sniff.empty",
+    OCTET_STREAM: "sniff.octet_stream",
 }
 
 _TEXT_PROBE = 64 * 1024
@@ -214,9 +218,11 @@ def sniff_media_type(data: bytes, name: str = "") -> str:
     return _sniff_textual(data)
 
 
-def describe_media_type(media_type: str) -> str:
-    """The media type in words a user understands, in Chinese ("PNG 图片")."""
-    return _DESCRIPTIONS_ZH.get(media_type, media_type)
+def describe_media_type(media_type: str) -> Message:
+    """The media type in words a user understands, in both languages ("PNG 图片",
+    "PNG picture"); a type pressdocs has no words for is given as it is, in both."""
+    key = DESCRIPTION_KEYS.get(media_type)
+    return Message.of(key) if key else Message.literal(media_type)
 
 
 def decode_text(data: bytes) -> tuple[str, str]:

@@ -20,6 +20,7 @@ them is the extractor's decision.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import zipfile
@@ -29,11 +30,12 @@ from xml.etree import ElementTree
 from pressdocs.capabilities import Content, Parser
 from pressdocs.errors import ParseError
 from pressdocs.hookspecs import hookimpl
+from pressdocs.models import Message
 from pressdocs.sniff import DOCX, EMPTY, ENCRYPTED_OOXML, describe_media_type, sniff_media_type
 
 _Element = ElementTree.Element
 
-__all__ = ["DocxParser", "check_not_foreign", "open_package", "read_member"]
+__all__ = ["DocxParser", "check_not_foreign", "damaged", "open_package", "read_member"]
 
 REQUIRES: tuple[str, ...] = ()
 REQUIRES_TOOLS: tuple[str, ...] = ()
@@ -49,10 +51,6 @@ _OFFICE_DOCUMENT_REL = "/officeDocument"
 _CJK_LATIN = re.compile(r"(?<=[\u4e00-\u9fff])(?=[A-Za-z])|(?<=[A-Za-z])(?=[\u4e00-\u9fff])")
 _SPREADSHEET_EXTS = (".xlsx", ".xlsm", ".xls", ".et", ".ett")
 
-_DAMAGED_ZH = "文件已损坏或不完整（不是有效的 Word 文档），请重新保存后再发送"
-_DAMAGED_EN = (
-    "the file is damaged or incomplete (not a valid Word document); save it again and resend"
-)
 
 
 class DocxParser(Parser):
@@ -72,14 +70,15 @@ class DocxParser(Parser):
         return media_type == DOCX
 
     def parse(self, data: bytes, name: str) -> Content:
-        check_not_foreign(data, name, DOCX, "Word 文档", "a Word document")
-        with open_package(data, name, "Word 文档", "Word document") as package:
+        word = Message.of("parse.kind.word")
+        check_not_foreign(data, name, DOCX, word)
+        with open_package(data, name, word) as package:
             xml = read_member(package, _main_part(package), name, self.max_part_bytes)
         root = _parse_xml(xml, name)
         namespace = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""
         body = root.find(f"{{{namespace}}}body")
         if namespace not in (_W, _W_STRICT) or body is None:
-            raise ParseError(_DAMAGED_ZH, _DAMAGED_EN, file=name)
+            raise damaged(name)
         reader = _BodyReader(namespace)
         paragraphs: list[str] = []
         reader.blocks(body, paragraphs.append, in_cell=False)
@@ -100,39 +99,27 @@ def register_parsers(register: Callable[[Parser], None]) -> None:
 # --- the package --------------------------------------------------------------------------
 
 
-def check_not_foreign(data: bytes, name: str, expected: str, what_zh: str, what_en: str) -> None:
+def check_not_foreign(data: bytes, name: str, expected: str, what: Message) -> None:
     """Raise a clear ParseError when ``data`` is empty, encrypted, or another kind of
-    file (a photo renamed .docx) rather than ``expected``."""
+    file (a photo renamed .docx) rather than ``expected``, which ``what`` names for people
+    (a key of ``[parse.kind]``)."""
     media_type = sniff_media_type(data, name)
     if media_type == EMPTY:
-        raise ParseError(
-            "文件是空的（0 字节），请重新发送", "the file is empty (0 bytes); resend it", file=name
-        )
+        raise ParseError.of("parse.empty", file=name)
     if media_type == ENCRYPTED_OOXML:
-        raise ParseError(
-            "文件设置了打开密码，无法读取，请取消密码后重新发送",
-            "the file is protected by a password; remove the password and resend",
-            file=name,
-        )
+        raise ParseError.of("parse.password", file=name)
     if media_type != expected:
-        raise ParseError(
-            _spaced(f"这个文件不是{what_zh}（内容是{describe_media_type(media_type)}），"
-                    "请确认发送的文件是否正确"),
-            f"this file is not {what_en} (it is {media_type}); check that the right file was sent",
-            file=name,
-        )
+        actual = describe_media_type(media_type)
+        raise ParseError(_spaced(Message.of("parse.foreign", what=what, actual=actual)),
+                         file=name)
 
 
-def open_package(data: bytes, name: str, what_zh: str, what_en: str) -> zipfile.ZipFile:
+def open_package(data: bytes, name: str, what: Message) -> zipfile.ZipFile:
     """Open an Office Open XML package (a zip), or raise ParseError naming the file."""
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise ParseError(
-            _spaced(f"文件已损坏或不完整（不是有效的{what_zh}），请重新保存后再发送"),
-            f"the file is damaged or incomplete (not a valid {what_en}); save it again and resend",
-            file=name,
-        ) from exc
+        raise damaged(name, what) from exc
 
 
 def read_member(package: zipfile.ZipFile, member: str, name: str, limit: int) -> bytes:
@@ -144,13 +131,8 @@ def read_member(package: zipfile.ZipFile, member: str, name: str, limit: int) ->
     try:
         info = package.getinfo(member)
     except KeyError as exc:
-        raise ParseError(_DAMAGED_ZH, _DAMAGED_EN, file=name) from exc
-    megabytes = limit // (1024 * 1024)
-    too_large = ParseError(
-        f"文档内容过大（解压后超过 {megabytes} MB），无法读取；请删去大图片或拆分后再发送",
-        f"the document is too large (over {megabytes} MB uncompressed); split it and resend",
-        file=name,
-    )
+        raise damaged(name) from exc
+    too_large = ParseError.of("parse.too_large", file=name, megabytes=limit // (1024 * 1024))
     if info.file_size > limit:
         raise too_large
     try:
@@ -158,15 +140,23 @@ def read_member(package: zipfile.ZipFile, member: str, name: str, limit: int) ->
             data = stream.read(limit + 1)
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError,
             ValueError) as exc:
-        raise ParseError(_DAMAGED_ZH, _DAMAGED_EN, file=name) from exc
+        raise damaged(name) from exc
     if len(data) > limit:
         raise too_large
     return data
 
 
-def _spaced(text: str) -> str:
-    """Put a space between Chinese and Latin letters, as the fixed messages are written."""
-    return _CJK_LATIN.sub(" ", text)
+def damaged(name: str, what: Message | None = None) -> ParseError:
+    """The ParseError for a file that is not a readable ``what`` (a ``[parse.kind]``
+    message; a Word document unless said otherwise)."""
+    message = Message.of("parse.damaged", what=what or Message.of("parse.kind.word"))
+    return ParseError(_spaced(message), file=name)
+
+
+def _spaced(message: Message) -> Message:
+    """The message with a space put between Chinese and Latin letters in its Chinese text,
+    where a parameter meets the template ("不是 Word 文档"), as the fixed texts are written."""
+    return dataclasses.replace(message, zh=_CJK_LATIN.sub(" ", message.zh))
 
 
 def _main_part(package: zipfile.ZipFile) -> str:
@@ -187,11 +177,11 @@ def _main_part(package: zipfile.ZipFile) -> str:
 def _parse_xml(xml: bytes, name: str) -> _Element:
     # Office never writes a DTD; refusing one rules out entity tricks altogether.
     if b"<!DOCTYPE" in xml[:4096]:
-        raise ParseError(_DAMAGED_ZH, _DAMAGED_EN, file=name)
+        raise damaged(name)
     try:
         return ElementTree.fromstring(xml)
     except ElementTree.ParseError as exc:
-        raise ParseError(_DAMAGED_ZH, _DAMAGED_EN, file=name) from exc
+        raise damaged(name) from exc
 
 
 # --- the body -------------------------------------------------------------------------------
@@ -241,7 +231,7 @@ class _BodyReader:
         }
         self.tables: list[list[list[str | None]]] = []
         self.fields: dict[str, str] = {}
-        self.warnings: list[str] = []
+        self.warnings: list[Message] = []
         self._field_stack: list[_FieldFrame] = []
 
     # blocks: paragraphs, tables, block-level content controls
@@ -261,7 +251,7 @@ class _BodyReader:
             elif tag in self.BLOCK_WRAPPERS:
                 self.blocks(child, emit, in_cell=in_cell)
             elif tag == self.ALT_CHUNK:
-                self._warn("文档中嵌入了其他文件的内容（altChunk），这部分未能读取")
+                self._warn(Message.of("parse.alt_chunk"))
 
     def _block_sdt(self, sdt: _Element, emit: Callable[[str], None], *, in_cell: bool) -> None:
         content = sdt.find(self.SDT_CONTENT)
@@ -383,7 +373,7 @@ class _BodyReader:
             candidate = f"{key}#{n}"
         self.fields[candidate] = value
 
-    def _warn(self, message: str) -> None:
+    def _warn(self, message: Message) -> None:
         if message not in self.warnings:
             self.warnings.append(message)
 

@@ -22,6 +22,7 @@ from pressdocs.builtin.parse_docx import DocxParser, check_not_foreign
 from pressdocs.builtin.parse_xlsx import XlsxParser
 from pressdocs.capabilities import Content, Parser
 from pressdocs.hookspecs import hookimpl
+from pressdocs.models import Message
 from pressdocs.sniff import (
     DOC,
     MS_WORKS,
@@ -71,7 +72,7 @@ class LegacyOfficeParser(Parser):
     def parse(self, data: bytes, name: str) -> Content:
         media_type = sniff_media_type(data, name)
         if media_type not in _ROUTES:
-            check_not_foreign(data, name, DOC, "Word 或 Excel 文件", "a Word or Excel file")
+            check_not_foreign(data, name, DOC, Message.of("parse.kind.office"))
         suffix, target = _ROUTES.get(media_type, (".doc", "docx"))
         converted = libreoffice.convert(
             data, suffix=suffix, target=target, name=name, timeout=self.timeout,

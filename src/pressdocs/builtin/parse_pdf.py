@@ -24,6 +24,7 @@ from pressdocs.builtin.parse_docx import check_not_foreign
 from pressdocs.capabilities import Content, Parser
 from pressdocs.errors import ParseError
 from pressdocs.hookspecs import hookimpl
+from pressdocs.models import Message
 from pressdocs.sniff import PDF, sniff_media_type
 
 __all__ = ["PdfParser"]
@@ -46,7 +47,7 @@ class PdfParser(Parser):
         return sniff_media_type(data, name) == PDF
 
     def parse(self, data: bytes, name: str) -> Content:
-        check_not_foreign(data, name, PDF, "PDF 文件", "a PDF file")
+        check_not_foreign(data, name, PDF, Message.of("parse.kind.pdf"))
         reader = _open(data, name)
         content = Content(media_type=PDF)
         for number, page in enumerate(reader.pages, start=1):
@@ -54,17 +55,13 @@ class PdfParser(Parser):
                 text = page.extract_text()
             # A page with a broken font or content stream should not cost the others.
             except Exception:
-                content.warnings.append(f"第 {number} 页的文字未能读取（页面内容已损坏）")
+                content.warnings.append(Message.of("parse.pdf_page_unreadable", page=number))
                 continue
             content.paragraphs.extend(
                 s for s in (_respace(line.strip()) for line in text.splitlines()) if s)
         content.fields = _form_fields(reader)
         if not content.paragraphs and not any(content.fields.values()):
-            raise ParseError(
-                "PDF 中没有可提取的文字（可能是扫描件），无法自动读取；请同时发送 Word 版本",
-                "the PDF has no text to extract (probably a scan); send the Word version too",
-                file=name,
-            )
+            raise ParseError.of("parse.pdf_no_text", file=name)
         return content
 
 
@@ -80,31 +77,18 @@ def _open(data: bytes, name: str) -> Any:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
-            raise ParseError(
-                "PDF 文件已加密，无法读取，请发送未加密的版本",
-                "the PDF is encrypted with a password; send an unencrypted version",
-                file=name,
-            )
+            raise ParseError.of("parse.pdf_encrypted", file=name)
         if len(reader.pages) == 0:
-            raise ParseError("PDF 文件中没有任何页面，请重新导出后再发送",
-                             "the PDF has no pages; export it again", file=name)
+            raise ParseError.of("parse.pdf_no_pages", file=name)
         return reader
     except ParseError:
         raise
     except DependencyError as exc:
-        raise ParseError(
-            "读取这个加密的 PDF 需要 cryptography 库（pip install cryptography）",
-            "reading this encrypted PDF needs the cryptography package (pip install cryptography)",
-            file=name,
-        ) from exc
+        raise ParseError.of("parse.pdf_needs_cryptography", file=name) from exc
     # pypdf raises a wide range of exceptions (its own, ValueError, KeyError, struct and
     # zlib errors) on damaged files; each means the same thing to the user.
     except Exception as exc:
-        raise ParseError(
-            "PDF 文件已损坏或不完整，请重新导出后再发送",
-            "the PDF is damaged or incomplete; export it again and resend",
-            file=name,
-        ) from exc
+        raise ParseError.of("parse.pdf_damaged", file=name) from exc
 
 
 def _form_fields(reader: Any) -> dict[str, str]:

@@ -20,12 +20,13 @@ import email
 import email.policy
 import re
 from collections.abc import Callable
-from email.message import Message
+from email.message import Message as MimeMessage
 from html.parser import HTMLParser as _StdlibHTMLParser
 
 from pressdocs.capabilities import Content, Parser
 from pressdocs.errors import ParseError
 from pressdocs.hookspecs import hookimpl
+from pressdocs.models import Message
 from pressdocs.sniff import EMPTY, HTML, MHT, TEXT, decode_text, sniff_media_type
 
 __all__ = ["HtmlParser", "TextParser", "decode_html", "html_content"]
@@ -49,7 +50,6 @@ _BLOCKS = frozenset({
 })
 _SKIPPED = frozenset({"script", "style", "title", "template", "xml"})
 _MAX_COLSPAN = 1000
-_UNREADABLE_ZH = "文件中有无法识别的字符（编码可能有误或文件不完整）"
 
 
 class TextParser(Parser):
@@ -69,7 +69,7 @@ class TextParser(Parser):
         lines = (_CONTROLS.sub("", line).strip() for line in text.splitlines())
         content.paragraphs = [line for line in lines if line]
         if "\ufffd" in text:
-            content.warnings.append(_UNREADABLE_ZH)
+            content.warnings.append(Message.of("parse.unreadable_chars"))
         return content
 
 
@@ -94,7 +94,7 @@ class HtmlParser(Parser):
         content = html_content(text)
         content.media_type = media_type if media_type == MHT else HTML
         if "\ufffd" in text:
-            content.warnings.append(_UNREADABLE_ZH)
+            content.warnings.append(Message.of("parse.unreadable_chars"))
         return content
 
 
@@ -106,9 +106,7 @@ def register_parsers(register: Callable[[Parser], None]) -> None:
 
 def _check_not_empty(data: bytes, name: str) -> None:
     if sniff_media_type(data, name) == EMPTY:
-        raise ParseError(
-            "文件是空的（0 字节），请重新发送", "the file is empty (0 bytes); resend it", file=name
-        )
+        raise ParseError.of("parse.empty", file=name)
 
 
 # --- decoding ---------------------------------------------------------------------------------
@@ -134,7 +132,7 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
 
 def _mht_html_part(data: bytes, name: str) -> tuple[bytes, str | None]:
     message = email.message_from_bytes(data, policy=email.policy.compat32)
-    fallback: Message | None = None
+    fallback: MimeMessage | None = None
     for part in message.walk():
         content_type = part.get_content_type()
         if content_type == "text/html":
@@ -143,14 +141,10 @@ def _mht_html_part(data: bytes, name: str) -> tuple[bytes, str | None]:
             fallback = part
     if fallback is not None:
         return _payload(fallback), fallback.get_content_charset()
-    raise ParseError(
-        "单个文件网页（MHT）中没有正文，无法读取；请另存为 .docx 后再发送",
-        "the MHT file has no text part; save it as .docx and resend",
-        file=name,
-    )
+    raise ParseError.of("parse.mht_no_text", file=name)
 
 
-def _payload(part: Message) -> bytes:
+def _payload(part: MimeMessage) -> bytes:
     payload = part.get_payload(decode=True)
     return payload if isinstance(payload, bytes) else b""
 

@@ -22,10 +22,11 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from pressdocs.builtin.parse_docx import check_not_foreign, open_package
+from pressdocs.builtin.parse_docx import check_not_foreign, damaged, open_package
 from pressdocs.capabilities import Content, Parser
 from pressdocs.errors import ParseError
 from pressdocs.hookspecs import hookimpl
+from pressdocs.models import Message
 from pressdocs.sniff import ENCRYPTED_OOXML, XLSX, sniff_media_type
 
 __all__ = ["XlsxParser", "format_cell"]
@@ -60,16 +61,13 @@ class XlsxParser(Parser):
         return media_type == XLSX
 
     def parse(self, data: bytes, name: str) -> Content:
-        check_not_foreign(data, name, XLSX, "Excel 表格", "an Excel workbook")
-        with open_package(data, name, "Excel 表格", "Excel workbook") as package:
+        excel = Message.of("parse.kind.excel")
+        check_not_foreign(data, name, XLSX, excel)
+        with open_package(data, name, excel) as package:
             total = sum(i.file_size for i in package.infolist() if i.filename.startswith("xl/"))
         if total > self.max_workbook_bytes:
-            megabytes = self.max_workbook_bytes // (1024 * 1024)
-            raise ParseError(
-                f"表格内容过大（解压后超过 {megabytes} MB），无法读取；请拆分后再发送",
-                f"the workbook is too large (over {megabytes} MB uncompressed); split it",
-                file=name,
-            )
+            raise ParseError.of("parse.workbook_too_large", file=name,
+                                megabytes=self.max_workbook_bytes // (1024 * 1024))
         workbook = _load(data, name)
         tables = [t for t in (sheet_table(ws) for ws in workbook.worksheets) if t]
         workbook.close()
@@ -91,11 +89,7 @@ def _load(data: bytes, name: str) -> Any:
             return openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_links=False)
     # openpyxl raises whatever its XML and zip layers raise on a damaged file.
     except Exception as exc:
-        raise ParseError(
-            "文件已损坏或不完整（不是有效的 Excel 表格），请重新保存后再发送",
-            "the file is damaged or incomplete (not a valid Excel workbook); save it again",
-            file=name,
-        ) from exc
+        raise damaged(name, Message.of("parse.kind.excel")) from exc
 
 
 def sheet_table(ws: Any) -> Table:

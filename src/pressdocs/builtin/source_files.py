@@ -55,7 +55,7 @@ class MaildirSource(MailSource):
                  known: Callable[[str, str], bool] | None = None) -> Iterator[RawMessage]:
         path = _path(location)
         if not path.is_dir():
-            raise SourceError(f"找不到 Maildir 目录：{path}", f"no Maildir at {path}")
+            raise SourceError.of("source.no_maildir", path=str(path))
         files = _maildir_files(path)
         for key in sorted(files):
             file = files[key]
@@ -98,7 +98,7 @@ class MboxSource(MailSource):
                  known: Callable[[str, str], bool] | None = None) -> Iterator[RawMessage]:
         path = _path(location)
         if not path.is_file():
-            raise SourceError(f"找不到 mbox 文件：{path}", f"no mbox file at {path}")
+            raise SourceError.of("source.no_mbox", path=str(path))
         box = mailbox.mbox(str(path), factory=None, create=False)
         for index, key in enumerate(box.iterkeys()):
             data = box.get_bytes(key, from_=False)
@@ -126,7 +126,7 @@ class EmlSource(MailSource):
                              file_time=_mtime(path))
             return
         if not path.is_dir():
-            raise SourceError(f"找不到邮件文件或目录：{path}", f"no such file or folder: {path}")
+            raise SourceError.of("source.no_eml", path=str(path))
         root = path.resolve()
         for file in sorted(root.rglob("*")):
             if file.is_file() and file.suffix.lower() in (".eml", ".msg.eml", ".mht"):

@@ -76,13 +76,12 @@ def parse_location(location: str) -> ImapLocation:
     """Read ``imaps://user@host[:port]/FOLDER``; the user may itself contain ``@``."""
     parts = urlsplit(location)
     if parts.scheme not in ("imap", "imaps"):
-        raise ConfigError(f"不是 IMAP 地址：{location}", f"not an IMAP URL: {location}")
+        raise ConfigError.of("source.imap_not_url", location=location)
     tls = parts.scheme == "imaps"
     authority = parts.netloc
     folder = unquote(parts.path.lstrip("/")) or "INBOX"
     if "@" not in authority:
-        raise ConfigError(f"IMAP 地址缺少登录名：{location}（应为 imaps://登录名@服务器/文件夹）",
-                          f"the IMAP URL has no login: {location}")
+        raise ConfigError.of("source.imap_no_login", location=location)
     user, _, hostport = authority.rpartition("@")
     user = unquote(user)
     if "@" not in user and any(hostport.lower().endswith(d) for d in _NETEASE):
@@ -90,11 +89,11 @@ def parse_location(location: str) -> ImapLocation:
         user, hostport = f"{user}@{hostport}", f"imap.{hostport.lower()}"
     host, _, port = hostport.partition(":")
     if not host:
-        raise ConfigError(f"IMAP 地址缺少服务器：{location}", f"the IMAP URL has no host: {location}")
+        raise ConfigError.of("source.imap_no_host", location=location)
     try:
         port_number = int(port) if port else (993 if tls else 143)
     except ValueError:
-        raise ConfigError(f"IMAP 端口无效：{port}", f"invalid IMAP port: {port}") from None
+        raise ConfigError.of("source.imap_bad_port", port=port) from None
     return ImapLocation(user=user, host=host, port=port_number, folder=folder, tls=tls)
 
 
@@ -197,22 +196,15 @@ class ImapSource(MailSource):
                                 timeout=60)
             client.normalise_times = False  # keep INTERNALDATE's own offset: aware datetimes
         except ssl.SSLCertVerificationError as exc:
-            raise SourceError(
-                f"邮件服务器 {loc.host} 的证书无法验证（{exc.verify_message}）：请确认服务器地址；"
-                "若单位使用自建证书，请在 [mail] 中设置 ca_file",
-                f"the certificate of {loc.host} cannot be verified ({exc.verify_message}); "
-                "check the address, or set [mail] ca_file for a private CA") from None
+            raise SourceError.of("source.imap_certificate", host=loc.host,
+                                 reason=exc.verify_message) from None
         except OSError as exc:
-            raise SourceError(f"无法连接邮件服务器 {loc.host}:{loc.port}（{exc}）",
-                              f"cannot connect to {loc.host}:{loc.port} ({exc})") from None
+            raise SourceError.of("source.imap_connect", host=loc.host, port=loc.port,
+                                 error=str(exc)) from None
         try:
             client.login(loc.user, secret)
         except LoginError as exc:
-            raise SourceError(
-                f"邮箱 {loc.user} 登录失败（{_text(exc)}）：请确认使用的是客户端授权码而不是网页登录密码，"
-                "并已在邮箱设置中开启 IMAP 服务",
-                f"login to {loc.user} failed ({_text(exc)}): use the client authorisation code, "
-                "not the web password, and enable IMAP in the mailbox settings") from None
+            raise SourceError.of("source.imap_login", user=loc.user, error=_text(exc)) from None
         if client.has_capability("ID"):
             client.id_({"name": "pressdocs", "version": __version__, "vendor": "pressdocs",
                         "support-email": config.office_mailbox})
@@ -227,15 +219,8 @@ class ImapSource(MailSource):
         except IMAPClientError as exc:
             text = _text(exc)
             if "unsafe login" in text.lower():
-                raise SourceError(
-                    f"邮件服务器拒绝打开文件夹 {loc.folder}（Unsafe Login）。网易邮箱要求客户端先发送 ID 命令，"
-                    "pressdocs 已发送但仍被拒绝：请登录网页版邮箱，在“设置 → POP3/SMTP/IMAP”中开启 IMAP 服务、"
-                    "使用授权码，并在“客户端授权”中允许本机登录，然后重试",
-                    f"the server refused to open {loc.folder} (Unsafe Login). NetEase requires the ID "
-                    "command, which pressdocs sent; enable IMAP in the web settings, use the "
-                    "authorisation code, and allow this client, then retry") from None
-            raise SourceError(f"无法打开邮箱文件夹 {loc.folder}（{text}）",
-                              f"cannot open folder {loc.folder} ({text})") from None
+                raise SourceError.of("source.imap_unsafe_login", folder=loc.folder) from None
+            raise SourceError.of("source.imap_folder", folder=loc.folder, error=text) from None
         return int(info.get(b"UIDVALIDITY", 0))
 
 
@@ -296,10 +281,7 @@ def _secret(config: Config) -> str:
     value = os.environ.get(SECRET_ENV)
     if value:
         return value
-    raise ConfigError(
-        f"没有 IMAP 授权码：请在 pressdocs.toml 的 [mail] 中写 secret = {{env = \"{SECRET_ENV}\"}}，"
-        f"并设置该环境变量",
-        f"no IMAP secret: set [mail] secret = {{env = \"{SECRET_ENV}\"}} and the variable")
+    raise ConfigError.of("source.imap_no_secret", variable=SECRET_ENV)
 
 
 def _text(exc: BaseException) -> str:

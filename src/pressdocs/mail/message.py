@@ -13,7 +13,8 @@ reachable); :mod:`pressdocs.mail.headers` decodes names and text.  On top of tha
 - files sent as download links (163 超大附件, QQ 中转站) are listed in
   ``linked_files``;
 - a damaged message (no headers, truncated base64, wrong boundary) still yields a
-  :class:`ParsedMessage`; what is wrong is said in Chinese in ``defects``.
+  :class:`ParsedMessage`; what is wrong is said in ``defects``, as messages with keys
+  of ``[mail.defect]`` (see :mod:`pressdocs.mail.defects`).
 
 :func:`parse_message` never raises.
 """
@@ -22,12 +23,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import email.errors
 import quopri
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
-from email.message import Message
+from email.message import Message as MimeMessage
 from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
 from html import escape
@@ -35,6 +35,7 @@ from typing import Literal
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
+from pressdocs.mail.defects import FORWARDED, stdlib_defect
 from pressdocs.mail.headers import (
     RAW_POLICY,
     DecodedHeader,
@@ -47,7 +48,7 @@ from pressdocs.mail.headers import (
     raw_header,
 )
 from pressdocs.mail.links import find_linked_files
-from pressdocs.models import LinkedFile
+from pressdocs.models import LinkedFile, Message
 
 __all__ = ["MailPart", "ParsedMessage", "parse_headers", "parse_message"]
 
@@ -97,7 +98,8 @@ class ParsedMessage:
     ``CST`` Chinese systems write, is read as Asia/Shanghai); ``None`` if missing or
     unreadable.  ``parts`` include the parts of forwarded messages (marked
     ``forwarded``); ``forwarded`` holds those messages themselves.  ``defects`` are
-    notes in Chinese on what is wrong with the message; they do not stop parsing.
+    notes on what is wrong with the message (keys of ``[mail.defect]``, each once);
+    they do not stop parsing.
     ``raw_headers`` keeps every header's original bytes for audit.
     """
 
@@ -111,7 +113,7 @@ class ParsedMessage:
     parts: list[MailPart] = field(default_factory=list)
     linked_files: list[LinkedFile] = field(default_factory=list)
     forwarded: list[ParsedMessage] = field(default_factory=list)
-    defects: list[str] = field(default_factory=list)
+    defects: list[Message] = field(default_factory=list)
     raw_headers: list[tuple[str, bytes]] = field(default_factory=list)
 
     @property
@@ -130,25 +132,6 @@ class ParsedMessage:
 
 # --- defects -------------------------------------------------------------------------
 
-_DEFECTS_ZH: dict[type[email.errors.MessageDefect], str] = {
-    email.errors.NoBoundaryInMultipartDefect: "多部分邮件没有声明分隔线（boundary）",
-    email.errors.StartBoundaryNotFoundDefect: "邮件正文中找不到声明的分隔线（boundary）",
-    email.errors.CloseBoundaryNotFoundDefect: (
-        "邮件缺少结束分隔线，可能在传输中被截断，最后一个附件可能不完整"
-    ),
-    email.errors.FirstHeaderLineIsContinuationDefect: "邮件头第一行是续行，格式不对",
-    email.errors.MisplacedEnvelopeHeaderDefect: "邮件头中间夹有信封行（From ）",
-    email.errors.MissingHeaderBodySeparatorDefect: (
-        "邮件头与正文之间缺少空行，部分内容可能被当成了正文"
-    ),
-    email.errors.MultipartInvariantViolationDefect: "声明为多部分的邮件实际上只有一个部分",
-    email.errors.InvalidMultipartContentTransferEncodingDefect: "多部分邮件声明了不允许的传输编码",
-    email.errors.InvalidBase64PaddingDefect: "base64 内容缺少填充，可能被截断",
-    email.errors.InvalidBase64CharactersDefect: "base64 内容中有非法字符",
-    email.errors.InvalidBase64LengthDefect: "base64 内容长度不对，可能被截断",
-}
-
-
 class _Collector:
     """What a walk over one message's MIME tree gathers."""
 
@@ -158,28 +141,28 @@ class _Collector:
         self.texts: list[str] = []
         self.htmls: list[str] = []
         self.forwarded: list[ParsedMessage] = []
-        self.defects: list[str] = []
+        self.defects: list[Message] = []
 
-    def defect(self, text: str) -> None:
-        if text not in self.defects:
-            self.defects.append(text)
+    def defect(self, key: str, /, **params: object) -> None:
+        """Note the defect ``key`` with ``params``, once (the same key and facts: once)."""
+        self.add(Message.of(key, **params))
 
-    def stdlib_defects(self, part: Message) -> None:
+    def add(self, defect: Message) -> None:
+        if defect not in self.defects:  # rendered from key and params: equal when those are
+            self.defects.append(defect)
+
+    def stdlib_defects(self, part: MimeMessage) -> None:
         for found in getattr(part, "defects", []):
-            text = next(
-                (zh for cls, zh in _DEFECTS_ZH.items() if isinstance(found, cls)),
-                f"邮件格式有问题（{type(found).__name__}）",
-            )
-            self.defect(text)
+            self.add(stdlib_defect(found))
 
 
 # --- transfer decoding -----------------------------------------------------------------
 
-def _transfer_encoding(part: Message) -> str:
+def _transfer_encoding(part: MimeMessage) -> str:
     return (raw_header(part, "content-transfer-encoding") or "").strip().lower()
 
 
-def _raw_content(part: Message) -> bytes:
+def _raw_content(part: MimeMessage) -> bytes:
     """The content of a leaf part exactly as it stands in the message, still encoded."""
     # compat32 keeps 8-bit content as a str with surrogate escapes; get_payload() would
     # hand it back decoded with U+FFFD replacements, so read the stored value itself.
@@ -191,11 +174,12 @@ def _raw_content(part: Message) -> bytes:
     return b""
 
 
-def _payload(part: Message, label: str, found: _Collector, encoding: str | None = None) -> bytes:
+def _payload(part: MimeMessage, label: Message, found: _Collector,
+             encoding: str | None = None) -> bytes:
     """The transfer-decoded content of a leaf part (``encoding`` overrides its header).
 
     Base64 is decoded leniently here, to notice truncation; the stdlib returns the
-    encoded text itself for some damaged input.
+    encoded text itself for some damaged input.  ``label`` names the part in the defect.
     """
     raw = _raw_content(part)
     if encoding is None:
@@ -203,7 +187,7 @@ def _payload(part: Message, label: str, found: _Collector, encoding: str | None 
     if encoding == "base64":
         data, complete = decode_base64(raw)
         if not complete:
-            found.defect(f"{label}的 base64 内容不完整，可能被截断")
+            found.defect("mail.defect.base64_truncated", part=label)
         return data
     if encoding == "quoted-printable":
         return quopri.decodestring(raw)
@@ -216,17 +200,17 @@ def _payload(part: Message, label: str, found: _Collector, encoding: str | None 
 # --- walking the MIME tree --------------------------------------------------------------
 
 
-def _disposition(part: Message) -> str:
+def _disposition(part: MimeMessage) -> str:
     value = raw_header(part, "content-disposition") or ""
     return value.split(";", 1)[0].strip().lower()
 
 
-def _content_id(part: Message) -> str:
+def _content_id(part: MimeMessage) -> str:
     value = raw_header(part, "content-id") or ""
     return re.sub(r"\s+", "", value).strip("<>")
 
 
-def _declared_charset(part: Message) -> str:
+def _declared_charset(part: MimeMessage) -> str:
     try:
         charset = part.get_param("charset")
     except Exception:  # a malformed Content-Type must not stop the walk
@@ -244,7 +228,7 @@ def _looks_like_message(data: bytes) -> bool:
     )
 
 
-def _salvage_multipart(part: Message, found: _Collector) -> Message | None:
+def _salvage_multipart(part: MimeMessage, found: _Collector) -> MimeMessage | None:
     """Re-split a multipart whose declared boundary is missing or wrong.
 
     Senders (and broken gateways) sometimes declare one boundary and use another; the
@@ -265,19 +249,19 @@ def _salvage_multipart(part: Message, found: _Collector) -> Message | None:
     salvaged = BytesParser(policy=RAW_POLICY).parsebytes(rebuilt)
     if not salvaged.is_multipart():
         return None
-    found.defect(f"已按正文中实际使用的分隔线“{boundary.decode('ascii')}”重新拆分邮件")
+    found.defect("mail.defect.resplit", boundary=boundary.decode("ascii"))
     return salvaged
 
 
 _FORWARDED_TYPES = ("message/rfc822", "message/global")
 
 
-def _walk(part: Message, found: _Collector, depth: int) -> None:
+def _walk(part: MimeMessage, found: _Collector, depth: int) -> None:
     found.stdlib_defects(part)
     content_type = part.get_content_type()
     if part.is_multipart():
         payload = part.get_payload()
-        children = [c for c in payload if isinstance(c, Message)] if isinstance(
+        children = [c for c in payload if isinstance(c, MimeMessage)] if isinstance(
             payload, list
         ) else []
         if content_type in _FORWARDED_TYPES:
@@ -286,7 +270,8 @@ def _walk(part: Message, found: _Collector, depth: int) -> None:
             for inner in children:
                 if encoding in ("base64", "quoted-printable") and not inner.keys():
                     # The stdlib parses message/rfc822 content without decoding it first.
-                    data = _payload(inner, f"转发的邮件“{name}”", found, encoding)
+                    label = Message.of("mail.part.forwarded", name=name)
+                    data = _payload(inner, label, found, encoding)
                     inner = BytesParser(policy=RAW_POLICY).parsebytes(data)
                 _forwarded(inner, name, found, depth)
             return
@@ -303,10 +288,11 @@ def _walk(part: Message, found: _Collector, depth: int) -> None:
     _leaf(part, content_type, found, depth)
 
 
-def _leaf(part: Message, content_type: str, found: _Collector, depth: int) -> None:
+def _leaf(part: MimeMessage, content_type: str, found: _Collector, depth: int) -> None:
     disposition = _disposition(part)
     filename = attachment_filename(part)
-    label = f"附件“{filename}”" if filename else "正文"
+    label = (Message.of("mail.part.attachment", name=filename) if filename
+             else Message.of("mail.part.body"))
     data = _payload(part, label, found)
     declared = _declared_charset(part)
     is_body = (
@@ -317,9 +303,10 @@ def _leaf(part: Message, content_type: str, found: _Collector, depth: int) -> No
     if is_body:
         text, codec = decode_bytes(data, declared or None)
         if codec.endswith("+replace"):
-            found.defect(f"正文中有无法识别的字符（声明的字符集：{declared or '未声明'}）")
+            found.defect("mail.defect.unreadable_body",
+                         charset=declared or Message.of("mail.part.undeclared"))
         elif declared and normalize_charset(declared) not in (codec, "us-ascii"):
-            found.defect(f"正文声明的字符集是 {declared}，实际内容按 {codec} 解码")
+            found.defect("mail.defect.charset_mislabelled", declared=declared, decoded=codec)
         text = text.replace("\r\n", "\n")
         (found.htmls if content_type == "text/html" else found.texts).append(text)
         found.parts.append(
@@ -345,16 +332,17 @@ def _leaf(part: Message, content_type: str, found: _Collector, depth: int) -> No
     )
 
 
-def _forwarded(inner: Message, name: str, found: _Collector, depth: int) -> None:
+def _forwarded(inner: MimeMessage, name: str, found: _Collector, depth: int) -> None:
     if depth >= MAX_FORWARD_DEPTH:
-        found.defect(f"转发层数超过 {MAX_FORWARD_DEPTH} 层，更深的邮件没有展开")
+        found.defect("mail.defect.forward_depth", depth=MAX_FORWARD_DEPTH)
         return
     parsed = _from_message(inner, depth + 1, found.tz)
     found.forwarded.append(parsed)
     for inner_part in parsed.parts:
         found.parts.append(dataclasses.replace(inner_part, forwarded=True))
+    subject = parsed.subject or name or Message.of("mail.part.no_subject")
     for defect in parsed.defects:
-        found.defect(f"转发的邮件“{parsed.subject or name or '无主题'}”：{defect}")
+        found.defect(FORWARDED, subject=subject, defect=defect)
 
 
 # --- headers ----------------------------------------------------------------------------
@@ -393,39 +381,39 @@ def _parse_date(value: str, tz: tzinfo) -> datetime | None:
     return parsed
 
 
-def _header_text(msg: Message, name: str) -> str:
+def _header_text(msg: MimeMessage, name: str) -> str:
     value = raw_header(msg, name)
     return "" if value is None else decode_header(value).text
 
 
-def _from_message(msg: Message, depth: int, tz: tzinfo, *, walk: bool = True) -> ParsedMessage:
+def _from_message(msg: MimeMessage, depth: int, tz: tzinfo, *, walk: bool = True) -> ParsedMessage:
     found = _Collector(tz)
     result = ParsedMessage()
     result.raw_headers = [
         (key, str(value).encode("utf-8", "surrogateescape")) for key, value in msg.raw_items()
     ]
     if not result.raw_headers:
-        found.defect("邮件没有邮件头，不像是一封完整的邮件")
+        found.defect("mail.defect.no_headers")
     result.subject = _header_text(msg, "subject")
     sender = raw_header(msg, "from") or raw_header(msg, "sender")
     if sender is None:
         if result.raw_headers:
-            found.defect("邮件没有发件人（From）")
+            found.defect("mail.defect.no_sender")
     else:
         result.sender_name, result.sender_address = decode_address(sender)
     date_value = raw_header(msg, "date")
     if date_value is not None:
         result.date = _parse_date(decode_header(date_value).text, tz)
         if result.date is None:
-            found.defect(f"邮件日期无法识别：{decode_header(date_value).text}")
+            found.defect("mail.defect.bad_date", date=decode_header(date_value).text)
     elif result.raw_headers:
-        found.defect("邮件没有日期（Date）")
+        found.defect("mail.defect.no_date")
     message_id = raw_header(msg, "message-id")
     result.message_id = " ".join(decode_header(message_id).text.split()) if message_id else ""
     if not result.message_id and result.raw_headers:
-        found.defect("邮件没有 Message-ID，只能按内容判断是否重复")
+        found.defect("mail.defect.no_message_id")
     if decode_header(raw_header(msg, "subject")).lossy:
-        found.defect("邮件主题中有无法识别的字符")
+        found.defect("mail.defect.unreadable_subject")
 
     if walk:
         _walk(msg, found, depth)
@@ -476,12 +464,12 @@ def parse_message(data: bytes, *, tz: tzinfo = DEFAULT_TZ) -> ParsedMessage:
     :class:`ParsedMessage` whose ``defects`` say why.
     """
     if not data.strip():
-        return ParsedMessage(defects=["邮件内容为空"])
+        return ParsedMessage(defects=[Message.of("mail.defect.empty")])
     try:
         msg = BytesParser(policy=RAW_POLICY).parsebytes(data)
         return _from_message(msg, 0, tz)
     except RecursionError:
-        nested = "邮件的多部分结构嵌套过深，正文和附件无法解析"
+        nested = Message.of("mail.defect.too_deep")
         try:
             headers = BytesParser(policy=RAW_POLICY).parsebytes(data, headersonly=True)
             result = _from_message(headers, 0, tz, walk=False)
@@ -490,7 +478,8 @@ def parse_message(data: bytes, *, tz: tzinfo = DEFAULT_TZ) -> ParsedMessage:
         result.defects.append(nested)
         return result
     except Exception as exc:  # the promise is "never a traceback"
-        return ParsedMessage(defects=[f"邮件无法解析（{type(exc).__name__}：{exc}）"])
+        return ParsedMessage(defects=[Message.of("mail.defect.unparseable",
+                                                 error=type(exc).__name__, detail=str(exc))])
 
 
 def parse_headers(data: bytes, *, tz: tzinfo = DEFAULT_TZ) -> ParsedMessage:

@@ -45,13 +45,14 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from datetime import tzinfo
-from email.message import Message
+from email.message import Message as MimeMessage
 from email.parser import BytesParser
 from typing import BinaryIO, Protocol
 
 from pressdocs.mail.headers import RAW_POLICY, attachment_filename, raw_header
 from pressdocs.mail.message import DEFAULT_TZ, MailPart, ParsedMessage, parse_message
 from pressdocs.mail.transfer import UUENCODE, decoder_for
+from pressdocs.models import Message
 
 __all__ = [
     "IN_MEMORY",
@@ -126,18 +127,25 @@ class StreamedMessage:
     """What :func:`parse_stream` made of a message.
 
     ``streamed`` is False when the message was not taken apart by the streaming front
-    end: ``reason`` says why (in Chinese), and the message was parsed whole (small
-    enough) or described by its headers only (``message.defects`` says so).
+    end: ``reason`` says why (a key of ``[mail.unusual]``), and the message was parsed
+    whole (small enough) or described by its headers only (``message.defects`` says so).
     """
 
     message: ParsedMessage
     streamed: bool = True
-    reason: str = ""
+    reason: Message | None = None
     spilled: list[SpilledPart] = field(default_factory=list)
 
 
 class _Unusual(Exception):
-    """Something the front end cannot split exactly as the stdlib parser would."""
+    """Something the front end cannot split exactly as the stdlib parser would.
+
+    ``what`` names it: the key ``mail.unusual.<what>``.
+    """
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.reason = Message.of(f"mail.unusual.{what}")
 
 
 # --- reading through a sliding buffer ---------------------------------------------------
@@ -193,7 +201,7 @@ class _Input:
                 self.pos = match.end()
                 return line
             if len(self.buf) - self.pos > _MAX_LINE:
-                raise _Unusual("邮件中有过长的行")
+                raise _Unusual("long_line")
             if not self.more():
                 line = bytes(self.buf[self.pos :])
                 self.pos = len(self.buf)
@@ -320,7 +328,7 @@ class _Walker:
         self.kept = 0
         self.top_headers: bytes | None = None
         self.spilled: dict[bytes, _Spilled] = {}
-        self.defects: list[str] = []
+        self.defects: list[Message] = []
         self._nonce = secrets.token_hex(8).upper()
         self._spill: _Spill | None = None
 
@@ -329,7 +337,7 @@ class _Walker:
     def copy(self, data: bytes) -> None:
         self.out += data
         if len(self.out) > self.limits.skeleton:
-            raise _Unusual("邮件中不能分段处理的部分过大")
+            raise _Unusual("skeleton")
 
     def marker(self) -> bytes:
         return f"PDSPILL{self._nonce}{len(self.spilled):07d}".encode("ascii")
@@ -372,7 +380,7 @@ class _Walker:
                 inp.pos = limit
             search = inp.here
             if len(inp.buf) - inp.pos > 16 * MiB:
-                raise _Unusual("分隔线后面的空白过长")
+                raise _Unusual("long_blank")
             if not inp.more() and undecided is None:
                 rest = bytes(inp.buf[inp.pos :])
                 inp.pos = len(inp.buf)
@@ -432,7 +440,7 @@ class _Walker:
 
     # entities ---------------------------------------------------------------------------
 
-    def headers(self, stack: list[bytes], depth: int) -> Message:
+    def headers(self, stack: list[bytes], depth: int) -> MimeMessage:
         """Read one header block into the skeleton; the stdlib parses its lines."""
         lines: list[bytes] = []
         total = 0
@@ -446,11 +454,11 @@ class _Walker:
                 break
             if _HEADER_LINE.match(line):
                 if line.startswith(b"From ") and lines:
-                    raise _Unusual("邮件头中间夹有信封行（From ）")
+                    raise _Unusual("envelope")
                 lines.append(line)
                 total += len(line)
                 if total > self.limits.skeleton:
-                    raise _Unusual("邮件头过长")
+                    raise _Unusual("long_headers")
                 continue
             if line[:1] in (b"\r", b"\n"):
                 blank = line
@@ -465,7 +473,7 @@ class _Walker:
 
     def entity(self, stack: list[bytes], parent_type: str, depth: int) -> _Stop:
         if depth > self.limits.max_depth:
-            raise _Unusual("多部分结构嵌套过深")
+            raise _Unusual("too_deep")
         msg = self.headers(stack, depth)
         if parent_type == "multipart/digest":
             msg.set_default_type("message/rfc822")
@@ -492,9 +500,9 @@ class _Walker:
         try:
             own = boundary.encode("ascii", "surrogateescape")
         except UnicodeEncodeError:
-            raise _Unusual("分隔线中有非 ASCII 字符") from None
+            raise _Unusual("boundary_not_ascii") from None
         if not own or any(_ambiguous(own, b) for b in stack):
-            raise _Unusual("分隔线与外层分隔线无法区分")
+            raise _Unusual("boundary_ambiguous")
         inner = [*stack, own]
         stop = self.verbatim(inner)  # the preamble
         if stop.boundary != own:
@@ -509,7 +517,7 @@ class _Walker:
                 found = _delimiter(line, inner) if line else None
                 if found is None or found[0] != own:
                     if not line or found is not None:
-                        raise _Unusual("分隔线后面紧跟着另一条分隔线或邮件结束")
+                        raise _Unusual("delimiter_follows")
                     self.input.unread(line)
                     break
                 self.copy(line)
@@ -520,7 +528,7 @@ class _Walker:
                 self.copy(self.input.readline())
                 return self.verbatim(stack)  # the epilogue
 
-    def leaf(self, msg: Message, content_type: str, stack: list[bytes]) -> _Stop:
+    def leaf(self, msg: MimeMessage, content_type: str, stack: list[bytes]) -> _Stop:
         encoding = (raw_header(msg, "content-transfer-encoding") or "").strip().lower()
         filename = attachment_filename(msg)
         disposition = (raw_header(msg, "content-disposition") or "").split(";", 1)[0]
@@ -562,7 +570,7 @@ class _Part:
             return
         if self.encoding in UUENCODE:
             if room > limits.skeleton:
-                raise _Unusual("uuencode 编码的附件过大，无法分段解码")
+                raise _Unusual("uuencode")
             return
         self.spill = _Spill(self.walker.new_blob(), self.encoding, limits)
         self.walker._spill = self.spill
@@ -580,13 +588,14 @@ class _Part:
         spilled = self.spill.finish()
         walker._spill = None
         if self.is_body:
-            walker.defects.append(f"正文过大（{_size_text(spilled.size)}），没有读取正文内容；"
-                                  "原始邮件已完整保存")
+            walker.defects.append(Message.of("mail.defect.body_too_large",
+                                             size=_size_text(spilled.size)))
             walker.spilled[b"\0body%d" % len(walker.spilled)] = spilled
             return
         if self.textual:
-            walker.defects.append(f"附件“{self.filename}”是转发的邮件，过大"
-                                  f"（{_size_text(spilled.size)}），没有展开")
+            walker.defects.append(Message.of("mail.defect.forwarded_too_large",
+                                             name=self.filename,
+                                             size=_size_text(spilled.size)))
         marker = walker.marker()
         walker.spilled[marker] = spilled
         if self.encoding == "base64":
@@ -657,7 +666,7 @@ def parse_stream(source: BinaryIO, new_blob: Callable[[], BlobSink], *,
         walker.entity([], "", 0)
     except _Unusual as exc:
         walker.abort()
-        return _not_streamed(source, walker, str(exc), limits, tz)
+        return _not_streamed(source, walker, exc.reason, limits, tz)
     except BaseException:
         walker.abort()
         raise
@@ -671,7 +680,7 @@ def parse_stream(source: BinaryIO, new_blob: Callable[[], BlobSink], *,
     return StreamedMessage(parsed, streamed=True, spilled=found)
 
 
-def _not_streamed(source: BinaryIO, walker: _Walker, reason: str, limits: StreamLimits,
+def _not_streamed(source: BinaryIO, walker: _Walker, reason: Message, limits: StreamLimits,
                   tz: tzinfo) -> StreamedMessage:
     size = _source_size(source)
     if size <= limits.fallback_size:
@@ -684,8 +693,8 @@ def _not_streamed(source: BinaryIO, walker: _Walker, reason: str, limits: Stream
         parsed.parts = []
     else:
         parsed = ParsedMessage()
-    parsed.defects.append(f"邮件过大（{_size_text(size)}）且结构异常（{reason}），没有拆分出附件；"
-                          "原始邮件已完整保存，请人工查看")
+    parsed.defects.append(Message.of("mail.defect.not_split", size=_size_text(size),
+                                     reason=reason))
     return StreamedMessage(parsed, streamed=False, reason=reason)
 
 

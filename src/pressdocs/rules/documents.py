@@ -145,7 +145,12 @@ class ExtractedDataShape(Rule):
 
 
 class MalformedMessage(Rule):
-    """PD904: the message itself is malformed (cut off, no boundary, no Date header)."""
+    """PD904: the message itself is malformed (cut off, no boundary, no Date header).
+
+    One finding per defect of the message, except those that cost the office nothing
+    (:func:`pressdocs.mail.is_harmless` decides by the defect's key); the finding
+    carries the defect itself, so each language names it in its own words.
+    """
 
     code = "PD904"
     severity = Severity.WARNING
@@ -154,13 +159,11 @@ class MalformedMessage(Rule):
     title_en = "the message itself is malformed (possibly cut off)"
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
-        return [self.finding(f"邮件格式有问题：{defect}",
-                             "the message is malformed (see the Chinese note for details)",
-                             document=submission.subject or submission.message_id,
-                             field="邮件")
-                for defect in submission.defects if not _HARMLESS.search(defect.zh)]
+        from pressdocs.mail.defects import is_harmless
+        from pressdocs.models import Location, Message
 
-
-# Notes about the message that cost the office nothing: no Message-ID (duplicates are
-# still found by content), a charset label that was wrong but decoded fine.
-_HARMLESS = re.compile(r"Message-ID|实际内容按")
+        document = submission.subject or submission.message_id
+        return [Finding(code=self.code, severity=self.severity,
+                        message=Message.of("PD904.malformed", defect=defect),
+                        location=Location(document=document, field="邮件"), clause=self.clause)
+                for defect in submission.defects if not is_harmless(defect)]
