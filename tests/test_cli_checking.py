@@ -396,7 +396,7 @@ def test_rules_json_lists_the_whole_catalogue() -> None:
         rule = catalogue[code]
         assert rule["severity"] == severity and rule["enabled"] is True, code
         assert rule["clause"] and HAN.search(rule["clause"]), code
-        assert_natural_chinese(rule["title_zh"])
+        assert_natural_chinese(rule["title"]["zh"])
 
 
 def test_rules_reflect_the_config_file(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar
 
-from pressdocs.models import DocumentKind, Finding, Notice, Severity
+from pressdocs.models import DocumentKind, Finding, Message, Notice, Severity
 
 if TYPE_CHECKING:
     from pressdocs.config import Config
@@ -155,8 +155,7 @@ class Validator(Capability):
     code: str = ""
     severity: Severity = Severity.ERROR
     clause: str = ""
-    title_zh: str = ""
-    title_en: str = ""
+    title: Message = Message()  # in both languages; a plugin's: Message.literal("中文", "English")
 
     def check(self, submission: Submission, context: ValidationContext) -> Iterable[Finding]:
         raise NotImplementedError

@@ -9,7 +9,7 @@ from rich.table import Table
 from pressdocs.app import Pressdocs
 from pressdocs.capabilities import Validator
 from pressdocs.cli.common import handle_errors, pass_app, print_json, t
-from pressdocs.models import Severity
+from pressdocs.models import Message, Severity
 from pressdocs.rules import rules_catalogue
 
 __all__ = ["rules_command"]
@@ -33,6 +33,6 @@ def rules_command(app: Pressdocs, as_json: bool) -> None:
         severity = Severity(rule["severity"]).label(lang)
         if not rule["enabled"]:
             severity += t(lang, "（已停用）", " (disabled)")
-        title = rule["title_zh"] if lang == "zh" else rule["title_en"]
+        title = Message.from_dict(rule["title"]).text(lang)
         table.add_row(rule["code"], severity, title, rule["clause"])
     Console().print(table)
