@@ -263,7 +263,7 @@ def test_a_late_registration_in_the_table_and_in_json(tmp_path: Path, form: byte
     [pd101] = [f for f in entry["findings"] if f["code"] == "PD101"]
     assert set(pd101) == {"code", "severity", "message", "location"}
     assert pd101["severity"] == "error"
-    assert pd101["location"] == {"document": "登记表.docx", "field": "举办时间"}
+    assert pd101["location"] == {"document": "登记表.docx", "field": "registration.time"}
     assert "2021年4月19日收到" in pd101["message"] and "2021年4月17日" in pd101["message"]
     assert "晚了2天" in pd101["message"]
     assert_natural_chinese(pd101["message"])
