@@ -160,8 +160,9 @@ def test_rules_command_json() -> None:
     pd203 = next(r for r in data if r["code"] == "PD203")
     assert pd203 == {"code": "PD203", "severity": "warning", "default_severity": "warning",
                      "enabled": True,
-                     "title": {"key": "", "zh": "新闻发布稿超过1200字",
-                               "en": "press release longer than 1200 字", "params": {}},
+                     "title": {"key": "PD203.title", "zh": "新闻发布稿超过1200字",
+                               "en": "press release longer than 1200 characters",
+                               "params": {}},
                      "clause": "提供新闻发布稿电子版(原则上不超过1200字)"}
 
 
