@@ -9,14 +9,16 @@ Its words are in the message catalogues (``pressdocs/locale/zh.toml`` and ``en.t
 in the table named by its code: ``[PD203] title`` is its title, and every finding is an
 entry of that table (``[PD203] too_long``) given the facts as parameters — numbers,
 dates, names, and, for a clause that is there only sometimes, a nested message or
-``None``.  A finding points at the document and at the field concerned by a stable field
+``None``.  An entry holds words, so where the optional part would be only brackets and a
+value (（80.96M）, “标题”) the sentence has a variant instead (``link_only_sized``).
+A finding points at the document and at the field concerned by a stable field
 id (:data:`FIELDS`: ``registration.time``, ``statistics.rows`` …), never by a label in one
 language.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from pressdocs.capabilities import ValidationContext, Validator
@@ -29,7 +31,6 @@ from pressdocs.models import (
     Submission,
     SubmissionKind,
 )
-from pressdocs.text import format_date_zh, format_datetime_zh
 
 __all__ = [
     "CLAUSES",
@@ -94,8 +95,8 @@ class Rule(Validator):
 
     def __init__(self) -> None:
         self.name = self.code
-        # Transitional: PD904 still gives its two titles itself until it moves to the
-        # catalogue (its own branch); every other rule has ``[<code>] title``.
+        # Transitional: PD904 still gives its two titles itself until its own branch
+        # moves it to the catalogue; every other rule has ``[<code>] title``.
         legacy = vars(type(self)).get("title_zh", "")
         self.title = (Message.literal(legacy, vars(type(self)).get("title_en", "")) if legacy
                       else Message.of(f"{self.code}.title"))
@@ -138,20 +139,6 @@ def local(moment: datetime, config: Config) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=config.tz)
     return moment.astimezone(config.tz)
-
-
-def when_zh(moment: datetime | date, config: Config) -> str:
-    """A day or a moment as the office writes it: 2021年3月10日, or 2021年3月10日 9:30."""
-    if isinstance(moment, datetime):
-        return format_datetime_zh(local(moment, config))
-    return format_date_zh(moment)
-
-
-def when_en(moment: datetime | date, config: Config) -> str:
-    """A day or a moment in ISO form: 2021-03-10, or 2021-03-10 09:30."""
-    if isinstance(moment, datetime):
-        return local(moment, config).strftime("%Y-%m-%d %H:%M")
-    return moment.isoformat()
 
 
 def short(text: str, limit: int = 20) -> str:
