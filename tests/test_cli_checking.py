@@ -263,7 +263,7 @@ def test_a_late_registration_in_the_table_and_in_json(tmp_path: Path, form: byte
     [pd101] = [f for f in entry["findings"] if f["code"] == "PD101"]
     assert set(pd101) == {"code", "severity", "message", "location", "clause"}
     assert pd101["severity"] == "error"
-    assert pd101["location"] == {"document": "登记表.docx", "field": "举办时间"}
+    assert pd101["location"] == {"document": "登记表.docx", "field": "registration.time"}
     assert "2021年4月19日收到" in pd101["message"]["zh"] and "2021年4月17日" in pd101["message"]["zh"]
     assert "晚了2天" in pd101["message"]["zh"]
     assert_natural_chinese(pd101["message"]["zh"])
@@ -396,7 +396,7 @@ def test_rules_json_lists_the_whole_catalogue() -> None:
         rule = catalogue[code]
         assert rule["severity"] == severity and rule["enabled"] is True, code
         assert rule["clause"] and HAN.search(rule["clause"]), code
-        assert_natural_chinese(rule["title_zh"])
+        assert_natural_chinese(rule["title"]["zh"])
 
 
 def test_rules_reflect_the_config_file(tmp_path: Path) -> None:

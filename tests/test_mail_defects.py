@@ -163,5 +163,6 @@ def test_pd904_names_the_defect_in_each_language() -> None:
 
 
 def test_pd904_title_is_in_both_catalogues() -> None:
-    assert catalogue("zh")["PD904.title"] == MalformedMessage.title_zh
-    assert catalogue("en")["PD904.title"] == MalformedMessage.title_en
+    title = MalformedMessage().title
+    assert title.zh == catalogue("zh")["PD904.title"] == "邮件本身格式有问题（可能被截断，附件可能不完整）"
+    assert title.en == catalogue("en")["PD904.title"]

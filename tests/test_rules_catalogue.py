@@ -64,8 +64,8 @@ def test_every_clause_is_quoted_word_for_word_from_the_notice(seed_path: Path) -
 
 def test_titles_read_naturally_in_both_languages() -> None:
     for rule in builtin_validators():
-        assert english_words(rule.title_zh) == [], rule.title_zh
-        assert re.search(r"[a-z]{3}", rule.title_en), rule.code
+        assert english_words(rule.title.zh) == [], rule.title.zh
+        assert re.search(r"[a-z]{3}", rule.title.en), rule.code
         assert rule.name == rule.code
 
 
@@ -114,8 +114,7 @@ class _Plugin:
         name = code = "PD601"
         severity = Severity.WARNING
         clause = "提供新闻发布稿电子版"
-        title_zh = "发布稿没有标题"
-        title_en = "the press release has no title"
+        title = Message.literal("发布稿没有标题", "the press release has no title")
 
         def check(self, submission: Submission, context: ValidationContext) -> Iterable[Finding]:
             release = submission.materials.press_release if submission.materials else None
@@ -135,8 +134,9 @@ def test_a_plugin_adds_a_rule_that_runs_and_is_listed() -> None:
     sub = submission(reg=registration(), received=at(2021, 4, 12),
                      mats=materials(press_release=PressRelease("", "正文。")))
     assert codes(validate_submission(sub, pd)) == ["PD601"]
-    listed = [r["code"] for r in rules_catalogue(plugins.registry.of(Validator))]
+    listed = {r["code"]: r for r in rules_catalogue(plugins.registry.of(Validator))}
     assert "PD601" in listed and "PD101" in listed
+    assert listed["PD601"]["title"]["en"] == "the press release has no title"
 
 
 def test_a_plugin_cannot_take_a_builtin_code() -> None:
@@ -159,8 +159,10 @@ def test_rules_command_json() -> None:
     assert [r["code"] for r in data] == sorted(r.code for r in BUILTIN_RULES)
     pd203 = next(r for r in data if r["code"] == "PD203")
     assert pd203 == {"code": "PD203", "severity": "warning", "default_severity": "warning",
-                     "enabled": True, "title_zh": "新闻发布稿超过1200字",
-                     "title_en": "press release longer than 1200 字",
+                     "enabled": True,
+                     "title": {"key": "PD203.title", "zh": "新闻发布稿超过1200字",
+                               "en": "press release longer than 1200 characters",
+                               "params": {}},
                      "clause": "提供新闻发布稿电子版(原则上不超过1200字)"}
 
 
@@ -173,6 +175,7 @@ def test_rules_command_table_in_chinese_and_english() -> None:
     result = CliRunner().invoke(rules_command, [], obj=english)
     assert result.exit_code == 0, result.output
     assert "severity" in result.output and "warning" in result.output
+    assert "spam" in result.output  # PD501's title, in English
 
 
 def test_findings_fit_the_finding_schema_and_read_naturally() -> None:

@@ -82,7 +82,7 @@ def test_pd903_data_that_does_not_fit_its_schema() -> None:
                      kind=SubmissionKind.STATISTICS)
     sub.statistics = table
     [finding] = check(ExtractedDataShape(), sub)
-    assert finding.location.field == "行第1项.记者提问个数"
+    assert finding.location.field == "statistics.rows.question_count"
     assert finding.message.zh.startswith("统计表中“行第1项.记者提问个数”一项的内容不符合数据格式")
     assert_natural_chinese(finding)
 

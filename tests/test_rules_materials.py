@@ -180,7 +180,7 @@ def test_pd204_one_answered_question_fails() -> None:
     [finding] = check(Questions(), submission(mats=materials(qa=qa)))
     assert finding.message.zh == ("发布材料中附有回答的提问问题只有1个（另有1个问题没有回答），"
                                   "至少应提供2个")
-    assert (finding.location.document, finding.location.field) == ("问答.docx", "问答")
+    assert (finding.location.document, finding.location.field) == ("问答.docx", "materials.qa")
     assert_natural_chinese(finding)
 
 
@@ -207,7 +207,8 @@ def test_pd205_each_answer_over_500_zi_separately() -> None:
     qa = [QAPair("第一问？", "答" * 500), QAPair("第二问？", "答" * 501),
           QAPair("第三问？", "答" * 620)]
     findings = check(AnswerLength(), submission(mats=materials(qa=qa)))
-    assert [f.location.field for f in findings] == ["问答.第2问", "问答.第3问"]
+    assert [f.location.field for f in findings] == ["materials.qa.answer"] * 2
+    assert [f.message.params["number"] for f in findings] == [2, 3]
     assert findings[0].message.zh == ("第2个问题（“第二问？”）的回答共501字，超过500字"
                                       "（每个回答不超过500字）")
     assert all(f.severity is Severity.WARNING for f in findings)

@@ -193,7 +193,8 @@ def test_pd303_reminds_the_unit_of_an_overdue_item(store: Store) -> None:
     [finding] = check(OverduePlanItems(), sub, store=store)
     assert finding.message.zh == ("按2021年计划安排（第9项），“信用体系政策解读”应于2021年3月召开，"
                                   "延期最迟到2021年4月30日，截至2021年5月1日仍未报送登记表")
-    assert finding.location.field == "2021年计划安排第9项"
+    assert finding.location.field == "submission.plan_item"
+    assert (finding.message.params["year"], finding.message.params["number"]) == (2021, 9)
     assert_natural_chinese(finding)
 
 

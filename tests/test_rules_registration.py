@@ -49,7 +49,7 @@ def test_pd101_fires_at_midnight_the_day_after() -> None:
         "登记表2021年4月18日收到，发布会定于2021年4月20日 9:30召开，"
         "按召开前3天报送的要求最迟应于2021年4月17日报送，晚了1天")
     assert finding.location.document == "登记表.docx"
-    assert finding.location.field == "举办时间"
+    assert finding.location.field == "registration.time"
     assert finding.clause == "发布会召开前3天报送市新闻办"
     assert_natural_chinese(finding)
 
@@ -89,8 +89,9 @@ def test_pd102_one_finding_per_empty_field() -> None:
     reg = registration(organiser=" ", person_in_charge=Person(name="王喆", phone="", position=""),
                        venue="")
     findings = check(RequiredFields(), submission(reg=reg, received=at(2021, 4, 1)))
-    assert [f.location.field for f in findings] == ["举办单位", "负责人.电话", "负责人.职务",
-                                                    "举办地点"]
+    assert [f.location.field for f in findings] == [
+        "registration.organiser", "registration.person_in_charge.phone",
+        "registration.person_in_charge.position", "registration.venue"]
     assert findings[0].message.zh == "登记表未填写“举办单位”"
     for finding in findings:
         assert_natural_chinese(finding)
@@ -100,7 +101,7 @@ def test_pd102_blank_time_is_reported_once_as_an_empty_field() -> None:
     reg = registration(time=None, time_text="")
     found = run(submission(reg=reg, received=at(2021, 4, 1)))
     assert codes(found) == ["PD102"]
-    assert found[0].location.field == "举办时间"
+    assert found[0].location.field == "registration.time"
 
 
 def test_pd102_passes_when_every_field_is_filled() -> None:
@@ -121,7 +122,7 @@ def test_pd103_passes_numbers_as_staff_write_them(phone: str) -> None:
 def test_pd103_fires_for_numbers_that_are_not_phones(phone: str) -> None:
     reg = registration(person_in_charge=Person(name="王喆", phone=phone, position="科长"))
     [finding] = check(PhoneNumber(), submission(reg=reg))
-    assert finding.location.field == "负责人.电话"
+    assert finding.location.field == "registration.person_in_charge.phone"
     assert f"负责人电话“{phone}”不是有效的手机号码或座机号码" in finding.message.zh
     assert_natural_chinese(finding)
 
@@ -136,7 +137,8 @@ def test_pd103_leaves_an_empty_phone_to_pd102() -> None:
 def test_pd104_missing_opinion_is_a_warning() -> None:
     [finding] = check(ApprovalOpinion(), submission(reg=registration(approval_opinion="")))
     assert finding.severity is Severity.WARNING
-    assert "审批意见" in finding.message.zh and finding.location.field == "审批意见"
+    assert "审批意见" in finding.message.zh
+    assert finding.location.field == "registration.approval_opinion"
     assert_natural_chinese(finding)
 
 

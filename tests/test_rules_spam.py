@@ -48,9 +48,9 @@ def test_the_corpus_is_large_and_varied() -> None:
 def test_the_seed_notice_is_caught(seed_path: Path) -> None:
     text = seed_path.read_text(encoding="utf-8")
     title, finding = check(SpamCheck(), release_submission(text))
-    assert title.location.field == "发布稿标题"
+    assert title.location.field == "materials.press_release.title"
     assert finding.code == "PD501" and finding.severity is Severity.ERROR
-    assert finding.location.field == "发布稿正文"
+    assert finding.location.field == "materials.press_release.body"
     assert finding.message.zh.startswith("发布稿正文疑似被植入赌博广告：")
     assert f"市名被替换成了“{SPAM}”（应为“芜湖市”）" in finding.message.zh
     assert "出现博彩品牌“365bet”" in finding.message.zh
@@ -114,8 +114,11 @@ def test_every_text_of_a_submission_is_read() -> None:
     sub = submission(reg=reg, mats=materials(qa=qa))
     sub.statistics = table
     sub.kind = SubmissionKind.BOTH
-    fields = [f.location.field for f in check(SpamCheck(), sub)]
-    assert fields == ["备注", "问答.第1问", "第1行"]
+    findings = check(SpamCheck(), sub)
+    assert [f.location.field for f in findings] == [
+        "registration.remarks", "materials.qa", "statistics.rows"]
+    assert [f.message.zh.split("疑似")[0] for f in findings] == [
+        "登记表的“备注”", "第1个问答", "统计表第1行"]
     assert len(submission_texts(sub)) > 15
 
 

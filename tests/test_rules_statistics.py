@@ -112,7 +112,8 @@ def test_pd402_names_the_empty_columns_of_each_row() -> None:
     table = report(row(), row(number=2, venue="", speakers=[Speaker("李明", "")]),
                    row(number=3, held_on=None, held_on_text="5月", questions_allowed=None))
     findings = check(StatisticsRowsComplete(), statistics_submission(table))
-    assert [f.location.field for f in findings] == ["第2行", "第3行"]
+    assert [f.location.field for f in findings] == ["statistics.rows"] * 2
+    assert [f.message.params["row"] for f in findings] == [2, 3]
     assert findings[0].message.zh == ("统计表第2行“鸠江区优化营商环境工作情况”未填写："
                                       "地点、发布人职务")
     assert findings[1].message.zh == ("统计表第3行“鸠江区优化营商环境工作情况”未填写："

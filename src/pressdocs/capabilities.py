@@ -167,8 +167,7 @@ class Validator(Capability):
     #: the submission is ``rejected``, not ``incomplete``.
     rejects: bool = False
     clause: str = ""
-    title_zh: str = ""
-    title_en: str = ""
+    title: Message = Message()  # in both languages; a plugin's: Message.literal("中文", "English")
 
     def check(self, submission: Submission, context: ValidationContext) -> Iterable[Finding]:
         raise NotImplementedError

@@ -8,7 +8,7 @@ from rich.table import Table
 
 from pressdocs.app import Pressdocs
 from pressdocs.cli.common import common_options, pass_app, print_json, tr
-from pressdocs.models import Severity
+from pressdocs.models import Message, Severity
 
 __all__ = ["rules_command"]
 
@@ -30,6 +30,6 @@ def rules_command(app: Pressdocs, as_json: bool) -> None:
         severity = Severity(rule["severity"]).label(lang)
         if not rule["enabled"]:
             severity += tr(lang, "cli.rules.disabled")
-        title = rule["title_zh"] if lang == "zh" else rule["title_en"]
+        title = Message.from_dict(rule["title"]).text(lang)
         table.add_row(rule["code"], severity, title, rule["clause"])
     Console().print(table)

@@ -93,6 +93,7 @@ def rules_catalogue(validators: Iterable[Validator] | None = None,
     ``validators`` defaults to the built-in rules (pass the registry's to include
     plugins'); with ``config`` each entry says whether the rule is ``enabled`` and its
     ``severity`` after the user's settings (``default_severity`` is the rule's own).
+    ``title`` is the rule's title as a plain :class:`pressdocs.Message` (both languages).
     """
     found = builtin_validators() if validators is None else list(validators)
     catalogue = []
@@ -104,8 +105,7 @@ def rules_catalogue(validators: Iterable[Validator] | None = None,
             "severity": severity.value,
             "default_severity": validator.severity.value,
             "enabled": setting.enabled if setting is not None else True,
-            "title_zh": validator.title_zh,
-            "title_en": validator.title_en,
+            "title": validator.title.to_dict(),
             "clause": validator.clause,
         })
     return catalogue

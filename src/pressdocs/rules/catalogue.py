@@ -1,16 +1,25 @@
 """The pieces every built-in rule shares: the base class, the notice's words, small helpers.
 
 A rule is a :class:`pressdocs.Validator` with a stable code (PD101 …), a default
-severity, a Chinese and an English title, and the clause of the notice it enforces,
-quoted word for word from 《关于做好2021年度政府信息公开新闻发布工作的通知》 (the city's
-name, which the published copy lost to injected spam, is left out as "…").  Findings
-state the facts in natural Chinese, with an English version, and point at the document
-and the field concerned (:class:`pressdocs.Location`).
+severity, a title, and the clause of the notice it enforces, quoted word for word from
+《关于做好2021年度政府信息公开新闻发布工作的通知》 (the city's name, which the published
+copy lost to injected spam, is left out as "…").
+
+Its words are in the message catalogues (``pressdocs/locale/zh.toml`` and ``en.toml``),
+in the table named by its code: ``[PD203] title`` is its title, and every finding is an
+entry of that table (``[PD203] too_long``) given the facts as parameters — numbers,
+dates, names, and, for a clause that is there only sometimes, a nested message or
+``None``.  An entry holds words, so where the optional part would be only brackets and a
+value (（80.96M）, “标题”) the sentence has a variant instead (``link_only_sized``).
+A finding points at the document and at the field concerned by a stable field
+id (:data:`FIELDS`: ``registration.time``, ``statistics.rows`` …), never by a label in one
+language.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
+from typing import Any
 
 from pressdocs.capabilities import ValidationContext, Validator
 from pressdocs.config import Config
@@ -22,17 +31,15 @@ from pressdocs.models import (
     Submission,
     SubmissionKind,
 )
-from pressdocs.text import format_date_zh, format_datetime_zh
 
 __all__ = [
     "CLAUSES",
+    "FIELDS",
     "Rule",
     "document_name",
     "expects_materials",
     "local",
     "short",
-    "when_en",
-    "when_zh",
 ]
 
 #: The notice's words each rule enforces, by code.
@@ -57,19 +64,47 @@ CLAUSES: dict[str, str] = {
 }
 
 
+#: The fields a finding may point at (``Location.field``): stable ids, one per field of
+#: the forms and of a submission, that the form spec renders as labels in each language.
+FIELDS: frozenset[str] = frozenset({
+    "registration.title", "registration.organiser", "registration.person_in_charge",
+    "registration.person_in_charge.name", "registration.person_in_charge.phone",
+    "registration.person_in_charge.position", "registration.content", "registration.time",
+    "registration.venue", "registration.guests", "registration.media",
+    "registration.approval_opinion", "registration.approval_date", "registration.remarks",
+    "registration.filing_unit", "registration.filing_date",
+    "statistics.filing_unit", "statistics.filing_date", "statistics.filer",
+    "statistics.filer_contact", "statistics.rows", "statistics.rows.number",
+    "statistics.rows.held_on", "statistics.rows.venue", "statistics.rows.unit",
+    "statistics.rows.media", "statistics.rows.topic", "statistics.rows.speakers",
+    "statistics.rows.questions", "statistics.rows.questions_allowed",
+    "statistics.rows.question_count",
+    "plan.items.number", "plan.items.venue", "plan.items.month", "plan.items.topic",
+    "plan.items.units",
+    "materials.press_release", "materials.press_release.title",
+    "materials.press_release.body", "materials.qa", "materials.qa.question",
+    "materials.qa.answer", "materials.pictures", "materials.videos",
+    "materials.linked_files",
+    "submission.received", "submission.message", "submission.plan_item",
+})
+
+
 class Rule(Validator):
-    """A built-in rule: a :class:`Validator` whose ``name`` is its code, with a helper
-    that builds its findings."""
+    """A built-in rule: a :class:`Validator` whose ``name`` is its code and whose title
+    and findings come from the table of the message catalogues named by its code."""
 
     def __init__(self) -> None:
         self.name = self.code
-        self.description = self.title_zh
+        self.title = Message.of(f"{self.code}.title")
+        self.description = self.title.zh
 
-    def finding(self, message_zh: str, message_en: str, *, document: str = "",
-                field: str = "") -> Finding:
-        """A finding of this rule with its default severity and clause."""
+    def finding(self, name: str, /, *, document: str = "", field: str = "",
+                **params: Any) -> Finding:
+        """A finding of this rule, with its default severity and clause: the catalogue's
+        message ``<code>.<name>`` with ``params`` put in, pointing at ``document`` and
+        the field id ``field`` (one of :data:`FIELDS`, or "")."""
         return Finding(code=self.code, severity=self.severity,
-                       message=Message.literal(message_zh, message_en),
+                       message=Message.of(f"{self.code}.{name}", **params),
                        location=Location(document=document, field=field), clause=self.clause)
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
@@ -97,20 +132,6 @@ def local(moment: datetime, config: Config) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=config.tz)
     return moment.astimezone(config.tz)
-
-
-def when_zh(moment: datetime | date, config: Config) -> str:
-    """A day or a moment as the office writes it: 2021年3月10日, or 2021年3月10日 9:30."""
-    if isinstance(moment, datetime):
-        return format_datetime_zh(local(moment, config))
-    return format_date_zh(moment)
-
-
-def when_en(moment: datetime | date, config: Config) -> str:
-    """A day or a moment in ISO form: 2021-03-10, or 2021-03-10 09:30."""
-    if isinstance(moment, datetime):
-        return local(moment, config).strftime("%Y-%m-%d %H:%M")
-    return moment.isoformat()
 
 
 def short(text: str, limit: int = 20) -> str:

@@ -32,6 +32,7 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from pressdocs.config import Config
+from pressdocs.models import Message
 
 __all__ = [
     "CALENDAR",
@@ -59,14 +60,22 @@ class CalendarWarning:
     year: int
 
     @property
+    def message(self) -> Message:
+        """The warning as a sentence (``rules.calendar_gap``)."""
+        return Message.of("rules.calendar_gap", year=self.year)
+
+    @property
+    def note(self) -> Message:
+        """The warning as a note in brackets after a finding (``rules.calendar_gap_note``)."""
+        return Message.of("rules.calendar_gap_note", year=self.year)
+
+    @property
     def zh(self) -> str:
-        return (f"节假日安排数据尚未收录{self.year}年，截止日期暂按自然日计算"
-                "（请更新节假日数据）")
+        return self.message.zh
 
     @property
     def en(self) -> str:
-        return (f"the holiday calendar does not cover {self.year} (update the chinesecalendar "
-                "package); the deadline was counted in calendar days")
+        return self.message.en
 
 
 @dataclass(frozen=True)

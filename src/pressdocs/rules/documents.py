@@ -15,8 +15,17 @@ import re
 from pressdocs import sniff
 from pressdocs.capabilities import ValidationContext
 from pressdocs.errors import SchemaError
-from pressdocs.models import Document, DocumentKind, Finding, Model, Severity, Submission
-from pressdocs.rules.catalogue import CLAUSES, Rule, document_name, expects_materials
+from pressdocs.mail.defects import is_harmless
+from pressdocs.models import (
+    Document,
+    DocumentKind,
+    Finding,
+    Message,
+    Model,
+    Severity,
+    Submission,
+)
+from pressdocs.rules.catalogue import CLAUSES, FIELDS, Rule, document_name, expects_materials
 from pressdocs.rules.materials import is_picture_like
 from pressdocs.schemas import validate
 
@@ -42,8 +51,6 @@ class UnreadableDocument(Rule):
     code = "PD901"
     severity = Severity.ERROR
     clause = CLAUSES["materials_due"]
-    title_zh = "文件无法读取（损坏、加密或格式不支持）"
-    title_en = "a document could not be read (damaged, encrypted, unsupported)"
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
         pictures_checked = expects_materials(submission)
@@ -51,9 +58,7 @@ class UnreadableDocument(Rule):
         for doc in submission.documents:
             if not doc.problem or is_package(doc) or (pictures_checked and is_picture_like(doc)):
                 continue
-            zh, en = doc.problem.zh, doc.problem.en
-            findings.append(self.finding(f"文件“{doc.name}”无法读取：{zh}",
-                                         f"the file '{doc.name}' could not be read: {en}",
+            findings.append(self.finding("unreadable", name=doc.name, problem=doc.problem,
                                          document=doc.name))
         return findings
 
@@ -64,17 +69,13 @@ class PackageRejected(Rule):
     code = "PD902"
     severity = Severity.ERROR
     clause = CLAUSES["materials_due"]
-    title_zh = "压缩包被拒收（过大、文件名不安全或设有密码）"
-    title_en = "a package was rejected (too large, unsafe names, password)"
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
         findings = []
         for doc in submission.documents:
             if not doc.problem or not is_package(doc):
                 continue
-            zh, en = doc.problem.zh, doc.problem.en
-            findings.append(self.finding(f"压缩包“{doc.name}”未能解开：{zh}",
-                                         f"the package '{doc.name}' was rejected: {en}",
+            findings.append(self.finding("rejected", name=doc.name, problem=doc.problem,
                                          document=doc.name))
         return findings
 
@@ -109,38 +110,52 @@ def _path_zh(path: str) -> str:
     return ".".join(part(p) for p in path.split(".")) if path else ""
 
 
+def _field_id(schema: str, path: str) -> str:
+    """``statistics``, ``rows[2].question_count`` → ``statistics.rows.question_count``:
+    the field id of a schema path (the nearest one that is a field id, else "")."""
+    parts = [_ABOUT.get(p, p) for p in re.sub(r"\[\d+\]", "", path).split(".") if p]
+    while parts:
+        field = ".".join([schema, *parts])
+        if field in FIELDS:
+            return field
+        parts.pop()
+    return ""
+
+
+#: Fields that only describe another (as written, its 字数): the id is the other's.
+_ABOUT = {"time_text": "time", "held_on_text": "held_on", "answer_chars": "answer",
+          "chars": "body"}
+
+
 class ExtractedDataShape(Rule):
     """PD903: what was read out of each form fits its JSON Schema."""
 
     code = "PD903"
     severity = Severity.WARNING
     clause = CLAUSES["registration_form"]
-    title_zh = "从表格读出的内容不符合数据格式"
-    title_en = "data read from a form does not fit its schema"
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
-        parts: list[tuple[str, str, str, Model | None, DocumentKind]] = [
-            ("registration", "登记表", "registration form", submission.registration,
-             DocumentKind.REGISTRATION),
-            ("materials", "发布材料", "materials", submission.materials,
-             DocumentKind.PRESS_RELEASE),
-            ("statistics", "统计表", "statistics table", submission.statistics,
-             DocumentKind.STATISTICS),
+        parts: list[tuple[str, Model | None, DocumentKind]] = [
+            ("registration", submission.registration, DocumentKind.REGISTRATION),
+            ("materials", submission.materials, DocumentKind.PRESS_RELEASE),
+            ("statistics", submission.statistics, DocumentKind.STATISTICS),
         ]
         findings = []
-        for schema, label_zh, label_en, model, kind in parts:
+        for schema, model, kind in parts:
             if model is None:
                 continue
             try:
                 validate(schema, model.to_dict())
             except SchemaError as exc:
-                where = _path_zh(exc.path)
+                # The field and the reason as the schema check words them: the path in the
+                # forms' words in Chinese, as it is in English.
                 reason = exc.message.zh.rsplit("：", 1)[-1].split("（结构见")[0]
                 findings.append(self.finding(
-                    f"{label_zh}中“{where}”一项的内容不符合数据格式：{reason}",
-                    f"the {label_en}'s field {exc.path} does not fit its schema: "
-                    f"{exc.message.en}",
-                    document=document_name(submission, kind), field=where))
+                    "mismatch", form=Message.of(f"PD903.form_{schema}"),
+                    path=Message.literal(_path_zh(exc.path), exc.path),
+                    reason=Message.literal(reason, exc.message.en),
+                    document=document_name(submission, kind),
+                    field=_field_id(schema, exc.path)))
         return findings
 
 
@@ -155,15 +170,9 @@ class MalformedMessage(Rule):
     code = "PD904"
     severity = Severity.WARNING
     clause = CLAUSES["materials_due"]
-    title_zh = "邮件本身格式有问题（可能被截断，附件可能不完整）"
-    title_en = "the message itself is malformed (possibly cut off)"
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
-        from pressdocs.mail.defects import is_harmless
-        from pressdocs.models import Location, Message
-
         document = submission.subject or submission.message_id
-        return [Finding(code=self.code, severity=self.severity,
-                        message=Message.of("PD904.malformed", defect=defect),
-                        location=Location(document=document, field="邮件"), clause=self.clause)
+        return [self.finding("malformed", defect=defect, document=document,
+                             field="submission.message")
                 for defect in submission.defects if not is_harmless(defect)]

@@ -26,6 +26,7 @@ from pressdocs.models import (
     DocumentKind,
     Finding,
     LinkedFile,
+    Message,
     Registration,
     Severity,
     Submission,
@@ -37,13 +38,11 @@ from pressdocs.rules.catalogue import (
     expects_materials,
     local,
     short,
-    when_en,
-    when_zh,
 )
 from pressdocs.rules.deadlines import WORKING, is_on_time
 from pressdocs.rules.ledger import earlier_submissions
 from pressdocs.rules.matching import topic_score
-from pressdocs.text import count_zishu, format_date_zh
+from pressdocs.text import count_zishu
 
 __all__ = [
     "PICTURE_SUFFIXES",
@@ -132,8 +131,6 @@ class MaterialsOnTime(Rule):
     code = "PD201"
     severity = Severity.ERROR
     clause = CLAUSES["materials_due"]
-    title_zh = "发布材料未在发布会召开前1天报送"
-    title_en = "materials package received less than 1 day before the conference"
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
         config, received = context.config, submission.received
@@ -149,25 +146,17 @@ class MaterialsOnTime(Rule):
         if verdict.on_time:
             return []
         got = local(received, config).date()
-        late = (got - verdict.due).days
-        unit_zh = "个工作日" if mode == WORKING else "天"
-        unit_en = "working day(s)" if mode == WORKING else "day(s)"
-        basis_zh = basis_en = ""
+        basis = None
         if source is not None and source.received is not None:
-            basis_zh = f"（据{format_date_zh(local(source.received, config).date())}收到的登记表）"
-            basis_en = (f" (from the registration form received "
-                        f"{local(source.received, config).date().isoformat()})")
-        note_zh = f"（{verdict.warning.zh}）" if verdict.warning else ""
-        note_en = f" ({verdict.warning.en})" if verdict.warning else ""
+            basis = Message.of("PD201.basis", received=local(source.received, config).date())
         return [self.finding(
-            f"发布材料{format_date_zh(got)}收到，发布会定于{when_zh(reg.time, config)}召开"
-            f"{basis_zh}，按召开前{days}{unit_zh}报送的要求最迟应于"
-            f"{format_date_zh(verdict.due)}发送，晚了{late}天{note_zh}",
-            f"the materials were received on {got.isoformat()}; the conference is on "
-            f"{when_en(reg.time, config)}{basis_en} and they were due {days} {unit_en} "
-            f"before, by {verdict.due.isoformat()}: {late} day(s) late{note_en}",
+            "late", received=got, conference=local(reg.time, config), basis=basis,
+            days=days, unit=Message.of("PD201.working_days" if mode == WORKING
+                                       else "PD201.days"),
+            due=verdict.due, late=(got - verdict.due).days,
+            note=verdict.warning.note if verdict.warning else None,
             document=document_name(submission, DocumentKind.PRESS_RELEASE, DocumentKind.QA),
-            field="收到时间")]
+            field="submission.received")]
 
 
 class PressReleasePresent(Rule):
@@ -176,8 +165,6 @@ class PressReleasePresent(Rule):
     code = "PD202"
     severity = Severity.ERROR
     clause = CLAUSES["release"]
-    title_zh = "缺少新闻发布稿"
-    title_en = "press release missing"
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
         if not expects_materials(submission):
@@ -188,19 +175,14 @@ class PressReleasePresent(Rule):
             return []
         if release is not None:
             return [self.finding(
-                "发布稿只有标题，没有正文", "the press release has a title but no body",
-                document=document_name(submission, DocumentKind.PRESS_RELEASE),
-                field="发布稿正文")]
+                "no_body", document=document_name(submission, DocumentKind.PRESS_RELEASE),
+                field="materials.press_release.body")]
         links = submission.materials.linked_files
         if links:
-            names = "、".join(f"“{f.name}”" for f in links[:3])
-            return [self.finding(
-                f"发布材料中没有新闻发布稿的电子版附件，只收到下载链接{names}，无法读取其内容",
-                "the materials hold no press release as an attachment, only download links "
-                f"({', '.join(f.name for f in links[:3])}) that cannot be read",
-                field="发布稿")]
-        return [self.finding("发布材料中没有新闻发布稿", "the materials hold no press release",
-                             field="发布稿")]
+            # Each name quoted the way each language quotes: “新闻发布稿.docx” / plain.
+            names = [Message.literal(f"“{f.name}”", f.name) for f in links[:3]]
+            return [self.finding("only_links", names=names, field="materials.press_release")]
+        return [self.finding("missing", field="materials.press_release")]
 
 
 class PressReleaseLength(Rule):
@@ -209,8 +191,6 @@ class PressReleaseLength(Rule):
     code = "PD203"
     severity = Severity.WARNING
     clause = CLAUSES["release"]
-    title_zh = "新闻发布稿超过1200字"
-    title_en = "press release longer than 1200 字"
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
         if not expects_materials(submission):
@@ -223,12 +203,11 @@ class PressReleaseLength(Rule):
         limit = context.config.materials.press_release_max_chars
         if count.total <= limit:
             return []
+        # The parts of Word's count are kept with the message, for whoever wants them.
         return [self.finding(
-            f"发布稿共{count.total}字，超过{limit}字（原则上不超过{limit}字）",
-            f"the press release has {count.total} characters (字, Word's count: "
-            f"{count.east_asian} East-Asian characters and {count.words} other words), over "
-            f"the limit of {limit}",
-            document=document_name(submission, DocumentKind.PRESS_RELEASE), field="发布稿正文")]
+            "too_long", total=count.total, east_asian=count.east_asian, words=count.words,
+            limit=limit, document=document_name(submission, DocumentKind.PRESS_RELEASE),
+            field="materials.press_release.body")]
 
 
 class Questions(Rule):
@@ -237,8 +216,6 @@ class Questions(Rule):
     code = "PD204"
     severity = Severity.ERROR
     clause = CLAUSES["questions"]
-    title_zh = "附回答的提问问题少于2个"
-    title_en = "fewer than 2 questions with answers"
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
         if not expects_materials(submission):
@@ -250,15 +227,14 @@ class Questions(Rule):
         if answered >= wanted:
             return []
         unanswered = len(pairs) - answered
-        extra_zh = f"（另有{unanswered}个问题没有回答）" if unanswered else ""
-        extra_en = f" ({unanswered} more without an answer)" if unanswered else ""
-        got_zh = (f"附有回答的提问问题只有{answered}个" if answered
-                  else "没有附回答的提问问题")
         return [self.finding(
-            f"发布材料中{got_zh}{extra_zh}，至少应提供{wanted}个",
-            f"the materials hold {answered} question(s) with an answer{extra_en}; at least "
-            f"{wanted} are required",
-            document=document_name(submission, DocumentKind.QA), field="问答")]
+            "too_few",
+            answered=Message.of("PD204.answered", count=answered) if answered
+            else Message.of("PD204.none_answered"),
+            unanswered=Message.of("PD204.unanswered", count=unanswered) if unanswered
+            else None,
+            wanted=wanted, document=document_name(submission, DocumentKind.QA),
+            field="materials.qa")]
 
 
 class AnswerLength(Rule):
@@ -267,8 +243,6 @@ class AnswerLength(Rule):
     code = "PD205"
     severity = Severity.WARNING
     clause = CLAUSES["questions"]
-    title_zh = "回答超过500字"
-    title_en = "an answer longer than 500 字"
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
         if not expects_materials(submission):
@@ -281,11 +255,8 @@ class AnswerLength(Rule):
             count = count_zishu(pair.answer).total
             if count > limit:
                 findings.append(self.finding(
-                    f"第{number}个问题（“{short(pair.question)}”）的回答共{count}字，"
-                    f"超过{limit}字（每个回答不超过{limit}字）",
-                    f"the answer to question {number} has {count} characters (字), over the "
-                    f"limit of {limit}",
-                    document=document, field=f"问答.第{number}问"))
+                    "too_long", number=number, question=short(pair.question), count=count,
+                    limit=limit, document=document, field="materials.qa.answer"))
         return findings
 
 
@@ -295,8 +266,6 @@ class Pictures(Rule):
     code = "PD206"
     severity = Severity.ERROR
     clause = CLAUSES["pictures"]
-    title_zh = "图片不是3张，或图片无法打开"
-    title_en = "not exactly 3 pictures, or a picture that cannot be opened"
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
         if not expects_materials(submission):
@@ -310,44 +279,41 @@ class Pictures(Rule):
         findings = []
         usable = 0
         for doc in candidates:
-            problem_zh, problem_en = _picture_problem(doc)
-            if not problem_zh:
+            problem = _picture_problem(doc)
+            if problem is None:
                 usable += 1
                 continue
-            findings.append(self.finding(
-                f"图片“{doc.name}”无法使用：{problem_zh}",
-                f"the picture '{doc.name}' cannot be used: {problem_en}",
-                document=doc.name, field="图片"))
+            findings.append(self.finding("unusable", name=doc.name, problem=problem,
+                                         document=doc.name, field="materials.pictures"))
         if usable != wanted:
             bad = len(candidates) - usable
-            linked = _linked_of(submission.materials.linked_files, PICTURE_SUFFIXES)
-            notes_zh = []
-            notes_en = []
-            if bad:
-                notes_zh.append(f"另有{bad}张无法使用")
-                notes_en.append(f"{bad} more cannot be used")
-            if linked:
-                notes_zh.append(f"另有{len(linked)}张只以下载链接发送，未计入")
-                notes_en.append(f"{len(linked)} more came only as download links")
-            note_zh = f"（{'，'.join(notes_zh)}）" if notes_zh else ""
-            note_en = f" ({'; '.join(notes_en)})" if notes_en else ""
-            got = f"有{usable}张可用的图片" if usable else "没有可用的图片"
+            linked = len(_linked_of(submission.materials.linked_files, PICTURE_SUFFIXES))
             findings.insert(0, self.finding(
-                f"发布材料中{got}{note_zh}，应提供{wanted}张",
-                f"the materials hold {usable} usable picture(s){note_en}; {wanted} are required",
-                field="图片"))
+                "wrong_count",
+                usable=Message.of("PD206.usable", count=usable) if usable
+                else Message.of("PD206.none_usable"),
+                note=_pictures_note(bad, linked), wanted=wanted, field="materials.pictures"))
         return findings
 
 
-def _picture_problem(doc: Document) -> tuple[str, str]:
-    """Why a picture cannot be used, in Chinese and English ("" when it can)."""
+def _pictures_note(bad: int, linked: int) -> Message | None:
+    """The note on pictures not counted: unusable ones, ones only linked, or both."""
+    if bad and linked:
+        return Message.of("PD206.note_unusable_linked", bad=bad, linked=linked)
+    if bad:
+        return Message.of("PD206.note_unusable", bad=bad)
+    if linked:
+        return Message.of("PD206.note_linked", linked=linked)
+    return None
+
+
+def _picture_problem(doc: Document) -> Message | None:
+    """Why a picture cannot be used (``None`` when it can)."""
     if doc.problem:
-        return doc.problem.zh, doc.problem.en
+        return doc.problem
     if doc.kind is not DocumentKind.PICTURE and not doc.media_type.startswith("image/"):
-        what = sniff.describe_media_type(doc.media_type)
-        return (f"文件名像图片，实际是{what}，不是图片",
-                f"named like a picture, but it is {doc.media_type}")
-    return "", ""
+        return Message.of("PD206.not_a_picture", what=sniff.describe_media_type(doc.media_type))
+    return None
 
 
 class Videos(Rule):
@@ -356,8 +322,6 @@ class Videos(Rule):
     code = "PD207"
     severity = Severity.WARNING
     clause = CLAUSES["pictures"]
-    title_zh = "视频超过1个"
-    title_en = "more than 1 video"
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
         if not expects_materials(submission):
@@ -371,13 +335,11 @@ class Videos(Rule):
         total = len(videos) + len(linked)
         if total <= limit:
             return []
-        note_zh = f"（其中{len(linked)}个以下载链接发送）" if linked else ""
-        note_en = f" ({len(linked)} of them as download links)" if linked else ""
         return [self.finding(
-            f"发布材料中有{total}个视频{note_zh}，视频为备选材料，最多{limit}个",
-            f"the materials hold {total} videos{note_en}; at most {limit} (optional) is asked for",
-            document="、".join([v.name for v in videos] + [f.name for f in linked]),
-            field="视频")]
+            "too_many", count=total,
+            linked=Message.of("PD207.linked", count=len(linked)) if linked else None,
+            limit=limit, document="、".join([v.name for v in videos] + [f.name for f in linked]),
+            field="materials.videos")]
 
 
 class DownloadLinks(Rule):
@@ -386,8 +348,6 @@ class DownloadLinks(Rule):
     code = "PD208"
     severity = Severity.WARNING
     clause = CLAUSES["materials_due"]
-    title_zh = "材料只以会过期的下载链接发送"
-    title_en = "material that arrived only as an expiring download link"
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
         materials = submission.materials
@@ -398,16 +358,10 @@ class DownloadLinks(Rule):
         for link in materials.linked_files:
             if link.name in attached:
                 continue
-            size_zh = f"（{link.size_text}）" if link.size_text else ""
-            if link.expires is not None:
-                when_zh_ = f"链接{when_zh(link.expires, context.config)}到期，请在到期前下载保存"
-                when_en_ = f"the link expires on {when_en(link.expires, context.config)}; " \
-                           "download it before then"
-            else:
-                when_zh_ = "链接有效期不明，请尽快下载保存"
-                when_en_ = "the link's expiry is unknown; download it soon"
+            expiry = (Message.of("PD208.expires", expires=local(link.expires, context.config))
+                      if link.expires is not None else Message.of("PD208.expiry_unknown"))
             findings.append(self.finding(
-                f"“{link.name}”{size_zh}只以下载链接发送，没有作为附件，{when_zh_}",
-                f"'{link.name}' came only as a download link, not as an attachment; {when_en_}",
-                document=link.name, field="下载链接"))
+                "link_only_sized" if link.size_text else "link_only", name=link.name,
+                size=link.size_text, expiry=expiry, document=link.name,
+                field="materials.linked_files"))
         return findings

@@ -19,7 +19,7 @@ from datetime import date, datetime
 
 from pressdocs.capabilities import ValidationContext
 from pressdocs.models import DocumentKind, Finding, Plan, PlanItem, Severity, Submission
-from pressdocs.rules.catalogue import CLAUSES, Rule, document_name, local, when_en, when_zh
+from pressdocs.rules.catalogue import CLAUSES, Rule, document_name, local
 from pressdocs.rules.ledger import earlier_submissions, plan_of, recorded_conferences
 from pressdocs.rules.plan_status import (
     ConferenceLike,
@@ -28,7 +28,6 @@ from pressdocs.rules.plan_status import (
     overdue_items,
     plan_deadline,
 )
-from pressdocs.text import format_date_zh
 
 __all__ = ["DelayedConference", "OverduePlanItems", "UnplannedConference", "planned_item"]
 
@@ -65,8 +64,6 @@ class UnplannedConference(Rule):
     code = "PD301"
     severity = Severity.INFO
     clause = CLAUSES["unplanned"]
-    title_zh = "发布会未列入年度计划安排（允许召开，登记备查）"
-    title_en = "conference not in the annual plan (allowed; recorded)"
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
         plans = _plans(submission, context)
@@ -78,12 +75,9 @@ class UnplannedConference(Rule):
         if any(planned_item(submission, p, context) for p in plans):
             return []
         return [self.finding(
-            f"“{reg.title}”不在{plans[0].year}年新闻发布会计划安排中；未列入计划的发布会可以"
-            "根据工作需要召开，已登记备查",
-            f"'{reg.title}' is not in the {plans[0].year} plan of press conferences; unplanned "
-            "conferences are allowed and this one is recorded",
+            "unplanned", title=reg.title, year=plans[0].year,
             document=document_name(submission, DocumentKind.REGISTRATION),
-            field="新闻发布会全称")]
+            field="registration.title")]
 
 
 class DelayedConference(Rule):
@@ -92,8 +86,6 @@ class DelayedConference(Rule):
     code = "PD302"
     severity = Severity.WARNING
     clause = CLAUSES["delay"]
-    title_zh = "发布会比计划月份推迟超过1个月"
-    title_en = "conference held more than 1 month after its planned month"
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
         config = context.config
@@ -109,14 +101,10 @@ class DelayedConference(Rule):
             if held.date() <= deadline:
                 return []
             return [self.finding(
-                f"“{item.topic}”按计划安排（第{item.number}项）应于{plan.year}年{item.month}月"
-                f"召开，登记的举办时间为{when_zh(held, config)}，推迟超过{months}个月"
-                f"（延期一般不超过{months}个月，最迟应于{format_date_zh(deadline)}召开）",
-                f"'{item.topic}' (item {item.number} of the plan) was planned for "
-                f"{plan.year}-{item.month:02d}; it is registered for {when_en(held, config)}, "
-                f"more than {months} month(s) late (deadline {deadline.isoformat()})",
+                "delayed", topic=item.topic, number=item.number, year=plan.year,
+                month=item.month, held=held, months=months, deadline=deadline,
                 document=document_name(submission, DocumentKind.REGISTRATION),
-                field="举办时间")]
+                field="registration.time")]
         return []
 
 
@@ -127,9 +115,6 @@ class OverduePlanItems(Rule):
     code = "PD303"
     severity = Severity.WARNING
     clause = CLAUSES["delay"]
-    title_zh = "计划内发布会逾期未登记（超过计划月份的次月月底）"
-    title_en = ("planned conference with no registration by the end of the month after its "
-                "planned month")
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
         config = context.config
@@ -147,13 +132,9 @@ class OverduePlanItems(Rule):
                                         config=config, unit=submission.unit):
                 item = status.item
                 findings.append(self.finding(
-                    f"按{year}年计划安排（第{item.number}项），“{item.topic}”应于{year}年"
-                    f"{item.month}月召开，延期最迟到{format_date_zh(status.deadline)}，截至"
-                    f"{format_date_zh(as_of)}仍未报送登记表",
-                    f"item {item.number} of the {year} plan, '{item.topic}', was planned for "
-                    f"{year}-{item.month:02d} (deadline {status.deadline.isoformat()}); no "
-                    f"registration had arrived by {as_of.isoformat()}",
-                    field=f"{year}年计划安排第{item.number}项"))
+                    "overdue", year=year, number=item.number, topic=item.topic,
+                    month=item.month, deadline=status.deadline, as_of=as_of,
+                    field="submission.plan_item"))
         return findings
 
     @staticmethod

@@ -16,10 +16,10 @@ from datetime import date, datetime
 
 from pressdocs.capabilities import ValidationContext
 from pressdocs.config import Config
-from pressdocs.models import DocumentKind, Finding, Registration, Severity, Submission
-from pressdocs.rules.catalogue import CLAUSES, Rule, document_name, local, when_en, when_zh
+from pressdocs.models import DocumentKind, Finding, Message, Registration, Severity, Submission
+from pressdocs.rules.catalogue import CLAUSES, Rule, document_name, local
 from pressdocs.rules.deadlines import WORKING, due_date, is_on_time
-from pressdocs.text import format_date_zh, parse_phone, parse_when
+from pressdocs.text import parse_phone, parse_when
 
 __all__ = [
     "ApprovalOpinion",
@@ -36,10 +36,6 @@ def _form(sub: Submission) -> str:
     return document_name(sub, DocumentKind.REGISTRATION)
 
 
-def _days_rule(days: int, mode: str) -> tuple[str, str]:
-    if mode == WORKING:
-        return f"召开前{days}个工作日", f"{days} working days before the conference"
-    return f"召开前{days}天", f"{days} days before the conference"
 
 
 def conference_time(reg: Registration, config: Config,
@@ -64,8 +60,6 @@ class RegistrationOnTime(Rule):
     code = "PD101"
     severity = Severity.ERROR
     clause = CLAUSES["registration_due"]
-    title_zh = "登记表未在发布会召开前3天报送"
-    title_en = "registration form received less than 3 days before the conference"
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
         reg, received, config = submission.registration, submission.received, context.config
@@ -76,29 +70,25 @@ class RegistrationOnTime(Rule):
         if verdict.on_time:
             return []
         got = local(received, config).date()
-        late = (got - verdict.due).days
-        rule_zh, rule_en = _days_rule(days, mode)
-        note_zh = f"（{verdict.warning.zh}）" if verdict.warning else ""
-        note_en = f" ({verdict.warning.en})" if verdict.warning else ""
+        before = Message.of("PD101.before_working_days" if mode == WORKING
+                            else "PD101.before_days", days=days)
         return [self.finding(
-            f"登记表{format_date_zh(got)}收到，发布会定于{when_zh(reg.time, config)}召开，"
-            f"按{rule_zh}报送的要求最迟应于{format_date_zh(verdict.due)}报送，晚了{late}天"
-            f"{note_zh}",
-            f"the registration form was received on {got.isoformat()}; the conference is on "
-            f"{when_en(reg.time, config)} and the form was due {rule_en}, by "
-            f"{verdict.due.isoformat()}: {late} day(s) late{note_en}",
-            document=_form(submission), field="举办时间")]
+            "late", received=got, conference=local(reg.time, config), rule=before,
+            due=verdict.due, late=(got - verdict.due).days,
+            note=verdict.warning.note if verdict.warning else None,
+            document=_form(submission), field="registration.time")]
 
 
-#: The required fields of the form: label, location field, English name, reader.
+#: The required fields of the form: label, field id, English name.
 _REQUIRED: tuple[tuple[str, str, str], ...] = (
-    ("新闻发布会全称", "新闻发布会全称", "the full title of the conference"),
-    ("举办单位", "举办单位", "the organising unit"),
-    ("负责人姓名", "负责人.姓名", "the name of the person in charge"),
-    ("负责人电话", "负责人.电话", "the phone of the person in charge"),
-    ("负责人职务", "负责人.职务", "the position of the person in charge"),
-    ("举办时间", "举办时间", "the date and time"),
-    ("举办地点", "举办地点", "the venue"),
+    ("新闻发布会全称", "registration.title", "the full title of the conference"),
+    ("举办单位", "registration.organiser", "the organising unit"),
+    ("负责人姓名", "registration.person_in_charge.name", "the name of the person in charge"),
+    ("负责人电话", "registration.person_in_charge.phone", "the phone of the person in charge"),
+    ("负责人职务", "registration.person_in_charge.position",
+     "the position of the person in charge"),
+    ("举办时间", "registration.time", "the date and time"),
+    ("举办地点", "registration.venue", "the venue"),
 )
 
 
@@ -115,9 +105,6 @@ class RequiredFields(Rule):
     code = "PD102"
     severity = Severity.ERROR
     clause = CLAUSES["registration_form"]
-    title_zh = "登记表必填项为空（全称、举办单位、负责人姓名电话职务、举办时间、地点）"
-    title_en = ("a required registration field is empty (title, organiser, person in "
-                "charge's name, phone and position, time, venue)")
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
         reg = submission.registration
@@ -127,9 +114,9 @@ class RequiredFields(Rule):
         for (label, field, english), value in zip(_REQUIRED, _required_values(reg),
                                                    strict=True):
             if not value.strip():
+                # The label as the form prints it; in English with the form's own words.
                 findings.append(self.finding(
-                    f"登记表未填写“{label}”",
-                    f"the registration form leaves {english} ({label}) empty",
+                    "empty", label=Message.literal(label, f"{english} ({label})"),
                     document=_form(submission), field=field))
         return findings
 
@@ -143,8 +130,6 @@ class PhoneNumber(Rule):
     code = "PD103"
     severity = Severity.ERROR
     clause = CLAUSES["registration_form"]
-    title_zh = "负责人电话不是有效的手机或座机号码"
-    title_en = "the phone of the person in charge is not a valid mobile or landline number"
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
         reg = submission.registration
@@ -153,11 +138,8 @@ class PhoneNumber(Rule):
         phone = reg.person_in_charge.phone.strip()
         if not phone or _valid_phones(phone):
             return []
-        return [self.finding(
-            f"负责人电话“{phone}”不是有效的手机号码或座机号码（座机号码应带区号）",
-            f"the phone of the person in charge, '{phone}', is not a valid mobile or "
-            "landline number (a landline needs its area code)",
-            document=_form(submission), field="负责人.电话")]
+        return [self.finding("invalid", phone=phone, document=_form(submission),
+                             field="registration.person_in_charge.phone")]
 
 
 def _valid_phones(text: str) -> bool:
@@ -174,24 +156,21 @@ class ApprovalOpinion(Rule):
     code = "PD104"
     severity = Severity.WARNING
     clause = CLAUSES["approval"]
-    title_zh = "审批意见缺失或未注明日期"
-    title_en = "approval opinion (审批意见) missing or undated"
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
         reg = submission.registration
         if reg is None:
             return []
+        where = {"document": _form(submission), "field": "registration.approval_opinion"}
         if not reg.approval_opinion.strip():
-            return [self.finding(
-                "登记表的“审批意见”栏是空的，未见市政府分管负责同志的审批意见",
-                "the approval opinion (审批意见) on the registration form is empty",
-                document=_form(submission), field="审批意见")]
+            return [self.finding("empty", label=_APPROVAL_LABEL, **where)]
         if reg.approval_date is None:
-            return [self.finding(
-                "登记表的审批意见没有注明日期",
-                "the approval opinion (审批意见) on the registration form is not dated",
-                document=_form(submission), field="审批意见")]
+            return [self.finding("undated", label=_APPROVAL_LABEL, **where)]
         return []
+
+
+#: The form's label of the approval opinion, which the English message quotes.
+_APPROVAL_LABEL = "审批意见"
 
 
 class ConferenceTime(Rule):
@@ -200,14 +179,12 @@ class ConferenceTime(Rule):
     code = "PD105"
     severity = Severity.ERROR
     clause = CLAUSES["registration_due"]
-    title_zh = "举办时间无法识别、不存在或早于登记表收到时间"
-    title_en = "conference time missing, impossible, or earlier than the form's receipt"
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
         reg, config, received = submission.registration, context.config, submission.received
         if reg is None:
             return []
-        where = {"document": _form(submission), "field": "举办时间"}
+        where = {"document": _form(submission), "field": "registration.time"}
         if reg.time is None:
             return self._unreadable(reg, config, received, where)
         if received is None:
@@ -218,13 +195,8 @@ class ConferenceTime(Rule):
         earlier = moment < arrived if has_time else moment.date() < arrived.date()
         if not earlier:
             return []
-        shown = when_zh(moment if has_time else moment.date(), config)
-        return [self.finding(
-            f"举办时间{shown}早于登记表的收到时间{when_zh(arrived, config)}，"
-            "请核实举办时间是否填错",
-            f"the conference time {when_en(moment if has_time else moment.date(), config)} "
-            f"is earlier than the form's receipt ({when_en(arrived, config)}); check the date",
-            **where)]
+        return [self.finding("earlier", conference=moment if has_time else moment.date(),
+                             received=arrived, **where)]
 
     def _unreadable(self, reg: Registration, config: Config, received: datetime | None,
                     where: dict[str, str]) -> list[Finding]:
@@ -235,13 +207,10 @@ class ConferenceTime(Rule):
             local(received, config).year if received else None)
         found = parse_when(text, year)
         if found is None:
-            return [self.finding(
-                f"登记表的举办时间“{text}”中没有可识别的日期",
-                f"the conference time '{text}' holds no date that can be read", **where)]
+            return [self.finding("no_date", text=text, **where)]
         if found.value is None:
-            return [self.finding(
-                f"登记表的举办时间有误：{found.problem}",
-                f"the conference time is wrong: {found.problem_en}", **where)]
+            problem = Message.literal(found.problem or "", found.problem_en or "")
+            return [self.finding("wrong", problem=problem, **where)]
         return []
 
 
@@ -251,8 +220,6 @@ class CalendarCoverage(Rule):
     code = "PD106"
     severity = Severity.WARNING
     clause = CLAUSES["registration_due"]
-    title_zh = "节假日安排未收录该年份，截止日期按自然日计算"
-    title_en = "the holiday calendar does not cover the year; deadlines counted in calendar days"
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
         config = context.config
@@ -265,7 +232,5 @@ class CalendarCoverage(Rule):
         warning = due_date(day, longest, WORKING).warning
         if warning is None:
             return []
-        return [self.finding(
-            f"发布会定于{format_date_zh(day)}召开，{warning.zh}",
-            f"the conference is on {day.isoformat()}; {warning.en}",
-            document=_form(submission), field="举办时间")]
+        return [self.finding("uncovered", day=day, warning=warning.message,
+                             document=_form(submission), field="registration.time")]

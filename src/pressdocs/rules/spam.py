@@ -37,7 +37,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pressdocs.capabilities import ValidationContext
-from pressdocs.models import DocumentKind, Finding, Severity, Submission
+from pressdocs.models import DocumentKind, Finding, Message, Severity, Submission
 from pressdocs.rules.catalogue import CLAUSES, Rule, document_name, short
 from pressdocs.text import strip_invisible, to_halfwidth
 
@@ -83,25 +83,17 @@ class SpamSign:
     evidence: str
     strong: bool
 
-    def describe(self, city: str = "") -> tuple[str, str]:
-        """The sign in words: (Chinese, English)."""
-        e = short(self.evidence, 30)
-        if self.kind == "brand":
-            return f"出现博彩品牌“{e}”", f"a betting brand '{e}'"
-        if self.kind in ("keyword", "weak"):
-            return f"出现赌博用语“{e}”", f"the gambling term '{e}'"
-        if self.kind == "domain":
-            return f"出现可疑网址“{e}”", f"the suspicious web address '{e}'"
-        if self.kind == "chain":
-            return f"出现以下划线连接的推广词串“{e}”", f"an underscore-joined spam title '{e}'"
+    def describe(self, city: str = "") -> Message:
+        """The sign in words (``[PD501] sign_<kind>``); ``city`` is what a replaced city
+        name should have been."""
+        evidence = short(self.evidence, 30)
         if self.kind == "city":
-            should = f"（应为“{city}”）" if city else ""
-            return (f"“市人民政府”等处的市名被替换成了“{e}”{should}",
-                    f"the city's name is replaced by '{e}'")
-        if self.kind == "hidden":
-            return (f"用零宽字符隔开的赌博用语“{e}”",
-                    f"the gambling term '{e}' split by zero-width characters")
-        return f"夹有{self.evidence}个零宽字符", f"{self.evidence} zero-width characters"
+            should = Message.of("PD501.should_be", city=city) if city else None
+            return Message.of("PD501.sign_city", evidence=evidence, should=should)
+        if self.kind == "zero_width":
+            return Message.of("PD501.sign_zero_width", count=int(self.evidence))
+        kind = "keyword" if self.kind == "weak" else self.kind
+        return Message.of(f"PD501.sign_{kind}", evidence=evidence)
 
 
 def spam_signs(text: str, city: str = "") -> list[SpamSign]:
@@ -182,16 +174,31 @@ def _replaced_city_slots(text: str, city: str) -> Iterator[str]:
 @dataclass(frozen=True)
 class _Text:
     document: str
-    field: str
-    label_zh: str
-    label_en: str
+    field: str  # the field id (catalogue.FIELDS)
+    label: Message  # the text's name in a finding ([PD501] text_*)
     text: str
 
 
-def submission_texts(sub: Submission) -> list[tuple[str, str, str, str, str]]:
-    """Every text of ``sub`` the spam check reads: ``(document, field, label in Chinese,
-    label in English, text)``."""
-    return [(t.document, t.field, t.label_zh, t.label_en, t.text) for t in _texts(sub)]
+def submission_texts(sub: Submission) -> list[tuple[str, str, Message, str]]:
+    """Every text of ``sub`` the spam check reads: ``(document, field id, label, text)``."""
+    return [(t.document, t.field, t.label, t.text) for t in _texts(sub)]
+
+
+#: The registration form's texts: field id, the form's label, English name.
+_REGISTRATION_TEXTS: tuple[tuple[str, str, str], ...] = (
+    ("registration.title", "新闻发布会全称", "title"),
+    ("registration.organiser", "举办单位", "organiser"),
+    ("registration.person_in_charge.name", "负责人.姓名", "person in charge"),
+    ("registration.person_in_charge.position", "负责人.职务", "position"),
+    ("registration.content", "新闻发布会内容", "content"),
+    ("registration.time", "举办时间", "time"),
+    ("registration.venue", "举办地点", "venue"),
+    ("registration.guests", "拟邀请领导及来宾名单", "guests"),
+    ("registration.media", "拟邀请新闻单位名单", "media"),
+    ("registration.approval_opinion", "审批意见", "approval opinion"),
+    ("registration.remarks", "备注", "remarks"),
+    ("registration.filing_unit", "填报单位", "filing unit"),
+)
 
 
 def _texts(sub: Submission) -> Iterator[_Text]:
@@ -199,40 +206,37 @@ def _texts(sub: Submission) -> Iterator[_Text]:
     if reg is not None:
         doc = document_name(sub, DocumentKind.REGISTRATION)
         person = reg.person_in_charge
-        for field, en, value in (
-                ("新闻发布会全称", "title", reg.title), ("举办单位", "organiser", reg.organiser),
-                ("负责人.姓名", "person in charge", person.name),
-                ("负责人.职务", "position", person.position),
-                ("新闻发布会内容", "content", reg.content), ("举办时间", "time", reg.time_text),
-                ("举办地点", "venue", reg.venue),
-                ("拟邀请领导及来宾名单", "guests", "、".join(reg.guests)),
-                ("拟邀请新闻单位名单", "media", "、".join(reg.media)),
-                ("审批意见", "approval opinion", reg.approval_opinion),
-                ("备注", "remarks", reg.remarks), ("填报单位", "filing unit", reg.filing_unit)):
-            yield _Text(doc, field, f"登记表的“{field}”", f"the registration form's {en}", value)
+        values = (reg.title, reg.organiser, person.name, person.position, reg.content,
+                  reg.time_text, reg.venue, "、".join(reg.guests), "、".join(reg.media),
+                  reg.approval_opinion, reg.remarks, reg.filing_unit)
+        for (field, label, english), value in zip(_REGISTRATION_TEXTS, values, strict=True):
+            yield _Text(doc, field, Message.of("PD501.text_registration",
+                                               field=Message.literal(label, english)), value)
     materials = sub.materials
     if materials is not None and materials.press_release is not None:
         doc = document_name(sub, DocumentKind.PRESS_RELEASE)
         release = materials.press_release
-        yield _Text(doc, "发布稿标题", "发布稿标题", "the press release's title", release.title)
-        yield _Text(doc, "发布稿正文", "发布稿正文", "the press release's body", release.body)
+        yield _Text(doc, "materials.press_release.title", Message.of("PD501.text_release_title"),
+                    release.title)
+        yield _Text(doc, "materials.press_release.body", Message.of("PD501.text_release_body"),
+                    release.body)
     if materials is not None:
         doc = document_name(sub, DocumentKind.QA)
         for number, pair in enumerate(materials.qa, start=1):
-            yield _Text(doc, f"问答.第{number}问", f"第{number}个问答",
-                        f"question and answer {number}", f"{pair.question}\n{pair.answer}")
+            yield _Text(doc, "materials.qa", Message.of("PD501.text_qa", number=number),
+                        f"{pair.question}\n{pair.answer}")
     report = sub.statistics
     if report is not None:
         doc = document_name(sub, DocumentKind.STATISTICS)
-        yield _Text(doc, "填表单位", "统计表的“填表单位”", "the statistics table's filing unit",
-                    report.filing_unit)
-        yield _Text(doc, "填表人", "统计表的“填表人”", "the statistics table's filer",
+        yield _Text(doc, "statistics.filing_unit",
+                    Message.of("PD501.text_statistics_filing_unit"), report.filing_unit)
+        yield _Text(doc, "statistics.filer", Message.of("PD501.text_statistics_filer"),
                     f"{report.filer} {report.filer_contact}")
         for index, row in enumerate(report.rows, start=1):
             speakers = "、".join(f"{s.name}{s.position}" for s in row.speakers)
             text = "\n".join((row.venue, row.unit, "、".join(row.media), row.topic, speakers))
-            yield _Text(doc, f"第{index}行", f"统计表第{index}行", f"row {index} of the statistics "
-                        "table", text)
+            yield _Text(doc, "statistics.rows", Message.of("PD501.text_statistics_row", row=index),
+                        text)
     yield from _plan_texts(sub)
 
 
@@ -241,14 +245,16 @@ def _plan_texts(sub: Submission) -> Iterator[_Text]:
     if plan is None:
         return
     doc = document_name(sub, DocumentKind.PLAN)
-    yield _Text(doc, "标题", "计划安排的标题", "the plan's title", plan.title)
+    # The plan's title has no field id of its own (the form spec names only the items).
+    yield _Text(doc, "", Message.of("PD501.text_plan_title"), plan.title)
     # One finding for the whole table, naming the rows, rather than one per row.
     suspect = [item for item in plan.items
                if looks_like_spam(spam_signs(f"{item.venue}\n{item.topic}"))]
     rows = suspect or plan.items
-    numbers = "、".join(str(item.number) for item in rows[:12])
-    more = "等" if len(rows) > 12 else ""
-    yield _Text(doc, "发布主题", f"计划安排第{numbers}{more}项", f"plan items {numbers}{more}",
+    numbers = [item.number for item in rows[:12]]
+    label = Message.of("PD501.text_plan_items_more" if len(rows) > 12 else "PD501.text_plan_items",
+                       numbers=numbers)
+    yield _Text(doc, "plan.items.topic", label,
                 "\n".join(f"{item.venue}\n{item.topic}" for item in rows))
 
 
@@ -259,8 +265,6 @@ class SpamCheck(Rule):
     severity = Severity.ERROR
     rejects = True
     clause = CLAUSES["publication"]
-    title_zh = "文字疑似被植入赌博等垃圾信息"
-    title_en = "text looks injected with gambling or other spam"
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
         city = context.config.city
@@ -272,12 +276,13 @@ class SpamCheck(Rule):
             if not looks_like_spam(signs):
                 continue
             ranked = sorted(signs, key=lambda s: _TELLING.index(s.kind))[:3]
-            said = [s.describe(city) for s in ranked]
+            said = dict(zip(("first", "second", "third"),
+                            (s.describe(city) for s in ranked), strict=False))
+            # One entry per number of signs: each language joins them its own way (；/ ;).
             findings.append(self.finding(
-                f"{text.label_zh}疑似被植入赌博广告：{'；'.join(zh for zh, _ in said)}。"
-                "请核对原稿，清除后重新发送",
-                f"{text.label_en} looks injected with gambling spam: "
-                f"{'; '.join(en for _, en in said)}. Check the original and send it again "
-                "cleaned",
-                document=text.document, field=text.field))
+                _INJECTED[len(said)], where=text.label, **said, document=text.document,
+                field=text.field))
         return findings
+
+
+_INJECTED = {1: "injected", 2: "injected_two", 3: "injected_three"}

@@ -28,6 +28,7 @@ from pressdocs.capabilities import ValidationContext
 from pressdocs.models import (
     DocumentKind,
     Finding,
+    Message,
     Severity,
     StatisticsReport,
     StatisticsRow,
@@ -43,7 +44,7 @@ from pressdocs.rules.heads import (
 from pressdocs.rules.ledger import earlier_submissions
 from pressdocs.rules.plan_status import conferences_from_submissions
 from pressdocs.rules.reconcile import reconcile
-from pressdocs.text import find_phones, format_date_zh
+from pressdocs.text import find_phones
 
 __all__ = [
     "FilerContact",
@@ -73,8 +74,6 @@ class StatisticsOnTime(Rule):
     code = "PD401"
     severity = Severity.WARNING
     clause = CLAUSES["statistics_due"]
-    title_zh = "统计表晚于6月30日或12月30日报送"
-    title_en = "statistics table received after 06-30 / 12-30"
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
         report, received = submission.statistics, submission.received
@@ -87,37 +86,32 @@ class StatisticsOnTime(Rule):
         got = local(received, context.config).date()
         if got <= due:
             return []
-        late = (got - due).days
-        return [self.finding(
-            f"统计表{format_date_zh(got)}收到，晚于报送日期{format_date_zh(due)}，晚了{late}天",
-            f"the statistics table was received on {got.isoformat()}, after its filing day "
-            f"{due.isoformat()}: {late} day(s) late",
-            document=_table(submission), field="填表日期")]
+        return [self.finding("late", received=got, due=due, late=(got - due).days,
+                             document=_table(submission), field="statistics.filing_date")]
 
 
-def _missing_columns(row: StatisticsRow) -> list[tuple[str, str]]:
-    """The columns of a row that are empty: (Chinese, English)."""
+def _missing_columns(row: StatisticsRow) -> list[Message]:
+    """The columns of a row that are empty, each named by its entry of ``[PD402]``."""
     missing = []
     if row.held_on is None:
-        missing.append((f"时间（“{row.held_on_text}”无法识别为日期）", "date (unreadable)")
-                       if row.held_on_text.strip() else ("时间", "date"))
-    for value, zh, en in ((row.venue, "地点", "venue"), (row.unit, "单位", "unit"),
-                          (row.topic, "发布主题", "topic")):
+        missing.append(Message.of("PD402.column_held_on_unreadable", text=row.held_on_text)
+                       if row.held_on_text.strip() else Message.of("PD402.column_held_on"))
+    for value, column in ((row.venue, "venue"), (row.unit, "unit"), (row.topic, "topic")):
         if not value.strip():
-            missing.append((zh, en))
+            missing.append(Message.of(f"PD402.column_{column}"))
     if not row.media:
-        missing.append(("参加发布会的媒体单位", "media"))
+        missing.append(Message.of("PD402.column_media"))
     if not row.speakers:
-        missing.append(("发布人姓名、职务", "speakers"))
+        missing.append(Message.of("PD402.column_speakers"))
     else:
         if any(not s.name.strip() for s in row.speakers):
-            missing.append(("发布人姓名", "speaker's name"))
+            missing.append(Message.of("PD402.column_speaker_name"))
         if any(not s.position.strip() for s in row.speakers):
-            missing.append(("发布人职务", "speaker's position"))
+            missing.append(Message.of("PD402.column_speaker_position"))
     if row.questions_allowed is None:
-        missing.append(("是否设记者提问", "whether reporters could ask"))
+        missing.append(Message.of("PD402.column_questions_allowed"))
     elif row.questions_allowed and row.question_count is None:
-        missing.append(("记者提问个数", "number of questions"))
+        missing.append(Message.of("PD402.column_question_count"))
     return missing
 
 
@@ -133,8 +127,6 @@ class StatisticsRowsComplete(Rule):
     code = "PD402"
     severity = Severity.ERROR
     clause = CLAUSES["statistics"]
-    title_zh = "统计表有填写不全的行"
-    title_en = "a statistics row is incomplete"
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
         report = submission.statistics
@@ -147,14 +139,12 @@ class StatisticsRowsComplete(Rule):
             missing = _missing_columns(row)
             if not missing:
                 continue
-            label = f"第{index}行" + (f"（序号{row.number}）" if row.number not in (None, index)
-                                      else "")
-            about = f"“{short(row.topic)}”" if row.topic.strip() else ""
+            numbered = (Message.of("PD402.numbered", number=row.number)
+                        if row.number not in (None, index) else None)
             findings.append(self.finding(
-                f"统计表{label}{about}未填写：{'、'.join(zh for zh, _ in missing)}",
-                f"row {index} of the statistics table leaves empty: "
-                f"{', '.join(en for _, en in missing)}",
-                document=_table(submission), field=f"第{index}行"))
+                "incomplete" if row.topic.strip() else "incomplete_untitled", row=index,
+                numbered=numbered, topic=short(row.topic), missing=missing,
+                document=_table(submission), field="statistics.rows"))
         return findings
 
 
@@ -164,9 +154,6 @@ class RegisteredVersusReported(Rule):
     code = "PD403"
     severity = Severity.WARNING
     clause = CLAUSES["statistics"]
-    title_zh = "已登记的发布会未列入统计表，或统计表中的发布会未登记"
-    title_en = ("a conference registered with the office is missing from the unit's "
-                "statistics, or the reverse")
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
         report, config = submission.statistics, context.config
@@ -184,20 +171,15 @@ class RegisteredVersusReported(Rule):
             return []
         result = reconcile(registered, report.rows, city=config.city)
         document = _table(submission)
-        findings = [self.finding(
-            f"已向市新闻办登记的“{c.title}”（{format_date_zh(c.held_on)}）没有列入统计表",
-            f"'{c.title}' ({c.held_on.isoformat()}), registered with the press office, is "
-            "missing from the statistics table",
-            document=document, field="统计表") for c in result.missing_from_statistics]
+        findings = [self.finding("not_reported", title=c.title, held_on=c.held_on,
+                                 document=document, field="statistics.rows")
+                    for c in result.missing_from_statistics]
         for index in result.unregistered_rows:
             row = report.rows[index]
             assert row.held_on is not None
             findings.append(self.finding(
-                f"统计表第{index + 1}行“{short(row.topic)}”（{format_date_zh(row.held_on)}）"
-                "没有向市新闻办登记",
-                f"row {index + 1} of the statistics table ({row.held_on.isoformat()}) was "
-                "never registered with the press office",
-                document=document, field=f"第{index + 1}行"))
+                "not_registered", row=index + 1, topic=short(row.topic), held_on=row.held_on,
+                document=document, field="statistics.rows"))
         return findings
 
 
@@ -207,8 +189,6 @@ class HeadAttendance(Rule):
     code = "PD404"
     severity = Severity.WARNING
     clause = CLAUSES["heads"]
-    title_zh = "单位主要负责同志全年未参加新闻发布会"
-    title_en = "a department head (主要负责同志) attended no conference in the year"
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
         report, config = submission.statistics, context.config
@@ -229,12 +209,8 @@ class HeadAttendance(Rule):
             appearances_from_statistics(reports) + appearances_from_registrations(earlier))]
         if not heads_without_conference([unit], appearances, end.year, config=config):
             return []
-        return [self.finding(
-            f"{end.year}年的统计表和登记表中，未见{unit}主要负责同志参加新闻发布会"
-            "（主要负责同志每年应参加一次新闻发布会）",
-            f"no conference of {end.year} in the statistics tables or registrations of "
-            f"{unit} had its head among the speakers (heads should attend one a year)",
-            document=_table(submission), field="发布人姓名、职务")]
+        return [self.finding("no_head", year=end.year, unit=unit,
+                             document=_table(submission), field="statistics.rows.speakers")]
 
 
 _EMAIL_LIKE = re.compile(r"[^\s@，,；;:：（）()<>]+@[^\s@，,；;:：（）()<>]+")
@@ -260,23 +236,17 @@ class FilerContact(Rule):
     code = "PD405"
     severity = Severity.WARNING
     clause = CLAUSES["statistics"]
-    title_zh = "统计表填表人联系方式缺失或无效"
-    title_en = "the filer's contact on the statistics table is missing or invalid"
 
     def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
         report = submission.statistics
         if report is None:
             return []
         contact = report.filer_contact.strip()
-        where = {"document": _table(submission), "field": "填表人(联系方式)"}
+        where = {"document": _table(submission), "field": "statistics.filer_contact"}
         if not contact:
             if valid_contact(report.filer):
                 return []
-            return [self.finding("统计表没有填写填表人的联系方式",
-                                 "the statistics table gives no contact for the filer", **where)]
+            return [self.finding("missing", **where)]
         if valid_contact(contact):
             return []
-        return [self.finding(
-            f"统计表填表人的联系方式“{contact}”不是有效的电话号码或电子邮箱",
-            f"the filer's contact '{contact}' is neither a valid phone number nor a valid "
-            "email address", **where)]
+        return [self.finding("invalid", contact=contact, **where)]
