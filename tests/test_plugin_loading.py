@@ -297,3 +297,72 @@ def test_a_skipped_built_in_says_why_in_english_too(monkeypatch: pytest.MonkeyPa
     assert info.reason.zh == "未找到外部程序：no-such-tool-a 或 no-such-tool-b"
     assert info.notes("en") == ("external program not found: no-such-tool-a or no-such-tool-b "
                                 "apt-get install no-such-tool")
+
+
+# --- validators are checked as they are registered ----------------------------------------
+
+
+def _validator(code: object = "XY101", severity: object = Severity.WARNING,
+               check: Any = None) -> Validator:
+    class Checked(Validator):
+        name = "checked-rule"
+
+        def check(self, submission, context):  # type: ignore[no-untyped-def]
+            return []
+
+    validator = Checked()
+    validator.code = code  # type: ignore[assignment]
+    validator.severity = severity  # type: ignore[assignment]
+    if check is not None:
+        validator.check = check  # type: ignore[method-assign]
+    return validator
+
+
+def test_a_well_formed_validator_is_accepted() -> None:
+    plugins = load_plugins(builtins=(), entry_points=False, strict=True,
+                           extra=[("ok", ValidatorPlugin(_validator(check=lambda *args: [])))])
+    assert [v.code for v in plugins.registry.of(Validator)] == ["XY101"]
+
+
+@pytest.mark.parametrize("code", ["PD2O3", "pd203", "PD20", "PD2031", "", 203])
+def test_a_validator_code_must_look_like_pd101(code: object) -> None:
+    plugins = load_plugins(builtins=(), entry_points=False,
+                           extra=[("codes", ValidatorPlugin(_validator(code=code)))])
+    reason = _failed(plugins, "codes")
+    assert reason.zh == (f"插件 codes 登记的校验规则 checked-rule 的代码 {code!r} 不合格式："
+                         "应为两个大写字母加三位数字，如 PD101")
+    assert "two capital letters and three digits like PD101" in reason.en
+
+
+def test_a_validator_severity_must_be_a_severity() -> None:
+    plugins = load_plugins(builtins=(), entry_points=False,
+                           extra=[("sev", ValidatorPlugin(_validator(severity="error")))])
+    reason = _failed(plugins, "sev")
+    assert reason.zh.startswith("插件 sev 登记的校验规则 checked-rule 的 severity 为 'error'，"
+                                "应为 pressdocs.Severity 之一")
+    assert "must be a pressdocs.Severity" in reason.en
+
+
+@pytest.mark.parametrize("check", [
+    lambda submission: [],
+    lambda submission, context, store: [],
+    lambda: [],
+])
+def test_a_validator_check_must_accept_submission_and_context(check: Any) -> None:
+    plugins = load_plugins(builtins=(), entry_points=False,
+                           extra=[("sig", ValidatorPlugin(_validator(check=check)))])
+    reason = _failed(plugins, "sig")
+    assert reason.zh.startswith("插件 sig 登记的校验规则 checked-rule 的 check 方法应接受 "
+                                "(submission, context) 两个参数，实际为 check(")
+    assert "does not accept (submission, context)" in reason.en
+
+
+def test_a_refused_validator_is_fatal_with_strict() -> None:
+    with pytest.raises(PluginError, match="checked-rule 的代码 'PD2O3' 不合格式"):
+        load_plugins(builtins=(), entry_points=False, strict=True,
+                     extra=[("codes", ValidatorPlugin(_validator(code="PD2O3")))])
+
+
+def test_every_built_in_rule_passes_the_checks() -> None:
+    plugins = load_plugins(builtins=(RULES,), entry_points=False, strict=True)
+    assert len(plugins.registry.of(Validator)) > 20

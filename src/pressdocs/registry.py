@@ -5,18 +5,24 @@ plugin a ``register`` callback bound to that plugin's name, so the registry alwa
 who registered what.  A second capability with the same kind and name (or a second
 validator with the same code) is refused with a :class:`pressdocs.errors.PluginError`
 naming both plugins; the one refused is always the one that came second, and since
-built-ins register first, a clash with a built-in blames the third-party plugin.
+built-ins register first, a clash with a built-in blames the third-party plugin.  A
+validator is checked as it is registered: its ``code`` has the form of the finding
+schema (PD101), its ``severity`` is a :class:`pressdocs.Severity`, and its ``check`` can
+be called with ``(submission, context)``.
 """
 
 from __future__ import annotations
 
+import inspect
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import TypeVar
 
 from pressdocs.capabilities import CAPABILITY_KINDS, Capability, Validator
 from pressdocs.errors import PluginError
-from pressdocs.models import Message
+from pressdocs.models import Message, Severity
 
 __all__ = ["Registration", "Registry"]
 
@@ -62,6 +68,7 @@ class Registry:
         if not name:
             raise PluginError.of("plugin.no_name", plugin=plugin, cls=type(capability).__name__)
         if isinstance(capability, Validator):
+            _check_validator(capability, plugin)
             self._check_code(capability, plugin)
         existing = self._by_kind[expected_kind].get(name)
         if existing is not None:
@@ -141,3 +148,34 @@ class Registry:
     def __iter__(self) -> Iterator[Registration]:
         for regs in self._by_kind.values():
             yield from regs.values()
+
+
+@cache
+def _code_pattern() -> re.Pattern[str]:
+    """The form of a rule code, as the finding schema states it (PD101: ``^[A-Z]{2}[0-9]{3}$``)."""
+    from pressdocs.schemas import load
+
+    return re.compile(load("finding")["properties"]["code"]["pattern"])
+
+
+def _check_validator(validator: Validator, plugin: str) -> None:
+    """Refuse a validator whose findings could never be right: a code not of the form
+    PD101, a severity that is not a :class:`Severity`, a ``check`` that cannot be called
+    with ``(submission, context)``."""
+    code: object = validator.code
+    if not isinstance(code, str) or not _code_pattern().fullmatch(code):
+        raise PluginError.of("plugin.bad_code", plugin=plugin, validator=validator.name,
+                             code=repr(code))
+    severity: object = validator.severity
+    if not isinstance(severity, Severity):
+        raise PluginError.of("plugin.bad_severity", plugin=plugin, validator=validator.name,
+                             severity=repr(severity))
+    try:
+        signature = inspect.signature(validator.check)
+    except (TypeError, ValueError):  # no signature to read (a builtin): let it run
+        return
+    try:
+        signature.bind(None, None)
+    except TypeError:
+        raise PluginError.of("plugin.bad_check", plugin=plugin, validator=validator.name,
+                             signature=str(signature)) from None
