@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pressdocs import ConfigError, Severity, load_config
+from pressdocs import ConfigError, Plugins, Pressdocs, Severity, hookimpl, load_config, load_plugins
 from pressdocs.cli import cli
 
 
@@ -115,3 +115,80 @@ def test_cli_reports_a_broken_config_without_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
     en = CliRunner().invoke(cli, ["--lang", "en", "config", "show"])
     assert "Error: configuration file" in en.output
+
+
+# --- checked against the loaded plugins ------------------------------------------------------
+
+
+def _app(tmp_path: Path, toml: str, plugins: Plugins | None = None) -> Pressdocs:
+    path = tmp_path / "pressdocs.toml"
+    path.write_text(toml, encoding="utf-8")
+    return Pressdocs(config=path, plugins=plugins or load_plugins(entry_points=False))
+
+
+def test_a_rule_code_no_validator_has_is_an_error_suggesting_the_nearest(tmp_path: Path) -> None:
+    app = _app(tmp_path, '[rules.PD2O3]\nseverity = "error"\n')
+    with pytest.raises(ConfigError) as caught:
+        app.config  # noqa: B018
+    zh, en = caught.value.render("zh"), caught.value.render("en")
+    assert zh.startswith("配置项 rules.PD2O3 中的规则代码 PD2O3 不存在（是否应为 PD203？）；已有的规则：PD101、")
+    assert en.startswith("configuration key rules.PD2O3: there is no rule PD2O3 "
+                         "(did you mean PD203?); the rules are PD101, ")
+    assert "PD501" in zh
+
+
+def test_a_table_for_a_plugin_that_is_not_installed_is_an_error(tmp_path: Path) -> None:
+    app = _app(tmp_path, '[plugins.unknown]\nurl = "https://example.invalid"\n')
+    with pytest.raises(ConfigError) as caught:
+        app.config  # noqa: B018
+    assert str(caught.value) == ("配置中的 [plugins.unknown] 没有对应的插件；"
+                                 "已安装的插件：无（未安装第三方插件）。请检查拼写，或删除这一节")
+
+    class Sms:
+        @hookimpl
+        def handle_event(self, event):  # type: ignore[no-untyped-def]
+            pass
+
+    plugins = load_plugins(builtins=(), entry_points=False, extra=[("sms-gateway", Sms())])
+    typo = _app(tmp_path, '[plugins.sms-gatway]\nurl = "https://example.invalid"\n', plugins)
+    with pytest.raises(ConfigError) as caught:
+        typo.config  # noqa: B018
+    assert caught.value.render("en") == (
+        "the configuration has [plugins.sms-gatway], but no plugin of that name is installed "
+        "(did you mean sms-gateway?); installed plugins: sms-gateway. Check the spelling, or "
+        "remove the section")
+
+
+def test_a_real_rule_code_and_an_installed_plugins_table_pass(tmp_path: Path) -> None:
+    class Sms:
+        @hookimpl
+        def handle_event(self, event):  # type: ignore[no-untyped-def]
+            pass
+
+    plugins = load_plugins(entry_points=False, extra=[("sms-gateway", Sms())])
+    app = _app(tmp_path, '[rules.PD203]\nseverity = "error"\n'
+                         '[plugins.sms-gateway]\nurl = "https://example.invalid"\n', plugins)
+    assert app.config.rule("PD203").severity is Severity.ERROR
+    assert app.config.plugins == {"sms-gateway": {"url": "https://example.invalid"}}
+
+
+def test_a_rule_of_a_plugin_that_failed_to_load_is_not_refused(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    class Misspelt:
+        @hookimpl
+        def register_validator(self, register):  # type: ignore[no-untyped-def]
+            pass
+
+    plugins = load_plugins(entry_points=False, extra=[("office-rules", Misspelt())])
+    app = _app(tmp_path, '[rules.OF101]\nenabled = false\n'
+                         '[plugins.office-rules]\nlevel = 2\n', plugins)
+    assert app.config.rule("OF101").enabled is False
+    assert "rules.OF101" in caplog.text and "office-rules" in caplog.text
+
+
+def test_the_cli_reports_an_unknown_rule_code(tmp_path: Path) -> None:
+    (tmp_path / "pressdocs.toml").write_text('[rules.PD2O3]\nenabled = false\n', "utf-8")
+    result = CliRunner().invoke(cli, ["config", "show"])
+    assert result.exit_code == 2
+    assert "rules.PD2O3" in result.output and "PD203" in result.output
+    assert "Traceback" not in result.output

@@ -19,7 +19,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pressdocs.config import Config, load_config
+from pressdocs.config import Config, check_config, load_config
 from pressdocs.plugins import Plugins, load_plugins
 
 if TYPE_CHECKING:
@@ -59,10 +59,12 @@ class Pressdocs:
 
     @cached_property
     def config(self) -> Config:
-        """The configuration, after every plugin's ``prepare_config``."""
+        """The configuration, after every plugin's ``prepare_config``, checked against the
+        loaded plugins (:func:`pressdocs.config.check_config`)."""
         arg = self._config_arg
         config = arg if isinstance(arg, Config) else load_config(arg)
         self.plugins.hook.prepare_config(config=config)
+        check_config(config, self.plugins)
         return config
 
     @cached_property

@@ -34,16 +34,22 @@ Example ``pressdocs.toml``::
 
 from __future__ import annotations
 
+import difflib
+import logging
 import os
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pressdocs.errors import ConfigError
 from pressdocs.models import Message, Severity
+
+if TYPE_CHECKING:
+    from pressdocs.plugins import Plugins
 
 __all__ = [
     "Config",
@@ -55,6 +61,8 @@ __all__ = [
     "find_config_file",
     "load_config",
 ]
+
+log = logging.getLogger("pressdocs")
 
 _SECRET_KEY = re.compile(r"(password|passwd|secret|token|授权码|(^|_)key$)", re.IGNORECASE)
 
@@ -267,6 +275,49 @@ def config_from_dict(raw: dict[str, Any], source: str = "") -> Config:
         if not re.fullmatch(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", due):
             raise ConfigError.of("config.bad_due", value=due)
     return config
+
+
+def check_config(config: Config, plugins: Plugins) -> None:
+    """Check what only the loaded plugins can tell: that every ``[rules.<CODE>]`` names a
+    rule some validator has, and every ``[plugins.<name>]`` an installed plugin.
+
+    Raises :class:`ConfigError` naming the key, suggesting the nearest code or plugin
+    and listing the known ones.  A code no loaded rule has while a third-party plugin
+    failed or was not loaded may be that plugin's: it is logged, not refused, so that a
+    plugin left out never makes the configuration fail as well.
+    """
+    from pressdocs.capabilities import Validator
+
+    codes = sorted({v.code for v in plugins.registry.of(Validator)})
+    unloaded = [i.name for i in plugins.infos if not i.builtin and i.status != "loaded"]
+    for code in config.rules:
+        if code in codes:
+            continue
+        if unloaded:
+            log.warning("%s", Message.of("config.unknown_rule_unchecked", code=code,
+                                         plugins=unloaded).zh)
+            continue
+        raise ConfigError.of("config.unknown_rule", code=code, known=codes,
+                             suggestion=_did_you_mean(_code_lookalike(code), codes))
+    installed = [i.name for i in plugins.infos]
+    third_party = [i.name for i in plugins.infos if not i.builtin]
+    for name in config.plugins:
+        if name not in installed:
+            raise ConfigError.of("config.unknown_plugin", name=name,
+                                 suggestion=_did_you_mean(name, installed),
+                                 known=third_party or Message.of("config.no_plugins"))
+
+
+def _code_lookalike(code: str) -> str:
+    """``code`` as it was probably meant: capitals, and O, I, l in the digits read as 0, 1
+    (PD2O3 → PD203), so that the nearest code is the intended one, not any PD2xx."""
+    code = code.strip().upper()
+    return code[:2] + code[2:].translate(str.maketrans("OIL", "011"))
+
+
+def _did_you_mean(word: str, candidates: Sequence[str]) -> Message | None:
+    close = difflib.get_close_matches(word, candidates, n=1)
+    return Message.of("config.did_you_mean", name=close[0]) if close else None
 
 
 def _secrets(value: Any, path: str) -> Any:
