@@ -192,3 +192,78 @@ def test_the_cli_reports_an_unknown_rule_code(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "rules.PD2O3" in result.output and "PD203" in result.output
     assert "Traceback" not in result.output
+
+
+# --- written back as TOML --------------------------------------------------------------------
+
+
+FULL = '''
+city = "马鞍山市"
+lang = "en"
+
+[deadlines]
+days = "working"
+statistics_due = ["06-30"]
+
+[rules.PD203]
+severity = "error"
+
+[rules.PD301]
+enabled = false
+
+[units."市财政局"]
+emails = ["czj@wuhu.gov.cn"]
+aliases = ["财政局"]
+
+[mail]
+imap = "imaps://whxwtg@163.com@imap.163.com/INBOX"
+secret = {env = "PRESSDOCS_IMAP_SECRET"}
+folders = ["INBOX", "报送"]
+
+[notify.sms]
+token = {env = "PRESSDOCS_SMS_TOKEN"}
+retries = 3
+
+[plugins.sms-gateway]
+'''
+
+
+def test_to_toml_is_valid_toml_that_loads_back_to_the_same_configuration(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+    import tomllib
+
+    monkeypatch.setenv("PRESSDOCS_IMAP_SECRET", "AUTHCODE123")
+    original = tmp_path / "pressdocs.toml"
+    original.write_text(FULL, encoding="utf-8")
+    config = load_config(original)
+    config.rules["PD203"].enabled = True  # a value a plugin might set: still written
+
+    text = config.to_toml()
+    parsed = tomllib.loads(text)
+    assert "AUTHCODE123" not in text and "null" not in text
+    assert parsed["mail"]["secret"] == {"env": "PRESSDOCS_IMAP_SECRET"}
+    assert parsed["notify"]["sms"]["token"] == {"env": "PRESSDOCS_SMS_TOKEN"}
+    assert parsed["rules"]["PD203"] == {"enabled": True, "severity": "error"}
+    assert parsed["rules"]["PD301"] == {"enabled": False}  # severity None is left out
+    assert parsed["units"]["市财政局"] == {"emails": ["czj@wuhu.gov.cn"], "mobiles": [],
+                                        "aliases": ["财政局"]}
+    assert parsed["deadlines"]["registration_days_before"] == 3  # defaults are written too
+    assert "source" not in parsed
+
+    again = tmp_path / "again.toml"
+    again.write_text(text, encoding="utf-8")
+    reloaded = load_config(again)
+    assert dataclasses.replace(reloaded, source="") == dataclasses.replace(config, source="")
+    assert reloaded.mail["secret"].reveal() == "AUTHCODE123"
+
+
+def test_the_defaults_as_toml_load_back_to_the_defaults(tmp_path: Path) -> None:
+    import tomllib
+
+    text = load_config().to_toml()
+    assert "[rules]" not in text and "[units]" not in text  # empty sections are left out
+    assert tomllib.loads(text)["city"] == "芜湖市"
+    path = tmp_path / "defaults.toml"
+    path.write_text(text, encoding="utf-8")
+    assert load_config(path) == load_config().__class__(source=str(path))

@@ -193,6 +193,22 @@ class Config:
                 return unit
         return None
 
+    def to_toml(self) -> str:
+        """The configuration as a ``pressdocs.toml`` that :func:`load_config` reads back to
+        an equal configuration (``source`` aside).
+
+        Every value in effect is written, defaults included; a value that is None is left
+        out (TOML has no null), and so is a section left empty (``[units]`` with no unit).
+        A secret is written as the file names it, ``secret = {env = "VAR"}`` (tomli-w
+        writes it as the table ``[mail.secret]`` with ``env = "VAR"``: the same TOML),
+        never its value.
+        """
+        import tomli_w
+
+        table: dict[str, Any] = _toml_value(self)
+        del table["source"]
+        return tomli_w.dumps({k: v for k, v in table.items() if v != {}})
+
     def redacted(self, lang: str = "zh") -> dict[str, Any]:
         """The configuration as a plain dict with every secret replaced by its note
         (in ``lang``)."""
@@ -275,6 +291,27 @@ def config_from_dict(raw: dict[str, Any], source: str = "") -> Config:
         if not re.fullmatch(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", due):
             raise ConfigError.of("config.bad_due", value=due)
     return config
+
+
+def _toml_value(value: Any) -> Any:
+    """``value`` as the plain data :func:`config_from_dict` reads: secrets as ``{env = …}``,
+    severities by name, a unit without its name (it is the table's), no None."""
+    if isinstance(value, Secret):
+        return {"env": value.env}
+    if isinstance(value, Unit):
+        return _toml_value({"emails": value.emails, "mobiles": value.mobiles,
+                            "aliases": value.aliases})
+    if hasattr(value, "__dataclass_fields__"):
+        value = {f.name: getattr(value, f.name) for f in fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _toml_value(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_toml_value(v) for v in value if v is not None]
+    if isinstance(value, Severity):
+        return value.value
+    if isinstance(value, Path):
+        return str(value)
+    return value
 
 
 def check_config(config: Config, plugins: Plugins) -> None:
