@@ -40,7 +40,7 @@ from pressdocs import (
 
 
 def _only(plugin: object, name: str = "t") -> Any:
-    return load_plugins(builtins=(), entry_points=False, extra=[(name, plugin)])
+    return load_plugins(builtins=(), entry_points=False, strict=True, extra=[(name, plugin)])
 
 
 def test_hook_register_parsers() -> None:

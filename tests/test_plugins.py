@@ -55,7 +55,7 @@ def test_throwaway_plugin_registers_a_parser() -> None:
 
 def test_duplicate_capability_names_both_plugins() -> None:
     with pytest.raises(PluginError) as exc:
-        load_plugins(builtins=(), entry_points=False,
+        load_plugins(builtins=(), entry_points=False, strict=True,
                      extra=[("first", RegistersEcho()), ("second", RegistersEcho())])
     message = str(exc.value)
     assert "first" in message and "second" in message and "echo" in message
@@ -68,7 +68,7 @@ def test_wrong_capability_type_is_refused() -> None:
             register(EchoParser())
 
     with pytest.raises(PluginError, match="不是 Validator 的实例"):
-        load_plugins(builtins=(), entry_points=False, extra=[("wrong", Wrong())])
+        load_plugins(builtins=(), entry_points=False, strict=True, extra=[("wrong", Wrong())])
 
 
 def test_misspelt_hook_fails_loudly() -> None:
@@ -78,7 +78,8 @@ def test_misspelt_hook_fails_loudly() -> None:
             pass
 
     with pytest.raises(PluginError, match="register_parser"):
-        load_plugins(builtins=(), entry_points=False, extra=[("misspelt", Misspelt())])
+        load_plugins(builtins=(), entry_points=False, strict=True,
+                     extra=[("misspelt", Misspelt())])
 
 
 def test_misspelt_hook_argument_fails_loudly() -> None:
@@ -88,7 +89,7 @@ def test_misspelt_hook_argument_fails_loudly() -> None:
             pass
 
     with pytest.raises(PluginError, match="registr"):
-        load_plugins(builtins=(), entry_points=False, extra=[("badarg", BadArg())])
+        load_plugins(builtins=(), entry_points=False, strict=True, extra=[("badarg", BadArg())])
 
 
 def test_builtin_with_missing_dependency_is_skipped_with_hint(
@@ -107,7 +108,8 @@ def test_builtin_with_missing_dependency_is_skipped_with_hint(
     info = plugins.info(module.__name__)
     assert info is not None
     assert info.status == "skipped"
-    assert "a_module_that_does_not_exist_here" in info.reason
+    assert info.reason is not None
+    assert "a_module_that_does_not_exist_here" in info.reason.zh
     assert info.install_hint == "pip install 'pressdocs[imaginary]'"
 
 
@@ -116,7 +118,8 @@ def test_builtin_missing_tool_is_skipped(monkeypatch: pytest.MonkeyPatch) -> Non
     module.REQUIRES_TOOLS = ("no-such-tool-pressdocs",)  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, module.__name__, module)
     info = load_plugins(builtins=(module.__name__,), entry_points=False).infos[0]
-    assert (info.status, info.reason) == ("skipped", "未找到外部程序：no-such-tool-pressdocs")
+    assert info.reason is not None
+    assert (info.status, info.reason.zh) == ("skipped", "未找到外部程序：no-such-tool-pressdocs")
 
 
 def test_every_builtin_loads_or_says_why() -> None:
@@ -148,7 +151,7 @@ def test_event_listener_failure_does_not_stop_others() -> None:
     warnings = Pressdocs(plugins=plugins).emit(BatchFinished(report=BatchReport("x")))
     assert seen == ["batch_finished"]
     assert [w.zh for w in warnings] == ["插件 broken 处理事件 batch_finished 时出错：boom"]
-    assert warnings[0].en == "plugin broken failed on event batch_finished: boom"
+    assert warnings[0].en == "plugin broken failed handling event batch_finished: boom"
 
 
 def test_validator_registration_keeps_code_and_severity() -> None:
@@ -170,18 +173,21 @@ def test_validator_registration_keeps_code_and_severity() -> None:
     assert (rule.code, rule.severity) == ("XX001", Severity.INFO)
 
 
-PLUGIN_PYPROJECT = """
+def _pyproject(entry: str) -> str:
+    """The pyproject.toml of a one-module plugin ``pressdocs-<entry>``."""
+    return f"""
 [build-system]
 requires = ["setuptools>=61"]
 build-backend = "setuptools.build_meta"
 
 [project]
-name = "pressdocs-hello"
+name = "pressdocs-{entry}"
 version = "1.2.3"
 
 [project.entry-points.pressdocs]
-hello = "pressdocs_hello"
+{entry} = "pressdocs_{entry}"
 """
+
 
 PLUGIN_MODULE = '''
 import click
@@ -210,34 +216,34 @@ def register_commands(cli):
         click.echo("你好，新闻办")
 '''
 
-BROKEN_PYPROJECT = PLUGIN_PYPROJECT.replace("pressdocs-hello", "pressdocs-broken").replace(
-    "hello = \"pressdocs_hello\"", "broken = \"pressdocs_broken\"")
-
-
-@pytest.fixture(scope="module")
-def plugin_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real virtualenv with two plugins pip-installed: one good, one that fails to import."""
-    root = tmp_path_factory.mktemp("venv")
+def _venv(root: Path, plugins: dict[str, str]) -> Path:
+    """A real virtualenv under ``root`` with ``plugins`` (entry name → module source)
+    pip-installed; its python."""
     venv = root / "venv"
     # No pip of its own: the venv sees this interpreter's packages (pressdocs, setuptools),
     # and this interpreter's pip installs into it, offline.
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip",
                     str(venv)], check=True)
     python = venv / "bin" / "python"
-    for dist, module, source in (
-        ("hello", "pressdocs_hello", PLUGIN_MODULE),
-        ("broken", "pressdocs_broken", "raise ImportError('needs a library that is missing')"),
-    ):
-        src = root / dist
+    for entry, source in plugins.items():
+        src = root / entry
         src.mkdir()
-        pyproject = PLUGIN_PYPROJECT if dist == "hello" else BROKEN_PYPROJECT
-        (src / "pyproject.toml").write_text(pyproject)
-        (src / f"{module}.py").write_text(textwrap.dedent(source))
+        (src / "pyproject.toml").write_text(_pyproject(entry))
+        (src / f"pressdocs_{entry}.py").write_text(textwrap.dedent(source))
         subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q",
                         "--no-deps",
                         "--no-build-isolation", "--no-index", str(src)],
                        check=True, capture_output=True)
     return python
+
+
+@pytest.fixture(scope="module")
+def plugin_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real virtualenv with two plugins pip-installed: one good, one that fails to import."""
+    return _venv(tmp_path_factory.mktemp("venv"), {
+        "hello": PLUGIN_MODULE,
+        "broken": "raise ImportError('needs a library that is missing')",
+    })
 
 
 def _run(python: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -257,7 +263,7 @@ def test_entry_point_plugin_is_listed_and_its_hook_runs(plugin_venv: Path) -> No
     assert hello["registered"] == {"validator": ["HL001"]}
     assert hello["hooks"] == ["register_commands", "register_validators"]
     assert infos["broken"]["status"] == "failed"
-    assert "needs a library that is missing" in infos["broken"]["reason"]
+    assert "needs a library that is missing" in infos["broken"]["reason"]["zh"]
     assert all(infos[b]["builtin"] for b in BUILTIN_PLUGINS)
 
     hello_run = _run(plugin_venv, "hello")
@@ -278,3 +284,68 @@ def test_load_plugins_variable_limits_third_party(plugin_venv: Path) -> None:
     assert infos["broken"]["status"] == "skipped"
     none = _run(plugin_venv, "plugins", "--json", PRESSDOCS_LOAD_PLUGINS="")
     assert {i["status"] for i in json.loads(none.stdout)} == {"skipped"}
+
+
+TYPO_MODULE = """
+from pressdocs import hookimpl
+
+
+@hookimpl
+def register_parser(register):  # misspelt: the hook is register_parsers
+    pass
+
+
+@hookimpl
+def register_commands(cli):
+    @cli.command()
+    def typo():
+        pass
+"""
+
+MYDOCX_MODULE = """
+from pressdocs import hookimpl, Parser
+
+
+class MyDocx(Parser):
+    name = "docx"  # the built-in Word parser's name
+
+
+@hookimpl
+def register_parsers(register):
+    register(MyDocx())
+"""
+
+
+@pytest.fixture(scope="module")
+def mistaken_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real virtualenv with two mistaken plugins: a misspelt hook, a parser named docx."""
+    return _venv(tmp_path_factory.mktemp("mistakes"), {"typo": TYPO_MODULE,
+                                                       "mydocx": MYDOCX_MODULE})
+
+
+def test_mistaken_plugins_do_not_stop_pressdocs(mistaken_venv: Path) -> None:
+    version = _run(mistaken_venv, "--version")
+    assert version.returncode == 0, version.stderr
+    assert version.stdout.startswith("pressdocs ")
+
+    result = _run(mistaken_venv, "plugins", "--json")
+    assert result.returncode == 0, result.stderr
+    infos = {i["name"]: i for i in json.loads(result.stdout)}
+    assert infos["typo"]["status"] == "failed"
+    assert infos["typo"]["reason"]["key"] == "plugin.unknown_hook"
+    assert "register_parser" in infos["typo"]["reason"]["zh"]
+    assert "python -m pydoc pressdocs.hookspecs" in infos["typo"]["reason"]["en"]
+    assert infos["mydocx"]["status"] == "failed"
+    assert infos["mydocx"]["reason"]["zh"].startswith("插件 mydocx 登记的 Parser「docx」")
+
+    command = _run(mistaken_venv, "typo")  # a failed plugin adds no commands
+    assert command.returncode == 2 and "typo" in command.stderr
+
+
+def test_strict_makes_a_mistaken_plugin_fatal(mistaken_venv: Path) -> None:
+    result = _run(mistaken_venv, "--strict", "plugins")
+    assert result.returncode == 2
+    assert "插件 typo 实现了不存在的钩子" in result.stderr or "插件 mydocx" in result.stderr
+    assert "Traceback" not in result.stderr
+    allowed = _run(mistaken_venv, "--strict", "plugins", "--json", PRESSDOCS_LOAD_PLUGINS="")
+    assert allowed.returncode == 0, allowed.stderr

@@ -149,7 +149,8 @@ def test_a_plugin_cannot_take_a_builtin_code() -> None:
             register(rule)
 
     with pytest.raises(PluginError, match="PD203"):
-        load_plugins(builtins=RULES_PLUGIN, entry_points=False, extra=[("clash", Clash())])
+        load_plugins(builtins=RULES_PLUGIN, entry_points=False, strict=True,
+                     extra=[("clash", Clash())])
 
 
 def test_rules_command_json() -> None:

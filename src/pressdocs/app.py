@@ -28,7 +28,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
-from pressdocs.config import Config, load_config
+from pressdocs.config import Config, check_config, load_config
 from pressdocs.plugins import Plugins, load_plugins
 
 if TYPE_CHECKING:
@@ -88,10 +88,12 @@ class Pressdocs:
 
     @cached_property
     def config(self) -> Config:
-        """The configuration, after every plugin's ``prepare_config``."""
+        """The configuration, after every plugin's ``prepare_config``, checked against the
+        loaded plugins (:func:`pressdocs.config.check_config`)."""
         arg = self._config_arg
         config = arg if isinstance(arg, Config) else load_config(arg)
         self.plugins.hook.prepare_config(config=config)
+        check_config(config, self.plugins)
         return config
 
     @cached_property
@@ -313,7 +315,7 @@ class Pressdocs:
             try:
                 impl.function(event=event)
             except Exception as exc:  # a listener must never stop a batch
-                failure = Message.of("app.listener_failed", plugin=impl.plugin_name,
+                failure = Message.of("plugin.listener_failed", plugin=impl.plugin_name,
                                      event=event.name, error=str(exc) or type(exc).__name__)
                 log.warning(failure.text(self.lang))
                 failures.append(failure)

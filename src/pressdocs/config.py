@@ -34,16 +34,22 @@ Example ``pressdocs.toml``::
 
 from __future__ import annotations
 
+import difflib
+import logging
 import os
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pressdocs.errors import ConfigError
-from pressdocs.models import Severity
+from pressdocs.models import Message, Severity
+
+if TYPE_CHECKING:
+    from pressdocs.plugins import Plugins
 
 __all__ = [
     "Config",
@@ -55,6 +61,8 @@ __all__ = [
     "find_config_file",
     "load_config",
 ]
+
+log = logging.getLogger("pressdocs")
 
 _SECRET_KEY = re.compile(r"(password|passwd|secret|token|授权码|(^|_)key$)", re.IGNORECASE)
 
@@ -69,15 +77,15 @@ class Secret:
         """The secret's value; :class:`ConfigError` when the variable is not set."""
         value = os.environ.get(self.env)
         if not value:
-            raise ConfigError(
-                f"环境变量 {self.env} 未设置：请先 export {self.env}=…（密码或授权码只从环境变量读取）",
-                f"environment variable {self.env} is not set: export {self.env}=… "
-                "(secrets are read from the environment only)",
-            )
+            raise ConfigError.of("config.secret_unset", env=self.env)
         return value
 
+    def note(self, lang: str = "zh") -> str:
+        """What is shown instead of the secret: ``***`` and the variable's name."""
+        return Message.of("config.secret_note", env=self.env).text(lang)
+
     def __str__(self) -> str:
-        return f"***（来自环境变量 {self.env}）"
+        return self.note("zh")
 
     def __repr__(self) -> str:
         return f"Secret(env={self.env!r})"
@@ -185,21 +193,38 @@ class Config:
                 return unit
         return None
 
-    def redacted(self) -> dict[str, Any]:
-        """The configuration as a plain dict with every secret replaced by its note."""
-        plain: dict[str, Any] = _plain(self)
+    def to_toml(self) -> str:
+        """The configuration as a ``pressdocs.toml`` that :func:`load_config` reads back to
+        an equal configuration (``source`` aside).
+
+        Every value in effect is written, defaults included; a value that is None is left
+        out (TOML has no null), and so is a section left empty (``[units]`` with no unit).
+        A secret is written as the file names it, ``secret = {env = "VAR"}`` (tomli-w
+        writes it as the table ``[mail.secret]`` with ``env = "VAR"``: the same TOML),
+        never its value.
+        """
+        import tomli_w
+
+        table: dict[str, Any] = _toml_value(self)
+        del table["source"]
+        return tomli_w.dumps({k: v for k, v in table.items() if v != {}})
+
+    def redacted(self, lang: str = "zh") -> dict[str, Any]:
+        """The configuration as a plain dict with every secret replaced by its note
+        (in ``lang``)."""
+        plain: dict[str, Any] = _plain(self, lang)
         return plain
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: Any, lang: str) -> Any:
     if isinstance(value, Secret):
-        return str(value)
+        return value.note(lang)
     if hasattr(value, "__dataclass_fields__"):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+        return {f.name: _plain(getattr(value, f.name), lang) for f in fields(value)}
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: _plain(v, lang) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [_plain(v, lang) for v in value]
     if isinstance(value, Severity):
         return value.value
     return value
@@ -224,14 +249,11 @@ def load_config(path: str | Path | None = None) -> Config:
     try:
         raw: dict[str, Any] = tomllib.loads(found.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"找不到配置文件 {found}", f"configuration file {found} not found") \
-            from None
+        raise ConfigError.of("config.not_found", path=str(found)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"配置文件 {found} 不是有效的 TOML：{exc}",
-                          f"configuration file {found} is not valid TOML: {exc}") from None
+        raise ConfigError.of("config.not_toml", path=str(found), error=str(exc)) from None
     except UnicodeDecodeError:
-        raise ConfigError(f"配置文件 {found} 不是 UTF-8 编码，请另存为 UTF-8",
-                          f"configuration file {found} is not UTF-8; save it as UTF-8") from None
+        raise ConfigError.of("config.not_utf8", path=str(found)) from None
     config = config_from_dict(raw, source=str(found))
     return config
 
@@ -260,18 +282,79 @@ def config_from_dict(raw: dict[str, Any], source: str = "") -> Config:
     try:
         ZoneInfo(config.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"配置项 timezone 的值 {config.timezone!r} 不是有效的时区（例如 Asia/Shanghai）",
-                          f"timezone {config.timezone!r} is not a valid time zone") from None
+        raise ConfigError.of("config.bad_timezone", value=config.timezone) from None
     if config.deadlines.days not in ("calendar", "working"):
-        raise ConfigError('配置项 deadlines.days 只能是 "calendar"（自然日）或 "working"（工作日）',
-                          'deadlines.days must be "calendar" or "working"')
+        raise ConfigError.of("config.bad_days")
     if config.lang not in ("zh", "en"):
-        raise ConfigError('配置项 lang 只能是 "zh" 或 "en"', 'lang must be "zh" or "en"')
+        raise ConfigError.of("config.bad_lang")
     for due in config.deadlines.statistics_due:
         if not re.fullmatch(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", due):
-            raise ConfigError(f"配置项 deadlines.statistics_due 中的 {due!r} 应写作 月-日，如 06-30",
-                              f"deadlines.statistics_due: {due!r} should be MM-DD, like 06-30")
+            raise ConfigError.of("config.bad_due", value=due)
     return config
+
+
+def _toml_value(value: Any) -> Any:
+    """``value`` as the plain data :func:`config_from_dict` reads: secrets as ``{env = …}``,
+    severities by name, a unit without its name (it is the table's), no None."""
+    if isinstance(value, Secret):
+        return {"env": value.env}
+    if isinstance(value, Unit):
+        return _toml_value({"emails": value.emails, "mobiles": value.mobiles,
+                            "aliases": value.aliases})
+    if hasattr(value, "__dataclass_fields__"):
+        value = {f.name: getattr(value, f.name) for f in fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _toml_value(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_toml_value(v) for v in value if v is not None]
+    if isinstance(value, Severity):
+        return value.value
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def check_config(config: Config, plugins: Plugins) -> None:
+    """Check what only the loaded plugins can tell: that every ``[rules.<CODE>]`` names a
+    rule some validator has, and every ``[plugins.<name>]`` an installed plugin.
+
+    Raises :class:`ConfigError` naming the key, suggesting the nearest code or plugin
+    and listing the known ones.  A code no loaded rule has while a third-party plugin
+    failed or was not loaded may be that plugin's: it is logged, not refused, so that a
+    plugin left out never makes the configuration fail as well.
+    """
+    from pressdocs.capabilities import Validator
+
+    codes = sorted({v.code for v in plugins.registry.of(Validator)})
+    unloaded = [i.name for i in plugins.infos if not i.builtin and i.status != "loaded"]
+    for code in config.rules:
+        if code in codes:
+            continue
+        if unloaded:
+            log.warning("%s", Message.of("config.unknown_rule_unchecked", code=code,
+                                         plugins=unloaded).zh)
+            continue
+        raise ConfigError.of("config.unknown_rule", code=code, known=codes,
+                             suggestion=_did_you_mean(_code_lookalike(code), codes))
+    installed = [i.name for i in plugins.infos]
+    third_party = [i.name for i in plugins.infos if not i.builtin]
+    for name in config.plugins:
+        if name not in installed:
+            raise ConfigError.of("config.unknown_plugin", name=name,
+                                 suggestion=_did_you_mean(name, installed),
+                                 known=third_party or Message.of("config.no_plugins"))
+
+
+def _code_lookalike(code: str) -> str:
+    """``code`` as it was probably meant: capitals, and O, I, l in the digits read as 0, 1
+    (PD2O3 → PD203), so that the nearest code is the intended one, not any PD2xx."""
+    code = code.strip().upper()
+    return code[:2] + code[2:].translate(str.maketrans("OIL", "011"))
+
+
+def _did_you_mean(word: str, candidates: Sequence[str]) -> Message | None:
+    close = difflib.get_close_matches(word, candidates, n=1)
+    return Message.of("config.did_you_mean", name=close[0]) if close else None
 
 
 def _secrets(value: Any, path: str) -> Any:
@@ -284,12 +367,7 @@ def _secrets(value: Any, path: str) -> Any:
         for k, v in value.items():
             sub = f"{path}.{k}" if path else k
             if _SECRET_KEY.search(k) and isinstance(v, str):
-                raise ConfigError(
-                    f"配置项 {sub} 不能直接写密码或密钥：请写成 {k} = {{env = \"环境变量名\"}}，"
-                    "并在环境变量中设置它",
-                    f"{sub} must not hold a secret in the file: write {k} = {{env = \"VAR\"}} "
-                    "and set the variable",
-                )
+                raise ConfigError.of("config.literal_secret", key=sub, name=k)
             result[k] = _secrets(v, sub)
         return result
     if isinstance(value, list):
@@ -321,10 +399,7 @@ def _rule(code: str, value: Any) -> RuleSetting:
             try:
                 setting.severity = Severity(v)
             except ValueError:
-                raise ConfigError(
-                    f"配置项 rules.{code}.severity 只能是 error、warning 或 info，实际为 {v!r}",
-                    f"rules.{code}.severity must be error, warning or info, not {v!r}",
-                ) from None
+                raise ConfigError.of("config.bad_severity", code=code, value=v) from None
         else:
             raise _unknown(key, f"rules.{code}")
     return setting
@@ -347,16 +422,18 @@ def _table(value: Any, name: str) -> dict[str, Any]:
     return value
 
 
+_TYPE_KEYS = {str: "config.type_str", int: "config.type_int", bool: "config.type_bool",
+              list: "config.type_list", dict: "config.type_dict"}
+
+
 def _expect_type(name: str, value: Any, tp: type) -> None:
     ok = isinstance(value, tp) and not (tp is int and isinstance(value, bool))
     if not ok:
-        zh = {str: "字符串", int: "整数", bool: "true 或 false", list: "列表", dict: "表（[节]）"}
-        raise ConfigError(f"配置项 {name} 应为{zh.get(tp, tp.__name__)}，实际为 {value!r}",
-                          f"{name} should be {tp.__name__}, got {value!r}")
+        expected = Message.of(_TYPE_KEYS[tp]) if tp in _TYPE_KEYS else \
+            Message.literal(tp.__name__)
+        raise ConfigError.of("config.wrong_type", key=name, expected=expected, value=value)
 
 
 def _unknown(key: str, section: str) -> ConfigError:
     where = f"{section}.{key}" if section else key
-    return ConfigError(f"未知的配置项 {where}（请检查拼写，参见 docs/configuration.md）",
-                       f"unknown configuration key {where} (check the spelling; see "
-                       "docs/configuration.md)")
+    return ConfigError.of("config.unknown_key", key=where)

@@ -9,11 +9,17 @@ come from the entry-point group ``pressdocs``::
     [project.entry-points.pressdocs]
     myplugin = "pressdocs_myplugin"
 
+- Built-ins register their capabilities first, then third-party plugins in the order
+  they were loaded (entry points, then ``extra``), so that a name taken twice is
+  blamed on the plugin that came second.
 - ``PRESSDOCS_LOAD_PLUGINS=a,b`` loads only those third-party plugins (empty: none).
-- A hook implementation whose name matches no hook (a misspelt hook) fails loudly
-  with :class:`pressdocs.errors.PluginError`.
-- A third-party plugin that fails to import is reported (``status="failed"``), not
-  fatal, unless ``strict``.
+- A third-party plugin that fails to import, implements a hook that does not exist or
+  with an argument the hook does not have (a misspelling), raises in a ``register_*``
+  hook or registers something the registry refuses is left out and reported
+  (``status="failed"`` with the reason, a :class:`pressdocs.Message`): the rest of
+  pressdocs keeps working.  With ``strict`` it is a :class:`pressdocs.errors.PluginError`.
+- A built-in plugin with such a mistake is always a :class:`PluginError`: it is a bug in
+  pressdocs itself.
 - A built-in module declares its optional needs at module level — ``REQUIRES`` (module
   names), ``REQUIRES_TOOLS`` (executables, any one suffices) and ``INSTALL_HINT`` — and
   is listed as skipped, with the reason and the hint, when they are missing.
@@ -21,11 +27,12 @@ come from the entry-point group ``pressdocs``::
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import importlib.util
 import os
 import shutil
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -35,6 +42,7 @@ import pluggy
 from pressdocs import hookspecs
 from pressdocs.capabilities import CAPABILITY_KINDS
 from pressdocs.errors import PluginError
+from pressdocs.models import Message
 from pressdocs.registry import Registry
 
 __all__ = [
@@ -63,7 +71,14 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
 
 @dataclass
 class PluginInfo:
-    """What ``pressdocs plugins`` shows about one plugin."""
+    """What ``pressdocs plugins`` shows about one plugin.
+
+    ``status`` is ``"loaded"``, ``"skipped"`` (a built-in missing an optional dependency,
+    or a plugin not listed in ``PRESSDOCS_LOAD_PLUGINS``) or ``"failed"``; ``reason`` says
+    why it is not loaded (``None`` when it is), in both languages
+    (``info.reason.text(lang)``); :meth:`notes` is the reason and the install hint as one
+    line.
+    """
 
     name: str
     version: str
@@ -71,10 +86,16 @@ class PluginInfo:
     status: str  # "loaded", "skipped", "failed"
     hooks: list[str] = field(default_factory=list)
     registered: dict[str, list[str]] = field(default_factory=dict)
-    reason: str = ""
+    reason: Message | None = None
     install_hint: str = ""
 
+    def notes(self, lang: str = "zh") -> str:
+        """The reason in ``lang`` and the install hint, as one line ("" when neither)."""
+        reason = self.reason.text(lang) if self.reason is not None else ""
+        return " ".join(x for x in (reason, self.install_hint) if x)
+
     def to_dict(self) -> dict[str, Any]:
+        """Plain data for ``pressdocs plugins --json``; ``reason`` is a message dict or None."""
         return {
             "name": self.name,
             "version": self.version,
@@ -82,7 +103,7 @@ class PluginInfo:
             "status": self.status,
             "hooks": self.hooks,
             "registered": self.registered,
-            "reason": self.reason,
+            "reason": self.reason.to_dict() if self.reason is not None else None,
             "install_hint": self.install_hint,
         }
 
@@ -101,6 +122,7 @@ class Plugins:
         return self.pm.hook
 
     def info(self, name: str) -> PluginInfo | None:
+        """What was loaded (or not) under ``name``, or None if nothing was."""
         return next((i for i in self.infos if i.name == name), None)
 
 
@@ -114,116 +136,196 @@ def load_plugins(
 ) -> Plugins:
     """Build a plugin manager with built-ins, entry-point plugins and ``extra`` ones.
 
-    ``builtins`` defaults to :data:`BUILTIN_PLUGINS`; ``allow`` (default: the
-    ``PRESSDOCS_LOAD_PLUGINS`` variable, comma-separated) limits third-party plugins;
-    ``extra`` are ``(name, plugin object)`` pairs registered after the others (tests
-    use it for throwaway plugins).
+    ``builtins`` defaults to :data:`BUILTIN_PLUGINS`; ``entry_points=False`` loads no
+    installed plugin (a library or a test that wants only what it names); ``allow``
+    (default: the ``PRESSDOCS_LOAD_PLUGINS`` variable, comma-separated) limits
+    entry-point plugins; ``extra`` are ``(name, plugin object)`` pairs loaded after the
+    others, as third-party plugins (tests use it for throwaway plugins).  ``strict``
+    makes a third-party plugin that fails (see the module) a :class:`PluginError`
+    instead of a ``"failed"`` entry in :attr:`Plugins.infos`.
     """
     pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
     pm.add_hookspecs(hookspecs)
-    infos: list[PluginInfo] = []
     if allow is None:
         env = os.environ.get("PRESSDOCS_LOAD_PLUGINS")
         if env is not None:
             allow = {p.strip() for p in env.split(",") if p.strip()}
+    loading = _Loading(pm, strict)
 
     from pressdocs._version import __version__
 
     for modname in BUILTIN_PLUGINS if builtins is None else builtins:
         module = importlib.import_module(modname)
+        info = loading.add(PluginInfo(modname, __version__, builtin=True, status="loaded"))
         missing = _missing_requirements(module)
-        info = PluginInfo(modname, __version__, builtin=True, status="loaded")
-        if missing:
+        if missing is not None:
             info.status = "skipped"
             info.reason = missing
             info.install_hint = getattr(module, "INSTALL_HINT", "")
         else:
-            _register(pm, module, modname)
-        infos.append(info)
+            loading.register(info, module)
 
     if entry_points:
         from importlib.metadata import entry_points as found_entry_points  # ~30 ms: only here
 
         for ep in found_entry_points(group=ENTRY_POINT_GROUP):
             version = ep.dist.version if ep.dist else ""
-            info = PluginInfo(ep.name, version, builtin=False, status="loaded")
-            infos.append(info)
+            info = loading.add(PluginInfo(ep.name, version, builtin=False, status="loaded"))
             if allow is not None and ep.name not in allow:
                 info.status = "skipped"
-                info.reason = "未列入 PRESSDOCS_LOAD_PLUGINS"
+                info.reason = Message.of("plugin.not_allowed")
                 continue
             if pm.has_plugin(ep.name):
+                loading.fail(info, Message.of("plugin.same_name", plugin=ep.name))
                 continue
             try:
                 obj = ep.load()
             except Exception as exc:
-                if strict:
-                    raise PluginError(f"插件 {ep.name} 加载失败：{exc}",
-                                      f"plugin {ep.name} failed to load: {exc}") from exc
-                info.status = "failed"
-                info.reason = f"加载失败：{type(exc).__name__}: {exc}"
+                loading.fail(info, Message.of("plugin.import_failed", plugin=ep.name,
+                                              error=f"{type(exc).__name__}: {exc}"), exc)
                 continue
-            _register(pm, obj, ep.name)
+            loading.register(info, obj)
 
     for name, obj in extra:
-        infos.append(PluginInfo(name, "", builtin=False, status="loaded"))
-        _register(pm, obj, name)
+        loading.register(loading.add(PluginInfo(name, "", builtin=False, status="loaded")), obj)
 
-    try:
-        pm.check_pending()
-    except pluggy.PluginValidationError as exc:
-        raise _misspelt(exc) from None
-
-    registry = Registry()
-    for kind in CAPABILITY_KINDS:
-        caller = getattr(pm.hook, f"register_{kind}s")
-        for impl in reversed(caller.get_hookimpls()):  # registration order
-            kwargs = {arg: registry.register_for(impl.plugin_name, kind) for arg in impl.argnames}
-            try:
-                impl.function(**kwargs)
-            except PluginError:
-                raise
-            except Exception as exc:
-                raise PluginError(
-                    f"插件 {impl.plugin_name} 在 register_{kind}s 中出错：{exc}",
-                    f"plugin {impl.plugin_name} failed in register_{kind}s: {exc}",
-                ) from exc
-
-    for info in infos:
-        plugin = pm.get_plugin(info.name)
+    registry = loading.register_capabilities()
+    for info in loading.infos:
+        plugin = pm.get_plugin(info.name) if info.status == "loaded" else None
         if plugin is not None:
             info.hooks = sorted(c.name for c in pm.get_hookcallers(plugin) or [])
             info.registered = registry.by_plugin(info.name)
-    return Plugins(pm, registry, infos)
+    return Plugins(pm, registry, loading.infos)
 
 
-def _register(pm: pluggy.PluginManager, obj: object, name: str) -> None:
-    try:
-        pm.register(obj, name=name)
-    except pluggy.PluginValidationError as exc:
-        raise _misspelt(exc) from None
-    except ValueError as exc:  # the same name or object registered twice
-        raise PluginError(f"插件 {name} 重复注册：{exc}",
-                          f"plugin {name} registered twice: {exc}") from None
+class _Loading:
+    """One run of :func:`load_plugins`: the manager, what was tried, and in which order."""
+
+    def __init__(self, pm: pluggy.PluginManager, strict: bool) -> None:
+        self.pm = pm
+        self.strict = strict
+        self.infos: list[PluginInfo] = []
+        self.order: list[PluginInfo] = []  # the plugins registered with the manager, in order
+
+    def add(self, info: PluginInfo) -> PluginInfo:
+        self.infos.append(info)
+        return info
+
+    def register(self, info: PluginInfo, obj: object) -> None:
+        """Register ``obj`` as plugin ``info.name`` unless its hooks are mistaken."""
+        if self.pm.has_plugin(info.name):
+            self.fail(info, Message.of("plugin.same_name", plugin=info.name))
+            return
+        try:
+            mistake = _hook_mistake(self.pm, info.name, obj)
+        except Exception as exc:  # an object pluggy cannot even inspect
+            self.fail(info, _invalid(info.name, exc), exc)
+            return
+        if mistake is not None:
+            self.fail(info, mistake)
+            return
+        try:
+            self.pm.register(obj, name=info.name)
+        except (pluggy.PluginValidationError, ValueError) as exc:
+            if self.pm.get_plugin(info.name) is obj:  # pluggy leaves a half-registered plugin
+                self.pm.unregister(name=info.name)
+            self.fail(info, _invalid(info.name, exc), exc)
+            return
+        self.order.append(info)
+
+    def register_capabilities(self) -> Registry:
+        """Call every plugin's ``register_*`` hooks, plugin by plugin in load order
+        (built-ins first): pluggy itself would call the last registered first."""
+        registry = Registry(builtin=(i.name for i in self.infos if i.builtin))
+        for info in list(self.order):
+            try:
+                self._register_capabilities(info.name, registry)
+            except PluginError as exc:
+                registry.remove_plugin(info.name)
+                self.pm.unregister(name=info.name)
+                self.order = [i for i in self.order if i is not info]
+                self.fail(info, exc.message, exc)
+        return registry
+
+    def _register_capabilities(self, name: str, registry: Registry) -> None:
+        for kind in CAPABILITY_KINDS:
+            hook = f"register_{kind}s"
+            for impl in getattr(self.pm.hook, hook).get_hookimpls():
+                if impl.plugin_name != name:
+                    continue
+                kwargs = {arg: registry.register_for(name, kind) for arg in impl.argnames}
+                try:
+                    impl.function(**kwargs)
+                except PluginError:
+                    raise
+                except Exception as exc:
+                    raise PluginError.of("plugin.register_failed", plugin=name, hook=hook,
+                                         error=f"{type(exc).__name__}: {exc}") from exc
+
+    def fail(self, info: PluginInfo, reason: Message, cause: BaseException | None = None) -> None:
+        """Mark ``info`` failed for ``reason``; raise instead for a built-in or when strict."""
+        if info.builtin:
+            raise PluginError.of("plugin.builtin_broken", plugin=info.name,
+                                 reason=reason) from cause
+        if self.strict:
+            raise PluginError(reason) from cause
+        info.status = "failed"
+        info.reason = reason
 
 
-def _misspelt(exc: pluggy.PluginValidationError) -> PluginError:
-    plugin = getattr(exc, "plugin", None)
-    name = getattr(plugin, "__name__", None) or repr(plugin)
-    return PluginError(
-        f"插件 {name} 的钩子实现无效：{exc}。请对照 docs/hooks.md 检查钩子名称和参数的拼写",
-        f"plugin {name} has an invalid hook implementation: {exc}. "
-        "Check the hook's name and arguments against docs/hooks.md",
-    )
+def _hook_mistake(pm: pluggy.PluginManager, name: str, obj: object) -> Message | None:
+    """What is wrong with ``obj``'s hook implementations (a hook that does not exist, an
+    argument the hook does not have), or None.  Checked before registering, so that a
+    mistaken plugin leaves nothing half-registered behind."""
+    known = sorted(n for n, caller in vars(pm.hook).items()
+                   if not n.startswith("_") and caller.has_spec())
+    for attr in dir(obj):
+        opts = pm.parse_hookimpl_opts(obj, attr)
+        if opts is None:
+            continue
+        hook = opts.get("specname") or attr
+        caller = getattr(pm.hook, hook, None)
+        spec = caller.spec if caller is not None else None
+        if spec is None:
+            if opts.get("optionalhook"):
+                continue
+            return Message.of("plugin.unknown_hook", plugin=name, hook=hook,
+                              suggestion=_did_you_mean(hook, known),
+                              help=Message.of("plugin.hook_help", plugin=name))
+        impl = pluggy.HookImpl(obj, name, getattr(obj, attr), opts)
+        unknown = [a for a in impl.argnames if a not in spec.argnames]
+        if unknown:
+            return Message.of("plugin.unknown_arguments", plugin=name, hook=hook,
+                              arguments=unknown, known=list(spec.argnames),
+                              suggestion=_did_you_mean(unknown[0], spec.argnames),
+                              help=Message.of("plugin.hook_help", plugin=name))
+    return None
 
 
-def _missing_requirements(module: ModuleType) -> str:
-    """Why ``module`` cannot run here (Chinese), or "" when everything it needs is present."""
+def _did_you_mean(word: str, candidates: Sequence[str]) -> Message | None:
+    close = difflib.get_close_matches(word, candidates, n=1)
+    return Message.of("plugin.did_you_mean", name=close[0]) if close else None
+
+
+def _invalid(name: str, exc: BaseException) -> Message:
+    return Message.of("plugin.invalid", plugin=name, error=" ".join(str(exc).split()))
+
+
+def _missing_requirements(module: ModuleType) -> Message | None:
+    """Why ``module`` cannot run here, or None when everything it needs is present."""
     missing_modules = [m for m in getattr(module, "REQUIRES", ())
                        if importlib.util.find_spec(m) is None]
     if missing_modules:
-        return f"缺少 Python 包：{'、'.join(missing_modules)}"
-    tools = getattr(module, "REQUIRES_TOOLS", ())
+        return Message.of("plugin.missing_modules", modules=missing_modules)
+    tools: Sequence[str] = getattr(module, "REQUIRES_TOOLS", ())
     if tools and not any(shutil.which(t) for t in tools):
-        return f"未找到外部程序：{' 或 '.join(tools)}"
-    return ""
+        return Message.of("plugin.missing_tools", tools=_any_of(tools))
+    return None
+
+
+def _any_of(names: Sequence[str]) -> str | Message:
+    """``a``, ``a 或 b``, ``a 或 b 或 c``: any one of them will do."""
+    result: str | Message = names[-1]
+    for name in reversed(names[:-1]):
+        result = Message.of("plugin.either", first=name, second=result)
+    return result

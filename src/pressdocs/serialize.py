@@ -17,8 +17,9 @@ from functools import cache
 from typing import Any, TypeVar
 
 from pressdocs.errors import SchemaError
+from pressdocs.models import Message
 
-__all__ = ["from_plain", "to_plain"]
+__all__ = ["field_name", "from_plain", "to_plain", "type_name"]
 
 T = TypeVar("T")
 
@@ -64,13 +65,13 @@ def _convert(tp: Any, value: Any, path: str) -> Any:
         return value
     if origin is list:
         (item_tp,) = typing.get_args(tp)
-        _expect(isinstance(value, list), path, "列表", "a list", value)
+        _expect(isinstance(value, list), path, "array", value)
         return [_convert(item_tp, v, f"{path}[{i}]") for i, v in enumerate(value)]
     if origin is dict:
-        _expect(isinstance(value, dict), path, "对象", "an object", value)
+        _expect(isinstance(value, dict), path, "object", value)
         return dict(value)
     if dataclasses.is_dataclass(tp):
-        _expect(isinstance(value, dict), path, "对象", "an object", value)
+        _expect(isinstance(value, dict), path, "object", value)
         assert isinstance(tp, type)
         hints = _hints(tp)
         kwargs = {}
@@ -78,61 +79,75 @@ def _convert(tp: Any, value: Any, path: str) -> Any:
         for key in value:
             if key not in names:
                 where = f"{path}.{key}" if path else key
-                raise SchemaError(f"字段 {where} 不属于 {tp.__name__}",
-                                  f"unknown field {where} for {tp.__name__}", path=where)
+                raise _error(where, "schema.unknown_field", field=where, model=tp.__name__)
         for f in dataclasses.fields(tp):
             if f.name in value:
                 sub = f"{path}.{f.name}" if path else f.name
                 kwargs[f.name] = _convert(hints[f.name], value[f.name], sub)
-        try:
-            return tp(**kwargs)
-        except TypeError as exc:
-            raise SchemaError(f"{tp.__name__} 缺少必填字段（{path or '顶层'}）",
-                              f"{tp.__name__} is missing a required field at {path or 'top'}: "
-                              f"{exc}",
-                              path=path) from None
+        missing = [f.name for f in dataclasses.fields(tp) if f.name not in kwargs and f.init
+                   and f.default is dataclasses.MISSING
+                   and f.default_factory is dataclasses.MISSING]
+        if missing:
+            raise _error(path, "schema.missing_fields", model=tp.__name__, field=field_name(path),
+                         names=missing)
+        return tp(**kwargs)
     if isinstance(tp, type) and issubclass(tp, Enum):
         try:
             return tp(value)
         except ValueError:
-            allowed = "、".join(str(m.value) for m in tp)
-            raise SchemaError(f"字段 {path} 的值 {value!r} 无效，应为：{allowed}",
-                              f"field {path}: {value!r} is not one of {allowed}",
-                              path=path) from None
+            raise _error(path, "schema.bad_enum", field=field_name(path), value=value,
+                         allowed=[str(m.value) for m in tp]) from None
     if tp is datetime:
-        _expect(isinstance(value, str), path, "日期时间字符串", "a date-time string", value)
+        _expect(isinstance(value, str), path, "datetime_text", value)
         try:
             parsed = datetime.fromisoformat(value)
         except ValueError:
-            raise SchemaError(f"字段 {path} 不是有效的日期时间：{value!r}",
-                              f"field {path} is not a valid date-time: {value!r}",
-                              path=path) from None
-        _expect(parsed.tzinfo is not None, path, "带时区的日期时间", "a date-time with offset",
-                value)
+            raise _error(path, "schema.bad_datetime", field=field_name(path), value=value) from None
+        _expect(parsed.tzinfo is not None, path, "aware_datetime", value)
         return parsed
     if tp is date:
-        _expect(isinstance(value, str), path, "日期字符串", "a date string", value)
+        _expect(isinstance(value, str), path, "date_text", value)
         try:
             return date.fromisoformat(value)
         except ValueError:
-            raise SchemaError(f"字段 {path} 不是有效的日期：{value!r}",
-                              f"field {path} is not a valid date: {value!r}",
-                              path=path) from None
+            raise _error(path, "schema.bad_date", field=field_name(path), value=value) from None
     if tp is float:
-        _expect(isinstance(value, int | float) and not isinstance(value, bool), path, "数字",
-                "a number", value)
+        _expect(isinstance(value, int | float) and not isinstance(value, bool), path, "number",
+                value)
         return float(value)
     if tp in (int, str, bool):
         ok = isinstance(value, tp) and not (tp is int and isinstance(value, bool))
-        label = {int: ("整数", "an integer"), str: ("字符串", "a string"),
-                 bool: ("布尔值", "a boolean")}[tp]
-        _expect(ok, path, label[0], label[1], value)
+        _expect(ok, path, {int: "integer", str: "string", bool: "boolean"}[tp], value)
         return value
     raise TypeError(f"cannot convert to {tp!r}")  # a model uses a type this module lacks
 
 
-def _expect(ok: bool, path: str, zh: str, en: str, value: Any) -> None:
+#: The catalogue entries naming the kinds of value a field can hold.
+_TYPE_NAMES: dict[str, str] = {
+    "string": "schema.type_string", "integer": "schema.type_integer",
+    "number": "schema.type_number", "boolean": "schema.type_boolean",
+    "null": "schema.type_null", "object": "schema.type_object", "array": "schema.type_array",
+    "datetime_text": "schema.type_datetime_text", "date_text": "schema.type_date_text",
+    "aware_datetime": "schema.type_aware_datetime",
+}
+
+
+def type_name(kind: str) -> Message:
+    """The name of a kind of value (``"string"``, a JSON Schema type, …) in both languages."""
+    key = _TYPE_NAMES.get(kind)
+    return Message.of(key) if key else Message.literal(kind)
+
+
+def field_name(path: str) -> str | Message:
+    """A field path for a message: the path itself, or "the top" (顶层) when it is empty."""
+    return path or Message.of("schema.top")
+
+
+def _error(path: str, key: str, /, **params: Any) -> SchemaError:
+    return SchemaError(Message.of(key, **params), path=path)
+
+
+def _expect(ok: bool, path: str, kind: str, value: Any) -> None:
     if not ok:
-        where = path or "顶层"
-        raise SchemaError(f"字段 {where} 应为{zh}，实际为 {value!r}",
-                          f"field {path or 'top'} should be {en}, got {value!r}", path=path)
+        raise _error(path, "schema.wrong_type", field=field_name(path), expected=type_name(kind),
+                     value=value)

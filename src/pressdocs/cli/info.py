@@ -34,9 +34,8 @@ def plugins_command(app: Pressdocs, show_all: bool, as_json: bool) -> None:
     for info in infos:
         registered = "; ".join(f"{tr(lang, f'cli.plugins.kind.{kind}')}: {', '.join(names)}"
                                for kind, names in info.registered.items())
-        notes = " ".join(x for x in (str(info.reason), info.install_hint) if x)
         table.add_row(info.name, info.version, tr(lang, f"cli.plugins.state.{info.status}"),
-                      registered, notes)
+                      registered, info.notes(lang))
     Console().print(table)
 
 
@@ -67,26 +66,10 @@ def config_group() -> None:
 @pass_app
 def config_show(app: Pressdocs, as_json: bool) -> None:
     """显示生效的配置（密钥已隐去）/ show the configuration in effect, secrets redacted."""
-    data = app.config.redacted()
+    config = app.config
     if as_json:
-        print_json(data)
+        print_json(config.redacted(app.lang))
         return
-    source = data.pop("source") or tr(app.lang, "cli.config.defaults")
+    source = config.source or tr(app.lang, "cli.config.defaults")
     click.echo("# " + tr(app.lang, "cli.config.source", source=source))
-    for line in _toml_lines(data, ""):
-        click.echo(line)
-
-
-def _toml_lines(data: dict[str, object], prefix: str) -> list[str]:
-    """A TOML-like rendering: plain keys first, then one [section] per table."""
-    import json
-
-    lines = [f"{k} = {json.dumps(v, ensure_ascii=False)}"
-             for k, v in data.items() if not isinstance(v, dict)]
-    for k, v in data.items():
-        if isinstance(v, dict):
-            name = f"{prefix}.{k}" if prefix else k
-            if any(not isinstance(x, dict) for x in v.values()) or not v:
-                lines += ["", f"[{name}]"]
-            lines += _toml_lines(v, name)
-    return lines
+    click.echo(config.to_toml(), nl=False)

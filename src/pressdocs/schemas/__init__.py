@@ -14,6 +14,8 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from pressdocs.errors import SchemaError
+from pressdocs.models import Message
+from pressdocs.serialize import field_name, type_name
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -53,9 +55,8 @@ ALL_SCHEMAS: tuple[str, ...] = SCHEMA_NAMES + OUTPUT_SCHEMA_NAMES
 def load(name: str) -> dict[str, Any]:
     """The schema called ``name`` (``"registration"``) as a dict."""
     if name not in ALL_SCHEMAS:
-        known = "、".join(ALL_SCHEMAS)
-        raise SchemaError(f"没有名为 {name} 的数据结构（可用：{known}）",
-                          f"no schema named {name} (known: {', '.join(ALL_SCHEMAS)})")
+        raise SchemaError(Message.of("schema.unknown_schema", name=name,
+                                     known=list(ALL_SCHEMAS)))
     text = resources.files(__name__).joinpath(f"{name}.json").read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
@@ -88,12 +89,8 @@ def validate(name: str, data: Any) -> None:
         return
     err = min(errors, key=lambda e: [(isinstance(p, str), p) for p in _field_parts(e)])
     path = _join_path(_field_parts(err))
-    where = path or "顶层"
-    raise SchemaError(
-        f"{name} 数据不符合结构：字段 {where}：{_zh_reason(err)}（结构见 {name}.json）",
-        f"{name} does not match its schema: field {path or 'top'}: {err.message}",
-        path=path,
-    )
+    raise SchemaError(Message.of("schema.mismatch", name=name, field=field_name(path),
+                                 reason=_reason(err)), path=path)
 
 
 def _field_parts(err: ValidationError) -> list[str | int]:
@@ -135,43 +132,53 @@ def _unexpected(err: ValidationError) -> list[str]:
     return sorted(str(k) for k in instance if k not in known)
 
 
-_TYPES_ZH = {"string": "字符串", "integer": "整数", "number": "数字", "boolean": "布尔值",
-             "null": "空值（null）", "object": "对象", "array": "列表"}
-_FORMATS_ZH = {"date": "日期（如 2021-06-30）",
-               "date-time": "带时区的日期时间（如 2021-06-30T09:30:00+08:00）"}
+_FORMAT_KEYS = {"date": "schema.format_date", "date-time": "schema.format_date_time"}
 
 
-def _zh_reason(err: ValidationError) -> str:
+def _either(names: list[Message]) -> Message:
+    """``a``, ``a or b``, ``a or b or c`` (或) as one message."""
+    result = names[-1]
+    for name in reversed(names[:-1]):
+        result = Message.of("schema.either", first=name, second=result)
+    return result
+
+
+def _reason(err: ValidationError) -> Message:
+    """What is wrong with the field, in both languages."""
     v: Any = err.validator
     expected: Any = err.validator_value
     value: Any = err.instance
     if v == "required":
-        return f"缺少必填字段 {_missing(err)}"
+        return Message.of("schema.reason_required", field=_missing(err))
     if v == "additionalProperties":
-        return f"含有未定义的字段 {'、'.join(_unexpected(err))}，请删除或更正字段名"
+        return Message.of("schema.reason_additional", fields=_unexpected(err))
     if v == "type":
         types: list[str] = expected if isinstance(expected, list) else [expected]
-        return f"类型应为{'或'.join(_TYPES_ZH.get(t, t) for t in types)}，实际为 {value!r}"
+        return Message.of("schema.reason_type", expected=_either([type_name(t) for t in types]),
+                          value=value)
     if v == "enum":
-        return f"值 {value!r} 不在允许范围内（{'、'.join(map(str, expected))}）"
+        return Message.of("schema.reason_enum", value=value, allowed=[str(e) for e in expected])
     if v == "format":
-        return f"格式应为{_FORMATS_ZH.get(expected, expected)}，实际为 {value!r}"
+        key = _FORMAT_KEYS.get(expected)
+        described = Message.of(key) if key else Message.literal(str(expected))
+        return Message.of("schema.reason_format", expected=described, value=value)
     if v == "pattern":
-        return f"值 {value!r} 不符合格式要求（正则 {expected}）"
+        return Message.of("schema.reason_pattern", value=value, pattern=expected)
     if v == "minimum":
-        return f"值 {value!r} 小于最小值 {expected}"
+        return Message.of("schema.reason_minimum", value=value, limit=expected)
     if v == "maximum":
-        return f"值 {value!r} 大于最大值 {expected}"
+        return Message.of("schema.reason_maximum", value=value, limit=expected)
     if v == "minLength":
-        return "不能为空" if expected == 1 else f"长度不能少于 {expected}"
+        return Message.of("schema.reason_empty") if expected == 1 else \
+            Message.of("schema.reason_min_length", limit=expected)
     if v == "maxLength":
-        return f"长度不能超过 {expected}"
+        return Message.of("schema.reason_max_length", limit=expected)
     if v == "minItems":
-        return f"至少需要 {expected} 项"
+        return Message.of("schema.reason_min_items", limit=expected)
     if v in ("anyOf", "oneOf"):
         wanted = [e.validator_value for e in err.context if e.validator == "type" and not e.path]
         if wanted and len(wanted) == len(err.context):
-            names = "或".join(_TYPES_ZH.get(str(t), str(t)) for t in wanted)
-            return f"类型应为{names}，实际为 {value!r}"
-        return f"值 {value!r} 不符合允许的任何一种形式"
-    return err.message
+            return Message.of("schema.reason_type", value=value,
+                              expected=_either([type_name(str(t)) for t in wanted]))
+        return Message.of("schema.reason_any_of", value=value)
+    return Message.literal(err.message)
