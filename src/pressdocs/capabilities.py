@@ -22,7 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar
 
-from pressdocs.models import DocumentKind, Finding, Notice, Severity
+from pressdocs.models import DocumentKind, Finding, Message, Notice, Severity
 
 if TYPE_CHECKING:
     from pressdocs.config import Config
@@ -110,11 +110,12 @@ class Parser(Capability):
 
 @dataclass
 class Classification:
-    """What a document is, how sure we are (0..1), and why (in Chinese)."""
+    """What a document is, how sure we are (0..1), and why, in both languages
+    (``Message.literal("含有…", "has …")`` from a plugin without catalogue entries)."""
 
     kind: DocumentKind
     confidence: float
-    reason: str = ""
+    reason: Message = field(default_factory=Message)
 
 
 class Classifier(Capability):

@@ -40,7 +40,7 @@ def read_plan(path: Path, *, plugins: Plugins, config: Config,
     plan, warnings = extract_plan(content, year=year, source=path.name)
     spam = list(SpamCheck().check(Submission(id="0" * 64, plan=plan),
                                   ValidationContext(config=config)))
-    return plan, warnings, spam
+    return plan, [w.zh for w in warnings], spam
 
 
 def _csv_content(data: bytes) -> Content:
