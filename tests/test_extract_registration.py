@@ -131,7 +131,7 @@ def test_impossible_date_is_a_warning_not_a_value() -> None:
                                                 "举办时间：2021年2月30日上午9:30"])
     reg, warnings = extract_registration(content, tz=TZ)
     assert reg.time is None and reg.time_text == "2021年2月30日上午9:30"
-    assert any("2021年2月30日不是有效日期" in w for w in warnings)
+    assert any("2021年2月30日不是有效日期" in w.zh for w in warnings)
 
 
 @pytest.mark.skipif(not HAS_SOFFICE, reason="LibreOffice is not installed (scripts/setup does)")

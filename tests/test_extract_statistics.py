@@ -161,7 +161,7 @@ def test_excel_with_a_two_row_header_and_real_dates() -> None:
                                           (2, date(2021, 5, 12), False, 0)]
     assert report.rows[0].speakers == [Speaker("张三", "副局长")]
     assert (report.filer, report.filer_contact) == ("赵六", "13905531234")  # another sheet
-    assert "统计表序号 3：记者提问个数“2.5”不是整数" in warnings
+    assert "统计表序号 3：记者提问个数“2.5”不是整数" in [w.zh for w in warnings]
 
 
 def test_header_values_in_cells_of_their_own(tmp_path: Path) -> None:
@@ -195,7 +195,7 @@ def test_unreadable_cells_are_reported_in_chinese() -> None:
                                           year=2021)
     assert [r.held_on for r in report.rows] == [None, None, None, None]
     assert report.rows[0].questions_allowed is None
-    assert warnings == [
+    assert [w.zh for w in warnings] == [
         "统计表序号 1：时间“2021年2月30日”无法识别为日期（2021年2月30日不是有效日期）",
         "统计表序号 1：是否设记者提问“若干”无法识别（应写“是，3个”或“否”）",
         "统计表序号 2：时间为空",
@@ -212,7 +212,7 @@ def test_a_date_without_a_year_needs_one_from_somewhere() -> None:
     content = Content(media_type="text/html", tables=[table])
     report, warnings = extract_statistics(content)
     assert report.rows[0].held_on is None
-    assert warnings == ["统计表序号 1：时间“6月3日”无法识别为日期（“6月3日”没有写年份）"]
+    assert [w.zh for w in warnings] == ["统计表序号 1：时间“6月3日”无法识别为日期（“6月3日”没有写年份）"]
     content.paragraphs = ["填表单位：鸠江区人民政府  填表日期：2022年12月30日"]
     report, warnings = extract_statistics(content)
     assert (report.rows[0].held_on, report.year, warnings) == (date(2022, 6, 3), 2022, [])

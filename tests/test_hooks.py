@@ -25,6 +25,7 @@ from pressdocs import (
     Event,
     Exporter,
     MailSource,
+    Message,
     Notice,
     Parser,
     Plan,
@@ -60,7 +61,7 @@ def test_hook_register_classifiers() -> None:
         name = "c"
 
         def classify(self, content: Content, name: str) -> Classification | None:
-            return Classification(DocumentKind.OTHER, 0.1, "test")
+            return Classification(DocumentKind.OTHER, 0.1, Message.literal("测试", "test"))
 
     class Plugin:
         @hookimpl

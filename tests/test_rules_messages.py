@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from pressdocs.config import Config, Deadlines
+from pressdocs.forms.spec import FIELD_IDS
 from pressdocs.messages import catalogue
 from pressdocs.models import (
     Document,
@@ -38,7 +39,6 @@ from pressdocs.models import (
     SubmissionKind,
 )
 from pressdocs.rules import builtin_validators
-from pressdocs.rules.catalogue import FIELDS
 from pressdocs.store import Store, open_store
 from rules_support import (
     assert_natural_chinese,
@@ -266,7 +266,7 @@ def test_every_message_renders_in_both_languages(findings: list[Finding]) -> Non
 
 def test_every_finding_points_at_a_known_field(findings: list[Finding]) -> None:
     for finding in findings:
-        assert finding.location.field in FIELDS | {""}, (finding.code, finding.location)
+        assert finding.location.field in FIELD_IDS | {""}, (finding.code, finding.location)
     assert "" in {f.location.field for f in findings if f.code == "PD501"}  # the plan's title
 
 

@@ -110,11 +110,12 @@ class Parser(Capability):
 
 @dataclass
 class Classification:
-    """What a document is, how sure we are (0..1), and why (in Chinese)."""
+    """What a document is, how sure we are (0..1), and why, in both languages
+    (``Message.literal("含有…", "has …")`` from a plugin without catalogue entries)."""
 
     kind: DocumentKind
     confidence: float
-    reason: str = ""
+    reason: Message = field(default_factory=Message)
 
 
 class Classifier(Capability):

@@ -58,8 +58,7 @@ def read_plan(path: Path, *, plugins: Plugins, config: Config,
     plan, warnings = extract_plan(content, year=year, source=path.name)
     spam = list(SpamCheck().check(Submission(id="0" * 64, plan=plan),
                                   ValidationContext(config=config)))
-    return PlanImport(plan, [w if isinstance(w, Message) else Message.literal(w)
-                             for w in warnings], spam)
+    return PlanImport(plan, warnings, spam)
 
 
 def _csv_content(data: bytes) -> Content:

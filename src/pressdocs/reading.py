@@ -89,7 +89,7 @@ class ReadResult:
             "kind": self.document.kind.value,
             "confidence": self.document.confidence,
             "media_type": self.document.media_type,
-            "reason": self.classification.reason if self.classification else "",
+            "reason": self.classification.reason.text(lang) if self.classification else "",
             "data": data,
             "warnings": warnings,
             "error": self.error.render(lang) if self.error else None,
@@ -231,7 +231,7 @@ def _classify(content: Content, name: str, plugins: Plugins) -> Classification |
 
 
 def _extract(kind: DocumentKind, content: Content, name: str, config: Config,
-             year: int | None) -> tuple[Extracted, list[str]]:
+             year: int | None) -> tuple[Extracted, list[Message]]:
     if kind is DocumentKind.REGISTRATION:
         from pressdocs.extract.registration import extract_registration
 

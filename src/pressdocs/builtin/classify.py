@@ -1,32 +1,32 @@
 """Built-in classifier: what a document is, from its labels, headings and shape.
 
-Each kind has the labels its form prints (登记表: 新闻发布会全称, 举办单位 …; 统计表:
-参加发布会的媒体单位, 是否设记者提问 …; 计划安排: 发布主题, 责任单位 …); the share of them
-found is the confidence.  Q&A is recognised by question and answer markers, a press
-release by being prose of some length.  The file name only nudges (+0.1) a kind it
-names; it never decides alone.
+Each form has the fields that tell it apart (its signature in :mod:`pressdocs.forms.spec`:
+登记表: 新闻发布会全称, 举办单位 …; 统计表: 参加发布会的媒体单位, 是否设记者提问、记者提问个数 …;
+计划安排: 发布主题, 责任单位 …); the share of them found, with the form's name, is the
+confidence, and the reason names what was found.  Q&A is recognised by question and
+answer markers, a press release by being prose of some length.  The file name only
+nudges (+0.1) a kind it names; it never decides alone.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 
 from pressdocs.capabilities import Classification, Classifier, Content
 from pressdocs.extract.labels import tokens
+from pressdocs.forms.spec import PLAN, REGISTRATION, STATISTICS, Form
 from pressdocs.hookspecs import hookimpl
-from pressdocs.models import DocumentKind
+from pressdocs.models import DocumentKind, Message
 from pressdocs.text import count_zishu, normalize_label
 
 __all__ = ["FormClassifier"]
 
-_LABELS: dict[DocumentKind, tuple[str, ...]] = {
-    DocumentKind.REGISTRATION: ("登记表", "新闻发布会全称", "举办单位", "负责人", "举办时间",
-                                "举办地点", "拟邀请领导及来宾名单", "拟邀请新闻单位名单",
-                                "审批意见"),
-    DocumentKind.STATISTICS: ("统计表", "填表单位", "填表人", "参加发布会的媒体单位",
-                              "发布人姓名、职务", "是否设记者提问、记者提问个数"),
-    DocumentKind.PLAN: ("计划安排", "序号", "地点", "时间", "发布主题", "责任单位"),
+_FORMS: dict[DocumentKind, Form] = {
+    DocumentKind.REGISTRATION: REGISTRATION,
+    DocumentKind.STATISTICS: STATISTICS,
+    DocumentKind.PLAN: PLAN,
 }
 _NAME_HINTS: dict[DocumentKind, re.Pattern[str]] = {
     DocumentKind.REGISTRATION: re.compile("登记"),
@@ -36,6 +36,24 @@ _NAME_HINTS: dict[DocumentKind, re.Pattern[str]] = {
     DocumentKind.QA: re.compile("问答|答问|答记者问|口径|提问"),
 }
 _MIN_RELEASE_CHARS = 150
+
+
+@cache
+def _wanted(form: Form) -> tuple[tuple[str, ...], ...]:
+    """What tells ``form`` apart: its name (登记表), then each field of its signature, by
+    its printed label or its name (填表单位(公章) or 填表单位), normalized."""
+    named: list[tuple[str, ...]] = [(form.label.zh,)]
+    for name in form.signature:
+        found = form.field(name)
+        named.append(tuple(dict.fromkeys(normalize_label(text)
+                                         for text in (found.printed, found.label.zh) if text)))
+    return tuple(named)
+
+
+def _found(texts: tuple[str, ...], labels: set[str], joined: str) -> str | None:
+    """The first of ``texts`` that is one of the document's labels, or (for one longer
+    than three characters) anywhere in its text."""
+    return next((w for w in texts if w in labels or (len(w) > 3 and w in joined)), None)
 
 
 class FormClassifier(Classifier):
@@ -48,33 +66,38 @@ class FormClassifier(Classifier):
         items = tokens(content)
         labels = {normalize_label(t) for t in items}
         joined = normalize_label("".join(items[:400]))
-        scores: dict[DocumentKind, tuple[float, str]] = {}
-        for kind, wanted in _LABELS.items():
-            hits = [w for w in wanted if w in labels or (len(w) > 3 and w in joined)]
+        scores: dict[DocumentKind, tuple[float, Message | None]] = {}
+        for kind, form in _FORMS.items():
+            wanted = _wanted(form)
+            hits = [hit for texts in wanted if (hit := _found(texts, labels, joined))]
             if len(hits) >= 2:
                 scores[kind] = (len(hits) / len(wanted),
-                                f"含有{kind.zh}的栏目：{'、'.join(hits[:4])}")
+                                Message.of("classify.form_fields", form=form.label,
+                                           labels=hits[:4]))
         from pressdocs.extract.qa import looks_like_qa
 
         questions, answers = looks_like_qa(content)
         if questions >= 1 and answers >= 1:
             scores[DocumentKind.QA] = (min(0.95, 0.6 + 0.1 * min(questions, answers)),
-                                       f"有{questions}处问题标记、{answers}处回答标记")
+                                       Message.of("classify.qa_markers", questions=questions,
+                                                  answers=answers))
         chars = count_zishu(content.text).total
         if DocumentKind.QA not in scores and chars >= _MIN_RELEASE_CHARS and not any(
                 s[0] >= 0.5 for s in scores.values()):
-            scores[DocumentKind.PRESS_RELEASE] = (0.6, f"成段正文，共{chars}字")
+            scores[DocumentKind.PRESS_RELEASE] = (0.6, Message.of("classify.prose", chars=chars))
         for kind, pattern in _NAME_HINTS.items():
-            if pattern.search(name):
-                base, reason = scores.get(kind, (0.0, ""))
+            hint = pattern.search(name)
+            if hint:
+                base, reason = scores.get(kind, (0.0, None))
                 if base > 0 or kind in (DocumentKind.PRESS_RELEASE, DocumentKind.QA):
-                    note = f"文件名含“{pattern.search(name).group(0)}”"  # type: ignore[union-attr]
-                    scores[kind] = (min(1.0, base + (0.1 if base else 0.3)),
-                                    f"{reason}；{note}" if reason else note)
+                    note = (Message.of("classify.with_name_hint", reason=reason,
+                                       word=hint.group(0)) if reason else
+                            Message.of("classify.name_hint", word=hint.group(0)))
+                    scores[kind] = (min(1.0, base + (0.1 if base else 0.3)), note)
         if not scores:
             return None
-        kind, (confidence, reason) = max(scores.items(), key=lambda kv: kv[1][0])
-        return Classification(kind, round(confidence, 2), reason)
+        kind, (confidence, why) = max(scores.items(), key=lambda kv: kv[1][0])
+        return Classification(kind, round(confidence, 2), why or Message())
 
 
 @hookimpl

@@ -11,7 +11,8 @@ from rich.table import Table
 from pressdocs.app import Pressdocs
 from pressdocs.cli.common import EXIT_CANNOT_RUN, common_options, pass_app, print_json, tr
 from pressdocs.errors import PressdocsError
-from pressdocs.models import Document, Message
+from pressdocs.forms.spec import FORMS, MATERIALS, PLAN, REGISTRATION, STATISTICS, Form
+from pressdocs.models import Document, DocumentKind, Message
 from pressdocs.reading import ReadResult
 
 __all__ = ["forms_command", "parse_command"]
@@ -49,32 +50,36 @@ def parse_command(app: Pressdocs, files: tuple[str, ...], as_json: bool) -> None
 
 def _show(console: Console, path: str, result: ReadResult, lang: str) -> None:
     document = result.document
-    reason = result.classification.reason if result.classification else ""
+    reason = result.classification.reason if result.classification else None
     console.print(f"[bold]{path}[/bold]  " + tr(
         lang, "cli.parse.kind", kind=document.kind, confidence=f"{document.confidence:.2f}",
-        reason=Message.of("cli.parse.reason", text=reason) if reason else None))
+        reason=Message.of("cli.parse.reason", text=reason) if reason and reason.zh else None))
     if result.error is not None:
         console.print("  [red]" + result.error.render(lang) + "[/red]")
     data = result.to_dict(lang)["data"]
     if data:
-        _print_data(console, data, lang)
+        _print_data(console, data, lang, _DATA_FIELDS.get(document.kind))
     for warning in result.warnings:
         console.print(f"  [yellow]{tr(lang, 'cli.note', text=warning.text(lang))}[/yellow]")
 
 
-_LABELS_ZH = {
-    "title": "标题/全称", "organiser": "举办单位", "person_in_charge": "负责人", "content": "内容",
-    "time": "举办时间", "venue": "举办地点", "guests": "拟邀请领导及来宾", "media": "拟邀请新闻单位",
-    "approval_opinion": "审批意见", "approval_date": "审批日期", "remarks": "备注",
-    "filing_unit": "填报单位", "filing_date": "填表日期", "filer": "填表人",
-    "filer_contact": "联系方式", "rows": "统计行数", "year": "年份", "items": "计划项数",
-    "source": "来源文件", "body": "正文", "chars": "字数", "name": "姓名", "phone": "电话",
-    "position": "职务", "question": "问题", "answer": "回答", "answer_chars": "回答字数",
+#: Where the data of each kind is described (:mod:`pressdocs.forms.spec`): its form, and
+#: the path of the data within it.
+_DATA_FIELDS: dict[DocumentKind, tuple[Form, str]] = {
+    DocumentKind.REGISTRATION: (REGISTRATION, ""),
+    DocumentKind.STATISTICS: (STATISTICS, ""),
+    DocumentKind.PLAN: (PLAN, ""),
+    DocumentKind.PRESS_RELEASE: (MATERIALS, "press_release."),
+    DocumentKind.QA: (MATERIALS, "qa."),
 }
-_SKIP = {"time_text"}  # shown through 举办时间
+#: Values as written (time_text), shown through the field they were read into (举办时间).
+_SKIP = {f.written.rpartition(".")[2] for form in FORMS.values() for f in form.fields
+         if f.written}
 
 
-def _print_data(console: Console, data: Any, lang: str) -> None:
+def _print_data(console: Console, data: Any, lang: str,
+                where: tuple[Form, str] | None) -> None:
+    form, prefix = where if where is not None else (None, "")
     table = Table(show_header=False, box=None, padding=(0, 2))
     table.add_column(no_wrap=True)
     table.add_column(overflow="fold")
@@ -83,12 +88,19 @@ def _print_data(console: Console, data: Any, lang: str) -> None:
         if key in _SKIP or value in ("", None, [], {}) or (
                 isinstance(value, dict) and not any(value.values())):
             continue
-        label = _LABELS_ZH.get(str(key), str(key)) if lang == "zh" else str(key)
-        table.add_row(label, _shown(value, lang))
+        path = f"{prefix}{key}" if isinstance(key, str) else prefix.rstrip(".")
+        label = _label(form, path, lang) if isinstance(key, str) else str(key)
+        table.add_row(label, _shown(value, lang, form, f"{path}."))
     console.print(table)
 
 
-def _shown(value: Any, lang: str) -> str:
+def _label(form: Form | None, path: str, lang: str) -> str:
+    """A field's own name in ``lang`` (填报单位 / filing unit), else its attribute name."""
+    found = form.get(path) if form is not None else None
+    return found.label.text(lang) if found is not None else path.rpartition(".")[2]
+
+
+def _shown(value: Any, lang: str, form: Form | None = None, prefix: str = "") -> str:
     """A value as staff read it: 2021年6月30日, lists with 、, 3 项 for lists of rows."""
     from datetime import date, datetime
 
@@ -99,8 +111,9 @@ def _shown(value: Any, lang: str) -> str:
             return tr(lang, "cli.parse.items", count=len(value))
         return ("、" if lang == "zh" else ", ").join(map(str, value))
     if isinstance(value, dict):
-        return "，".join(f"{_LABELS_ZH.get(k, k) if lang == 'zh' else k}：{v}"
-                        for k, v in value.items() if v)
+        return ("，" if lang == "zh" else ", ").join(
+            f"{_label(form, prefix + k, lang)}{'：' if lang == 'zh' else ': '}{v}"
+            for k, v in value.items() if v)
     if isinstance(value, str) and lang == "zh":
         try:
             if "T" in value and len(value) >= 16:

@@ -19,6 +19,7 @@ from pressdocs.cli.common import (
     tr,
 )
 from pressdocs.errors import PressdocsError
+from pressdocs.forms.spec import location_label
 from pressdocs.models import Finding, Location, Severity, Submission
 
 __all__ = ["validate_command"]
@@ -90,6 +91,6 @@ def _table(results: list[_Checked], lang: str) -> None:
             table.add_column(tr(lang, key), no_wrap=True)
         table.add_column(tr(lang, "cli.validate.finding"), overflow="fold", ratio=1)
         for f in result.findings:
-            where = " / ".join(x for x in (f.location.document, f.location.field) if x)
+            where = location_label(f.location, lang)
             table.add_row(f.code, f.severity.label(lang), where, f.text(lang))
         console.print(table)

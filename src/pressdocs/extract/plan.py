@@ -11,8 +11,8 @@ A row's 时间 is its month ("3月"; the notice's row 40 says just "9"); 责任�
 several units ("市财政局、市农业农村局"); a topic broken over two lines is joined.  Text
 is kept as written: judging it (injected spam, unknown units) is for the validators.
 
-:func:`extract_plan` returns the plan and a list of Chinese warnings, one per row it
-could not read (the row is left out) or read with a guess.  It raises
+:func:`extract_plan` returns the plan and a list of warnings (:class:`pressdocs.Message`),
+one per row it could not read (the row is left out) or read with a guess.  It raises
 :class:`pressdocs.errors.ParseError` when there is no plan table at all, or when the
 year is neither given, nor in the title ("2021年…计划安排"), nor in the file name.
 """
@@ -28,26 +28,22 @@ from pressdocs.extract.tables import (
     Column,
     Record,
     Records,
+    columns_of,
     join_wrapped,
     line_records,
     parse_number,
     table_records,
 )
-from pressdocs.models import Plan, PlanItem
+from pressdocs.forms.spec import PLAN
+from pressdocs.models import Message, Plan, PlanItem
 from pressdocs.text import normalize_label, parse_month, split_list, to_halfwidth
 
 __all__ = ["PLAN_COLUMNS", "extract_plan"]
 
-#: The columns of 附件1 and the labels they go by.
-PLAN_COLUMNS: tuple[Column, ...] = (
-    Column("number", ("序号", "编号")),
-    Column("venue", ("地点", "发布地点", "举办地点", "召开地点"), ("地点",)),
-    Column("time", ("时间", "计划时间", "发布时间", "时间安排", "拟发布时间", "月份", "召开时间"),
-           ("时间", "月份")),
-    Column("topic", ("发布主题", "主题", "发布内容", "新闻发布主题", "发布会主题"), ("主题",)),
-    Column("units", ("责任单位", "牵头单位", "发布单位", "单位", "责任部门"), ("单位", "部门")),
-)
-_REQUIRED = ("time", "topic", "units")
+#: The columns of 附件1 and the labels they go by (:data:`pressdocs.forms.spec.PLAN`).
+PLAN_COLUMNS: tuple[Column, ...] = columns_of(PLAN.children("items"))
+#: The columns a header must name to be the plan's: the ones every row must fill.
+_HEADER_NEEDS = tuple(f.key for f in PLAN.children("items") if f.required)
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _STOP = re.compile(r"^(说明|注\s*[:：]|备注|附件\s*\d|附件\s*[:：])")
@@ -57,8 +53,8 @@ _UNIT = re.compile(r"(局|委|办|中心|政府|管委会|院|会|队|处|所|�
 
 
 def extract_plan(content: Content, *, year: int | None = None,
-                 source: str = "") -> tuple[Plan, list[str]]:
-    """The plan in ``content`` and Chinese warnings about rows that could not be read.
+                 source: str = "") -> tuple[Plan, list[Message]]:
+    """The plan in ``content`` and warnings about rows that could not be read.
 
     ``year`` is the plan's year when the caller knows it; otherwise it is read from the
     title, else from ``source`` (the file name), else from the 时间 cells.  ``source``
@@ -70,30 +66,24 @@ def extract_plan(content: Content, *, year: int | None = None,
     """
     records = _records(content)
     if records is None:
-        raise ParseError(
-            "未找到计划安排表：表头应包含“序号、地点、时间、发布主题、责任单位”，请确认文件是否为新闻发布会计划安排",
-            "no plan table found: the header should name 序号, 地点, 时间, 发布主题 and "
-            "责任单位; check that this is the press-conference plan",
-            file=source or None,
-        )
+        raise ParseError.of("extract.no_plan_table",
+                            columns=[f.printed for f in PLAN.columns("items")],
+                            file=source or None)
     title = _title([*reversed(records.before), *content.paragraphs])
     plan_year = year or _year_in(title) or _year_in(source) or _year_of_cells(records)
     if plan_year is None:
-        raise ParseError(
-            "无法确定计划安排的年份：标题中没有写明年份（如“2021年新闻发布会计划安排”），请导入时指定年份",
-            "cannot tell the plan's year: the title names none (e.g. 2021年新闻发布会计划安排); "
-            "give the year when importing",
-            file=source or None,
-        )
+        raise ParseError.of("extract.no_plan_year", example=f"2021年{PLAN.title}",
+                            file=source or None)
     items: list[PlanItem] = []
-    warnings: list[str] = []
+    warnings: list[Message] = []
     seen: set[int] = set()
     for record in records.records:
         item = _item(record, plan_year, items[-1].number if items else 0, warnings)
         if item is None:
             continue
         if item.number in seen:
-            warnings.append(f"序号 {item.number} 出现了不止一次，请核对计划安排")
+            warnings.append(Message.of("extract.duplicate_number", field=_label("number"),
+                                       number=item.number, form=PLAN.label))
         seen.add(item.number)
         items.append(item)
     return Plan(year=plan_year, items=items, title=title, source=source), warnings
@@ -101,13 +91,13 @@ def extract_plan(content: Content, *, year: int | None = None,
 
 def _records(content: Content) -> Records | None:
     """The plan's rows: from the tables when they hold the plan, else from the lines."""
-    from_tables = table_records(content.tables, PLAN_COLUMNS, _REQUIRED)
+    from_tables = table_records(content.tables, PLAN_COLUMNS, _HEADER_NEEDS)
     if from_tables is not None and from_tables.records:
         return from_tables
     from_lines = line_records(
-        content.paragraphs, PLAN_COLUMNS, _REQUIRED,
-        fits={"time": _fits_month, "venue": _fits_place, "units": _fits_units},
-        wrap_cost={"topic": 0.05, "time": 5.0},
+        content.paragraphs, PLAN_COLUMNS, _HEADER_NEEDS,
+        fits={"month": _fits_month, "venue": _fits_place, "units": _fits_units},
+        wrap_cost={"topic": 0.05, "month": 5.0},
         stop=_STOP,
     )
     if from_lines is not None and from_lines.records:
@@ -115,10 +105,14 @@ def _records(content: Content) -> Records | None:
     return from_tables or from_lines
 
 
+def _label(key: str) -> Message:
+    return PLAN.field(f"items.{key}").label
+
+
 def _item(record: Record, plan_year: int, previous: int,
-          warnings: list[str]) -> PlanItem | None:
+          warnings: list[Message]) -> PlanItem | None:
     venue = _one_line(record.get("venue"))
-    when = _one_line(record.get("time"))
+    when = _one_line(record.get("month"))
     topic = _one_line(record.get("topic"))
     units = split_list(record.get("units"))
     number_text = record.get("number")
@@ -127,18 +121,22 @@ def _item(record: Record, plan_year: int, previous: int,
     number = parse_number(number_text) if number_text else None
     if number is None or number < 1:
         if number_text:
-            warnings.append(f"序号“{number_text}”不是数字，按顺序记为 {previous + 1}")
+            warnings.append(Message.of("extract.number_guessed", field=_label("number"),
+                                       text=number_text, number=previous + 1))
         number = previous + 1
-    where = f"计划安排序号 {number}"
+    where = Message.of("extract.row", form=PLAN.label, number=number)
     month = parse_month(when) if when else None
     if month is None:
-        shown = f"“{when}”" if when else "为空"
-        warnings.append(f"{where}：时间{shown}，无法识别为月份，此行未导入")
+        if when:
+            warnings.append(Message.of("extract.month_unreadable", where=where,
+                                       field=_label("month"), text=when))
+        else:
+            warnings.append(Message.of("extract.month_empty", where=where,
+                                       field=_label("month")))
         return None
-    if not topic:
-        warnings.append(f"{where}：发布主题为空")
-    if not units:
-        warnings.append(f"{where}：责任单位为空")
+    for key, value in (("topic", topic), ("units", units)):
+        if not value:
+            warnings.append(Message.of("extract.row_empty", where=where, field=_label(key)))
     written_year = _year_in(when)
     return PlanItem(number=number, venue=venue, month=month, topic=topic, units=units,
                     year=written_year or plan_year)
@@ -164,7 +162,7 @@ def _year_in(text: str) -> int | None:
 
 
 def _year_of_cells(records: Records) -> int | None:
-    years = Counter(y for r in records.records if (y := _year_in(r.get("time"))) is not None)
+    years = Counter(y for r in records.records if (y := _year_in(r.get("month"))) is not None)
     return years.most_common(1)[0][0] if years else None
 
 

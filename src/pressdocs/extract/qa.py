@@ -12,7 +12,7 @@ import re
 
 from pressdocs.capabilities import Content
 from pressdocs.extract.labels import tokens
-from pressdocs.models import QAPair
+from pressdocs.models import Message, QAPair
 from pressdocs.text import count_zishu
 
 __all__ = ["extract_qa", "looks_like_qa"]
@@ -29,8 +29,8 @@ ANSWER = re.compile(r"^\s*(?:答\s*[:：]|答\s+|A\s*\d*\s*[:：.．]|回答\s*[
 _ASKS = re.compile(r"[？?]\s*$")
 
 
-def extract_qa(content: Content) -> tuple[list[QAPair], list[str]]:
-    """Every question with its answer, and Chinese warnings (a question left unanswered)."""
+def extract_qa(content: Content) -> tuple[list[QAPair], list[Message]]:
+    """Every question with its answer, and warnings (a question left unanswered)."""
     pairs: list[tuple[list[str], list[str]]] = []
     in_answer = False
     for line in (t.strip() for t in tokens(content)):
@@ -51,13 +51,14 @@ def extract_qa(content: Content) -> tuple[list[QAPair], list[str]]:
                 in_answer = True
             else:
                 question.append(line)
-    result, warnings = [], []
+    result: list[QAPair] = []
+    warnings: list[Message] = []
     for i, (question, answer) in enumerate(pairs, 1):
         text = "\n".join(a for a in answer if a)
         asked = "".join(question).strip()
         result.append(QAPair(question=asked, answer=text, answer_chars=count_zishu(text).total))
         if not text:
-            warnings.append(f"第{i}个问题没有回答：{asked[:30]}")
+            warnings.append(Message.of("extract.unanswered", number=i, question=asked[:30]))
     return result, warnings
 
 

@@ -14,42 +14,18 @@ from zoneinfo import ZoneInfo
 
 from pressdocs.capabilities import Content
 from pressdocs.extract.labels import label_values, tokens
-from pressdocs.models import Person, Registration
+from pressdocs.forms.spec import REGISTRATION
+from pressdocs.models import Message, Person, Registration
 from pressdocs.text import find_phones, parse_date, parse_when, split_list, to_halfwidth
 
 __all__ = ["REGISTRATION_LABELS", "extract_registration"]
 
-#: Normalized label → field. Variants seen on filled forms are included.
-REGISTRATION_LABELS: dict[str, str] = {
-    "新闻发布会全称": "title",
-    "发布会全称": "title",
-    "新闻发布会名称": "title",
-    "举办单位": "organiser",
-    "主办单位": "organiser",
-    "负责人": "person",
-    "姓名": "person_name",
-    "电话": "person_phone",
-    "联系电话": "person_phone",
-    "手机": "person_phone",
-    "职务": "person_position",
-    "新闻发布会内容(可以附附件)": "content",
-    "新闻发布会内容": "content",
-    "发布会内容": "content",
-    "举办时间": "time",
-    "召开时间": "time",
-    "发布时间": "time",
-    "举办地点": "venue",
-    "召开地点": "venue",
-    "拟邀请领导及来宾名单": "guests",
-    "拟邀请领导及嘉宾名单": "guests",
-    "拟邀请新闻单位名单": "media",
-    "拟邀请媒体名单": "media",
-    "审批意见": "approval",
-    "备注": "remarks",
-    "填报单位": "filing_unit",
-    "填表时间": "filing_date",
-    "填报时间": "filing_date",
-}
+#: Normalized label → field name: the printed labels of 附件2 and the variants units
+#: write (:data:`pressdocs.forms.spec.REGISTRATION`).
+REGISTRATION_LABELS: dict[str, str] = REGISTRATION.labels()
+_UNIT_LABELS = REGISTRATION.field("filing_unit").labels
+_DATE_LABELS = re.compile(
+    r"\s*(?=" + "|".join(map(re.escape, REGISTRATION.field("filing_date").labels)) + ")")
 
 # The form's printed requirements (附件2, 内容 cell): template text, not the unit's.
 _TEMPLATE_LINE = re.compile(
@@ -63,16 +39,16 @@ _BLANK_DATE_ANYWHERE = re.compile(r"[\s\u3000]*年[\s\u3000]+月[\s\u3000]+日")
 _PLACEHOLDER = re.compile(r"^[\s_＿—\-/／无]*$")
 
 
-def extract_registration(content: Content, *, tz: ZoneInfo,
-                         default_year: int | None = None) -> tuple[Registration, list[str]]:
-    """The registration form in ``content`` and Chinese warnings about what was unclear.
+def extract_registration(content: Content, *, tz: ZoneInfo, default_year: int | None = None
+                         ) -> tuple[Registration, list[Message]]:
+    """The registration form in ``content`` and warnings about what was unclear.
 
     ``default_year`` completes dates written without a year when the form's own 填表时间
     has none either (callers pass the year the message was received).
     """
     found = label_values(_split_header(tokens(content)), REGISTRATION_LABELS,
                          wrapped=content.media_type == "application/pdf")
-    warnings: list[str] = []
+    warnings: list[Message] = []
     reg = Registration()
     reg.title = _clean(found.get("title"))
     reg.organiser = _clean(found.get("organiser"))
@@ -83,28 +59,35 @@ def extract_registration(content: Content, *, tz: ZoneInfo,
     reg.filing_date = parse_date(filing_text, default_year) if filing_text else None
     year = reg.filing_date.year if reg.filing_date else default_year
 
-    reg.person_in_charge = _person(found.get("person"), found.get("person_name"),
-                                   found.get("person_phone"), found.get("person_position"))
+    reg.person_in_charge = _person(found.get("person_in_charge"),
+                                   found.get("person_in_charge.name"),
+                                   found.get("person_in_charge.phone"),
+                                   found.get("person_in_charge.position"))
     reg.content = _without_template(found.get("content"))
     reg.guests = split_list(_clean(found.get("guests")))
     reg.media = split_list(_clean(found.get("media")))
 
     reg.time_text = _clean(found.get("time"))
     if reg.time_text:
+        label = REGISTRATION.field("time").label
         when = parse_when(reg.time_text, year)
         if when is None:
-            warnings.append(f"举办时间“{reg.time_text}”无法识别为日期")
+            warnings.append(Message.of("extract.unreadable_date", field=label,
+                                       text=reg.time_text))
         elif when.value is None:
-            warnings.append(f"举办时间：{when.problem}")
+            warnings.append(Message.of("extract.wrong_date", field=label, problem=when.problem))
         else:
             if when.time is None:
-                warnings.append(f"举办时间“{reg.time_text}”没有写明具体时刻，按当日0时计")
+                warnings.append(Message.of("extract.no_time_of_day", field=label,
+                                           text=reg.time_text))
             reg.time = datetime.combine(when.value, when.time or time(0, 0), tzinfo=tz)
 
-    opinion, approval_date = _approval(found.get("approval"), year)
+    opinion, approval_date = _approval(found.get("approval_opinion"), year)
     reg.approval_opinion, reg.approval_date = opinion, approval_date
     if "title" not in found.seen and "organiser" not in found.seen:
-        warnings.append("未找到登记表的栏目（新闻发布会全称、举办单位等），可能不是登记表")
+        warnings.append(Message.of(
+            "extract.not_a_form", form=REGISTRATION.label,
+            labels=[REGISTRATION.field(n).printed for n in ("title", "organiser")]))
     return reg, warnings
 
 
@@ -123,7 +106,8 @@ def _split_header(items: list[str]) -> list[str]:
     """Split the header line "填报单位：市统计局   填表时间：2021年3月1日" into two items."""
     out: list[str] = []
     for item in items:
-        parts = re.split(r"\s*(?=填表时间|填报时间)", item) if "填报单位" in item else [item]
+        header = any(label in item for label in _UNIT_LABELS)
+        parts = _DATE_LABELS.split(item) if header else [item]
         out.extend(p for p in parts if p.strip())
     return out
 

@@ -7,7 +7,7 @@ from pathlib import PurePath
 
 from pressdocs.capabilities import Content
 from pressdocs.extract.labels import tokens
-from pressdocs.models import PressRelease
+from pressdocs.models import Message, PressRelease
 from pressdocs.text import count_zishu
 
 __all__ = ["extract_press_release"]
@@ -17,12 +17,13 @@ _SENTENCE_END = re.compile(r"[。！？；!?;]\s*$")
 _KIND_WORDS = re.compile(r"^(新闻)?(发布稿|通稿|新闻稿)[:：]?$")
 
 
-def extract_press_release(content: Content, name: str = "") -> tuple[PressRelease, list[str]]:
+def extract_press_release(content: Content, name: str = ""
+                          ) -> tuple[PressRelease, list[Message]]:
     """The release in ``content``: the first short line that does not end a sentence is
     the title (a bare "发布稿" label line is skipped); the rest is the body, whose 字数
     is counted the way Word counts it."""
     lines = [line.strip() for line in tokens(content) if line.strip()]
-    warnings: list[str] = []
+    warnings: list[Message] = []
     while lines and _KIND_WORDS.match(lines[0]):
         lines.pop(0)
     title = ""
@@ -30,8 +31,8 @@ def extract_press_release(content: Content, name: str = "") -> tuple[PressReleas
         title = lines.pop(0)
     elif name:
         title = PurePath(name).stem
-        warnings.append("发布稿没有单独的标题行，以文件名作标题")
+        warnings.append(Message.of("extract.release_untitled"))
     body = "\n".join(lines)
     if not body:
-        warnings.append("发布稿正文为空")
+        warnings.append(Message.of("extract.release_empty"))
     return PressRelease(title=title, body=body, chars=count_zishu(body).total), warnings

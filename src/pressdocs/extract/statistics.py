@@ -17,8 +17,8 @@ Cells are read the way people fill them in:
   "5" (allowed, 5), "否", "无" (not allowed, 0); Excel tables that split it into two
   columns (是否设提问 | 提问个数) are read too.
 
-:func:`extract_statistics` returns the report and Chinese warnings about cells it could
-not read; it raises :class:`pressdocs.errors.ParseError` when there is no statistics
+:func:`extract_statistics` returns the report and warnings (:class:`pressdocs.Message`)
+about cells it could not read; it raises :class:`pressdocs.errors.ParseError` when there is no statistics
 table at all.
 """
 
@@ -32,12 +32,14 @@ from pressdocs.extract.tables import (
     Column,
     Record,
     Records,
+    columns_of,
     join_wrapped,
     line_records,
     parse_number,
     table_records,
 )
-from pressdocs.models import Speaker, StatisticsReport, StatisticsRow
+from pressdocs.forms.spec import STATISTICS
+from pressdocs.models import Message, Speaker, StatisticsReport, StatisticsRow
 from pressdocs.text import (
     parse_date,
     parse_when,
@@ -54,24 +56,14 @@ __all__ = [
     "split_filer",
 ]
 
-#: The columns of 附件3 and the labels they go by.  ``questions_allowed`` and
-#: ``question_count`` are the two halves some tables split the last column into.
-STATISTICS_COLUMNS: tuple[Column, ...] = (
-    Column("number", ("序号", "编号")),
-    Column("questions_allowed", ("是否设记者提问", "是否设提问", "是否提问", "是否设置记者提问")),
-    Column("question_count", ("记者提问个数", "提问个数", "提问数", "记者提问数")),
-    Column("held_on", ("时间", "日期", "发布时间", "举办时间", "召开时间", "发布日期"),
-           ("时间", "日期")),
-    Column("venue", ("地点", "发布地点", "举办地点", "召开地点"), ("地点",)),
-    Column("media", ("参加发布会的媒体单位", "参会媒体", "参加媒体", "媒体单位", "参会媒体单位"),
-           ("媒体",)),
-    Column("topic", ("发布主题", "主题", "发布内容"), ("主题",)),
-    Column("speakers", ("发布人姓名、职务", "发布人姓名职务", "发布人", "发布人及职务",
-                        "发布人姓名及职务"), ("发布人",)),
-    Column("questions", ("是否设记者提问、记者提问个数", "是否设记者提问及提问个数"), ("提问",)),
-    Column("unit", ("单位", "发布单位", "举办单位", "主办单位"), ("单位",)),
-)
-_REQUIRED = ("held_on", "topic", "media")
+#: The columns of 附件3 and the labels they go by (:data:`pressdocs.forms.spec.STATISTICS`),
+#: with ``questions_allowed`` and ``question_count``, the two halves some tables split the
+#: last column into.  单位 is tried last as a keyword: it is inside 媒体单位 too.
+STATISTICS_COLUMNS: tuple[Column, ...] = columns_of(
+    sorted(STATISTICS.children("rows"), key=lambda f: f.key == "unit"))
+#: The columns a header must name to be the statistics table's.
+_HEADER_NEEDS = ("held_on", "topic", "media")
+_ROW_REQUIRED = tuple(f for f in STATISTICS.children("rows") if f.required)
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _TOTAL = frozenset({"合计", "总计", "小计", "共计"})
@@ -95,22 +87,19 @@ def _label_pattern(label: str) -> str:
     return r"\s*".join(parts)
 
 
-_HEADER_LABELS: tuple[tuple[str, str], ...] = (
-    ("filing_unit", "填表单位(公章)"), ("filing_unit", "填报单位(公章)"),
-    ("filing_unit", "填表单位(盖章)"), ("filing_unit", "填表单位"), ("filing_unit", "填报单位"),
-    ("filing_date", "填表日期"), ("filing_date", "填表时间"), ("filing_date", "填报日期"),
-    ("filing_date", "填报时间"),
-    ("filer", "填表人(联系方式)"), ("filer", "填表人(联系电话)"), ("filer", "填表人"),
-    ("filer", "填报人"), ("contact", "联系方式"), ("contact", "联系电话"),
-)
+#: (field, label) of the line above the table, longest label first so that
+#: 填表人(联系方式) is not read as 填表人 followed by a value "(联系方式)".
+_HEADER_LABELS: tuple[tuple[str, str], ...] = tuple(sorted(
+    ((f.name, label) for f in STATISTICS.children() for label in f.labels),
+    key=lambda pair: -len(pair[1])))
 _HEADER = re.compile("|".join(f"(?P<h{i}>{_label_pattern(label)})"
                               for i, (_, label) in enumerate(_HEADER_LABELS)))
 _VALUE_TRIM = " \t:：\u3000\u00a0"
 
 
 def _header_fields(lines: list[str]) -> dict[str, str]:
-    """填表单位, 填表日期, 填表人 and 联系方式 from the lines around the table: each value is
-    the text after its label up to the next label on the line."""
+    """填表单位, 填表日期, 填表人 and 联系方式 from the lines around the table (by field
+    name): each value is the text after its label up to the next label on the line."""
     found: dict[str, str] = {}
     for line in (part for text in lines for part in text.splitlines()):
         matches = list(_HEADER.finditer(line))
@@ -303,8 +292,8 @@ def _speaker_parts(token: str) -> tuple[str, str]:
 
 
 def extract_statistics(content: Content, *, year: int | None = None,
-                       source: str = "") -> tuple[StatisticsReport, list[str]]:
-    """The statistics table in ``content`` and Chinese warnings about what was unclear.
+                       source: str = "") -> tuple[StatisticsReport, list[Message]]:
+    """The statistics table in ``content`` and warnings about what was unclear.
 
     ``year`` completes dates written without one ("3月15日") and is the report's year;
     without it the title's year is used, else the 填表日期's.  Rows left blank are
@@ -316,28 +305,25 @@ def extract_statistics(content: Content, *, year: int | None = None,
     """
     records = _records(content)
     if records is None:
-        raise ParseError(
-            "未找到新闻发布会统计表：表头应包含“序号、时间、地点、单位、参加发布会的媒体单位、发布主题、"
-            "发布人姓名、职务、是否设记者提问、记者提问个数”，请确认文件是否为统计表",
-            "no statistics table found: the header should name 时间, 参加发布会的媒体单位, "
-            "发布主题 and the other columns of 附件3; check that this is the statistics table",
-            file=source or None,
-        )
+        raise ParseError.of("extract.no_statistics_table",
+                            columns=[f.printed for f in STATISTICS.columns("rows")],
+                            file=source or None)
     around = [*records.before, *content.paragraphs, *records.after]
     fields = _header_fields(around)
-    warnings: list[str] = []
+    warnings: list[Message] = []
     title_year = _title_year(around)
     filing_text = fields.get("filing_date", "")
     filing_date = parse_date(filing_text, year or title_year) if filing_text else None
     if filing_text and filing_date is None:
-        warnings.append(f"填表日期“{filing_text}”无法识别为日期")
+        warnings.append(Message.of("extract.unreadable_date",
+                                   field=STATISTICS.field("filing_date").label, text=filing_text))
     report_year = year or title_year or (filing_date.year if filing_date else None)
     filer, contact = split_filer(fields.get("filer", ""))
     report = StatisticsReport(
         filing_unit=fields.get("filing_unit", ""),
         filing_date=filing_date,
         filer=filer,
-        filer_contact=contact or fields.get("contact", ""),
+        filer_contact=contact or fields.get("filer_contact", ""),
         year=report_year,
     )
     for record in records.records:
@@ -348,11 +334,11 @@ def extract_statistics(content: Content, *, year: int | None = None,
 
 
 def _records(content: Content) -> Records | None:
-    from_tables = table_records(content.tables, STATISTICS_COLUMNS, _REQUIRED)
+    from_tables = table_records(content.tables, STATISTICS_COLUMNS, _HEADER_NEEDS)
     if from_tables is not None and from_tables.records:
         return from_tables
     from_lines = line_records(
-        content.paragraphs, STATISTICS_COLUMNS, _REQUIRED,
+        content.paragraphs, STATISTICS_COLUMNS, _HEADER_NEEDS,
         fits={"held_on": _fits_date, "questions": _fits_questions, "venue": _fits_place,
               "unit": _fits_unit, "media": _fits_media, "speakers": _fits_speakers},
         wrap_cost={"topic": 0.05, "media": 0.1, "speakers": 0.1, "held_on": 1.0,
@@ -373,7 +359,7 @@ def _title_year(lines: list[str]) -> int | None:
     return None
 
 
-def _row(record: Record, year: int | None, warnings: list[str]) -> StatisticsRow | None:
+def _row(record: Record, year: int | None, warnings: list[Message]) -> StatisticsRow | None:
     number_text = record.get("number")
     if number_text.replace(" ", "") in _TOTAL:
         return None
@@ -381,9 +367,13 @@ def _row(record: Record, year: int | None, warnings: list[str]) -> StatisticsRow
     if not any(values.values()):
         return None  # a numbered row left blank
     number = parse_number(number_text) if number_text else None
-    where = f"统计表序号 {number}" if number is not None else f"统计表{record.where}"
+    where = (Message.of("extract.row", form=STATISTICS.label,
+                        number=number_text if number is None else number)
+             if number_text else
+             Message.of("extract.record", form=STATISTICS.label, position=record.position))
     if number_text and number is None:
-        warnings.append(f"{where}：序号“{number_text}”不是数字")
+        warnings.append(Message.of("extract.not_a_number", where=where, text=number_text,
+                                   field=_label("number")))
     row = StatisticsRow(
         number=number,
         held_on_text=_one_line(record.get("held_on")),
@@ -397,35 +387,47 @@ def _row(record: Record, year: int | None, warnings: list[str]) -> StatisticsRow
         when = parse_when(row.held_on_text, year)
         if when is not None and when.value is not None:
             row.held_on = when.value
+        elif when is not None and when.problem is not None:
+            warnings.append(Message.of("extract.row_wrong_date", where=where,
+                                       field=_label("held_on"), text=row.held_on_text,
+                                       problem=when.problem))
         else:
-            why = f"（{when.problem}）" if when is not None and when.problem else ""
-            warnings.append(f"{where}：时间“{row.held_on_text}”无法识别为日期{why}")
-    for value, label in ((row.held_on_text, "时间"), (row.topic, "发布主题")):
-        if not value:
-            warnings.append(f"{where}：{label}为空")
+            warnings.append(Message.of("extract.row_unreadable_date", where=where,
+                                       field=_label("held_on"), text=row.held_on_text))
+    for required in _ROW_REQUIRED:
+        if not _one_line(record.get(required.key)):
+            warnings.append(Message.of("extract.row_empty", where=where, field=required.label))
     _questions(row, record, where, warnings)
     return row
 
 
-def _questions(row: StatisticsRow, record: Record, where: str, warnings: list[str]) -> None:
+def _label(key: str) -> Message:
+    return STATISTICS.field(f"rows.{key}").label
+
+
+def _questions(row: StatisticsRow, record: Record, where: Message,
+               warnings: list[Message]) -> None:
     combined = record.get("questions")
     parsed = parse_questions(combined)
     if parsed is None:
-        warnings.append(f"{where}：是否设记者提问“{combined}”无法识别（应写“是，3个”或“否”）")
+        warnings.append(Message.of("extract.questions_unreadable", where=where,
+                                   field=_label("questions_allowed"), text=combined))
         parsed = (None, None)
     allowed, count = parsed
     allowed_text, count_text = record.get("questions_allowed"), record.get("question_count")
     if allowed_text:
         separate = parse_questions(allowed_text)
         if separate is None:
-            warnings.append(f"{where}：是否设记者提问“{allowed_text}”无法识别（应写“是”或“否”）")
+            warnings.append(Message.of("extract.yes_no_unreadable", where=where,
+                                       field=_label("questions_allowed"), text=allowed_text))
         else:
             allowed = separate[0]
             count = separate[1] if count is None else count
     if count_text:
         number = parse_questions(count_text)
         if number is None or number[1] is None:
-            warnings.append(f"{where}：记者提问个数“{count_text}”不是整数")
+            warnings.append(Message.of("extract.not_an_integer", where=where,
+                                       field=_label("question_count"), text=count_text))
         else:
             count = number[1]
             if allowed is None:

@@ -26,6 +26,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from pressdocs.forms.spec import Field
 from pressdocs.text import normalize_label, to_halfwidth
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "Row",
     "cell_text",
     "column_key",
+    "columns_of",
     "drop_blank_rows",
     "find_header",
     "header_map",
@@ -77,11 +79,12 @@ class Column:
 
 @dataclass
 class Record:
-    """One data row: cell texts by column key (merged cells filled in), and where it
-    was (``第3行``) for warnings."""
+    """One data row: cell texts by column key (merged cells filled in), and its
+    ``position`` among the table's data rows (from 1), for warnings about a row without
+    a 序号."""
 
     values: dict[str, str]
-    where: str
+    position: int
 
     def get(self, key: str) -> str:
         return self.values.get(key, "")
@@ -100,6 +103,14 @@ class Records:
     keys: list[str] = field(default_factory=list)
     before: list[str] = field(default_factory=list)
     after: list[str] = field(default_factory=list)
+
+
+def columns_of(fields: Iterable[Field]) -> tuple[Column, ...]:
+    """The :class:`Column` of each of a form's table ``fields``
+    (:mod:`pressdocs.forms.spec`): keyed by the field's own attribute (``held_on``), named
+    by its printed label and variants, normalized, and by its keywords."""
+    return tuple(Column(f.key, tuple(normalize_label(label) for label in f.labels), f.keywords)
+                 for f in fields)
 
 
 # --- cells and rows -------------------------------------------------------------------------
@@ -309,9 +320,7 @@ def _read_rows(rows: Sequence[Row], mapping: dict[str, int], columns: Sequence[C
             cell = row[index] if index < len(row) else ""
             values[key] = previous.get(key, "") if cell is None else cell_text(cell)
         previous = values
-        number = values.get("number", "")
-        where = f"序号 {number}" if number else f"第{len(result.records) + 1}条记录"
-        result.records.append(Record(values=values, where=where))
+        result.records.append(Record(values=values, position=len(result.records) + 1))
 
 
 # --- records from lines -------------------------------------------------------------------------
@@ -359,7 +368,7 @@ def line_records(lines: Iterable[str], columns: Sequence[Column], required: Iter
     for number, group in groups:
         values = _share(group, fields, fits or {}, wrap_cost or {})
         values["number"] = str(number)
-        result.records.append(Record(values=values, where=f"序号 {number}"))
+        result.records.append(Record(values=values, position=len(result.records) + 1))
     return result
 
 

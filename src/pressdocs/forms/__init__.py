@@ -4,6 +4,9 @@
 - :func:`write_registration_form` — 附件2, 新闻发布会登记表 (.docx);
 - :func:`write_statistics_form` — 附件3, 新闻发布会统计表 (.docx or .xlsx).
 
+Each form's fields, labels and columns are defined once in :mod:`pressdocs.forms.spec`,
+which extraction, the classifier and the field names in findings read too.
+
 The format follows the file's suffix.  The layout is the notice's: the same titles,
 labels, columns and merged cells (附件2's 负责人 spans 姓名/电话/职务), the four printed
 requirements in the 内容 cell with the numbers (1200 字, 2 questions, 500 字, 3 pictures,
@@ -34,7 +37,8 @@ from typing import TYPE_CHECKING
 
 from pressdocs.config import Config
 from pressdocs.errors import ExportError
-from pressdocs.models import Plan, Registration, StatisticsReport
+from pressdocs.forms.spec import PLAN, REGISTRATION, STATISTICS, Form
+from pressdocs.models import Message, Plan, Registration, StatisticsReport
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -51,7 +55,7 @@ def write_registration_form(path: str | Path, registration: Registration | None 
     """
     from pressdocs.forms import word
 
-    target, config, city = _prepare(path, "登记表", ("docx",), city, config)
+    target, config, city = _prepare(path, REGISTRATION, ("docx",), city, config)
     _save_docx(word.registration_docx(registration, config, city), target)
     return target
 
@@ -64,7 +68,7 @@ def write_statistics_form(path: str | Path, report: StatisticsReport | None = No
     The title's year is ``year``, else the report's year, else its filing date's year; a
     blank form without one leaves the year for the hand.  Returns the path written.
     """
-    target, config, city = _prepare(path, "统计表", ("docx", "xlsx"), city, config)
+    target, config, city = _prepare(path, STATISTICS, ("docx", "xlsx"), city, config)
     if target.suffix.lower() == ".xlsx":
         from pressdocs.forms import excel
 
@@ -83,7 +87,7 @@ def write_plan_form(path: str | Path, plan: Plan | None = None, *, year: int | N
     The title is the plan's own title when it has one, else "<year>年<city>新闻发布会计划安排"
     with the plan's year (or ``year`` for a blank form).  Returns the path written.
     """
-    target, config, city = _prepare(path, "计划安排", ("docx", "xlsx"), city, config)
+    target, config, city = _prepare(path, PLAN, ("docx", "xlsx"), city, config)
     if target.suffix.lower() == ".xlsx":
         from pressdocs.forms import excel
 
@@ -95,19 +99,14 @@ def write_plan_form(path: str | Path, plan: Plan | None = None, *, year: int | N
     return target
 
 
-def _prepare(path: str | Path, what: str, formats: tuple[str, ...], city: str | None,
+def _prepare(path: str | Path, form: Form, formats: tuple[str, ...], city: str | None,
              config: Config | None) -> tuple[Path, Config, str]:
     target = Path(path)
     suffix = target.suffix.lower().lstrip(".")
     if suffix not in formats:
-        allowed = "、".join(f".{f}" for f in formats)
-        raise ExportError(
-            f"无法生成{what}：不支持的文件格式“{target.suffix or '（无扩展名）'}”，"
-            f"请使用 {allowed}",
-            f"cannot write the {what} form as '{target.suffix or '(no suffix)'}'; use "
-            + ", ".join(f".{f}" for f in formats),
-            file=str(target),
-        )
+        raise ExportError.of("forms.unsupported_format", form=form.label,
+                             suffix=target.suffix or Message.of("forms.no_suffix"),
+                             allowed=[f".{f}" for f in formats], file=str(target))
     config = config or Config()
     return target, config, city or config.city
 
@@ -127,11 +126,6 @@ def _save_xlsx(workbook: Workbook, target: Path) -> None:
 
 
 def _write_failed(target: Path, exc: OSError) -> ExportError:
-    why = ("目录不存在" if isinstance(exc, FileNotFoundError) else
-           "没有写入权限" if isinstance(exc, PermissionError) else "系统拒绝写入")
-    return ExportError(
-        f"无法写入文件（{why}）：请检查目录是否存在、是否有写入权限、文件是否正被打开",
-        f"cannot write the file: {exc.strerror or exc} "
-        "(check the folder exists, is writable, and the file is not open elsewhere)",
-        file=str(target),
-    )
+    why = ("forms.folder_missing" if isinstance(exc, FileNotFoundError) else
+           "forms.not_writable" if isinstance(exc, PermissionError) else "forms.write_refused")
+    return ExportError.of("forms.write_failed", why=Message.of(why), file=str(target))

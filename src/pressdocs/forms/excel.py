@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pressdocs.config import Config
 from pressdocs.forms import layout
+from pressdocs.forms.spec import PLAN, STATISTICS
 from pressdocs.models import Plan, StatisticsReport
 
 __all__ = ["plan_xlsx", "statistics_xlsx"]
@@ -32,9 +33,9 @@ def statistics_xlsx(report: StatisticsReport | None, config: Config, city: str,
                     year: int | None) -> Workbook:
     """附件3 as a workbook, blank or filled with ``report``."""
     wb = Workbook()
-    ws = _sheet(wb, "统计表", landscape=True)
+    ws = _sheet(wb, STATISTICS.label.zh, landscape=True)
     columns = len(layout.STATISTICS_COLUMNS)
-    ws.cell(1, 1, "附件3").font = Font(name="黑体", size=14)
+    ws.cell(1, 1, STATISTICS.attachment).font = Font(name="黑体", size=14)
     _title(ws, 2, layout.statistics_title(layout.year_of_report(report, year), city), columns)
     unit, filed, filer = layout.statistics_header(report)
     for first, last, text in ((1, 3, unit), (4, 5, filed), (6, 8, filer)):
@@ -50,9 +51,9 @@ def statistics_xlsx(report: StatisticsReport | None, config: Config, city: str,
 def plan_xlsx(plan: Plan | None, config: Config, city: str, year: int | None) -> Workbook:
     """附件1 as a workbook, blank or filled with ``plan``."""
     wb = Workbook()
-    ws = _sheet(wb, "计划安排", landscape=True)
+    ws = _sheet(wb, PLAN.label.zh, landscape=True)
     columns = len(layout.PLAN_COLUMNS)
-    ws.cell(1, 1, "附件1").font = Font(name="黑体", size=14)
+    ws.cell(1, 1, PLAN.attachment).font = Font(name="黑体", size=14)
     _title(ws, 2, layout.plan_or_title(plan, year, city), columns)
     rows = [layout.plan_row(item, plan.year) for item in plan.items] if plan else []
     last = _grid(ws, 3, layout.PLAN_COLUMNS, rows, (6, 24, 10, 56, 26))

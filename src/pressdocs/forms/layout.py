@@ -1,9 +1,10 @@
 """What the three forms say: titles, labels, printed requirements, and values as written.
 
 Everything here is text; :mod:`pressdocs.forms.word` and :mod:`pressdocs.forms.excel`
-put it on the page.  The wording follows the notice's attachments (附件1, 附件2, 附件3);
-the city, the office mailbox and every number printed in a requirement (1200 字,
-2 questions, 500 字, 3 pictures, 1 video, 1 day) come from :class:`pressdocs.config.Config`.
+put it on the page.  The titles, labels and columns are the notice's attachments (附件1,
+附件2, 附件3) as :mod:`pressdocs.forms.spec` defines them; the city, the office mailbox
+and every number printed in a requirement (1200 字, 2 questions, 500 字, 3 pictures,
+1 video, 1 day) come from :class:`pressdocs.config.Config`.
 
 Values are written the way people fill the forms in: dates as 2021年3月15日 (GB/T 9704,
 no zero padding), times as 2021年3月15日 9:30, lists joined with 、, a speaker as
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from pressdocs.config import Config
+from pressdocs.forms.spec import PLAN, REGISTRATION, STATISTICS, Form
 from pressdocs.models import (
     Plan,
     PlanItem,
@@ -39,6 +41,7 @@ __all__ = [
     "plan_or_title",
     "plan_row",
     "plan_title",
+    "printed",
     "questions_cell",
     "registration_header",
     "registration_requirements",
@@ -53,13 +56,10 @@ __all__ = [
 ]
 
 #: 附件1 columns, in the notice's order.
-PLAN_COLUMNS = ("序号", "地点", "时间", "发布主题", "责任单位")
+PLAN_COLUMNS: tuple[str, ...] = tuple(f.printed for f in PLAN.columns("items"))
 
 #: 附件3 columns, in the notice's order.
-STATISTICS_COLUMNS = (
-    "序号", "时间", "地点", "单位", "参加发布会的媒体单位", "发布主题", "发布人姓名、职务",
-    "是否设记者提问、记者提问个数",
-)
+STATISTICS_COLUMNS: tuple[str, ...] = tuple(f.printed for f in STATISTICS.columns("rows"))
 
 #: The note printed under the plan's table (附件1, 说明).
 PLAN_NOTE = (
@@ -69,7 +69,8 @@ PLAN_NOTE = (
 )
 
 #: 负责人's three sub-rows on 附件2.
-REGISTRATION_PERSON_LABELS = ("姓名", "电话", "职务")
+REGISTRATION_PERSON_LABELS: tuple[str, ...] = tuple(
+    f.printed for f in REGISTRATION.columns("person_in_charge"))
 
 #: The date line of 审批意见 before anyone signs it.
 BLANK_DATE = "年\u3000\u3000月\u3000\u3000日"
@@ -79,12 +80,17 @@ _LIST_SEPARATORS = "、，,；;"
 BLANK_YEAR = "\u3000\u3000\u3000\u3000"
 
 
+def printed(form: Form, name: str) -> str:
+    """The label ``form`` prints for its field ``name`` (:mod:`pressdocs.forms.spec`)."""
+    return form.field(name).printed
+
+
 # --- 附件1 ------------------------------------------------------------------------------
 
 
 def plan_title(year: int | None, city: str) -> str:
     """``2021年芜湖市新闻发布会计划安排``."""
-    return f"{BLANK_YEAR if year is None else year}年{city}新闻发布会计划安排"
+    return f"{BLANK_YEAR if year is None else year}年{city}{PLAN.title}"
 
 
 def plan_row(item: PlanItem, plan_year: int | None) -> tuple[str, str, str, str, str]:
@@ -108,14 +114,15 @@ def plan_or_title(plan: Plan | None, year: int | None, city: str) -> str:
 
 def registration_title(city: str) -> str:
     """``芜湖市新闻发布会登记表``."""
-    return f"{city}新闻发布会登记表"
+    return f"{city}{REGISTRATION.title}"
 
 
 def registration_header(reg: Registration | None) -> tuple[str, str]:
     """The line above the table: (填报单位：…, 填表时间：…)."""
     unit = reg.filing_unit if reg is not None else ""
     filed = reg.filing_date if reg is not None else None
-    return (f"填报单位：{unit}", f"填表时间：{format_date_zh(filed) if filed else ''}")
+    return (f"{printed(REGISTRATION, 'filing_unit')}：{unit}",
+            f"{printed(REGISTRATION, 'filing_date')}：{format_date_zh(filed) if filed else ''}")
 
 
 def registration_requirements(config: Config) -> list[str]:
@@ -147,10 +154,10 @@ def registration_rows(reg: Registration | None) -> list[tuple[str, str]]:
     """The single-value rows of 附件2 after 负责人 and 内容, label → value as written."""
     r = reg or Registration()
     return [
-        ("举办时间", registration_time(r)),
-        ("举办地点", r.venue),
-        ("拟邀请领导及来宾名单", list_cell(r.guests)),
-        ("拟邀请新闻单位名单", list_cell(r.media)),
+        (printed(REGISTRATION, "time"), registration_time(r)),
+        (printed(REGISTRATION, "venue"), r.venue),
+        (printed(REGISTRATION, "guests"), list_cell(r.guests)),
+        (printed(REGISTRATION, "media"), list_cell(r.media)),
     ]
 
 
@@ -178,7 +185,7 @@ def year_of_report(report: StatisticsReport | None, year: int | None) -> int | N
 
 def statistics_title(year: int | None, city: str) -> str:
     """``2021年芜湖市新闻发布会统计表``."""
-    return f"{BLANK_YEAR if year is None else year}年{city}新闻发布会统计表"
+    return f"{BLANK_YEAR if year is None else year}年{city}{STATISTICS.title}"
 
 
 def statistics_header(report: StatisticsReport | None) -> tuple[str, str, str]:
@@ -186,9 +193,10 @@ def statistics_header(report: StatisticsReport | None) -> tuple[str, str, str]:
     r = report or StatisticsReport()
     filer = " ".join(p for p in (r.filer, r.filer_contact) if p)
     return (
-        f"填表单位(公章)：{r.filing_unit}",
-        f"填表日期：{format_date_zh(r.filing_date) if r.filing_date else ''}",
-        f"填表人(联系方式)：{filer}",
+        f"{printed(STATISTICS, 'filing_unit')}：{r.filing_unit}",
+        f"{printed(STATISTICS, 'filing_date')}："
+        f"{format_date_zh(r.filing_date) if r.filing_date else ''}",
+        f"{printed(STATISTICS, 'filer')}：{filer}",
     )
 
 

@@ -22,6 +22,7 @@ from docx.table import Table, _Cell
 
 from pressdocs.config import Config
 from pressdocs.forms import layout
+from pressdocs.forms.spec import PLAN, REGISTRATION, STATISTICS
 from pressdocs.models import Plan, Registration, StatisticsReport
 
 __all__ = ["plan_docx", "registration_docx", "statistics_docx"]
@@ -40,12 +41,16 @@ _RIGHT = WD_ALIGN_PARAGRAPH.RIGHT
 def registration_docx(reg: Registration | None, config: Config, city: str) -> Document:
     """附件2, 新闻发布会登记表, blank or filled with ``reg``."""
     doc = _new_document(landscape=False)
-    _paragraph(doc, "附件2", font=LABEL_FONT, size=16)
+    _paragraph(doc, REGISTRATION.attachment, font=LABEL_FONT, size=16)
     _paragraph(doc, layout.registration_title(city), font=TITLE_FONT, size=22, align=_CENTER)
     unit, filed = layout.registration_header(reg)
     _paragraph(doc, f"{unit}\u3000\u3000\u3000\u3000\u3000\u3000{filed}", size=14)
 
     r = reg or Registration()
+
+    def printed(name: str) -> str:
+        return layout.printed(REGISTRATION, name)
+
     table = doc.add_table(rows=12, cols=3)
     table.style = "Table Grid"
     _widths(table, (Cm(3.4), Cm(2.2), Cm(9.4)))
@@ -57,10 +62,10 @@ def registration_docx(reg: Registration | None, config: Config, city: str) -> Do
         table.rows[index].height = Cm(height)
         return value
 
-    value_row(0, "新闻发布会全称", [r.title])
-    value_row(1, "举办单位", [r.organiser])
+    value_row(0, printed("title"), [r.title])
+    value_row(1, printed("organiser"), [r.organiser])
     person = table.cell(2, 0).merge(table.cell(4, 0))
-    _write(person, ["负责人"], font=LABEL_FONT)
+    _write(person, [printed("person_in_charge")], font=LABEL_FONT)
     values = (r.person_in_charge.name, r.person_in_charge.phone, r.person_in_charge.position)
     for offset, (label, value) in enumerate(zip(layout.REGISTRATION_PERSON_LABELS, values,
                                                 strict=True)):
@@ -68,13 +73,14 @@ def registration_docx(reg: Registration | None, config: Config, city: str) -> Do
         _write(table.cell(2 + offset, 2), [value], align=_LEFT)
         table.rows[2 + offset].height = Cm(0.9)
     content = [line for line in r.content.splitlines() if line.strip()]
-    value_row(5, "新闻发布会内容（可以附附件）",
-              [*content, *layout.registration_requirements(config)], height=5.0)
+    value_row(5, printed("content"), [*content, *layout.registration_requirements(config)],
+              height=5.0)
     for index, (label, value) in enumerate(layout.registration_rows(reg), start=6):
         value_row(index, label, value.splitlines(), height=1.6 if index >= 8 else 1.2)
-    approval = value_row(10, "审批意见", r.approval_opinion.splitlines(), height=3.2)
+    approval = value_row(10, printed("approval_opinion"), r.approval_opinion.splitlines(),
+                         height=3.2)
     _append_line(approval, layout.approval_line(r.approval_date), align=_RIGHT)
-    value_row(11, "备注", r.remarks.splitlines(), height=1.6)
+    value_row(11, printed("remarks"), r.remarks.splitlines(), height=1.6)
     _end_with_paragraph(doc)
     return doc
 
@@ -83,7 +89,7 @@ def statistics_docx(report: StatisticsReport | None, config: Config, city: str,
                     year: int | None) -> Document:
     """附件3, 新闻发布会统计表, blank (with rows to fill in) or filled with ``report``."""
     doc = _new_document(landscape=True)
-    _paragraph(doc, "附件3", font=LABEL_FONT, size=16)
+    _paragraph(doc, STATISTICS.attachment, font=LABEL_FONT, size=16)
     _paragraph(doc, layout.statistics_title(layout.year_of_report(report, year), city),
                font=TITLE_FONT, size=22, align=_CENTER)
     _paragraph(doc, "\u3000\u3000\u3000\u3000".join(layout.statistics_header(report)), size=12)
@@ -97,7 +103,7 @@ def statistics_docx(report: StatisticsReport | None, config: Config, city: str,
 def plan_docx(plan: Plan | None, config: Config, city: str, year: int | None) -> Document:
     """附件1, 新闻发布会计划安排, blank or filled with ``plan``."""
     doc = _new_document(landscape=True)
-    _paragraph(doc, "附件1", font=LABEL_FONT, size=16)
+    _paragraph(doc, PLAN.attachment, font=LABEL_FONT, size=16)
     _paragraph(doc, layout.plan_or_title(plan, year, city), font=TITLE_FONT, size=22,
                align=_CENTER)
     rows = [layout.plan_row(item, plan.year) for item in plan.items] if plan else []

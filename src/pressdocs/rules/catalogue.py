@@ -11,9 +11,9 @@ entry of that table (``[PD203] too_long``) given the facts as parameters — num
 dates, names, and, for a clause that is there only sometimes, a nested message or
 ``None``.  An entry holds words, so where the optional part would be only brackets and a
 value (（80.96M）, “标题”) the sentence has a variant instead (``link_only_sized``).
-A finding points at the document and at the field concerned by a stable field
-id (:data:`FIELDS`: ``registration.time``, ``statistics.rows`` …), never by a label in one
-language.
+A finding points at the document and at the field concerned by a stable field id
+(:data:`pressdocs.forms.spec.FIELD_IDS`: ``registration.time``, ``statistics.rows`` …),
+never by a label in one language.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from pressdocs.models import (
 
 __all__ = [
     "CLAUSES",
-    "FIELDS",
     "Rule",
     "document_name",
     "expects_materials",
@@ -64,31 +63,6 @@ CLAUSES: dict[str, str] = {
 }
 
 
-#: The fields a finding may point at (``Location.field``): stable ids, one per field of
-#: the forms and of a submission, that the form spec renders as labels in each language.
-FIELDS: frozenset[str] = frozenset({
-    "registration.title", "registration.organiser", "registration.person_in_charge",
-    "registration.person_in_charge.name", "registration.person_in_charge.phone",
-    "registration.person_in_charge.position", "registration.content", "registration.time",
-    "registration.venue", "registration.guests", "registration.media",
-    "registration.approval_opinion", "registration.approval_date", "registration.remarks",
-    "registration.filing_unit", "registration.filing_date",
-    "statistics.filing_unit", "statistics.filing_date", "statistics.filer",
-    "statistics.filer_contact", "statistics.rows", "statistics.rows.number",
-    "statistics.rows.held_on", "statistics.rows.venue", "statistics.rows.unit",
-    "statistics.rows.media", "statistics.rows.topic", "statistics.rows.speakers",
-    "statistics.rows.questions", "statistics.rows.questions_allowed",
-    "statistics.rows.question_count",
-    "plan.items.number", "plan.items.venue", "plan.items.month", "plan.items.topic",
-    "plan.items.units",
-    "materials.press_release", "materials.press_release.title",
-    "materials.press_release.body", "materials.qa", "materials.qa.question",
-    "materials.qa.answer", "materials.pictures", "materials.videos",
-    "materials.linked_files",
-    "submission.received", "submission.message", "submission.plan_item",
-})
-
-
 class Rule(Validator):
     """A built-in rule: a :class:`Validator` whose ``name`` is its code and whose title
     and findings come from the table of the message catalogues named by its code."""
@@ -102,7 +76,7 @@ class Rule(Validator):
                 **params: Any) -> Finding:
         """A finding of this rule, with its default severity and clause: the catalogue's
         message ``<code>.<name>`` with ``params`` put in, pointing at ``document`` and
-        the field id ``field`` (one of :data:`FIELDS`, or "")."""
+        the field id ``field`` (see :mod:`pressdocs.forms.spec`, or "")."""
         return Finding(code=self.code, severity=self.severity,
                        message=Message.of(f"{self.code}.{name}", **params),
                        location=Location(document=document, field=field), clause=self.clause)

@@ -15,6 +15,7 @@ import re
 from pressdocs import sniff
 from pressdocs.capabilities import ValidationContext
 from pressdocs.errors import SchemaError
+from pressdocs.forms.spec import FORMS, describe_path, find_field
 from pressdocs.mail.defects import is_harmless
 from pressdocs.models import (
     Document,
@@ -25,7 +26,7 @@ from pressdocs.models import (
     Severity,
     Submission,
 )
-from pressdocs.rules.catalogue import CLAUSES, FIELDS, Rule, document_name, expects_materials
+from pressdocs.rules.catalogue import CLAUSES, Rule, document_name, expects_materials
 from pressdocs.rules.materials import is_picture_like
 from pressdocs.schemas import validate
 
@@ -80,51 +81,16 @@ class PackageRejected(Rule):
         return findings
 
 
-#: Field names of the models, in the words of the forms.
-_FIELDS_ZH = {
-    "title": "标题", "organiser": "举办单位", "person_in_charge": "负责人", "name": "姓名",
-    "phone": "电话", "position": "职务", "content": "内容", "time": "举办时间",
-    "time_text": "举办时间", "venue": "地点", "guests": "拟邀请领导及来宾名单",
-    "media": "媒体单位", "approval_opinion": "审批意见", "approval_date": "审批日期",
-    "remarks": "备注", "filing_unit": "填表单位", "filing_date": "填表日期", "filer": "填表人",
-    "filer_contact": "联系方式", "rows": "行", "number": "序号", "held_on": "时间",
-    "held_on_text": "时间", "unit": "单位", "topic": "发布主题", "speakers": "发布人",
-    "questions_allowed": "是否设记者提问", "question_count": "记者提问个数", "year": "年度",
-    "press_release": "发布稿", "body": "正文", "chars": "字数", "qa": "问答",
-    "question": "问题", "answer": "回答", "answer_chars": "回答字数", "pictures": "图片",
-    "videos": "视频", "linked_files": "下载链接", "url": "链接地址", "size": "大小",
-    "expires": "到期时间",
-}
-
-
-def _path_zh(path: str) -> str:
-    """``rows[2].question_count`` → ``行第3项.记者提问个数``."""
-
-    def part(text: str) -> str:
-        name, _, rest = text.partition("[")
-        label = _FIELDS_ZH.get(name, name)
-        for index in re.findall(r"(\d+)\]", "[" + rest if rest else ""):
-            label += f"第{int(index) + 1}项"
-        return label
-
-    return ".".join(part(p) for p in path.split(".")) if path else ""
-
-
-def _field_id(schema: str, path: str) -> str:
+def _field_id(form: str, path: str) -> str:
     """``statistics``, ``rows[2].question_count`` → ``statistics.rows.question_count``:
-    the field id of a schema path (the nearest one that is a field id, else "")."""
-    parts = [_ABOUT.get(p, p) for p in re.sub(r"\[\d+\]", "", path).split(".") if p]
+    the id of the nearest field of the form that holds the path ("" if none)."""
+    parts = [p for p in re.sub(r"\[\d+\]", "", path).split(".") if p]
     while parts:
-        field = ".".join([schema, *parts])
-        if field in FIELDS:
-            return field
+        field = find_field(".".join([form, *parts]))
+        if field is not None:
+            return field.id
         parts.pop()
     return ""
-
-
-#: Fields that only describe another (as written, its 字数): the id is the other's.
-_ABOUT = {"time_text": "time", "held_on_text": "held_on", "answer_chars": "answer",
-          "chars": "body"}
 
 
 class ExtractedDataShape(Rule):
@@ -147,13 +113,11 @@ class ExtractedDataShape(Rule):
             try:
                 validate(schema, model.to_dict())
             except SchemaError as exc:
-                # The field and the reason as the schema check words them: the path in the
-                # forms' words in Chinese, as it is in English.
-                reason = exc.message.zh.rsplit("：", 1)[-1].split("（结构见")[0]
+                path = Message.literal(describe_path(schema, exc.path, "zh"),
+                                       describe_path(schema, exc.path, "en"))
+                reason = Message.from_dict(exc.message.params["reason"], validate=False)
                 findings.append(self.finding(
-                    "mismatch", form=Message.of(f"PD903.form_{schema}"),
-                    path=Message.literal(_path_zh(exc.path), exc.path),
-                    reason=Message.literal(reason, exc.message.en),
+                    "mismatch", form=FORMS[schema].label, path=path, reason=reason,
                     document=document_name(submission, kind),
                     field=_field_id(schema, exc.path)))
         return findings

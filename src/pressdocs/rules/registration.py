@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 from pressdocs.capabilities import ValidationContext
 from pressdocs.config import Config
+from pressdocs.forms.spec import REGISTRATION, Field, field_label
 from pressdocs.models import DocumentKind, Finding, Message, Registration, Severity, Submission
 from pressdocs.rules.catalogue import CLAUSES, Rule, document_name, local
 from pressdocs.rules.deadlines import WORKING, due_date, is_on_time
@@ -80,23 +81,23 @@ class RegistrationOnTime(Rule):
 
 
 #: The required fields of the form: label, field id, English name.
-_REQUIRED: tuple[tuple[str, str, str], ...] = (
-    ("新闻发布会全称", "registration.title", "the full title of the conference"),
-    ("举办单位", "registration.organiser", "the organising unit"),
-    ("负责人姓名", "registration.person_in_charge.name", "the name of the person in charge"),
-    ("负责人电话", "registration.person_in_charge.phone", "the phone of the person in charge"),
-    ("负责人职务", "registration.person_in_charge.position",
-     "the position of the person in charge"),
-    ("举办时间", "registration.time", "the date and time"),
-    ("举办地点", "registration.venue", "the venue"),
-)
+def _filled(reg: Registration, field: Field) -> bool:
+    """Whether ``field`` of the form is filled in (a time written but unreadable counts:
+    PD105 says what is wrong with it)."""
+    value: object = reg
+    for part in field.name.split("."):
+        value = getattr(value, part)
+    written = getattr(reg, field.written) if field.written else ""
+    return bool(written.strip()) if written else value not in (None, "") and \
+        bool(str(value).strip())
 
 
-def _required_values(reg: Registration) -> list[str]:
-    person = reg.person_in_charge
-    time = reg.time_text or ("x" if reg.time is not None else "")
-    return [reg.title, reg.organiser, person.name, person.phone, person.position, time,
-            reg.venue]
+def _full_label(field: Field) -> Message:
+    """A field named with its group in Chinese (负责人姓名), as the form reads."""
+    if not field.parent:
+        return field.label
+    parent = REGISTRATION.field(field.parent).label
+    return Message.literal(parent.zh + field.label.zh, field_label(field.id, "en"))
 
 
 class RequiredFields(Rule):
@@ -110,15 +111,9 @@ class RequiredFields(Rule):
         reg = submission.registration
         if reg is None:
             return []
-        findings = []
-        for (label, field, english), value in zip(_REQUIRED, _required_values(reg),
-                                                   strict=True):
-            if not value.strip():
-                # The label as the form prints it; in English with the form's own words.
-                findings.append(self.finding(
-                    "empty", label=Message.literal(label, f"{english} ({label})"),
-                    document=_form(submission), field=field))
-        return findings
+        return [self.finding("empty", label=_full_label(field), document=_form(submission),
+                             field=field.id)
+                for field in REGISTRATION.fields if field.required and not _filled(reg, field)]
 
 
 _PHONE_SEPARATORS = re.compile(r"[、，,；;/／]|\s{2,}|或")
@@ -209,8 +204,7 @@ class ConferenceTime(Rule):
         if found is None:
             return [self.finding("no_date", text=text, **where)]
         if found.value is None:
-            problem = Message.literal(found.problem or "", found.problem_en or "")
-            return [self.finding("wrong", problem=problem, **where)]
+            return [self.finding("wrong", problem=found.problem, **where)]
         return []
 
 

@@ -174,7 +174,7 @@ def _replaced_city_slots(text: str, city: str) -> Iterator[str]:
 @dataclass(frozen=True)
 class _Text:
     document: str
-    field: str  # the field id (catalogue.FIELDS)
+    field: str  # the field id (pressdocs.forms.spec.FIELD_IDS)
     label: Message  # the text's name in a finding ([PD501] text_*)
     text: str
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from pressdocs.models import Message
 from pressdocs.text.normalize import strip_invisible, to_halfwidth
 
 __all__ = [
@@ -43,11 +44,12 @@ __all__ = [
 
 class InvalidDate(ValueError):
     """A date is written but cannot be read as one date: impossible, ambiguous or without
-    a year.  ``str(exc)`` is Chinese (``"2021年2月30日不是有效日期"``), ``message_en`` English."""
+    a year.  ``message`` says which in both languages; ``str(exc)`` is its Chinese
+    (``"2021年2月30日不是有效日期"``)."""
 
-    def __init__(self, message: str, message_en: str):
-        super().__init__(message)
-        self.message_en = message_en
+    def __init__(self, message: Message):
+        super().__init__(message.zh)
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -64,9 +66,8 @@ class DateParse:
     time: time | None = None
     year_assumed: bool = False
     """True when the year was not written but taken from ``default_year`` or context."""
-    problem: str | None = None
-    """Why ``value`` is ``None``, in Chinese, ready to show to users."""
-    problem_en: str | None = None
+    problem: Message | None = None
+    """Why ``value`` is ``None``, ready to show to people."""
 
     def to_datetime(self, tz: ZoneInfo) -> datetime | None:
         """The aware datetime in ``tz``, or ``None`` without a valid date or a time."""
@@ -159,7 +160,8 @@ def parse_date_strict(s: str, default_year: int | None = None) -> date | None:
     if found is None:
         return None
     if found.value is None:
-        raise InvalidDate(found.problem or "", found.problem_en or "")
+        assert found.problem is not None
+        raise InvalidDate(found.problem)
     return found.value
 
 
@@ -267,18 +269,15 @@ def _build(
     written: str, year: int | None, month: int | None, day: int | None, *, year_assumed: bool
 ) -> DateParse:
     if year is None or month is None or day is None:
-        return _unreadable(written, f"“{written}”不是有效日期", f"'{written}' is not a valid date")
+        return _unreadable(written, Message.of("dates.not_a_date", written=written))
     if not _is_valid(year, month, day):
-        return _unreadable(
-            written,
-            f"{year}年{month}月{day}日不是有效日期",
-            f"{year}-{month:02d}-{day:02d} is not a valid date",
-        )
+        return _unreadable(written, Message.of("dates.impossible", year=year, month=month,
+                                               day=day))
     return DateParse(written, date(year, month, day), year_assumed=year_assumed)
 
 
-def _unreadable(written: str, problem: str, problem_en: str) -> DateParse:
-    return DateParse(written, None, problem=problem, problem_en=problem_en)
+def _unreadable(written: str, problem: Message) -> DateParse:
+    return DateParse(written, None, problem=problem)
 
 
 def _build_yearless(
@@ -286,10 +285,11 @@ def _build_yearless(
 ) -> DateParse:
     if default_year is not None:
         return _build(written, default_year, month, day, year_assumed=True)
-    if month is None or day is None or not _possible_in_some_year(month, day):
-        label = f"“{written}”" if month is None or day is None else f"{month}月{day}日"
-        return _unreadable(written, f"{label}不是有效日期", f"'{written}' is not a valid date")
-    return _unreadable(written, f"“{written}”没有写年份", f"'{written}' has no year")
+    if month is None or day is None:
+        return _unreadable(written, Message.of("dates.not_a_date", written=written))
+    if not _possible_in_some_year(month, day):
+        return _unreadable(written, Message.of("dates.impossible_day", month=month, day=day))
+    return _unreadable(written, Message.of("dates.no_year", written=written))
 
 
 def _compact(written: str, digits: str, default_year: int | None) -> DateParse | None:
@@ -324,19 +324,14 @@ def _compact(written: str, digits: str, default_year: int | None) -> DateParse |
         if not readings:
             month, day = plausible[0]
             return _build(written, year, month, day, year_assumed=year_assumed)
-    options = "或".join(
-        f"{m}月{d}日" if year is None else f"{year}年{m}月{d}日" for m, d in readings
-    )
-    options_en = " or ".join(
-        f"{m:02d}-{d:02d}" if year is None else f"{year}-{m:02d}-{d:02d}" for m, d in readings
-    )
-    return DateParse(
-        written,
-        None,
-        year_assumed=year_assumed,
-        problem=f"“{written}”有歧义，可能是{options}",
-        problem_en=f"'{written}' is ambiguous: {options_en}",
-    )
+    (month, day), (other_month, other_day) = readings  # two cuts give at most two readings
+    if year is None:
+        problem = Message.of("dates.ambiguous_day", written=written, month=month, day=day,
+                             other_month=other_month, other_day=other_day)
+    else:
+        problem = Message.of("dates.ambiguous", written=written, first=date(year, month, day),
+                             second=date(year, other_month, other_day))
+    return DateParse(written, None, year_assumed=year_assumed, problem=problem)
 
 
 def _month_day_splits(digits: str) -> list[tuple[int, int]]:
@@ -366,7 +361,6 @@ def _with_time(found: DateParse, text: str, end: int) -> DateParse:
         moment,
         found.year_assumed,
         found.problem,
-        found.problem_en,
     )
 
 
