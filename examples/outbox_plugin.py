@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pressdocs import Channel, Delivery, Event, Notice, ValidationContext, hookimpl
+from pressdocs import Channel, Context, Delivery, Event, Notice, hookimpl
 
 
 class Outbox(Channel):
@@ -25,7 +25,7 @@ class Outbox(Channel):
     def __init__(self) -> None:
         self.sent: list[Notice] = []
 
-    def send(self, notice: Notice, context: ValidationContext) -> Delivery:
+    def send(self, notice: Notice, context: Context) -> Delivery:
         if any(n.key == notice.key for n in self.sent):
             return Delivery("skipped", notice.key)
         self.sent.append(notice)

@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pressdocs.app import Pressdocs
-from pressdocs.capabilities import ValidationContext, Validator
+from pressdocs.capabilities import Context, Validator
 from pressdocs.config import Config
 from pressdocs.models import (
     Document,
@@ -135,7 +135,7 @@ def run(sub: Submission, config: Config | None = None, store: object | None = No
 def check(rule: Validator, sub: Submission, config: Config | None = None,
           store: object | None = None) -> list[Finding]:
     """The findings of one rule."""
-    return list(rule.check(sub, ValidationContext(config=config or Config(), store=store)))
+    return list(rule.check(sub, Context(config=config or Config(), store=store)))
 
 
 def codes(findings: Iterable[Finding]) -> list[str]:

@@ -20,6 +20,7 @@ from pressdocs import (
     Classifier,
     Config,
     Content,
+    Context,
     Delivery,
     DocumentKind,
     Event,
@@ -33,7 +34,6 @@ from pressdocs import (
     PlanItem,
     Pressdocs,
     RawMessage,
-    ValidationContext,
     Validator,
     hookimpl,
     load_plugins,
@@ -91,7 +91,7 @@ def test_hook_register_channels(tmp_path: Path) -> None:
         def __init__(self) -> None:
             self.sent: list[str] = []
 
-        def send(self, notice: Notice, context: ValidationContext) -> Delivery:
+        def send(self, notice: Notice, context: Context) -> Delivery:
             self.sent.append(notice.key)
             return Delivery("sent")
 
@@ -117,7 +117,7 @@ def test_hook_register_exporters(tmp_path: Path) -> None:
         formats = ("txt",)
         subjects = ("count",)
 
-        def export(self, subject: Any, path: Path, context: ValidationContext) -> Path:
+        def export(self, subject: Any, path: Path, context: Context) -> Path:
             path.write_text(f"{subject.subject}:{subject.n}", encoding="utf-8")
             return path
 
@@ -139,7 +139,7 @@ def test_hook_register_mail_sources() -> None:
         def handles(self, location: str) -> bool:
             return location.startswith("memory:")
 
-        def messages(self, location: str, config: Config,
+        def messages(self, location: str, context: Context,
                      since: Any = None) -> Iterator[RawMessage]:
             yield RawMessage(location, "1", b"Subject: x\r\n\r\nbody")
 
@@ -149,7 +149,7 @@ def test_hook_register_mail_sources() -> None:
             register(Memory())
 
     (src,) = _only(Plugin()).registry.of(MailSource)
-    assert [m.key for m in src.messages("memory:x", Config())] == ["1"]
+    assert [m.key for m in src.messages("memory:x", Context(config=Config()))] == ["1"]
 
 
 def test_hook_register_commands(monkeypatch: pytest.MonkeyPatch) -> None:

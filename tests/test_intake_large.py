@@ -33,7 +33,7 @@ from pressdocs import Config, Pressdocs
 from pressdocs.builtin import source_imap
 from pressdocs.builtin.source_files import MaildirSource
 from pressdocs.builtin.source_imap import ImapSource
-from pressdocs.capabilities import RawMessage
+from pressdocs.capabilities import Context, RawMessage
 from pressdocs.mail.stream import StreamLimits
 from pressdocs.pipeline import Pipeline
 from pressdocs.store import open_store
@@ -366,7 +366,7 @@ def test_maildir_hands_over_paths_not_bytes(tmp_path: Path) -> None:
         (box / sub).mkdir(parents=True)
     (box / "new" / "1617000000.M1P1.host").write_bytes(b"Subject: a\r\n\r\nx")
     (box / "cur" / "1617000001.M2P1.host:2,S").write_bytes(b"Subject: b\r\n\r\ny")
-    raws = list(MaildirSource().messages(str(box), Config()))
+    raws = list(MaildirSource().messages(str(box), Context(config=Config())))
     assert [r.key for r in raws] == ["1617000000.M1P1.host", "1617000001.M2P1.host"]
     assert [r.data for r in raws] == [b"", b""]
     assert [r.read() for r in raws] == [b"Subject: a\r\n\r\nx", b"Subject: b\r\n\r\ny"]
@@ -398,7 +398,7 @@ def test_imap_spools_a_large_message_in_pieces(small_thresholds: None,
     server, mail = dovecot
     monkeypatch.setenv("PRESSDOCS_IMAP_SECRET", "secret")
     url = f"imap://{USER}@127.0.0.1:{server.port}/INBOX"
-    messages = ImapSource().messages(url, Config())
+    messages = ImapSource().messages(url, Context(config=Config()))
     raws = {}
     spooled: Path | None = None
     for raw in messages:

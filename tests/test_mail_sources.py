@@ -9,7 +9,7 @@ import pytest
 
 from pressdocs.builtin.source_files import EmlSource, MaildirSource, MboxSource
 from pressdocs.builtin.source_imap import _secret, parse_location
-from pressdocs.capabilities import MailSource
+from pressdocs.capabilities import Context, MailSource
 from pressdocs.config import Config
 from pressdocs.errors import ConfigError, PressdocsError, SourceError
 
@@ -57,5 +57,5 @@ def test_a_missing_mailbox_on_disk(tmp_path: Path, source: MailSource, zh: str,
                                    en: str) -> None:
     missing = tmp_path / "nowhere"
     with pytest.raises(SourceError) as caught:
-        list(source.messages(str(missing), Config()))
+        list(source.messages(str(missing), Context(config=Config())))
     assert _both(caught.value) == (zh + str(missing), en + str(missing))

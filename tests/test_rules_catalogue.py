@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from pressdocs import hookimpl
 from pressdocs.app import Pressdocs
-from pressdocs.capabilities import ValidationContext, Validator
+from pressdocs.capabilities import Context, Validator
 from pressdocs.cli.rules import rules_command
 from pressdocs.config import config_from_dict
 from pressdocs.errors import PluginError
@@ -116,7 +116,7 @@ class _Plugin:
         clause = "提供新闻发布稿电子版"
         title = Message.literal("发布稿没有标题", "the press release has no title")
 
-        def check(self, submission: Submission, context: ValidationContext) -> Iterable[Finding]:
+        def check(self, submission: Submission, context: Context) -> Iterable[Finding]:
             release = submission.materials.press_release if submission.materials else None
             if release is not None and not release.title:
                 yield Finding(code=self.code, severity=self.severity, message=Message.literal("发布稿没有标题"))

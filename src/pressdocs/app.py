@@ -32,7 +32,7 @@ from pressdocs.config import Config, check_config, load_config
 from pressdocs.plugins import Plugins, load_plugins
 
 if TYPE_CHECKING:
-    from pressdocs.capabilities import Capability, Delivery, ValidationContext
+    from pressdocs.capabilities import Capability, Context, Delivery
     from pressdocs.events import Event
     from pressdocs.intake import BatchReport, Progress
     from pressdocs.models import Message, Notice, Plan, Submission, SubmissionStatus
@@ -146,13 +146,13 @@ class Pressdocs:
         self.close()
 
     def context(self, capability: Capability | None = None, *,
-                store: Store | None = None) -> ValidationContext:
+                store: Store | None = None) -> Context:
         """What a capability is given when called: the configuration, the store, the
         language, and its plugin's own settings (``[plugins.NAME]``)."""
-        from pressdocs.capabilities import ValidationContext
+        from pressdocs.capabilities import Context
 
         plugin = self.plugins.registry.plugin_of(capability) if capability is not None else ""
-        return ValidationContext(config=self.config, store=store, lang=self.lang,
+        return Context(config=self.config, store=store, lang=self.lang,
                                  plugin=plugin)
 
     # --- reading and checking ------------------------------------------------------------

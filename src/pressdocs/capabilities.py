@@ -36,12 +36,12 @@ __all__ = [
     "Classification",
     "Classifier",
     "Content",
+    "Context",
     "Delivery",
     "Exporter",
     "MailSource",
     "Parser",
     "RawMessage",
-    "ValidationContext",
     "Validator",
 ]
 
@@ -135,7 +135,7 @@ class Classifier(Capability):
 
 
 @dataclass
-class ValidationContext:
+class Context:
     """What a capability is given besides its subject: the configuration, the office's
     ledger when one is open (plan, earlier submissions), the output language, and the
     settings of the plugin that registered it (``[plugins.NAME]`` in ``pressdocs.toml``,
@@ -170,7 +170,7 @@ class Validator(Capability):
     clause: str = ""
     title: Message = Message()  # in both languages; a plugin's: Message.literal("中文", "English")
 
-    def check(self, submission: Submission, context: ValidationContext) -> Iterable[Finding]:
+    def check(self, submission: Submission, context: Context) -> Iterable[Finding]:
         raise NotImplementedError
 
 
@@ -198,7 +198,7 @@ class Channel(Capability):
 
     kind: ClassVar[str] = "channel"
 
-    def send(self, notice: Notice, context: ValidationContext) -> Delivery:
+    def send(self, notice: Notice, context: Context) -> Delivery:
         raise NotImplementedError
 
 
@@ -216,7 +216,7 @@ class Exporter(Capability):
     formats: tuple[str, ...] = ()
     subjects: tuple[str, ...] = ()
 
-    def export(self, subject: Any, path: Path, context: ValidationContext) -> Path:
+    def export(self, subject: Any, path: Path, context: Context) -> Path:
         raise NotImplementedError
 
 
@@ -283,6 +283,8 @@ class MailSource(Capability):
     ``handles(location)`` says whether a location (``imaps://…``, a path) is for this
     source; ``messages`` yields every message not yet acknowledged; ``acknowledge`` is
     called once a message is safely stored (mark seen, move); it must never delete.
+    Both get the context: the configuration (``context.config.mail``) and the source's
+    own settings (``context.plugin_config()``).
     """
 
     kind: ClassVar[str] = "mail_source"
@@ -291,7 +293,7 @@ class MailSource(Capability):
     def handles(self, location: str) -> bool:
         raise NotImplementedError
 
-    def messages(self, location: str, config: Config, since: date | None = None,
+    def messages(self, location: str, context: Context, since: date | None = None,
                  known: Callable[[str, str], bool] | None = None) -> Iterator[RawMessage]:
         """Every message of ``location`` (from ``since`` on, when the source can filter;
         the intake filters again by received time).
@@ -302,7 +304,7 @@ class MailSource(Capability):
         """
         raise NotImplementedError
 
-    def acknowledge(self, message: RawMessage, config: Config) -> None:
+    def acknowledge(self, message: RawMessage, context: Context) -> None:
         """Optional: mark the message seen or move it. The default does nothing."""
 
 

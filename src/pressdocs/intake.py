@@ -164,11 +164,12 @@ def run_batch(app: Pressdocs, location: str, *, dry_run: bool = False,
             record = store.find_message(source_key=source_key(source_name, key))
             return record is not None and record.state == "processed"
 
-        for raw in _since(source.messages(location, app.config, since, known), since, app):
+        context = app.context(source, store=store)
+        for raw in _since(source.messages(location, context, since, known), since, app):
             if limit is not None and report.new >= limit:
                 break
             if intake.take_in(raw, dry_run) and not dry_run:
-                source.acknowledge(raw, app.config)
+                source.acknowledge(raw, context)
         if not dry_run:
             # Left recorded but unprocessed by a run that was killed, and not met again
             # above (those were finished there, with their INTERNALDATE): finish them

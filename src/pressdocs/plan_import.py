@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pressdocs.capabilities import Content, ValidationContext
+from pressdocs.capabilities import Content, Context
 from pressdocs.config import Config
 from pressdocs.models import Finding, Message, Plan, Submission
 from pressdocs.plugins import Plugins
@@ -57,7 +57,7 @@ def read_plan(path: Path, *, plugins: Plugins, config: Config,
         content = parse_content(data, path.name, plugins)
     plan, warnings = extract_plan(content, year=year, source=path.name)
     spam = list(SpamCheck().check(Submission(id="0" * 64, plan=plan),
-                                  ValidationContext(config=config)))
+                                  Context(config=config)))
     return PlanImport(plan, warnings, spam)
 
 

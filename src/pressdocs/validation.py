@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from pressdocs.app import Pressdocs
-from pressdocs.capabilities import ValidationContext, Validator
+from pressdocs.capabilities import Context, Validator
 from pressdocs.models import Finding, Location, Message, Severity, Submission
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ __all__ = ["validate_submission"]
 def validate_submission(sub: Submission, app: Pressdocs, *,
                         store: Store | None = None) -> list[Finding]:
     """The findings of every enabled rule on ``sub``, in catalogue order."""
-    context = ValidationContext(config=app.config, store=store, lang=app.lang)
+    context = Context(config=app.config, store=store, lang=app.lang)
     findings: list[Finding] = []
     validators = sorted(app.plugins.registry.of(Validator), key=lambda v: v.code)
     for validator in validators:

@@ -20,8 +20,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from pressdocs.capabilities import MailSource, RawMessage
-from pressdocs.config import Config
+from pressdocs.capabilities import Context, MailSource, RawMessage
 from pressdocs.errors import SourceError
 from pressdocs.hookspecs import hookimpl
 
@@ -51,7 +50,7 @@ class MaildirSource(MailSource):
         return location.startswith("maildir:") or (path.is_dir() and (path / "cur").is_dir()
                                                     and (path / "new").is_dir())
 
-    def messages(self, location: str, config: Config, since: date | None = None,
+    def messages(self, location: str, context: Context, since: date | None = None,
                  known: Callable[[str, str], bool] | None = None) -> Iterator[RawMessage]:
         path = _path(location)
         if not path.is_dir():
@@ -94,7 +93,7 @@ class MboxSource(MailSource):
         with path.open("rb") as f:
             return f.read(5) == b"From "
 
-    def messages(self, location: str, config: Config, since: date | None = None,
+    def messages(self, location: str, context: Context, since: date | None = None,
                  known: Callable[[str, str], bool] | None = None) -> Iterator[RawMessage]:
         path = _path(location)
         if not path.is_file():
@@ -118,7 +117,7 @@ class EmlSource(MailSource):
         path = _path(location)
         return path.is_dir() or (path.is_file() and looks_like_message(path))
 
-    def messages(self, location: str, config: Config, since: date | None = None,
+    def messages(self, location: str, context: Context, since: date | None = None,
                  known: Callable[[str, str], bool] | None = None) -> Iterator[RawMessage]:
         path = _path(location)
         if path.is_file():

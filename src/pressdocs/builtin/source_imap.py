@@ -36,7 +36,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from pressdocs._version import __version__
-from pressdocs.capabilities import MailSource, RawMessage
+from pressdocs.capabilities import Context, MailSource, RawMessage
 from pressdocs.config import Config, Secret
 from pressdocs.errors import ConfigError, SourceError
 from pressdocs.hookspecs import hookimpl
@@ -110,10 +110,10 @@ class ImapSource(MailSource):
     def handles(self, location: str) -> bool:
         return location.startswith(("imap://", "imaps://"))
 
-    def messages(self, location: str, config: Config, since: date | None = None,
+    def messages(self, location: str, context: Context, since: date | None = None,
                  known: Callable[[str, str], bool] | None = None) -> Iterator[RawMessage]:
         loc = parse_location(location)
-        client = self._connect(loc, config)
+        client = self._connect(loc, context.config)
         source = loc.source_id()
         try:
             uidvalidity = self._select(client, loc)
@@ -164,9 +164,9 @@ class ImapSource(MailSource):
             finally:
                 path.unlink(missing_ok=True)
 
-    def acknowledge(self, message: RawMessage, config: Config) -> None:
+    def acknowledge(self, message: RawMessage, context: Context) -> None:
         """Mark seen or copy/move to a folder, per ``[mail] after``; never delete."""
-        after = str(config.mail.get("after", ""))
+        after = str(context.config.mail.get("after", ""))
         client = self._clients.get(message.source)
         if not after or client is None:
             return

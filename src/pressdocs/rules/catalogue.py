@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pressdocs.capabilities import ValidationContext, Validator
+from pressdocs.capabilities import Context, Validator
 from pressdocs.config import Config
 from pressdocs.models import (
     DocumentKind,
@@ -81,7 +81,7 @@ class Rule(Validator):
                        message=Message.of(f"{self.code}.{name}", **params),
                        location=Location(document=document, field=field), clause=self.clause)
 
-    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
         raise NotImplementedError
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from pressdocs import sniff
-from pressdocs.capabilities import ValidationContext
+from pressdocs.capabilities import Context
 from pressdocs.errors import SchemaError
 from pressdocs.forms.spec import FORMS, describe_path, find_field
 from pressdocs.mail.defects import is_harmless
@@ -53,7 +53,7 @@ class UnreadableDocument(Rule):
     severity = Severity.ERROR
     clause = CLAUSES["materials_due"]
 
-    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
         pictures_checked = expects_materials(submission)
         findings = []
         for doc in submission.documents:
@@ -71,7 +71,7 @@ class PackageRejected(Rule):
     severity = Severity.ERROR
     clause = CLAUSES["materials_due"]
 
-    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
         findings = []
         for doc in submission.documents:
             if not doc.problem or not is_package(doc):
@@ -100,7 +100,7 @@ class ExtractedDataShape(Rule):
     severity = Severity.WARNING
     clause = CLAUSES["registration_form"]
 
-    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
         parts: list[tuple[str, Model | None, DocumentKind]] = [
             ("registration", submission.registration, DocumentKind.REGISTRATION),
             ("materials", submission.materials, DocumentKind.PRESS_RELEASE),
@@ -135,7 +135,7 @@ class MalformedMessage(Rule):
     severity = Severity.WARNING
     clause = CLAUSES["materials_due"]
 
-    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
         document = submission.subject or submission.message_id
         return [self.finding("malformed", defect=defect, document=document,
                              field="submission.message")

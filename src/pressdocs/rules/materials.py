@@ -19,7 +19,7 @@ from pathlib import PurePath
 from typing import Any
 
 from pressdocs import sniff
-from pressdocs.capabilities import ValidationContext
+from pressdocs.capabilities import Context
 from pressdocs.config import Config
 from pressdocs.models import (
     Document,
@@ -132,7 +132,7 @@ class MaterialsOnTime(Rule):
     severity = Severity.ERROR
     clause = CLAUSES["materials_due"]
 
-    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
         config, received = context.config, submission.received
         if not expects_materials(submission) or received is None:
             return []
@@ -166,7 +166,7 @@ class PressReleasePresent(Rule):
     severity = Severity.ERROR
     clause = CLAUSES["release"]
 
-    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
         if not expects_materials(submission):
             return []
         assert submission.materials is not None
@@ -192,7 +192,7 @@ class PressReleaseLength(Rule):
     severity = Severity.WARNING
     clause = CLAUSES["release"]
 
-    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
         if not expects_materials(submission):
             return []
         assert submission.materials is not None
@@ -217,7 +217,7 @@ class Questions(Rule):
     severity = Severity.ERROR
     clause = CLAUSES["questions"]
 
-    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
         if not expects_materials(submission):
             return []
         assert submission.materials is not None
@@ -244,7 +244,7 @@ class AnswerLength(Rule):
     severity = Severity.WARNING
     clause = CLAUSES["questions"]
 
-    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
         if not expects_materials(submission):
             return []
         assert submission.materials is not None
@@ -267,7 +267,7 @@ class Pictures(Rule):
     severity = Severity.ERROR
     clause = CLAUSES["pictures"]
 
-    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
         if not expects_materials(submission):
             return []
         assert submission.materials is not None
@@ -323,7 +323,7 @@ class Videos(Rule):
     severity = Severity.WARNING
     clause = CLAUSES["pictures"]
 
-    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
         if not expects_materials(submission):
             return []
         assert submission.materials is not None
@@ -349,7 +349,7 @@ class DownloadLinks(Rule):
     severity = Severity.WARNING
     clause = CLAUSES["materials_due"]
 
-    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
         materials = submission.materials
         if materials is None:
             return []

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pressdocs.capabilities import ValidationContext
+from pressdocs.capabilities import Context
 from pressdocs.models import DocumentKind, Finding, Plan, PlanItem, Severity, Submission
 from pressdocs.rules.catalogue import CLAUSES, Rule, document_name, local
 from pressdocs.rules.ledger import earlier_submissions, plan_of, recorded_conferences
@@ -32,7 +32,7 @@ from pressdocs.rules.plan_status import (
 __all__ = ["DelayedConference", "OverduePlanItems", "UnplannedConference", "planned_item"]
 
 
-def planned_item(sub: Submission, plan: Plan, context: ValidationContext) -> PlanItem | None:
+def planned_item(sub: Submission, plan: Plan, context: Context) -> PlanItem | None:
     """The plan item the submission's registered conference fulfils, or ``None``: the one
     the intake matched (``sub.plan_item``), else one found by unit and topic."""
     reg = sub.registration
@@ -47,7 +47,7 @@ def planned_item(sub: Submission, plan: Plan, context: ValidationContext) -> Pla
                            config=context.config)
 
 
-def _plans(sub: Submission, context: ValidationContext) -> list[Plan]:
+def _plans(sub: Submission, context: Context) -> list[Plan]:
     """The plans the conference may belong to, its own year's first; in the first
     quarter also the previous year's (a late item of last year, held now)."""
     reg = sub.registration
@@ -65,7 +65,7 @@ class UnplannedConference(Rule):
     severity = Severity.INFO
     clause = CLAUSES["unplanned"]
 
-    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
         plans = _plans(submission, context)
         reg = submission.registration
         if not plans or reg is None or reg.time is None:
@@ -87,7 +87,7 @@ class DelayedConference(Rule):
     severity = Severity.WARNING
     clause = CLAUSES["delay"]
 
-    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
         config = context.config
         reg = submission.registration
         for plan in _plans(submission, context):
@@ -116,7 +116,7 @@ class OverduePlanItems(Rule):
     severity = Severity.WARNING
     clause = CLAUSES["delay"]
 
-    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
         config = context.config
         if not submission.unit or submission.received is None:
             return []
@@ -138,7 +138,7 @@ class OverduePlanItems(Rule):
         return findings
 
     @staticmethod
-    def _known(sub: Submission, context: ValidationContext, as_of: date) -> list[ConferenceLike]:
+    def _known(sub: Submission, context: Context, as_of: date) -> list[ConferenceLike]:
         """The unit's conferences known when ``sub`` arrived: registrations received by
         then (this one included) and recorded conferences held by then."""
         subs = [*earlier_submissions(context.store, sub), sub]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from pressdocs.capabilities import ValidationContext
+from pressdocs.capabilities import Context
 from pressdocs.config import Config
 from pressdocs.forms.spec import REGISTRATION, Field, field_label
 from pressdocs.models import DocumentKind, Finding, Message, Registration, Severity, Submission
@@ -62,7 +62,7 @@ class RegistrationOnTime(Rule):
     severity = Severity.ERROR
     clause = CLAUSES["registration_due"]
 
-    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
         reg, received, config = submission.registration, submission.received, context.config
         if reg is None or reg.time is None or received is None:
             return []
@@ -107,7 +107,7 @@ class RequiredFields(Rule):
     severity = Severity.ERROR
     clause = CLAUSES["registration_form"]
 
-    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
         reg = submission.registration
         if reg is None:
             return []
@@ -126,7 +126,7 @@ class PhoneNumber(Rule):
     severity = Severity.ERROR
     clause = CLAUSES["registration_form"]
 
-    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
         reg = submission.registration
         if reg is None:
             return []
@@ -152,7 +152,7 @@ class ApprovalOpinion(Rule):
     severity = Severity.WARNING
     clause = CLAUSES["approval"]
 
-    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
         reg = submission.registration
         if reg is None:
             return []
@@ -175,7 +175,7 @@ class ConferenceTime(Rule):
     severity = Severity.ERROR
     clause = CLAUSES["registration_due"]
 
-    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
         reg, config, received = submission.registration, context.config, submission.received
         if reg is None:
             return []
@@ -215,7 +215,7 @@ class CalendarCoverage(Rule):
     severity = Severity.WARNING
     clause = CLAUSES["registration_due"]
 
-    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
         config = context.config
         reg = submission.registration
         if config.deadlines.days != WORKING or reg is None or reg.time is None:

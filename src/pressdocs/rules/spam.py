@@ -36,7 +36,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pressdocs.capabilities import ValidationContext
+from pressdocs.capabilities import Context
 from pressdocs.models import DocumentKind, Finding, Message, Severity, Submission
 from pressdocs.rules.catalogue import CLAUSES, Rule, document_name, short
 from pressdocs.text import strip_invisible, to_halfwidth
@@ -266,7 +266,7 @@ class SpamCheck(Rule):
     rejects = True
     clause = CLAUSES["publication"]
 
-    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
         city = context.config.city
         findings = []
         for text in _texts(submission):

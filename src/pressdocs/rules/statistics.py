@@ -24,7 +24,7 @@ from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
 
-from pressdocs.capabilities import ValidationContext
+from pressdocs.capabilities import Context
 from pressdocs.models import (
     DocumentKind,
     Finding,
@@ -75,7 +75,7 @@ class StatisticsOnTime(Rule):
     severity = Severity.WARNING
     clause = CLAUSES["statistics_due"]
 
-    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
         report, received = submission.statistics, submission.received
         if report is None or received is None:
             return []
@@ -128,7 +128,7 @@ class StatisticsRowsComplete(Rule):
     severity = Severity.ERROR
     clause = CLAUSES["statistics"]
 
-    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
         report = submission.statistics
         if report is None:
             return []
@@ -155,7 +155,7 @@ class RegisteredVersusReported(Rule):
     severity = Severity.WARNING
     clause = CLAUSES["statistics"]
 
-    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
         report, config = submission.statistics, context.config
         if report is None or submission.received is None:
             return []
@@ -190,7 +190,7 @@ class HeadAttendance(Rule):
     severity = Severity.WARNING
     clause = CLAUSES["heads"]
 
-    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
         report, config = submission.statistics, context.config
         if report is None:
             return []
@@ -237,7 +237,7 @@ class FilerContact(Rule):
     severity = Severity.WARNING
     clause = CLAUSES["statistics"]
 
-    def check(self, submission: Submission, context: ValidationContext) -> list[Finding]:
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
         report = submission.statistics
         if report is None:
             return []
