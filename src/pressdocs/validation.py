@@ -1,46 +1,79 @@
 """Running the rules: every registered :class:`pressdocs.Validator` over a submission.
 
 The user's configuration switches rules off (``[rules.PD203] enabled = false``) or
-changes their severity (``severity = "error"``).  A validator that crashes does not
-hide the others: its failure becomes a PD999 warning naming the rule.
+changes their severity (``severity = "error"``).  A validator that misbehaves — raises,
+or returns something other than :class:`pressdocs.Finding` objects with a
+:class:`pressdocs.Severity` and a message — does not hide the others: it becomes one
+PD999 warning naming the rule and the plugin that registered it, and the submission is
+still checked by every other rule.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from pressdocs.app import Pressdocs
-from pressdocs.capabilities import Context, Validator
+from pressdocs.capabilities import Validator
 from pressdocs.models import Finding, Location, Message, Severity, Submission
 
 if TYPE_CHECKING:
+    from pressdocs.app import Pressdocs
     from pressdocs.store import Store
 
 __all__ = ["validate_submission"]
 
 
+class _Misbehaved(Exception):
+    """A validator returned something that is not a finding."""
+
+
 def validate_submission(sub: Submission, app: Pressdocs, *,
                         store: Store | None = None) -> list[Finding]:
     """The findings of every enabled rule on ``sub``, in catalogue order."""
-    context = Context(config=app.config, store=store, lang=app.lang)
     findings: list[Finding] = []
-    validators = sorted(app.plugins.registry.of(Validator), key=lambda v: v.code)
-    for validator in validators:
+    registry = app.plugins.registry
+    for validator in sorted(registry.of(Validator), key=lambda v: v.code):
         setting = app.config.rule(validator.code)
         if not setting.enabled:
             continue
+        plugin = registry.plugin_of(validator)
         try:
-            found = list(validator.check(sub, context))
+            found = _checked(validator.check(sub, app.context(validator, store=store)))
+        except _Misbehaved as exc:
+            findings.append(_pd999(Message.of("rules.misbehaved", code=validator.code,
+                                              plugin=plugin, detail=str(exc))))
+            continue
         except Exception as exc:  # one rule's bug must not hide the others
-            findings.append(Finding(
-                code="PD999", severity=Severity.WARNING,
-                message=Message.of("rules.crashed", code=validator.code,
-                                   plugin=app.plugins.registry.plugin_of(validator),
-                                   error=f"{type(exc).__name__}: {exc}"),
-                location=Location()))
+            findings.append(_pd999(Message.of("rules.crashed", code=validator.code,
+                                              plugin=plugin,
+                                              error=f"{type(exc).__name__}: {exc}")))
             continue
         if setting.severity is not None:
             found = [replace(f, severity=setting.severity) for f in found]
         findings.extend(found)
     return findings
+
+
+def _pd999(message: Message) -> Finding:
+    return Finding(code="PD999", severity=Severity.WARNING, message=message,
+                   location=Location())
+
+
+def _checked(result: Iterable[Finding] | None) -> list[Finding]:
+    """The findings a validator returned, refused unless every one is a well-formed
+    :class:`Finding` (a plugin's ``Finding(severity="warning")`` or a bare string would
+    otherwise break the reports, the store or the JSON output far from its cause)."""
+    if result is None:
+        return []
+    found = list(result)
+    for item in found:
+        if not isinstance(item, Finding):
+            raise _Misbehaved(f"returned {type(item).__name__} {item!r:.60}, not a Finding")
+        if not isinstance(item.severity, Severity):
+            raise _Misbehaved(f"returned a Finding whose severity is {item.severity!r}, "
+                              "not a pressdocs.Severity")
+        if not isinstance(item.message, Message):
+            raise _Misbehaved(f"returned a Finding whose message is {item.message!r:.60}, "
+                              "not a pressdocs.Message")
+    return found
