@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from pressdocs.app import Pressdocs
 from pressdocs.capabilities import Context, Validator
 from pressdocs.config import Config
+from pressdocs.enrich import match_plan
 from pressdocs.models import (
     Document,
     DocumentKind,
@@ -31,6 +32,7 @@ from pressdocs.models import (
     SubmissionKind,
 )
 from pressdocs.plugins import load_plugins
+from pressdocs.store import Store
 from pressdocs.validation import validate_submission
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -133,9 +135,15 @@ def run(sub: Submission, config: Config | None = None, store: object | None = No
 
 
 def check(rule: Validator, sub: Submission, config: Config | None = None,
-          store: object | None = None) -> list[Finding]:
-    """The findings of one rule."""
-    return list(rule.check(sub, Context(config=config or Config(), store=store)))
+          store: Store | None = None) -> list[Finding]:
+    """The findings of one rule on ``sub`` as the pipeline hands it over: with the plan
+    item it fulfils recorded when a store holds the plan (:func:`pressdocs.enrich.match_plan`)."""
+    config = config or Config()
+    if store is not None and sub.plan_item is None:
+        found = match_plan(sub, config, store)
+        if found is not None:
+            sub.plan_year, sub.plan_item = found[0], found[1].number
+    return list(rule.check(sub, Context(config=config, store=store)))
 
 
 def codes(findings: Iterable[Finding]) -> list[str]:

@@ -126,6 +126,19 @@ def test_email_body_registration() -> None:
     assert reg.person_in_charge.phone == "0553-3831234"
 
 
+@pytest.mark.parametrize(("filed", "written", "expected"), [
+    ("2017年12月31日", "1月1日上午8时", datetime(2018, 1, 1, 8, 0, tzinfo=TZ)),  # next year
+    ("2018年1月2日", "12月28日上午9时", datetime(2017, 12, 28, 9, 0, tzinfo=TZ)),  # late
+    ("2021年4月12日", "4月20日上午9:30", datetime(2021, 4, 20, 9, 30, tzinfo=TZ)),
+])
+def test_a_day_without_its_year_is_the_one_nearest_the_filing_date(
+        filed: str, written: str, expected: datetime) -> None:
+    content = Content("text/plain", paragraphs=["新闻发布会全称：测试", "举办单位：市统计局",
+                                                f"填表时间：{filed}", f"举办时间：{written}"])
+    reg, _ = extract_registration(content, tz=TZ)
+    assert reg.time == expected
+
+
 def test_impossible_date_is_a_warning_not_a_value() -> None:
     content = Content("text/plain", paragraphs=["新闻发布会全称：测试", "举办单位：市统计局",
                                                 "举办时间：2021年2月30日上午9:30"])

@@ -80,7 +80,10 @@ def extract_registration(content: Content, *, tz: ZoneInfo, default_year: int | 
             if when.time is None:
                 warnings.append(Message.of("extract.no_time_of_day", field=label,
                                            text=reg.time_text))
-            reg.time = datetime.combine(when.value, when.time or time(0, 0), tzinfo=tz)
+            day = when.value
+            if when.year_assumed and reg.filing_date is not None:
+                day = _nearest_year(day, reg.filing_date)
+            reg.time = datetime.combine(day, when.time or time(0, 0), tzinfo=tz)
 
     opinion, approval_date = _approval(found.get("approval_opinion"), year)
     reg.approval_opinion, reg.approval_date = opinion, approval_date
@@ -89,6 +92,19 @@ def extract_registration(content: Content, *, tz: ZoneInfo, default_year: int | 
             "extract.not_a_form", form=REGISTRATION.label,
             labels=[REGISTRATION.field(n).printed for n in ("title", "organiser")]))
     return reg, warnings
+
+
+def _nearest_year(day: date, filed: date) -> date:
+    """A conference day written without its year (1月1日), in the year that puts it nearest
+    to the day the form was filled in: a form filed on 2017年12月31日 for 1月1日 means
+    2018年1月1日; one filed on 2018年1月2日 for 12月28日 (registered late) means 2017."""
+    candidates = []
+    for year in (filed.year - 1, filed.year, filed.year + 1):
+        try:
+            candidates.append(day.replace(year=year))
+        except ValueError:  # 2月29日 in a common year
+            continue
+    return min(candidates, key=lambda d: abs((d - filed).days), default=day)
 
 
 def _without_template(text: str) -> str:

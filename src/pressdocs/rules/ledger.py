@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING
 from pressdocs.models import Plan, Submission
 
 if TYPE_CHECKING:
-    from pressdocs.models import Conference
     from pressdocs.store import Store
 
-__all__ = ["earlier_submissions", "plan_of", "recorded_conferences"]
+__all__ = ["earlier_submissions", "plan_of"]
 
 
 def plan_of(store: Store | None, year: int) -> Plan | None:
@@ -36,13 +35,6 @@ def earlier_submissions(store: Store | None, sub: Submission) -> list[Submission
         return []
     return [s for s in store.submissions(unit=sub.unit) if s.id != sub.id
             and s.received is not None and _aware(s.received) <= _aware(sub.received)]
-
-
-def recorded_conferences(store: Store | None, unit: str) -> list[Conference]:
-    """The conferences the store records for ``unit``."""
-    if store is None or not unit:
-        return []
-    return store.conferences(unit=unit)
 
 
 def _aware(moment: datetime) -> datetime:

@@ -15,47 +15,40 @@ store, or no plan for that year, they are silent.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from pressdocs.capabilities import Context
-from pressdocs.models import DocumentKind, Finding, Plan, PlanItem, Severity, Submission
-from pressdocs.rules.catalogue import CLAUSES, Rule, document_name, local
-from pressdocs.rules.ledger import earlier_submissions, plan_of, recorded_conferences
-from pressdocs.rules.plan_status import (
-    ConferenceLike,
-    conferences_from_submissions,
-    match_plan_item,
-    overdue_items,
-    plan_deadline,
+from pressdocs.enrich import plan_years
+from pressdocs.models import (
+    Conference,
+    DocumentKind,
+    Finding,
+    Plan,
+    PlanItem,
+    Severity,
+    Submission,
 )
+from pressdocs.rules.catalogue import CLAUSES, Rule, document_name, local
+from pressdocs.rules.ledger import plan_of
+from pressdocs.rules.plan_status import overdue_items, plan_deadline
 
 __all__ = ["DelayedConference", "OverduePlanItems", "UnplannedConference", "planned_item"]
 
 
-def planned_item(sub: Submission, plan: Plan, context: Context) -> PlanItem | None:
-    """The plan item the submission's registered conference fulfils, or ``None``: the one
-    the intake matched (``sub.plan_item``), else one found by unit and topic."""
-    reg = sub.registration
-    if reg is None or reg.time is None:
+def planned_item(sub: Submission, plan: Plan) -> PlanItem | None:
+    """The item of ``plan`` the submission's conference fulfils: the one the pipeline
+    matched and recorded (``sub.plan_year``/``sub.plan_item``, :mod:`pressdocs.enrich`),
+    never matched again here."""
+    if sub.plan_item is None or sub.plan_year != plan.year:
         return None
-    if sub.plan_item is not None and sub.plan_year == plan.year:
-        for item in plan.items:
-            if item.number == sub.plan_item:
-                return item
-    unit = sub.unit or reg.organiser or reg.filing_unit
-    return match_plan_item(plan, unit, reg.title, when=local(reg.time, context.config).date(),
-                           config=context.config)
+    return next((item for item in plan.items if item.number == sub.plan_item), None)
 
 
 def _plans(sub: Submission, context: Context) -> list[Plan]:
-    """The plans the conference may belong to, its own year's first; in the first
-    quarter also the previous year's (a late item of last year, held now)."""
-    reg = sub.registration
-    if reg is None or reg.time is None:
-        return []
-    day = local(reg.time, context.config).date()
-    years = [day.year, day.year - 1] if day.month <= 3 else [day.year]
-    return [p for p in (plan_of(context.store, y) for y in years) if p is not None]
+    """The plans the conference may belong to, as the pipeline looked for them: its own
+    year's first, in the first quarter also the previous year's."""
+    found = (plan_of(context.store, y) for y in plan_years(sub, context.config))
+    return [p for p in found if p is not None]
 
 
 class UnplannedConference(Rule):
@@ -72,7 +65,7 @@ class UnplannedConference(Rule):
             return []
         if plans[0].year != local(reg.time, context.config).year:
             return []  # without the plan of the conference's own year there is no judging
-        if any(planned_item(submission, p, context) for p in plans):
+        if any(planned_item(submission, p) for p in plans):
             return []
         return [self.finding(
             "unplanned", title=reg.title, year=plans[0].year,
@@ -91,7 +84,7 @@ class DelayedConference(Rule):
         config = context.config
         reg = submission.registration
         for plan in _plans(submission, context):
-            item = planned_item(submission, plan, context)
+            item = planned_item(submission, plan)
             if item is None:
                 continue
             assert reg is not None and reg.time is not None
@@ -138,15 +131,13 @@ class OverduePlanItems(Rule):
         return findings
 
     @staticmethod
-    def _known(sub: Submission, context: Context, as_of: date) -> list[ConferenceLike]:
-        """The unit's conferences known when ``sub`` arrived: registrations received by
-        then (this one included) and recorded conferences held by then."""
-        subs = [*earlier_submissions(context.store, sub), sub]
-        known: list[ConferenceLike] = list(conferences_from_submissions(subs, context.config))
-        for record in recorded_conferences(context.store, sub.unit):
-            held = getattr(record, "held_on", None)
-            if isinstance(held, datetime):
-                held = held.date()
-            if isinstance(held, date) and held <= as_of:
-                known.append(record)
-        return known
+    def _known(sub: Submission, context: Context, as_of: date) -> list[Conference]:
+        """The unit's conferences the office knew of when ``sub`` arrived: those registered
+        by then and those reported held by then (the store's, from submissions received
+        by then), and the ones ``sub`` itself tells of."""
+        if context.store is None:
+            return sub.conferences()
+        assert sub.received is not None
+        kept = context.store.conferences(unit=sub.unit, known_by=sub.received)
+        return [c for c in kept if c.submission_id != sub.id
+                and (c.source == "registration" or c.held_on <= as_of)] + sub.conferences()

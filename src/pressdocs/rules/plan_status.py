@@ -29,14 +29,12 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from pressdocs.config import Config
-from pressdocs.models import Conference, Plan, PlanItem, Submission
+from pressdocs.models import Conference, Plan, PlanItem
 from pressdocs.rules.matching import same_unit, topic_score
 
 __all__ = [
-    "ConferenceLike",
     "PlanItemStatus",
     "PlanState",
-    "conferences_from_submissions",
     "match_plan_item",
     "overdue_items",
     "plan_deadline",
@@ -45,10 +43,6 @@ __all__ = [
 
 #: Titles at least this alike (0..1) are taken to be the same conference.
 MATCH_THRESHOLD = 0.5
-
-
-#: What the plan rules know of a conference (:class:`pressdocs.Conference`).
-ConferenceLike = Conference
 
 
 class PlanState(StrEnum):
@@ -83,7 +77,7 @@ class PlanItemStatus:
     year: int
     state: PlanState
     deadline: date
-    conference: ConferenceLike | None = None
+    conference: Conference | None = None
 
 
 def plan_deadline(year: int, month: int, max_delay_months: int = 1) -> date:
@@ -127,7 +121,7 @@ def match_plan_item(plan: Plan, unit: str, title: str, *, when: date | None = No
     return min(near, key=closeness)[1]
 
 
-def plan_status(plan: Plan, conferences: Iterable[ConferenceLike], as_of: date, *,
+def plan_status(plan: Plan, conferences: Iterable[Conference], as_of: date, *,
                 max_delay_months: int = 1,
                 config: Config | None = None) -> list[PlanItemStatus]:
     """The state of every item of ``plan`` on ``as_of``, in plan order.
@@ -154,7 +148,7 @@ def plan_status(plan: Plan, conferences: Iterable[ConferenceLike], as_of: date, 
     return result
 
 
-def overdue_items(plan: Plan, conferences: Iterable[ConferenceLike], as_of: date, *,
+def overdue_items(plan: Plan, conferences: Iterable[Conference], as_of: date, *,
                   max_delay_months: int = 1, config: Config | None = None,
                   unit: str | None = None) -> list[PlanItemStatus]:
     """PD303: the items with no conference registered by the end of the month after their
@@ -165,22 +159,15 @@ def overdue_items(plan: Plan, conferences: Iterable[ConferenceLike], as_of: date
             and (unit is None or any(same_unit(unit, u, config) for u in s.item.units))]
 
 
-def conferences_from_submissions(submissions: Iterable[Submission],
-                                 config: Config | None = None) -> list[Conference]:
-    """The conferences registered in ``submissions`` (those with a registration form that
-    gives a date; see :meth:`pressdocs.Submission.conferences`)."""
-    return [c for sub in submissions for c in sub.conferences() if c.source == "registration"]
-
-
-def _claim(plan: Plan, conferences: Sequence[ConferenceLike], config: Config | None,
-           max_delay_months: int) -> dict[int, ConferenceLike]:
+def _claim(plan: Plan, conferences: Sequence[Conference], config: Config | None,
+           max_delay_months: int) -> dict[int, Conference]:
     """Which conference fulfils which item: those naming an item first, then by likeness.
 
     Likeness is only tried for conferences held in the plan's year or in the months of
     the next year that a December item may still be delayed into.
     """
     numbers = {item.number for item in plan.items}
-    claimed: dict[int, ConferenceLike] = {}
+    claimed: dict[int, Conference] = {}
     rest = []
     start = date(plan.year, 1, 1)
     last = plan_deadline(plan.year, 12, max_delay_months)

@@ -13,9 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from pressdocs.models import StatisticsRow
+from pressdocs.models import Conference, StatisticsRow
 from pressdocs.rules.matching import topic_score
-from pressdocs.rules.plan_status import ConferenceLike
 
 __all__ = ["Reconciliation", "reconcile"]
 
@@ -29,11 +28,11 @@ class Reconciliation:
     """What does not agree: registered conferences absent from the statistics, and
     statistics rows (by index) with no registered conference."""
 
-    missing_from_statistics: list[ConferenceLike] = field(default_factory=list)
+    missing_from_statistics: list[Conference] = field(default_factory=list)
     unregistered_rows: list[int] = field(default_factory=list)
 
 
-def reconcile(registered: Sequence[ConferenceLike], rows: Sequence[StatisticsRow], *,
+def reconcile(registered: Sequence[Conference], rows: Sequence[StatisticsRow], *,
               city: str = "") -> Reconciliation:
     """Compare ``registered`` with the dated ``rows`` of a statistics table.
 

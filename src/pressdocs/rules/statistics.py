@@ -42,7 +42,6 @@ from pressdocs.rules.heads import (
     heads_without_conference,
 )
 from pressdocs.rules.ledger import earlier_submissions
-from pressdocs.rules.plan_status import conferences_from_submissions
 from pressdocs.rules.reconcile import reconcile
 from pressdocs.text import find_phones
 
@@ -160,13 +159,13 @@ class RegisteredVersusReported(Rule):
         if report is None or submission.received is None:
             return []
         day = reference_day(report)
-        earlier = earlier_submissions(context.store, submission)
-        if day is None or not earlier:
+        if day is None or context.store is None or not submission.unit:
             return []
         start, end = reporting_period(day, config.deadlines.statistics_due)
         cutoff = min(end, local(submission.received, config).date())
-        registered = [c for c in conferences_from_submissions(earlier, config)
-                      if start <= c.held_on <= cutoff]
+        known = context.store.conferences(unit=submission.unit, known_by=submission.received)
+        registered = [c for c in known if c.source == "registration"
+                      and c.submission_id != submission.id and start <= c.held_on <= cutoff]
         if not registered:
             return []
         result = reconcile(registered, report.rows, city=config.city)
