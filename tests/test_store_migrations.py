@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from contextlib import closing
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from pressdocs.errors import StoreError
-from pressdocs.models import Notice, Plan, PlanItem
+from pressdocs.models import (
+    Notice,
+    Plan,
+    PlanItem,
+    Registration,
+    StatisticsReport,
+    StatisticsRow,
+    Submission,
+)
 from pressdocs.store import SQLiteStore, open_store
 from pressdocs.store.migrations import LATEST, MIGRATIONS, Migration
 from pressdocs.store.sqlite import DATABASE_NAME
+
+
+CST = timezone(timedelta(hours=8))
 
 
 def database(store_dir: Path) -> closing[sqlite3.Connection]:
@@ -90,3 +103,36 @@ def test_failing_migration_leaves_the_store_at_its_version(tmp_path: Path) -> No
     assert "half_done" not in tables
     with open_store(store_dir) as store:  # the real release still upgrades it
         assert store.schema_version == LATEST
+
+
+def test_version_3_store_gets_the_conferences_of_its_submissions(tmp_path: Path) -> None:
+    """Version 4 derives the conferences table from the submissions already kept."""
+    store_dir = tmp_path / "pressdocs-data"
+    reg = Registration(title="一季度经济运行新闻发布会", organiser="市统计局",
+                       time=datetime(2021, 4, 20, 9, 30, tzinfo=CST))
+    stats = StatisticsReport(filing_unit="鸠江区", rows=[
+        StatisticsRow(held_on=date(2021, 5, 6), topic="优化营商环境"),
+        StatisticsRow(topic="没有日期的一行")])
+    subs = [Submission(id="a" * 64, unit="市统计局", plan_year=2021, plan_item=11,
+                       received=datetime(2021, 4, 12, tzinfo=CST), registration=reg),
+            Submission(id="b" * 64, unit="鸠江区", statistics=stats)]
+    with SQLiteStore(store_dir, migrations=MIGRATIONS[:3]) as old:  # what release 3 made
+        assert old.schema_version == 3
+    with database(store_dir) as db, db:
+        for sub in subs:  # as release 3 wrote a submission (its columns, its JSON)
+            db.execute("INSERT INTO submissions (id, source, message_id, sender, unit, kind, "
+                       "status, plan_year, plan_item, received_at, corrects, data, saved_at) "
+                       "VALUES (?, '', '', '', ?, 'registration', 'accepted', ?, ?, ?, '', ?, "
+                       "'2021-04-12T00:00:00.000000Z')",
+                       (sub.id, sub.unit, sub.plan_year, sub.plan_item,
+                        "2021-04-11T16:00:00.000000Z" if sub.received else None,
+                        json.dumps(sub.to_dict(), ensure_ascii=False)))
+
+    with open_store(store_dir) as store:
+        assert store.schema_version == LATEST
+        found = [(c.source, c.unit, c.title, c.held_on, c.plan_item)
+                 for c in store.conferences(year=2021)]
+        assert found == [("registration", "市统计局", "一季度经济运行新闻发布会",
+                          date(2021, 4, 20), 11),
+                         ("statistics", "鸠江区", "优化营商环境", date(2021, 5, 6), None)]
+        assert store.submission_history("a" * 64) == []
