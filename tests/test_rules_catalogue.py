@@ -47,9 +47,9 @@ ISSUE_TABLE = {
 
 
 def test_every_rule_of_the_issue_is_in_the_catalogue_with_its_severity() -> None:
-    catalogue = {r["code"]: r for r in rules_catalogue()}
+    catalogue = {r.code: r for r in rules_catalogue()}
     for code, severity in ISSUE_TABLE.items():
-        assert catalogue[code]["severity"] == severity, code
+        assert catalogue[code].severity == severity, code
     assert list(catalogue) == sorted(catalogue)
     assert all(re.fullmatch(r"PD\d{3}", code) for code in catalogue)
 
@@ -101,10 +101,10 @@ def test_a_rule_can_be_switched_off_in_the_configuration() -> None:
 def test_the_catalogue_shows_the_users_settings() -> None:
     config = config_from_dict(tomllib.loads(
         '[rules.PD203]\nseverity = "error"\n[rules.PD301]\nenabled = false\n'))
-    catalogue = {r["code"]: r for r in rules_catalogue(config=config)}
-    assert catalogue["PD203"]["severity"] == "error"
-    assert catalogue["PD203"]["default_severity"] == "warning"
-    assert catalogue["PD301"]["enabled"] is False
+    catalogue = {r.code: r for r in rules_catalogue(config=config)}
+    assert catalogue["PD203"].severity == "error"
+    assert catalogue["PD203"].default_severity == "warning"
+    assert catalogue["PD301"].enabled is False
 
 
 class _Plugin:
@@ -134,9 +134,11 @@ def test_a_plugin_adds_a_rule_that_runs_and_is_listed() -> None:
     sub = submission(reg=registration(), received=at(2021, 4, 12),
                      mats=materials(press_release=PressRelease("", "正文。")))
     assert codes(validate_submission(sub, pd)) == ["PD601"]
-    listed = {r["code"]: r for r in rules_catalogue(plugins.registry.of(Validator))}
+    listed = {r.code: r for r in pd.rules()}
     assert "PD601" in listed and "PD101" in listed
-    assert listed["PD601"]["title"]["en"] == "the press release has no title"
+    assert listed["PD601"].title.en == "the press release has no title"
+    assert (listed["PD601"].plugin, listed["PD101"].plugin) == ("office-rules",
+                                                               "pressdocs.builtin.rules")
 
 
 def test_a_plugin_cannot_take_a_builtin_code() -> None:
@@ -164,7 +166,8 @@ def test_rules_command_json() -> None:
                      "title": {"key": "PD203.title", "zh": "新闻发布稿超过1200字",
                                "en": "press release longer than 1200 characters",
                                "params": {}},
-                     "clause": "提供新闻发布稿电子版(原则上不超过1200字)"}
+                     "clause": "提供新闻发布稿电子版(原则上不超过1200字)",
+                     "plugin": "pressdocs.builtin.rules"}
 
 
 def test_rules_command_table_in_chinese_and_english() -> None:

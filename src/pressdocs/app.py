@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from pressdocs.plan_import import PlanImport
     from pressdocs.reading import ReadResult
     from pressdocs.reports import AnnualReport, PlanStatusReport
+    from pressdocs.rules import RuleInfo
     from pressdocs.store import Store
 
 __all__ = ["DEFAULT_STORE", "Pressdocs", "resolve_lang"]
@@ -239,12 +240,14 @@ class Pressdocs:
 
         return annual_report(self.store, self.config, year, as_of=as_of or date.today())
 
-    def rules(self) -> list[dict[str, Any]]:
-        """The rule catalogue: every rule registered, with the user's settings applied."""
+    def rules(self) -> list[RuleInfo]:
+        """The rule catalogue: every rule registered, with the user's settings applied and
+        the plugin that registered it."""
         from pressdocs.capabilities import Validator
         from pressdocs.rules import rules_catalogue
 
-        return rules_catalogue(self.plugins.registry.of(Validator), self.config)
+        registry = self.plugins.registry
+        return rules_catalogue(registry.of(Validator), self.config, registry.plugin_of)
 
     def write_form(self, form: str, path: str | os.PathLike[str], *,
                    year: int | None = None) -> Path:

@@ -8,7 +8,6 @@ from rich.table import Table
 
 from pressdocs.app import Pressdocs
 from pressdocs.cli.common import common_options, pass_app, print_json, tr
-from pressdocs.models import Message, Severity
 
 __all__ = ["rules_command"]
 
@@ -21,15 +20,14 @@ def rules_command(app: Pressdocs, as_json: bool) -> None:
     """列出校验规则、级别和《通知》条款 / list the rules, severities and clauses."""
     catalogue = app.rules()
     if as_json:
-        print_json(catalogue)
+        print_json([rule.to_dict() for rule in catalogue])
         return
     lang = app.lang
     table = Table(*(tr(lang, f"cli.rules.{key}") for key in ("code", "severity", "rule",
                                                               "clause")))
     for rule in catalogue:
-        severity = Severity(rule["severity"]).label(lang)
-        if not rule["enabled"]:
+        severity = rule.severity.label(lang)
+        if not rule.enabled:
             severity += tr(lang, "cli.rules.disabled")
-        title = Message.from_dict(rule["title"]).text(lang)
-        table.add_row(rule["code"], severity, title, rule["clause"])
+        table.add_row(rule.code, severity, rule.title.text(lang), rule.clause)
     Console().print(table)

@@ -26,11 +26,13 @@ PD901–PD904   files that could not be read, rejected packages, data out of sha
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from pressdocs.capabilities import Validator
 from pressdocs.config import Config
+from pressdocs.models import Message, Severity
 from pressdocs.rules.documents import (
     ExtractedDataShape,
     MalformedMessage,
@@ -65,7 +67,7 @@ from pressdocs.rules.statistics import (
     StatisticsRowsComplete,
 )
 
-__all__ = ["BUILTIN_RULES", "builtin_validators", "rules_catalogue"]
+__all__ = ["BUILTIN_RULES", "RuleInfo", "builtin_validators", "rules_catalogue"]
 
 #: The built-in rules, in catalogue order.
 BUILTIN_RULES: tuple[type[Validator], ...] = (
@@ -86,26 +88,43 @@ def builtin_validators() -> list[Validator]:
     return [rule() for rule in BUILTIN_RULES]
 
 
+@dataclass(frozen=True)
+class RuleInfo:
+    """One rule of the catalogue (``pressdocs rules``): its code, its severity after the
+    user's settings and its own, whether it is on, its title and the clause it enforces."""
+
+    code: str
+    severity: Severity
+    default_severity: Severity
+    enabled: bool
+    title: Message
+    clause: str
+    plugin: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``pressdocs rules --json`` entry."""
+        return {"code": self.code, "severity": self.severity.value,
+                "default_severity": self.default_severity.value, "enabled": self.enabled,
+                "title": self.title.to_dict(), "clause": self.clause, "plugin": self.plugin}
+
+
 def rules_catalogue(validators: Iterable[Validator] | None = None,
-                    config: Config | None = None) -> list[dict[str, Any]]:
-    """The catalogue for ``pressdocs rules``: one dict per rule, sorted by code.
+                    config: Config | None = None,
+                    plugin_of: Callable[[Validator], str] | None = None) -> list[RuleInfo]:
+    """The catalogue for ``pressdocs rules``, sorted by code.
 
     ``validators`` defaults to the built-in rules (pass the registry's to include
     plugins'); with ``config`` each entry says whether the rule is ``enabled`` and its
-    ``severity`` after the user's settings (``default_severity`` is the rule's own).
-    ``title`` is the rule's title as a plain :class:`pressdocs.Message` (both languages).
+    ``severity`` after the user's settings (``default_severity`` is the rule's own);
+    ``plugin_of`` names the plugin that registered each.
     """
     found = builtin_validators() if validators is None else list(validators)
     catalogue = []
     for validator in sorted(found, key=lambda v: v.code):
         setting = config.rule(validator.code) if config is not None else None
         severity = setting.severity if setting and setting.severity else validator.severity
-        catalogue.append({
-            "code": validator.code,
-            "severity": severity.value,
-            "default_severity": validator.severity.value,
-            "enabled": setting.enabled if setting is not None else True,
-            "title": validator.title.to_dict(),
-            "clause": validator.clause,
-        })
+        catalogue.append(RuleInfo(
+            code=validator.code, severity=severity, default_severity=validator.severity,
+            enabled=setting.enabled if setting is not None else True, title=validator.title,
+            clause=validator.clause, plugin=plugin_of(validator) if plugin_of else ""))
     return catalogue
