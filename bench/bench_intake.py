@@ -13,7 +13,7 @@ and prints:
    - pressdocs' MIME layer alone: ``parse_message`` (the stdlib parser underneath),
      ``parse_bytes`` (the front end that splits on the boundary and decodes attachments
      itself — what the intake uses), ``parse_stream`` as large messages take it;
-   - the whole intake: ``run_batch`` on the .eml folder into a fresh store (archive,
+   - the whole intake: ``Pressdocs.batch`` on the .eml folder into a fresh store (archive,
      ledger, parse, read and classify every document, assemble, validate);
 2. **memory**: the peak of Python allocations (tracemalloc) and the peak resident size of
    a fresh process taking in N and 2N messages — it must not grow with N — and taking in
@@ -162,12 +162,11 @@ def timed(label: str, paths: list[Path], work: Callable[[bytes], object]) -> tup
 
 def batch_speed(folder: Path, scratch: Path) -> float:
     from pressdocs import Config, Pressdocs
-    from pressdocs.intake import run_batch
 
     store = Path(tempfile.mkdtemp(dir=scratch))
     app = Pressdocs(store=store, config=Config())
     start = time.perf_counter()
-    report = run_batch(app, str(folder))
+    report = app.batch(str(folder))
     elapsed = time.perf_counter() - start
     statuses = report.by_status()
     if statuses.get("error"):
@@ -198,14 +197,13 @@ def _reset_peak() -> None:
 def child(folder: str, store: str, warm: str) -> None:
     """Run a batch over ``folder`` and print its memory figures as JSON."""
     from pressdocs import Config, Pressdocs
-    from pressdocs.intake import run_batch
 
-    run_batch(Pressdocs(store=store + "-warm-up", config=Config()), warm)
+    Pressdocs(store=store + "-warm-up", config=Config()).batch(warm)
     app = Pressdocs(store=store, config=Config())
     _reset_peak()
     baseline = _status("VmRSS")
     tracemalloc.start()
-    report = run_batch(app, folder)
+    report = app.batch(folder)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     rss = _status("VmHWM")
@@ -268,7 +266,7 @@ def main() -> None:
             timed("pressdocs parse_stream (all parts spilled)", paths,
                   lambda d: parse_stream(io.BytesIO(d), blobs.writer, limits=streamed)),
         ]
-        rows.append(("pressdocs intake: run_batch, whole pipeline",
+        rows.append(("pressdocs intake: Pressdocs.batch, whole pipeline",
                      batch_speed(scratch / "mailbox", scratch)))
         floor_rate = rows[0][1]
         print(f"{'speed':<46} {'msg/s':>9} {'× floor time':>13}")
@@ -282,8 +280,8 @@ def main() -> None:
         for p in paths[: n // 2]:
             shutil.copy(p, half / p.name)
         print(f"\n{'memory (fresh process)':<46} {'py peak':>9} {'RSS peak':>9} {'RSS +':>9}")
-        for label, folder in ((f"run_batch, {n // 2} messages", half),
-                              (f"run_batch, {n} messages", scratch / "mailbox")):
+        for label, folder in ((f"batch, {n // 2} messages", half),
+                              (f"batch, {n} messages", scratch / "mailbox")):
             m = measure(folder, scratch, warm)
             print(f"{label:<46} {m['peak'] / MB:>7.1f}MB {m['rss'] / MB:>7.0f}MB "
                   f"{(m['rss'] - m['baseline']) / MB:>7.0f}MB")
@@ -292,7 +290,7 @@ def main() -> None:
         video_dir.mkdir()
         mail = write_video_message(video_dir / "video.eml", args.video_mb * MB)
         m = measure(video_dir, scratch, warm)
-        label = f"run_batch, one {mail.size / MB:.0f} MB message ({args.video_mb} MB video)"
+        label = f"batch, one {mail.size / MB:.0f} MB message ({args.video_mb} MB video)"
         print(f"{label:<46} {m['peak'] / MB:>7.1f}MB {m['rss'] / MB:>7.0f}MB "
               f"{(m['rss'] - m['baseline']) / MB:>7.0f}MB")
         one = paths[0]

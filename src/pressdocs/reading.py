@@ -57,7 +57,7 @@ class ReadResult:
 
     ``data`` is the extracted model (a :class:`Registration`, :class:`StatisticsReport`,
     :class:`Plan`, :class:`PressRelease` or a list of :class:`QAPair`), ``None`` for
-    pictures, videos, packages and unknown documents.  ``warnings`` say in Chinese what
+    pictures, videos, packages and unknown documents.  ``warnings`` say (as messages) what
     could not be read; ``error`` is set when the file could not be read at all.
     """
 
@@ -127,6 +127,7 @@ def read_document(data: bytes, name: str, *, plugins: Plugins, config: Config,
         result.error = ParseError.of("read.crashed", error=f"{type(exc).__name__}: {exc}",
                                      file=name)
         return result
+    # a third-party parser may still say what it could not read as plain text
     result.warnings.extend(map(_as_message, result.content.warnings))
     result.classification = _classify(result.content, name, plugins)
     if result.classification is not None:
@@ -141,7 +142,7 @@ def read_document(data: bytes, name: str, *, plugins: Plugins, config: Config,
         result.warnings.append(Message.of("read.extract_crashed",
                                           error=f"{type(exc).__name__}: {exc}"))
     else:
-        result.warnings.extend(map(_as_message, warnings))
+        result.warnings.extend(warnings)
     return result
 
 
