@@ -30,6 +30,7 @@ __all__ = [
     "Document",
     "DocumentKind",
     "Finding",
+    "Labelled",
     "LinkedFile",
     "Location",
     "MaterialsPackage",
@@ -52,19 +53,23 @@ __all__ = [
 ]
 
 
-class _Labelled(StrEnum):
-    """An enum whose members have the Chinese name users say (``.zh``)."""
+class Labelled(StrEnum):
+    """An enum whose members have a name for people in each language (``label(lang)``,
+    ``.zh``), from the message catalogues (``[enum.<EnumName>]``)."""
 
     @property
     def zh(self) -> str:
-        return _ZH[type(self).__name__].get(self.value, self.value)
+        """The Chinese name users say (错误, 登记表, 已受理 …)."""
+        return self.label("zh")
 
     def label(self, lang: str) -> str:
-        """The Chinese name, or the value itself in English output."""
-        return self.zh if lang == "zh" else self.value
+        """The member's name in ``lang``."""
+        from pressdocs.messages import render_text
+
+        return render_text(f"enum.{type(self).__name__}.{self.value}", {}, lang)
 
 
-class Severity(_Labelled):
+class Severity(Labelled):
     """How serious a finding is: ``error`` blocks acceptance, ``warning`` is a soft limit
     (原则上), ``info`` is recorded for the office."""
 
@@ -73,7 +78,7 @@ class Severity(_Labelled):
     INFO = "info"
 
 
-class DocumentKind(_Labelled):
+class DocumentKind(Labelled):
     """What a document is, decided from its content (the file name is only a hint)."""
 
     REGISTRATION = "registration"  # 登记表
@@ -87,7 +92,7 @@ class DocumentKind(_Labelled):
     OTHER = "other"
 
 
-class SubmissionKind(_Labelled):
+class SubmissionKind(Labelled):
     """What an incoming message is, as far as the office is concerned."""
 
     REGISTRATION = "registration"  # 登记表 only
@@ -98,7 +103,7 @@ class SubmissionKind(_Labelled):
     UNRELATED = "unrelated"  # recorded, not processed further
 
 
-class SubmissionStatus(_Labelled):
+class SubmissionStatus(Labelled):
     """Where a submission stands after processing."""
 
     ACCEPTED = "accepted"  # no errors
@@ -109,21 +114,6 @@ class SubmissionStatus(_Labelled):
     ERROR = "error"  # pressdocs failed on it; see the findings
 
 
-# The Chinese names of the enums' values, by enum.
-_ZH: dict[str, dict[str, str]] = {
-    "Severity": {"error": "错误", "warning": "警告", "info": "提示"},
-    "DocumentKind": {
-        "registration": "登记表", "statistics": "统计表", "plan": "计划安排",
-        "press_release": "发布稿", "qa": "问答", "picture": "图片", "video": "视频",
-        "package": "压缩包", "other": "其他"},
-    "SubmissionKind": {
-        "registration": "登记表", "materials": "发布材料",
-        "registration_and_materials": "登记表和材料", "statistics": "统计表",
-        "correction": "更正", "unrelated": "无关邮件"},
-    "SubmissionStatus": {
-        "accepted": "已受理", "incomplete": "待补正", "rejected": "退回", "duplicate": "重复",
-        "unrelated": "无关邮件", "error": "处理出错"},
-}
 
 
 class Model:

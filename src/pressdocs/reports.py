@@ -38,9 +38,9 @@ def plan_for(store: Store, year: int | None) -> Plan:
     chosen = year or (max(years) if years else None)
     plan = store.get_plan(chosen) if chosen else None
     if plan is None:
-        which = f"{chosen}年的" if chosen else ""
-        raise StoreError(f"数据存储中还没有{which}计划安排，请先运行 pressdocs plan import 导入",
-                         f"no {chosen or ''} plan in the store; run pressdocs plan import first")
+        if chosen:
+            raise StoreError.of("store.no_plan_of", year=chosen)
+        raise StoreError.of("store.no_plan")
     return plan
 
 

@@ -26,10 +26,9 @@ import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 
 from pressdocs.config import Config
-from pressdocs.models import Conference, Plan, PlanItem
+from pressdocs.models import Conference, Labelled, Plan, PlanItem
 from pressdocs.rules.matching import same_unit, topic_score
 
 __all__ = [
@@ -44,8 +43,7 @@ __all__ = [
 #: Titles at least this alike (0..1) are taken to be the same conference.
 MATCH_THRESHOLD = 0.5
 
-
-class PlanState(StrEnum):
+class PlanState(Labelled):
     """Where a plan item stands (see the module docstring)."""
 
     HELD = "held"  # 已召开
@@ -53,20 +51,6 @@ class PlanState(StrEnum):
     DUE = "due"  # 待召开
     OVERDUE = "overdue"  # 逾期未登记 (PD303)
     DELAYED = "delayed"  # 延期超过时限 (PD302)
-
-    @property
-    def zh(self) -> str:
-        return _STATE_ZH[self]
-
-    def label(self, lang: str) -> str:
-        """The Chinese name, or the value itself in English output."""
-        return self.zh if lang == "zh" else self.value
-
-
-_STATE_ZH = {PlanState.HELD: "已召开", PlanState.REGISTERED: "已登记",
-             PlanState.DUE: "待召开", PlanState.OVERDUE: "逾期未登记",
-             PlanState.DELAYED: "延期超过时限"}
-
 
 @dataclass(frozen=True)
 class PlanItemStatus:
@@ -79,7 +63,6 @@ class PlanItemStatus:
     deadline: date
     conference: Conference | None = None
 
-
 def plan_deadline(year: int, month: int, max_delay_months: int = 1) -> date:
     """The last day an item planned for ``month`` of ``year`` may be held: the end of the
     month ``max_delay_months`` after it (2021, 3, 1 → 2021-04-30; 2021, 12, 1 → 2022-01-31)."""
@@ -87,7 +70,6 @@ def plan_deadline(year: int, month: int, max_delay_months: int = 1) -> date:
     end_year, end_month = divmod(index, 12)
     end_month += 1
     return date(end_year, end_month, calendar.monthrange(end_year, end_month)[1])
-
 
 def match_plan_item(plan: Plan, unit: str, title: str, *, when: date | None = None,
                     config: Config | None = None,
@@ -120,7 +102,6 @@ def match_plan_item(plan: Plan, unit: str, title: str, *, when: date | None = No
 
     return min(near, key=closeness)[1]
 
-
 def plan_status(plan: Plan, conferences: Iterable[Conference], as_of: date, *,
                 max_delay_months: int = 1,
                 config: Config | None = None) -> list[PlanItemStatus]:
@@ -147,7 +128,6 @@ def plan_status(plan: Plan, conferences: Iterable[Conference], as_of: date, *,
         result.append(PlanItemStatus(item, plan.year, state, deadline, conference))
     return result
 
-
 def overdue_items(plan: Plan, conferences: Iterable[Conference], as_of: date, *,
                   max_delay_months: int = 1, config: Config | None = None,
                   unit: str | None = None) -> list[PlanItemStatus]:
@@ -157,7 +137,6 @@ def overdue_items(plan: Plan, conferences: Iterable[Conference], as_of: date, *,
                                    config=config)
             if s.state is PlanState.OVERDUE
             and (unit is None or any(same_unit(unit, u, config) for u in s.item.units))]
-
 
 def _claim(plan: Plan, conferences: Sequence[Conference], config: Config | None,
            max_delay_months: int) -> dict[int, Conference]:
@@ -186,7 +165,6 @@ def _claim(plan: Plan, conferences: Sequence[Conference], config: Config | None,
         if item is not None:
             claimed[item.number] = conference
     return claimed
-
 
 def _day(value: date) -> date:
     return value.date() if isinstance(value, datetime) else value

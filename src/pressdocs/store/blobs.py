@@ -124,8 +124,7 @@ class BlobStore:
         """Where the blob ``sha256`` lives (whether or not it exists)."""
         sha = sha256.lower()
         if not _SHA256.fullmatch(sha):
-            raise StoreError(f"“{sha256}”不是有效的 sha256 内容标识（应为 64 位十六进制数）",
-                             f"{sha256!r} is not a valid sha256 (64 hex digits expected)")
+            raise StoreError.of("store.bad_sha256", sha256=sha256)
         return self.root / sha[:2] / sha[2:]
 
     def has(self, sha256: str) -> bool:
@@ -138,8 +137,7 @@ class BlobStore:
         try:
             return path.read_bytes()
         except FileNotFoundError:
-            raise StoreError(f"数据存储中没有内容 {sha256}（文件 {path} 不存在）",
-                             f"the store has no blob {sha256} ({path} does not exist)") from None
+            raise StoreError.of("store.no_blob_file", sha256=sha256, path=str(path)) from None
         except OSError as exc:
             raise _os_error(path, exc) from exc
 
@@ -221,6 +219,4 @@ def _fsync_dir(path: Path) -> None:
 
 def _os_error(path: Path, exc: OSError) -> StoreError:
     reason = exc.strerror or str(exc)
-    return StoreError(f"无法写入或读取数据存储的文件 {path}：{reason}。请检查磁盘空间和权限",
-                      f"cannot read or write the store file {path}: {reason}; "
-                      "check disk space and permissions")
+    return StoreError.of("store.file_error", path=str(path), reason=reason)

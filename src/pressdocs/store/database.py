@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 from pressdocs.errors import StoreError
+from pressdocs.models import Message
 from pressdocs.store.migrations import VERSION_TABLE, Migration, check_version
 
 __all__ = ["Conflict", "Connection", "Cursor", "Database", "Row", "Where",
@@ -79,23 +80,21 @@ class Database:
             return statement
         return statement.replace("%", "%%").replace("?", "%s")
 
-    def describe(self, exc: Exception) -> tuple[str, str]:
-        """Chinese and English text for a driver error; backends refine it."""
-        return (f"读写数据存储 {self.location} 时出错：{exc}",
-                f"error reading or writing the store {self.location}: {exc}")
+    def describe(self, exc: Exception) -> Message:
+        """What a driver error means for the user; backends refine it."""
+        return Message.of("store.driver_error", store=str(self.location), error=str(exc))
 
     def run(self, statement: str, params: Sequence[Any] = ()) -> Cursor:
         """Execute one statement; driver errors become :class:`StoreError`."""
         if self._conn is None:
-            raise StoreError(f"数据存储 {self.location} 已关闭",
-                             f"the store {self.location} is closed")
+            raise StoreError.of("store.closed", store=str(self.location))
         cursor: Cursor = self._conn.cursor()
         try:
             cursor.execute(self.sql(statement), tuple(params))
         except self._integrity_error as exc:
-            raise Conflict(*self.describe(exc)) from exc
+            raise Conflict(self.describe(exc)) from exc
         except self._driver_errors as exc:
-            raise StoreError(*self.describe(exc)) from exc
+            raise StoreError(self.describe(exc)) from exc
         return cursor
 
     def rows(self, statement: str, params: Sequence[Any] = ()) -> list[Row]:
@@ -104,7 +103,7 @@ class Database:
         try:
             return [tuple(row) for row in cursor.fetchall()]
         except self._driver_errors as exc:
-            raise StoreError(*self.describe(exc)) from exc
+            raise StoreError(self.describe(exc)) from exc
 
     def row(self, statement: str, params: Sequence[Any] = ()) -> Row | None:
         """The first row a query returns, or ``None``."""
@@ -167,12 +166,9 @@ class Database:
                     if migration.derive is not None:
                         migration.derive(self)
                 except StoreError as exc:
-                    raise StoreError(
-                        f"无法将数据存储 {self.location} 升级到数据结构版本 "
-                        f"{migration.version}：{exc}；数据存储保持原样",
-                        f"cannot upgrade the store {self.location} to schema version "
-                        f"{migration.version}: {exc.message.en}; the store is unchanged",
-                    ) from exc
+                    raise StoreError.of("store.upgrade_failed", store=str(self.location),
+                                        version=migration.version,
+                                        reason=exc.message) from exc
                 self.run("INSERT INTO schema_version (version, description, applied_at) "
                          "VALUES (?, ?, ?)", (migration.version, migration.description, now()))
 

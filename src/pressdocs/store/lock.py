@@ -41,21 +41,16 @@ class StoreLock:
         try:
             file = open(self.path, "a+", encoding="ascii")  # noqa: SIM115 (held until release)
         except OSError as exc:
-            raise StoreError(f"无法创建数据存储的锁文件 {self.path}：{exc.strerror}",
-                             f"cannot create the store's lock file {self.path}: "
-                             f"{exc.strerror}") from exc
+            raise StoreError.of("store.lock_file", path=str(self.path),
+                                reason=exc.strerror or str(exc)) from exc
         try:
             fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             file.seek(0)
             holder = file.read().strip() or "?"
             file.close()
-            raise StoreLocked(
-                f"另一个 pressdocs 批处理正在使用数据存储 {self.store_dir}（进程 {holder}），"
-                "请等待其结束后再运行",
-                f"another pressdocs batch is using the store {self.store_dir} "
-                f"(process {holder}); wait for it to finish, then run again",
-            ) from None
+            raise StoreLocked.of("store.locked", store=str(self.store_dir),
+                                 process=holder) from None
         file.seek(0)
         file.truncate()
         file.write(str(os.getpid()))

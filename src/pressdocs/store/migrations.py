@@ -219,9 +219,4 @@ LATEST: int = MIGRATIONS[-1].version
 def check_version(found: int, known: int, where: object) -> None:
     """Refuse a store whose schema is newer than this pressdocs knows."""
     if found > known:
-        raise StoreError(
-            f"数据存储 {where} 由更新版本的 pressdocs 创建（数据结构版本 {found}，"
-            f"当前版本只支持到 {known}），请升级 pressdocs 后再打开",
-            f"the store {where} was created by a newer pressdocs (schema version {found}; "
-            f"this version knows up to {known}); upgrade pressdocs to open it",
-        )
+        raise StoreError.of("store.newer", store=str(where), found=found, known=known)

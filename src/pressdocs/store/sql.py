@@ -159,8 +159,7 @@ class SQLStore(Store):
             assert blob is not None
             sha = blob.lower()
             if not self.has_blob(sha):
-                raise StoreError(f"数据存储中没有内容 {blob}，请先保存原始邮件再登记",
-                                 f"the store has no blob {blob}; store the raw message first")
+                raise StoreError.of("store.no_blob", sha256=blob)
             size = self.blob_path(sha).stat().st_size
         known = self.find_message(sha256=sha, message_id=mid, source_key=source_key)
         if known is not None:
@@ -224,8 +223,7 @@ class SQLStore(Store):
 
     def _require_message(self, record_id: int) -> None:
         if self._db.row("SELECT id FROM messages WHERE id = ?", (record_id,)) is None:
-            raise StoreError(f"数据存储 {self._path} 中没有编号为 {record_id} 的收件记录",
-                             f"the store {self._path} has no message record {record_id}")
+            raise StoreError.of("store.no_message", store=str(self._path), record=record_id)
 
     def mark_processed(self, record_id: int, submission: Submission) -> MessageRecord:
         with self._db.transaction():
@@ -382,9 +380,7 @@ class SQLStore(Store):
                                   "attempts = attempts + ?, updated_at = ? WHERE key = ?",
                                   (state.value, detail, tried, now(), key))
             if cursor.rowcount == 0:
-                raise StoreError(f"数据存储中没有键为 {key} 的通知，无法记录其发送状态",
-                                 f"the store has no notice with key {key}; "
-                                 "cannot record its delivery")
+                raise StoreError.of("store.no_notice", key=key)
 
     def notice_state(self, key: str) -> str | None:
         row = self._db.row("SELECT status FROM notices WHERE key = ?", (key,))

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from pressdocs.errors import StoreError
+from pressdocs.models import Message
 from pressdocs.store.database import Database
 from pressdocs.store.migrations import MIGRATIONS, Migration
 from pressdocs.store.sql import SQLStore
@@ -39,7 +40,7 @@ class SQLiteDatabase(Database):
             conn = sqlite3.connect(store_dir / DATABASE_NAME, timeout=busy_timeout,
                                    isolation_level=None)
         except sqlite3.Error as exc:
-            raise StoreError(*_describe(store_dir, exc)) from exc
+            raise StoreError(_describe(store_dir, exc)) from exc
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             conn.execute("PRAGMA journal_mode = WAL")
@@ -47,11 +48,11 @@ class SQLiteDatabase(Database):
             conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as exc:
             conn.close()
-            raise StoreError(*_describe(store_dir, exc)) from exc
+            raise StoreError(_describe(store_dir, exc)) from exc
         return cls(store_dir, conn, driver_errors=(sqlite3.Error,),
                    integrity_error=sqlite3.IntegrityError)
 
-    def describe(self, exc: Exception) -> tuple[str, str]:
+    def describe(self, exc: Exception) -> Message:
         return _describe(self.location, exc)
 
 
@@ -71,32 +72,23 @@ class SQLiteStore(SQLStore):
 
 def _make_dir(path: Path) -> None:
     if path.exists() and not path.is_dir():
-        raise StoreError(f"数据存储 {path} 不是目录：请用 --store 或 PRESSDOCS_HOME 指定一个目录",
-                         f"the store {path} is not a directory; name a directory with --store "
-                         "or PRESSDOCS_HOME")
+        raise StoreError.of("store.not_a_folder", store=str(path))
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise StoreError(f"无法创建数据存储目录 {path}：{exc.strerror}",
-                         f"cannot create the store directory {path}: {exc.strerror}") from exc
+        raise StoreError.of("store.cannot_create", store=str(path),
+                            reason=exc.strerror or str(exc)) from exc
 
 
-def _describe(path: Path, exc: Exception) -> tuple[str, str]:
-    """What a SQLite error means for the user, in Chinese and English."""
-    text = str(exc)
+def _describe(path: Path, exc: Exception) -> Message:
+    """What a SQLite error means for the user."""
+    text, store = str(exc), str(path)
     if "locked" in text or "busy" in text:
-        return (f"数据存储 {path} 正被其他进程长时间占用，请稍后再试",
-                f"the store {path} is kept busy by another process; try again later")
+        return Message.of("store.busy", store=store)
     if "not a database" in text or "malformed" in text:
-        return (f"数据存储 {path} 中的数据库文件 {DATABASE_NAME} 已损坏或不是 SQLite 数据库；"
-                "请从备份恢复",
-                f"the database {DATABASE_NAME} in the store {path} is damaged or not a SQLite "
-                "database; restore it from a backup")
+        return Message.of("store.damaged", store=store, database=DATABASE_NAME)
     if "readonly" in text or "unable to open" in text:
-        return (f"无法写入数据存储 {path}（{text}），请检查目录权限",
-                f"cannot write to the store {path} ({text}); check the folder's permissions")
+        return Message.of("store.read_only", store=store, error=text)
     if "disk" in text and "full" in text:
-        return (f"数据存储 {path} 所在磁盘已满，请清理空间后再运行",
-                f"the disk holding the store {path} is full; free some space and run again")
-    return (f"读写数据存储 {path} 时出错：{text}",
-            f"error reading or writing the store {path}: {text}")
+        return Message.of("store.disk_full", store=store)
+    return Message.of("store.driver_error", store=store, error=text)
