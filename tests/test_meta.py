@@ -69,3 +69,31 @@ def test_version_is_the_package_metadata_version() -> None:
     from importlib.metadata import version
 
     assert pressdocs.__version__ == version("pressdocs")
+
+
+def test_importing_pressdocs_and_asking_the_version_stay_light() -> None:
+    """``import pressdocs`` loads neither the document readers nor the mail intake, and
+    ``pressdocs --version`` not even the plugins: they load when a command needs them."""
+    import subprocess
+    import sys
+
+    heavy = ("pressdocs.intake", "pressdocs.pipeline", "pressdocs.reading", "docx", "pypdf",
+             "openpyxl", "imapclient", "jsonschema", "phonenumbers", "chinese_calendar")
+    probe = ("import sys, pressdocs; "
+             "print(' '.join(m for m in sys.modules if m in sys.argv[1:]))")
+    loaded = subprocess.run([sys.executable, "-c", probe, *heavy], capture_output=True,
+                            text=True, check=True).stdout.split()
+    assert loaded == []
+    probe = ("import sys; from pressdocs.cli import main; sys.argv = ['pressdocs', '--version']\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             "print(' '.join(m for m in sys.modules if m.startswith('pressdocs.builtin')))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out[0] == "pressdocs" and out[2:] == []  # "pressdocs X.Y.Z", no built-in plugin
+
+
+def test_the_result_types_are_public_and_load_when_named() -> None:
+    for name in ("BatchReport", "MessageOutcome", "ReadResult", "PlanStatusReport",
+                 "AnnualReport", "PlanImport", "RuleInfo", "PlanState", "PlanItemStatus"):
+        assert name in pressdocs.__all__
+        assert getattr(pressdocs, name).__name__ == name
