@@ -24,7 +24,6 @@ from pressdocs.store import SQLiteStore, open_store
 from pressdocs.store.migrations import LATEST, MIGRATIONS, Migration
 from pressdocs.store.sqlite import DATABASE_NAME
 
-
 CST = timezone(timedelta(hours=8))
 
 
