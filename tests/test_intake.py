@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -17,7 +18,7 @@ import tempfile
 import textwrap
 import time
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -306,3 +307,57 @@ def test_since_skips_mail_received_before_that_day(tmp_path: Path) -> None:
     assert report["seen"] == 2
     assert sorted(m["subject"] for m in report["messages"]) == ["【市统计局】登记表 1",
                                                                 "【市统计局】登记表 2"]
+
+
+@pytest.mark.parametrize(("date_header", "kept"), [
+    # Chinese servers write CST for China Standard Time (+08:00): 06-15 23:30 in Wuhu.
+    # Read as US Central time (-06:00) it would fall on 06-16 and pass --since 2021-06-16.
+    ("Tue, 15 Jun 2021 23:30:00 CST", False),
+    ("Wed, 16 Jun 2021 00:30:00 CST", True),
+    # a date written the Chinese way: the stdlib cannot read it, the mail reader can
+    ("2021年6月15日 23:30", False),
+    ("2021年6月16日 8:00", True),
+])
+def test_since_reads_the_date_header_as_the_mail_reader_does(
+        tmp_path: Path, date_header: str, kept: bool) -> None:
+    """--since and the submission's received time come from one reading of the Date
+    header: the mail reader's."""
+    raw = message(subject="【市统计局】登记表", sender="tjj <tjj@wuhu.gov.cn>",
+                  date=datetime(2021, 6, 1, tzinfo=TZ), message_id="<since@wuhu.gov.cn>",
+                  attachments=[("图片1.png", png(1))])
+    raw = re.sub(rb"^Date: .*$", b"Date: " + date_header.encode(), raw, count=1,
+                 flags=re.MULTILINE)
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    (folder / "1.eml").write_bytes(raw)
+    app = Pressdocs(store=tmp_path / "store")
+    report = app.batch(str(folder), since=date(2021, 6, 16))
+    assert report.seen == (1 if kept else 0)
+    if kept:
+        received = report.outcomes[0].submission.received
+        assert received is not None and received.utcoffset() == timedelta(hours=8)
+
+
+def test_a_rule_that_rejects_makes_the_submission_rejected(tmp_path: Path) -> None:
+    """Whether an error rejects the submission (nothing usable) or leaves it incomplete
+    is a property of the rule (``rejects``), not of its code."""
+    from pressdocs import Finding, Message, Severity, Validator, hookimpl
+
+    class Quarantine(Validator):
+        name = code = "OF901"
+        rejects = True
+        title = Message.literal("来自已停用邮箱", "from a closed mailbox")
+
+        def check(self, submission, context):  # type: ignore[no-untyped-def]
+            return [Finding(self.code, Severity.ERROR, Message.literal("邮箱已停用"))]
+
+    class Plugin:
+        @hookimpl
+        def register_validators(self, register):  # type: ignore[no-untyped-def]
+            register(Quarantine())
+
+    folder = _eml_dir(tmp_path, 1)
+    app = Pressdocs(store=tmp_path / "store", plugins=[Plugin()], load_entry_points=False)
+    [outcome] = app.batch(str(folder)).outcomes
+    assert outcome.status == "rejected"
+    assert "OF901" in {f.code for f in outcome.submission.findings}
