@@ -227,7 +227,7 @@ def _exercise(pd: Pressdocs, kind: str, name: str) -> None:
     elif kind == "validator":
         validator = registry.get(Validator, name)
         assert validator is not None
-        assert validator.code in {r["code"] for r in pd.rules()}
+        assert validator.code in {r.code for r in pd.rules()}
         assert validator.title.zh and validator.title.en
         findings = pd.check(HR_MESSAGE).findings
         assert "PD999" not in {f.code for f in findings}, findings
@@ -600,8 +600,8 @@ def test_rules_table_is_the_catalogue() -> None:
     rows = {m[0]: m[1:] for m in re.findall(
         r"^\| (PD\d{3}) \| (.+?) \| (.+?) \| (\w+) \|$", doc, re.MULTILINE)}
     catalogue = Pressdocs(load_entry_points=False).rules()
-    assert set(rows) == {r["code"] for r in catalogue} | {"PD900", "PD999"}
+    assert set(rows) == {r.code for r in catalogue} | {"PD900", "PD999"}
     for rule in catalogue:
-        zh, en, severity = rows[rule["code"]]
-        assert (zh, en, severity) == (rule["title"]["zh"], rule["title"]["en"],
-                                      rule["default_severity"]), rule["code"]
+        zh, en, severity = rows[rule.code]
+        assert (zh, en, severity) == (rule.title.zh, rule.title.en,
+                                      rule.default_severity), rule.code
