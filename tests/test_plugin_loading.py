@@ -369,3 +369,22 @@ def test_a_refused_validator_is_fatal_with_strict() -> None:
 def test_every_built_in_rule_passes_the_checks() -> None:
     plugins = load_plugins(builtins=(RULES,), entry_points=False, strict=True)
     assert len(plugins.registry.of(Validator)) > 20
+
+
+def test_a_validator_whose_title_is_a_plain_string_is_refused() -> None:
+    """The rule catalogue shows titles in both languages: a str would break it later."""
+
+    class Titled(Validator):
+        name = code = "OF102"
+        title = "标题"  # type: ignore[assignment]
+
+    class Plugin:
+        @hookimpl
+        def register_validators(self, register):  # type: ignore[no-untyped-def]
+            register(Titled())
+
+    plugins = load_plugins(builtins=(), entry_points=False, extra=[("titled", Plugin())])
+    reason = _failed(plugins, "titled")
+    assert reason.key == "plugin.bad_title"
+    assert reason.zh.startswith("插件 titled 登记的校验规则 OF102 的标题为 '标题'，应为 pressdocs.Message")
+    assert Pressdocs(plugins=plugins).rules() == []

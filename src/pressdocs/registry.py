@@ -160,8 +160,9 @@ def _code_pattern() -> re.Pattern[str]:
 
 def _check_validator(validator: Validator, plugin: str) -> None:
     """Refuse a validator whose findings could never be right: a code not of the form
-    PD101, a severity that is not a :class:`Severity`, a ``check`` that cannot be called
-    with ``(submission, context)``."""
+    PD101, a severity that is not a :class:`Severity`, a title that is not a
+    :class:`pressdocs.Message` (the catalogue shows it in both languages), a ``check``
+    that cannot be called with ``(submission, context)``."""
     code: object = validator.code
     if not isinstance(code, str) or not _code_pattern().fullmatch(code):
         raise PluginError.of("plugin.bad_code", plugin=plugin, validator=validator.name,
@@ -170,6 +171,10 @@ def _check_validator(validator: Validator, plugin: str) -> None:
     if not isinstance(severity, Severity):
         raise PluginError.of("plugin.bad_severity", plugin=plugin, validator=validator.name,
                              severity=repr(severity))
+    title: object = validator.title
+    if not isinstance(title, Message):
+        raise PluginError.of("plugin.bad_title", plugin=plugin, validator=validator.name,
+                             title=repr(title))
     try:
         signature = inspect.signature(validator.check)
     except (TypeError, ValueError):  # no signature to read (a builtin): let it run
