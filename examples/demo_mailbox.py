@@ -6,7 +6,7 @@ Four units write to the office mailbox: 市统计局 registers its first-quarter
 on time and sends a complete materials package as a zip with GBK names (as Chinese
 Windows writes it); 市人社局 registers late, with a release of 1,300 字 and only one
 question; 市生态环境局 sends two pictures and a video only as a 163 超大附件 link; a
-company sends an advertisement.  The forms are written with :mod:`pressdocs.forms`, so
+company sends an advertisement.  The forms are written by ``Pressdocs.write_form``, so
 they look like the notice's 附件2.
 """
 
@@ -25,8 +25,7 @@ from zoneinfo import ZoneInfo
 
 from docx import Document as WordDocument
 
-from pressdocs import Person, Registration
-from pressdocs.forms import write_registration_form
+from pressdocs import Person, Pressdocs, Registration
 
 TZ = ZoneInfo("Asia/Shanghai")
 OFFICE = "whxwtg@163.com"
@@ -62,7 +61,8 @@ def registration(folder: Path, *, title: str, unit: str, when: datetime, filed: 
                        media=["芜湖日报", "大江晚报", "芜湖广播电视台"],
                        approval_opinion="同意召开。", approval_date=filed,
                        filing_unit=unit, filing_date=filed)
-    path = write_registration_form(folder / ".registration.docx", reg)
+    path = Pressdocs(load_entry_points=False).write_form(
+        "registration", folder / ".registration.docx", data=reg)
     data = path.read_bytes()
     path.unlink()
     return data

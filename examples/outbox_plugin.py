@@ -4,9 +4,10 @@ Plugin authors can copy it as a starting point, and tests use it as a test doubl
 notification: it records every notice it is asked to send, and refuses to send the same
 idempotency key twice (pressdocs itself sends a key once; a channel that can check
 again, should).  Use it from Python with ``Pressdocs(plugins=[outbox_plugin])``, or
-install it through an entry point.  Its settings, if any, come from
-``[plugins.outbox]`` in ``pressdocs.toml`` (``context.plugin_config()``): ``sender``
-names who the notices come from.
+install it through an entry point.  Its settings come from its table in
+``pressdocs.toml`` (``context.plugin_config()``): ``[plugins.outbox_plugin]`` when given to
+``Pressdocs`` (a plugin object is named after its module), ``sender`` naming who the
+notices come from.
 """
 
 from __future__ import annotations

@@ -35,7 +35,15 @@ if TYPE_CHECKING:
     from pressdocs.capabilities import Capability, Context, Delivery
     from pressdocs.events import Event
     from pressdocs.intake import BatchReport, Progress
-    from pressdocs.models import Message, Notice, Plan, Submission, SubmissionStatus
+    from pressdocs.models import (
+        Message,
+        Notice,
+        Plan,
+        Registration,
+        StatisticsReport,
+        Submission,
+        SubmissionStatus,
+    )
     from pressdocs.plan_import import PlanImport
     from pressdocs.reading import ReadResult
     from pressdocs.reports import AnnualReport, PlanStatusReport
@@ -187,10 +195,12 @@ class Pressdocs:
 
     # --- the mailbox -------------------------------------------------------------------
 
-    def batch(self, location: str, *, dry_run: bool = False, since: date | None = None,
-              limit: int | None = None, progress: Progress | None = None) -> BatchReport:
+    def batch(self, location: str | None = None, *, dry_run: bool = False,
+              since: date | None = None, limit: int | None = None,
+              progress: Progress | None = None) -> BatchReport:
         """Take in every new message of ``location`` (``imaps://…``, a Maildir, an mbox,
-        an .eml file or folder), each exactly once; see :mod:`pressdocs.intake`."""
+        an .eml file or folder; default: the ``[mail] imap`` of the configuration), each
+        exactly once; see :mod:`pressdocs.intake`."""
         from pressdocs.intake import run_batch
 
         return run_batch(self, location, dry_run=dry_run, since=since, limit=limit,
@@ -198,13 +208,15 @@ class Pressdocs:
 
     def reprocess(self, *, status: SubmissionStatus | str | None = None,
                   since: date | None = None, ids: Iterable[str] = (),
+                  codes: Iterable[str] = (),
                   progress: Progress | None = None) -> BatchReport:
         """Run stored messages through the pipeline again from their archived originals
         (after a plugin, configuration or plan change); the earlier result stays in the
         submission's history."""
         from pressdocs.intake import reprocess
 
-        return reprocess(self, status=status, since=since, ids=ids, progress=progress)
+        return reprocess(self, status=status, since=since, ids=ids, codes=codes,
+                         progress=progress)
 
     # --- the annual plan and the reports --------------------------------------------------
 
@@ -249,19 +261,23 @@ class Pressdocs:
         registry = self.plugins.registry
         return rules_catalogue(registry.of(Validator), self.config, registry.plugin_of)
 
-    def write_form(self, form: str, path: str | os.PathLike[str], *,
-                   year: int | None = None) -> Path:
-        """A blank form for units to fill: ``"registration"`` (附件2), ``"statistics"``
-        (附件3) or ``"plan"`` (附件1); .docx, or .xlsx for the tables."""
+    def write_form(self, form: str, path: str | os.PathLike[str], *, year: int | None = None,
+                   data: Registration | StatisticsReport | Plan | None = None) -> Path:
+        """One of the notice's forms as the office sends it out: ``"registration"``
+        (附件2), ``"statistics"`` (附件3) or ``"plan"`` (附件1); .docx, or .xlsx for the
+        tables.  Blank for units to fill, or filled in from ``data`` (a
+        :class:`Registration`, :class:`StatisticsReport` or :class:`Plan`) the way people
+        fill it in."""
         from pressdocs.forms import write_plan_form, write_registration_form, write_statistics_form
+        from pressdocs.models import Plan, Registration, StatisticsReport
 
         target = Path(path)
-        if form == "registration":
-            return write_registration_form(target, config=self.config)
-        if form == "statistics":
-            return write_statistics_form(target, year=year, config=self.config)
-        if form == "plan":
-            return write_plan_form(target, year=year, config=self.config)
+        if form == "registration" and isinstance(data, Registration | None):
+            return write_registration_form(target, data, config=self.config)
+        if form == "statistics" and isinstance(data, StatisticsReport | None):
+            return write_statistics_form(target, data, year=year, config=self.config)
+        if form == "plan" and isinstance(data, Plan | None):
+            return write_plan_form(target, data, year=year, config=self.config)
         from pressdocs.errors import ExportError
 
         raise ExportError.of("app.unknown_form", form=form)

@@ -145,15 +145,19 @@ def find_source(app: Pressdocs, location: str) -> MailSource:
     raise SourceError.of("intake.unknown_source", location=location)
 
 
-def run_batch(app: Pressdocs, location: str, *, dry_run: bool = False,
+def run_batch(app: Pressdocs, location: str | None = None, *, dry_run: bool = False,
               since: date | None = None, limit: int | None = None,
               progress: Progress | None = None) -> BatchReport:
     """Take in every new message of ``location``; see the module docstring.
 
     ``dry_run`` reads and checks everything but writes nothing to the store and
     acknowledges nothing.  ``since`` skips messages received before that day; ``limit``
-    stops after that many new messages.
+    stops after that many new messages.  Without ``location``, the mailbox configured as
+    ``[mail] imap`` is taken in.
     """
+    location = location or str(app.config.mail.get("imap", "") or "")
+    if not location:
+        raise SourceError.of("intake.no_source")
     source = find_source(app, location)
     report = BatchReport(source=location, dry_run=dry_run)
     store = app.store
@@ -183,25 +187,29 @@ def run_batch(app: Pressdocs, location: str, *, dry_run: bool = False,
 
 
 def reprocess(app: Pressdocs, *, status: SubmissionStatus | str | None = None,
-              since: date | None = None, ids: Iterable[str] = (),
+              since: date | None = None, ids: Iterable[str] = (), codes: Iterable[str] = (),
               progress: Progress | None = None) -> BatchReport:
     """Run stored messages through the pipeline again, from their archived originals.
 
     Chooses the processed messages whose submission has ``status`` (e.g. ``error``: a
-    plugin that crashed has been fixed), was received on or after ``since``, or whose
-    submission id starts with one of ``ids`` (every filter given must hold; none given:
-    every message).  The new result replaces the submission; the earlier one stays in its
+    plugin that crashed has been fixed), was received on or after ``since``, whose
+    submission id starts with one of ``ids``, or that has a finding with one of ``codes``
+    (``PD999``: a rule that misbehaved) — every filter given must hold; none given: every
+    message.  The new result replaces the submission; the earlier one stays in its
     history (:meth:`pressdocs.store.Store.submission_history`).
     """
     report = BatchReport(source="reprocess")
     store = app.store
     wanted = [i.lower() for i in ids]
+    with_codes = {sid for code in codes for sid, _ in store.findings(code=code)}
     with store.lock():
         intake = _Intake(app, store, report, progress)
         for record in store.processed_messages():
             earlier = store.get_submission(record.submission_id) \
                 if record.submission_id else None
             if not _chosen(app, earlier, status, since, wanted):
+                continue
+            if codes and record.submission_id not in with_codes:
                 continue
             raw = RawMessage(source=earlier.source if earlier else "", key="",
                              path=store.blob_path(record.sha256),

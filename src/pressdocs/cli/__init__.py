@@ -165,7 +165,7 @@ def _usage_error(exc: click.ClickException, lang: str) -> None:
     if isinstance(exc, click.UsageError) and ctx is not None:
         usage = ctx.get_usage()
         if lang == "zh":
-            usage = usage.replace("Usage:", "用法：", 1).replace("[OPTIONS]", "[选项]")
+            usage = usage.replace("Usage: ", "用法：", 1).replace("[OPTIONS]", "[选项]")
         click.echo(usage, err=True)
         click.echo(tr(lang, "cli.usage.help", command=ctx.command_path), err=True)
     click.secho(tr(lang, "cli.error", text=_click_text(exc, lang)), fg="red", err=True)

@@ -24,7 +24,7 @@ _DATE = click.DateTime(["%Y-%m-%d"])
 
 
 @click.command("batch")
-@click.argument("source")
+@click.argument("source", required=False)
 @click.option("--json", "as_json", is_flag=True, help="JSON 报告 / JSON report.")
 @click.option("--jsonl", "as_jsonl", is_flag=True,
               help="每封邮件一行 JSON（用于日志）/ one JSON line per message, for logs.")
@@ -35,9 +35,11 @@ _DATE = click.DateTime(["%Y-%m-%d"])
               help="最多处理多少封新邮件 / at most this many new messages.")
 @common_options
 @pass_app
-def batch_command(app: Pressdocs, source: str, as_json: bool, as_jsonl: bool, dry_run: bool,
-                  since: datetime | None, limit: int | None) -> None:
+def batch_command(app: Pressdocs, source: str | None, as_json: bool, as_jsonl: bool,
+                  dry_run: bool, since: datetime | None, limit: int | None) -> None:
     """批量收取邮箱 / take in a mailbox: IMAP URL, Maildir, mbox, .eml file or folder.
+
+    Without SOURCE, the mailbox configured as ``[mail] imap`` in pressdocs.toml.
 
     Exit code 0 when the run completed, even if submissions have findings.
     """
@@ -56,20 +58,24 @@ def batch_command(app: Pressdocs, source: str, as_json: bool, as_jsonl: bool, dr
               help="只处理此日期及以后收到的邮件 / only mail received on or after (YYYY-MM-DD).")
 @click.option("--id", "ids", multiple=True,
               help="提交编号（可只写开头几位，可重复）/ submission id or its first characters.")
+@click.option("--code", "codes", multiple=True,
+              help="只处理有此问题代码的提交（如 PD999，可重复）/ only submissions with this "
+                   "finding code.")
 @click.option("--json", "as_json", is_flag=True, help="JSON 报告 / JSON report.")
 @click.option("--jsonl", "as_jsonl", is_flag=True,
               help="每封邮件一行 JSON / one JSON line per message.")
 @common_options
 @pass_app
 def reprocess_command(app: Pressdocs, status: str | None, since: datetime | None,
-                      ids: tuple[str, ...], as_json: bool, as_jsonl: bool) -> None:
+                      ids: tuple[str, ...], codes: tuple[str, ...], as_json: bool,
+                      as_jsonl: bool) -> None:
     """用存档的原始邮件重新处理（插件、配置或计划变更后）/ process stored messages again.
 
     The earlier result of each submission stays in its history.
     """
     day = since.date() if since is not None else None
     with _progress(app.lang, as_json or as_jsonl) as progress:
-        report = app.reprocess(status=status, since=day, ids=ids,
+        report = app.reprocess(status=status, since=day, ids=ids, codes=codes,
                                progress=_jsonl(progress, app.lang) if as_jsonl else progress)
     _show(report, app.lang, as_json, as_jsonl)
 

@@ -82,7 +82,7 @@ def _set(name: str) -> Callable[[click.Context, click.Parameter, Any], None]:
 
 
 def common_options(func: F) -> F:
-    """``--lang``, ``--config`` and ``--store``, given after the command."""
+    """``--lang``, ``--config``, ``--store`` and ``--strict``, given after the command."""
     options = (
         click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
                      expose_value=False, is_eager=True, callback=_set("lang"),
@@ -93,6 +93,9 @@ def common_options(func: F) -> F:
         click.option("--store", type=click.Path(file_okay=False), default=None,
                      expose_value=False, callback=_set("store"),
                      help="数据存储目录 / store directory (default ./pressdocs-data)."),
+        click.option("--strict", is_flag=True, default=None, expose_value=False,
+                     callback=_set("strict"),
+                     help="插件加载失败即退出 / fail when a plugin fails to load."),
     )
     for option in reversed(options):
         func = option(func)
