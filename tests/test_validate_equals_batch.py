@@ -16,30 +16,20 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from click.testing import CliRunner, Result
 
+from cli_support import invoke
 from conftest import SEED
-from pressdocs.cli import cli
 from submissions import message, png, press_release_docx, qa_docx, registration_docx
 
 TZ = ZoneInfo("Asia/Shanghai")
 ITEM_11 = "2021年一季度全市经济运行情况"
 SENDER = "市统计局办公室 <tjj_bgs@wuhu.gov.cn>"
-CLEAN_ENV: dict[str, str | None] = {
-    "PRESSDOCS_CONFIG": None, "PRESSDOCS_HOME": None, "PRESSDOCS_LANG": None,
-    "PRESSDOCS_LOAD_PLUGINS": None, "COLUMNS": "240",
-}
-
-
-def invoke(args: Sequence[str]) -> Result:
-    return CliRunner(env=CLEAN_ENV).invoke(cli, list(args), obj=None)
 
 
 def _files(*, when: str, filed: str, pictures: int = 3,

@@ -1,0 +1,64 @@
+"""Running pressdocs as users do, for the tests that check what they would notice: the
+command line in-process (click's runner) and as a real process, the examples, the seed.
+
+Import in tests as ``from cli_support import ...`` (pytest puts ``tests/`` on ``sys.path``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from click.testing import CliRunner, Result
+
+from pressdocs.cli import cli
+
+TZ = ZoneInfo("Asia/Shanghai")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+#: No developer settings leak in; wide enough that tables do not wrap words.
+CLEAN_ENV: dict[str, str | None] = {
+    "PRESSDOCS_CONFIG": None, "PRESSDOCS_HOME": None, "PRESSDOCS_LANG": None,
+    "PRESSDOCS_LOAD_PLUGINS": None, "COLUMNS": "240",
+}
+
+
+def invoke(args: Sequence[str], obj: object = None) -> Result:
+    """``pressdocs ARGS`` in-process (the click group, as the tests of the CLI run it)."""
+    return CliRunner(env=CLEAN_ENV).invoke(cli, list(args), obj=obj)
+
+
+def json_of(args: Sequence[str], *, exit_code: int = 0) -> Any:
+    """The JSON ``pressdocs ARGS`` prints, after checking its exit code."""
+    result = invoke(args)
+    assert result.exit_code == exit_code, result.output
+    return json.loads(result.stdout)
+
+
+def run_pressdocs(args: Sequence[str], *, env: dict[str, str] | None = None,
+                  timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """``python -m pressdocs ARGS`` as a real process, no PRESSDOCS_* from outside."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("PRESSDOCS_")}
+    environ["COLUMNS"] = "240"
+    environ.update(env or {})
+    return subprocess.run([sys.executable, "-m", "pressdocs", *args], capture_output=True,
+                          text=True, timeout=timeout, env=environ)
+
+
+def load_example(name: str) -> ModuleType:
+    """``examples/NAME.py`` as a module."""
+    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
