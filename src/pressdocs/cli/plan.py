@@ -61,7 +61,7 @@ def plan_show(app: Pressdocs, year: int | None, as_json: bool) -> None:
     table.add_column(tr(lang, "cli.plan.units"), overflow="fold", ratio=1)
     for item in plan.items:
         table.add_row(str(item.number), item.venue, tr(lang, "cli.plan.month_n", month=item.month),
-                      item.topic, "、".join(item.units))
+                      item.topic, render_value(item.units, lang))
     Console().print(table)
 
 
@@ -91,7 +91,8 @@ def _status_tables(report: PlanStatusReport, lang: str) -> None:
     table.add_column(tr(lang, "cli.plan.units"), overflow="fold", ratio=1)
     for s in report.items:
         table.add_row(str(s.item.number), str(s.item.month), s.state.label(lang),
-                      render_value(s.deadline, lang), s.item.topic, "、".join(s.item.units))
+                      render_value(s.deadline, lang), s.item.topic,
+                      render_value(s.item.units, lang))
     console.print(table)
     months = {tr(lang, "cli.plan.month_n", month=m): c for m, c in report.by_month().items()}
     for title, groups in ((tr(lang, "cli.plan.by_month"), months),
