@@ -32,9 +32,10 @@ CLEAN_ENV: dict[str, str | None] = {
 }
 
 
-def invoke(args: Sequence[str], obj: object = None) -> Result:
+def invoke(args: Sequence[str], obj: object = None, *,
+           env: dict[str, str] | None = None) -> Result:
     """``pressdocs ARGS`` in-process (the click group, as the tests of the CLI run it)."""
-    return CliRunner(env=CLEAN_ENV).invoke(cli, list(args), obj=obj)
+    return CliRunner(env={**CLEAN_ENV, **(env or {})}).invoke(cli, list(args), obj=obj)
 
 
 def json_of(args: Sequence[str], *, exit_code: int = 0) -> Any:
