@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
@@ -63,3 +64,27 @@ def load_example(name: str) -> ModuleType:
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def plugin_site(root: Path, name: str, source: str) -> Path:
+    """A folder that, put on ``PYTHONPATH``, makes ``source`` an installed plugin called
+    ``name``: the module ``pressdocs_NAME`` and the ``.dist-info`` that pip would write,
+    with its entry point in the ``pressdocs`` group (found by importlib.metadata like any
+    installed distribution's), without building and installing a package."""
+    site = root / f"site-{name}"
+    site.mkdir(parents=True)
+    (site / f"pressdocs_{name}.py").write_text(textwrap.dedent(source), encoding="utf-8")
+    info = site / f"pressdocs_{name}-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: pressdocs-{name}\nVersion: 0.1\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text(f"[pressdocs]\n{name} = pressdocs_{name}\n",
+                                           encoding="utf-8")
+    return site
+
+
+def with_plugins(*sites: Path) -> dict[str, str]:
+    """The environment variables that make a real process see the plugins of ``sites``."""
+    path = [str(s) for s in sites] + [p for p in os.environ.get("PYTHONPATH", "").split(
+        os.pathsep) if p]
+    return {"PYTHONPATH": os.pathsep.join(path)}
