@@ -28,7 +28,7 @@ from collections.abc import Sequence
 import click
 
 from pressdocs._version import __version__
-from pressdocs.cli.common import EXIT_CANNOT_RUN, Settings, fail, settings_of, tr
+from pressdocs.cli.common import EXIT_CANNOT_RUN, OneOf, Settings, fail, settings_of, tr
 from pressdocs.errors import PluginError, PressdocsError
 
 __all__ = ["cli", "main"]
@@ -77,7 +77,7 @@ class LazyGroup(click.Group):
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="pressdocs",
                       message="%(prog)s %(version)s")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+@click.option("--lang", type=OneOf(["zh", "en"]), default=None,
               help="输出语言 / output language (default: zh, or PRESSDOCS_LANG).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               envvar="PRESSDOCS_CONFIG", help="配置文件 pressdocs.toml / configuration file.")

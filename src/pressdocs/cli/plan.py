@@ -10,14 +10,12 @@ from rich.console import Console
 from rich.table import Table
 
 from pressdocs.app import Pressdocs
-from pressdocs.cli.common import common_options, pass_app, print_json, tr
+from pressdocs.cli.common import DAY, Number, common_options, pass_app, print_json, tr
 from pressdocs.messages import render_value
 from pressdocs.reports import PlanStatusReport
 from pressdocs.rules.plan_status import PlanState
 
 __all__ = ["plan_group"]
-
-_DATE = click.DateTime(["%Y-%m-%d"])
 
 
 @click.group("plan")
@@ -27,7 +25,7 @@ def plan_group() -> None:
 
 @plan_group.command("import")
 @click.argument("file", type=click.Path())
-@click.option("--year", type=int, default=None, help="计划年份（标题中没有写明时）/ the plan's year.")
+@click.option("--year", type=Number(), default=None, help="计划年份（标题中没有写明时）/ the plan's year.")
 @common_options
 @pass_app
 def plan_import(app: Pressdocs, file: str, year: int | None) -> None:
@@ -43,7 +41,7 @@ def plan_import(app: Pressdocs, file: str, year: int | None) -> None:
 
 
 @plan_group.command("show")
-@click.option("--year", type=int, default=None, help="年份（默认最近一年）/ year (default: latest).")
+@click.option("--year", type=Number(), default=None, help="年份（默认最近一年）/ year (default: latest).")
 @click.option("--json", "as_json", is_flag=True, help="JSON 输出 / JSON output.")
 @common_options
 @pass_app
@@ -66,9 +64,9 @@ def plan_show(app: Pressdocs, year: int | None, as_json: bool) -> None:
 
 
 @plan_group.command("status")
-@click.option("--as-of", "as_of", type=_DATE, default=None,
+@click.option("--as-of", "as_of", type=DAY, default=None,
               help="按哪一天的情况（默认今天）/ as of this day (YYYY-MM-DD, default today).")
-@click.option("--year", type=int, default=None, help="计划年份 / plan year.")
+@click.option("--year", type=Number(), default=None, help="计划年份 / plan year.")
 @click.option("--json", "as_json", is_flag=True, help="JSON 输出 / JSON output.")
 @common_options
 @pass_app
