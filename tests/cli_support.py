@@ -13,7 +13,7 @@ import re
 import subprocess
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -21,11 +21,15 @@ from zoneinfo import ZoneInfo
 
 from click.testing import CliRunner, Result
 
+from pressdocs import schemas
 from pressdocs.cli import cli
 
 TZ = ZoneInfo("Asia/Shanghai")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+FINDING_KEYS = {"code", "severity", "message", "location", "clause"}
+MESSAGE_KEYS = {"key", "zh", "en", "params"}
+LOCATION_KEYS = {"document", "field"}
 #: No developer settings leak in; wide enough that tables do not wrap words.
 CLEAN_ENV: dict[str, str | None] = {
     "PRESSDOCS_CONFIG": None, "PRESSDOCS_HOME": None, "PRESSDOCS_LANG": None,
@@ -88,3 +92,31 @@ def with_plugins(*sites: Path) -> dict[str, str]:
     path = [str(s) for s in sites] + [p for p in os.environ.get("PYTHONPATH", "").split(
         os.pathsep) if p]
     return {"PYTHONPATH": os.pathsep.join(path)}
+
+
+def findings_in(data: Any) -> Iterator[Any]:
+    """Every finding anywhere in an output (what is listed under a ``findings`` key)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "findings":
+                assert isinstance(value, list), value
+                yield from value
+            else:
+                yield from findings_in(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from findings_in(value)
+
+
+def assert_one_finding_shape(data: Any) -> int:
+    """Each finding has exactly the finding schema's fields, all of them, and validates
+    alone; returns how many there were."""
+    count = 0
+    for finding in findings_in(data):
+        schemas.validate("finding", finding)
+        assert set(finding) == FINDING_KEYS, finding
+        assert set(finding["message"]) == MESSAGE_KEYS, finding
+        assert set(finding["location"]) == LOCATION_KEYS, finding
+        assert finding["message"]["zh"] and finding["message"]["en"], finding
+        count += 1
+    return count

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +17,9 @@ import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 
-from cli_support import invoke, json_of, load_example
+from cli_support import assert_one_finding_shape, invoke, json_of, load_example
 from conftest import SEED
 from pressdocs import schemas
-
-FINDING_KEYS = {"code", "severity", "message", "location", "clause"}
-MESSAGE_KEYS = {"key", "zh", "en", "params"}
-LOCATION_KEYS = {"document", "field"}
 
 
 def outcome_validator() -> Draft202012Validator:
@@ -35,34 +30,6 @@ def outcome_validator() -> Draft202012Validator:
         for n in schemas.ALL_SCHEMAS)
     return Draft202012Validator({"$ref": schemas.BASE_URI + "batch.json#/$defs/Outcome"},
                                 registry=registry, format_checker=FormatChecker())
-
-
-def findings_in(data: Any) -> Iterator[Any]:
-    """Every finding anywhere in an output (what is listed under a ``findings`` key)."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if key == "findings":
-                assert isinstance(value, list), value
-                yield from value
-            else:
-                yield from findings_in(value)
-    elif isinstance(data, list):
-        for value in data:
-            yield from findings_in(value)
-
-
-def assert_one_finding_shape(data: Any) -> int:
-    """Each finding has exactly the finding schema's fields, all of them, and validates
-    alone; returns how many there were."""
-    count = 0
-    for finding in findings_in(data):
-        schemas.validate("finding", finding)
-        assert set(finding) == FINDING_KEYS, finding
-        assert set(finding["message"]) == MESSAGE_KEYS, finding
-        assert set(finding["location"]) == LOCATION_KEYS, finding
-        assert finding["message"]["zh"] and finding["message"]["en"], finding
-        count += 1
-    return count
 
 
 # --- a store with the plan, the demo mailbox ----------------------------------------------

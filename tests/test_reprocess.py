@@ -25,7 +25,8 @@ from typing import Any
 
 import pytest
 
-from cli_support import TZ, plugin_site, run_pressdocs, with_plugins
+from cli_support import TZ, assert_one_finding_shape, plugin_site, run_pressdocs, with_plugins
+from pressdocs import schemas
 from pressdocs.store import open_store
 from submissions import message, registration_docx
 
@@ -203,6 +204,8 @@ def _by_unit(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def test_batch_with_misbehaving_validators(taken: tuple[Path, dict[str, Any]]) -> None:
     store, report = taken
+    schemas.validate("batch", report)
+    assert assert_one_finding_shape(report) == 2 * len(CODES) + 1  # PD999s and the PD900
     messages = _by_unit(report)
     for unit in ("市统计局", "市民政局"):
         entry = messages[unit]
@@ -232,6 +235,8 @@ def _reprocess(store: Path, env: dict[str, str], *args: str) -> dict[str, Any]:
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     report: dict[str, Any] = json.loads(proc.stdout)
+    schemas.validate("batch", report)
+    assert_one_finding_shape(report)
     return report
 
 
