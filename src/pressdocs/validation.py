@@ -66,6 +66,12 @@ def _checked(result: Iterable[Finding] | None) -> list[Finding]:
     otherwise break the reports, the store or the JSON output far from its cause)."""
     if result is None:
         return []
+    returned: object = result
+    if isinstance(returned, str | bytes | Finding) or not isinstance(returned, Iterable):
+        # a bare string would otherwise be taken apart into characters, a bare Finding
+        # would fail as "not iterable": name what was returned instead
+        raise _Misbehaved(f"returned {type(returned).__name__} {returned!r:.60}, "
+                          "not a list of Finding objects")
     found = list(result)
     for item in found:
         if not isinstance(item, Finding):

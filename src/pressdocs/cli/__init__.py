@@ -28,7 +28,7 @@ from collections.abc import Sequence
 import click
 
 from pressdocs._version import __version__
-from pressdocs.cli.common import EXIT_CANNOT_RUN, Settings, fail, settings_of, tr
+from pressdocs.cli.common import EXIT_CANNOT_RUN, OneOf, Settings, fail, settings_of, tr
 from pressdocs.errors import PluginError, PressdocsError
 
 __all__ = ["cli", "main"]
@@ -56,6 +56,10 @@ class LazyGroup(click.Group):
 
     #: The plugin whose ``register_commands`` is running (see :func:`_plugin_commands`).
     registering: str = ""
+    #: The commands it tried to add under a name already taken, refused.
+    refused: list[PluginError]
+    #: The names of the commands it added.
+    added: list[str]
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*COMMANDS, *self.commands})
@@ -70,14 +74,19 @@ class LazyGroup(click.Group):
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         name = name or cmd.name or ""
         if self.registering and (name in COMMANDS or name in self.commands):
-            raise PluginError.of("cli.command_clash", plugin=self.registering, command=name)
+            # refused, and the plugin's other commands still added: told after its hook
+            self.refused.append(PluginError.of("cli.command_clash", plugin=self.registering,
+                                               command=name))
+            return
+        if self.registering:
+            self.added.append(name)
         super().add_command(cmd, name)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="pressdocs",
                       message="%(prog)s %(version)s")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+@click.option("--lang", type=OneOf(["zh", "en"]), default=None,
               help="输出语言 / output language (default: zh, or PRESSDOCS_LANG).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               envvar="PRESSDOCS_CONFIG", help="配置文件 pressdocs.toml / configuration file.")
@@ -142,21 +151,28 @@ def _wants_plugins(args: list[str]) -> bool:
 
 def _plugin_commands(settings: Settings) -> None:
     """Let each plugin add its commands; one that takes a built-in command's name is
-    refused (and with ``--strict`` stops the run)."""
+    refused, and a plugin whose hook raises adds none (each with a note; with
+    ``--strict`` it stops the run)."""
     assert settings.plugins is not None
     group = cli
     assert isinstance(group, LazyGroup)
     for impl in settings.plugins.pm.hook.register_commands.get_hookimpls():
-        group.registering = impl.plugin_name
+        group.registering, group.refused, group.added = impl.plugin_name, [], []
         try:
             impl.function(cli=group)
-        except PluginError as exc:
-            if settings.strict:
-                raise
-            click.secho(tr(settings.output_lang(), "cli.note", text=exc.render(
-                settings.output_lang())), fg="yellow", err=True)
+        except Exception as exc:  # a plugin's mistake leaves its commands out, not the run
+            for name in group.added:
+                group.commands.pop(name, None)
+            group.refused = [PluginError.of(
+                "plugin.register_failed", plugin=impl.plugin_name, hook="register_commands",
+                error=f"{type(exc).__name__}: {exc}")]
         finally:
             group.registering = ""
+        for refusal in group.refused:
+            if settings.strict:
+                raise refusal
+            click.secho(tr(settings.output_lang(), "cli.note", text=refusal.render(
+                settings.output_lang())), fg="yellow", err=True)
 
 
 def _usage_error(exc: click.ClickException, lang: str) -> None:

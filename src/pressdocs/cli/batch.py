@@ -14,13 +14,11 @@ from rich.console import Console
 from rich.table import Table
 
 from pressdocs.app import Pressdocs
-from pressdocs.cli.common import common_options, pass_app, print_json, tr
+from pressdocs.cli.common import DAY, AtLeast, OneOf, common_options, pass_app, print_json, tr
 from pressdocs.intake import BatchReport, MessageOutcome, Progress
 from pressdocs.models import Severity, SubmissionStatus
 
 __all__ = ["batch_command", "reprocess_command"]
-
-_DATE = click.DateTime(["%Y-%m-%d"])
 
 
 @click.command("batch")
@@ -29,9 +27,9 @@ _DATE = click.DateTime(["%Y-%m-%d"])
 @click.option("--jsonl", "as_jsonl", is_flag=True,
               help="每封邮件一行 JSON（用于日志）/ one JSON line per message, for logs.")
 @click.option("--dry-run", is_flag=True, help="只检查，不写入 / check only, write nothing.")
-@click.option("--since", type=_DATE, default=None,
+@click.option("--since", type=DAY, default=None,
               help="只处理此日期及以后收到的邮件 / only mail received on or after (YYYY-MM-DD).")
-@click.option("--limit", type=click.IntRange(min=1), default=None,
+@click.option("--limit", type=AtLeast(1), default=None,
               help="最多处理多少封新邮件 / at most this many new messages.")
 @common_options
 @pass_app
@@ -51,10 +49,10 @@ def batch_command(app: Pressdocs, source: str | None, as_json: bool, as_jsonl: b
 
 
 @click.command("reprocess")
-@click.option("--status", type=click.Choice([s.value for s in SubmissionStatus
-                                             if s is not SubmissionStatus.DUPLICATE]),
+@click.option("--status", type=OneOf([s.value for s in SubmissionStatus
+                                      if s is not SubmissionStatus.DUPLICATE]),
               default=None, help="只处理此状态的提交（如 error）/ only submissions in this status.")
-@click.option("--since", type=_DATE, default=None,
+@click.option("--since", type=DAY, default=None,
               help="只处理此日期及以后收到的邮件 / only mail received on or after (YYYY-MM-DD).")
 @click.option("--id", "ids", multiple=True,
               help="提交编号（可只写开头几位，可重复）/ submission id or its first characters.")

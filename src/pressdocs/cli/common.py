@@ -5,6 +5,10 @@ catalogues, errors into exit codes.
 (``pressdocs --lang en batch …``) and after it (``pressdocs batch … --lang en``): both
 set the same :class:`Settings`, and the :class:`pressdocs.Pressdocs` a command gets is
 built from them when the command runs (:func:`pass_app`).
+
+Options take their values through the parameter types here (:class:`Day`,
+:class:`Number`, :class:`AtLeast`, :class:`OneOf`), which say what is wrong with a value in the output
+language ("“notadate”不是有效的日期…"); click's own types say it in English only.
 """
 
 from __future__ import annotations
@@ -23,8 +27,13 @@ from pressdocs.errors import PressdocsError
 from pressdocs.plugins import Plugins
 
 __all__ = [
+    "DAY",
     "EXIT_CANNOT_RUN",
     "EXIT_FINDINGS",
+    "AtLeast",
+    "Day",
+    "Number",
+    "OneOf",
     "Settings",
     "common_options",
     "fail",
@@ -84,7 +93,7 @@ def _set(name: str) -> Callable[[click.Context, click.Parameter, Any], None]:
 def common_options(func: F) -> F:
     """``--lang``, ``--config``, ``--store`` and ``--strict``, given after the command."""
     options = (
-        click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+        click.option("--lang", type=OneOf(["zh", "en"]), default=None,
                      expose_value=False, is_eager=True, callback=_set("lang"),
                      help="输出语言 / output language (default: zh, or PRESSDOCS_LANG)."),
         click.option("--config", type=click.Path(dir_okay=False), default=None,
@@ -144,3 +153,68 @@ def fail(exc: PressdocsError, lang: str, code: int = EXIT_CANNOT_RUN) -> NoRetur
 def print_json(data: Any) -> None:
     """JSON on stdout, UTF-8, Chinese left readable."""
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+# --- parameter types that explain a wrong value in the output language ------------------
+
+
+def _lang(ctx: click.Context | None) -> str:
+    return settings_of(ctx).output_lang() if ctx is not None else resolve_lang()
+
+
+class Day(click.DateTime):
+    """A day written YYYY-MM-DD (converted to a :class:`datetime.datetime` at midnight)."""
+
+    def __init__(self) -> None:
+        super().__init__(["%Y-%m-%d"])
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            self.fail(tr(_lang(ctx), "evidence.usage.not_a_day", value=str(value)), param, ctx)
+
+
+class Number(click.types.IntParamType):
+    """A whole number."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            self.fail(tr(_lang(ctx), "evidence.usage.not_a_number", value=str(value)),
+                      param, ctx)
+
+
+class AtLeast(click.IntRange):
+    """A whole number, at least ``minimum``."""
+
+    def __init__(self, minimum: int) -> None:
+        super().__init__(min=minimum)
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            number = Number().convert(value, param, ctx)
+            self.fail(tr(_lang(ctx), "evidence.usage.too_small", value=number,
+                         minimum=self.min), param, ctx)
+
+
+class OneOf(click.Choice[str]):
+    """One of the ``choices``."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            self.fail(tr(_lang(ctx), "evidence.usage.not_a_choice", value=str(value),
+                         choices=[str(c) for c in self.choices]), param, ctx)
+
+
+#: The type of every ``--since`` / ``--as-of`` option.
+DAY = Day()

@@ -9,7 +9,15 @@ from rich.console import Console
 from rich.table import Table
 
 from pressdocs.app import Pressdocs
-from pressdocs.cli.common import EXIT_CANNOT_RUN, common_options, pass_app, print_json, tr
+from pressdocs.cli.common import (
+    EXIT_CANNOT_RUN,
+    Number,
+    OneOf,
+    common_options,
+    pass_app,
+    print_json,
+    tr,
+)
 from pressdocs.errors import PressdocsError
 from pressdocs.forms.spec import FORMS, MATERIALS, PLAN, REGISTRATION, STATISTICS, Form
 from pressdocs.models import Document, DocumentKind, Message
@@ -126,10 +134,10 @@ def _shown(value: Any, lang: str, form: Form | None = None, prefix: str = "") ->
 
 
 @click.command("forms")
-@click.argument("form", type=click.Choice(["registration", "statistics", "plan"]))
+@click.argument("form", type=OneOf(["registration", "statistics", "plan"]))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="输出文件（.docx；统计表和计划安排也可 .xlsx）/ output file.")
-@click.option("--year", type=int, default=None, help="表头年份 / the year in the title.")
+@click.option("--year", type=Number(), default=None, help="表头年份 / the year in the title.")
 @common_options
 @pass_app
 def forms_command(app: Pressdocs, form: str, output: str, year: int | None) -> None:

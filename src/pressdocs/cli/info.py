@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pressdocs.app import Pressdocs
-from pressdocs.cli.common import common_options, pass_app, print_json, tr
+from pressdocs.cli.common import OneOf, common_options, pass_app, print_json, tr
 from pressdocs.schemas import ALL_SCHEMAS, load
 
 __all__ = ["config_group", "plugins_command", "schema_command"]
@@ -40,7 +40,7 @@ def plugins_command(app: Pressdocs, show_all: bool, as_json: bool) -> None:
 
 
 @click.command("schema")
-@click.argument("name", required=False, type=click.Choice(ALL_SCHEMAS))
+@click.argument("name", required=False, type=OneOf(ALL_SCHEMAS))
 @common_options
 def schema_command(name: str | None) -> None:
     """打印 JSON Schema，或列出全部 / print a JSON Schema, or list them.

@@ -10,14 +10,12 @@ from rich.console import Console
 from rich.table import Table
 
 from pressdocs.app import Pressdocs
-from pressdocs.cli.common import common_options, pass_app, print_json, tr
+from pressdocs.cli.common import DAY, Number, common_options, pass_app, print_json, tr
 from pressdocs.messages import render_value
 from pressdocs.reports import PlanStatusReport
 from pressdocs.rules.plan_status import PlanState
 
 __all__ = ["plan_group"]
-
-_DATE = click.DateTime(["%Y-%m-%d"])
 
 
 @click.group("plan")
@@ -27,7 +25,7 @@ def plan_group() -> None:
 
 @plan_group.command("import")
 @click.argument("file", type=click.Path())
-@click.option("--year", type=int, default=None, help="计划年份（标题中没有写明时）/ the plan's year.")
+@click.option("--year", type=Number(), default=None, help="计划年份（标题中没有写明时）/ the plan's year.")
 @common_options
 @pass_app
 def plan_import(app: Pressdocs, file: str, year: int | None) -> None:
@@ -43,7 +41,7 @@ def plan_import(app: Pressdocs, file: str, year: int | None) -> None:
 
 
 @plan_group.command("show")
-@click.option("--year", type=int, default=None, help="年份（默认最近一年）/ year (default: latest).")
+@click.option("--year", type=Number(), default=None, help="年份（默认最近一年）/ year (default: latest).")
 @click.option("--json", "as_json", is_flag=True, help="JSON 输出 / JSON output.")
 @common_options
 @pass_app
@@ -61,14 +59,14 @@ def plan_show(app: Pressdocs, year: int | None, as_json: bool) -> None:
     table.add_column(tr(lang, "cli.plan.units"), overflow="fold", ratio=1)
     for item in plan.items:
         table.add_row(str(item.number), item.venue, tr(lang, "cli.plan.month_n", month=item.month),
-                      item.topic, "、".join(item.units))
+                      item.topic, render_value(item.units, lang))
     Console().print(table)
 
 
 @plan_group.command("status")
-@click.option("--as-of", "as_of", type=_DATE, default=None,
+@click.option("--as-of", "as_of", type=DAY, default=None,
               help="按哪一天的情况（默认今天）/ as of this day (YYYY-MM-DD, default today).")
-@click.option("--year", type=int, default=None, help="计划年份 / plan year.")
+@click.option("--year", type=Number(), default=None, help="计划年份 / plan year.")
 @click.option("--json", "as_json", is_flag=True, help="JSON 输出 / JSON output.")
 @common_options
 @pass_app
@@ -91,7 +89,8 @@ def _status_tables(report: PlanStatusReport, lang: str) -> None:
     table.add_column(tr(lang, "cli.plan.units"), overflow="fold", ratio=1)
     for s in report.items:
         table.add_row(str(s.item.number), str(s.item.month), s.state.label(lang),
-                      render_value(s.deadline, lang), s.item.topic, "、".join(s.item.units))
+                      render_value(s.deadline, lang), s.item.topic,
+                      render_value(s.item.units, lang))
     console.print(table)
     months = {tr(lang, "cli.plan.month_n", month=m): c for m, c in report.by_month().items()}
     for title, groups in ((tr(lang, "cli.plan.by_month"), months),

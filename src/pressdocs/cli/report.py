@@ -7,7 +7,7 @@ from datetime import date, datetime
 import click
 
 from pressdocs.app import Pressdocs
-from pressdocs.cli.common import common_options, pass_app, print_json, tr
+from pressdocs.cli.common import DAY, Number, common_options, pass_app, print_json, tr
 
 __all__ = ["report_group"]
 
@@ -18,8 +18,8 @@ def report_group() -> None:
 
 
 @report_group.command("annual")
-@click.argument("year", type=int)
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+@click.argument("year", type=Number())
+@click.option("--as-of", "as_of", type=DAY, default=None,
               help="按哪一天的情况（默认今天）/ as of this day (default today).")
 @click.option("--json", "as_json", is_flag=True, help="JSON 输出 / JSON output.")
 @common_options
