@@ -96,7 +96,7 @@ def test_config_before_or_after_the_command(mail: Path, tmp_path: Path) -> None:
 #: args, what the Chinese error line says, what the English one says, and the user's own
 #: words the error may echo (names of arguments and options, the value typed).
 USAGE_ERRORS = [
-    (["batch"], "错误：缺少参数 SOURCE", "Error: missing argument SOURCE", ["SOURCE"]),
+    (["validate"], "错误：缺少参数 PATHS", "Error: missing argument PATHS", ["PATHS"]),
     (["validate", "--nope"], "错误：没有这个选项：--nope", "Error: no such option: --nope",
      ["--nope", "--store"]),
     (["nosuchcommand"], "错误：没有这个命令：nosuchcommand",
@@ -120,7 +120,7 @@ def test_a_usage_error_in_chinese(args: list[str], zh: str, en: str,
     proc = run_pressdocs(args)
     assert proc.returncode == 2, proc.stderr
     assert proc.stdout == "" and "Traceback" not in proc.stderr
-    assert proc.stderr.startswith("用法： pressdocs"), proc.stderr
+    assert proc.stderr.startswith("用法：pressdocs"), proc.stderr
     [line] = [line for line in proc.stderr.splitlines() if line.startswith("错误：")]
     assert zh in line, line
     # nothing English in it but what the user typed and the names they type

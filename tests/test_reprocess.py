@@ -311,3 +311,26 @@ def test_the_received_day_is_the_offices(taken: tuple[Path, dict[str, Any]],
     report = _reprocess(store, sites["fixed"], "--since", "2021-04-14")
     assert [m["received"] for m in report["messages"]] == [sent.isoformat()]
 
+
+
+def test_a_message_pressdocs_failed_on_keeps_its_date_and_subject(
+        sites: dict[str, dict[str, str]], tmp_path: Path) -> None:
+    """A PD900 message is kept with its subject, sender and the received time its Date
+    header gives (not the file's), so staff can find it and reprocess judges it right."""
+    mail = tmp_path / "mail"
+    mail.mkdir()
+    sent = datetime(2021, 4, 10, 10, 0, tzinfo=TZ)
+    # the .eml saved today (its mtime is not its Date), as a folder copied later is
+    (mail / "2.eml").write_bytes(_registration("市人社局", "市人社局 <rsj@wuhu.gov.cn>", sent,
+                                               "2021年4月12日上午9:30"))
+    store = tmp_path / "store"
+    batch = run_pressdocs(["--store", str(store), "batch", str(mail), "--json"],
+                          env=sites["broken"])
+    [entry] = json.loads(batch.stdout)["messages"]
+    assert entry["status"] == "error"
+    assert (entry["subject"], entry["sender"], entry["received"]) == (
+        "【市人社局】新闻发布会登记表", "rsj@wuhu.gov.cn", sent.isoformat())
+    [again] = _reprocess(store, sites["fixed"], "--status", "error")["messages"]
+    assert again["received"] == sent.isoformat()
+    [pd101] = again["findings"]
+    assert "晚了1天" in pd101["message"]["zh"]

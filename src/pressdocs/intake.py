@@ -316,7 +316,13 @@ class _Intake:
             reason = Message.of("pipeline.failed", reason=exc.as_message())
         except Exception as exc:  # a bug must not lose the message: record it as an error
             reason = Message.of("pipeline.crashed", error=f"{type(exc).__name__}: {exc}")
-        return Submission(id=sha, source=raw.source, received=raw.received or raw.file_time,
+        # what the office needs to find the message again: its headers, and the same
+        # received time the pipeline would have given it
+        head = _headers(raw, self.app)
+        return Submission(id=sha, source=raw.source, message_id=head.message_id,
+                          subject=head.subject, sender=head.sender_address,
+                          sender_name=head.sender_name,
+                          received=raw.received or head.date or raw.file_time,
                           status=SubmissionStatus.ERROR, kind=SubmissionKind.UNRELATED,
                           findings=[Finding("PD900", Severity.ERROR, reason)])
 

@@ -25,7 +25,11 @@ __all__ = ["validate_submission"]
 
 
 class _Misbehaved(Exception):
-    """A validator returned something that is not a finding."""
+    """A validator returned something that is not a finding; ``detail`` says what."""
+
+    def __init__(self, detail: Message) -> None:
+        super().__init__(detail.en)
+        self.detail = detail
 
 
 def validate_submission(sub: Submission, app: Pressdocs, *,
@@ -42,7 +46,7 @@ def validate_submission(sub: Submission, app: Pressdocs, *,
             found = _checked(validator.check(sub, app.context(validator, store=store)))
         except _Misbehaved as exc:
             findings.append(_pd999(Message.of("rules.misbehaved", code=validator.code,
-                                              plugin=plugin, detail=str(exc))))
+                                              plugin=plugin, detail=exc.detail)))
             continue
         except Exception as exc:  # one rule's bug must not hide the others
             findings.append(_pd999(Message.of("rules.crashed", code=validator.code,
@@ -70,16 +74,17 @@ def _checked(result: Iterable[Finding] | None) -> list[Finding]:
     if isinstance(returned, str | bytes | Finding) or not isinstance(returned, Iterable):
         # a bare string would otherwise be taken apart into characters, a bare Finding
         # would fail as "not iterable": name what was returned instead
-        raise _Misbehaved(f"returned {type(returned).__name__} {returned!r:.60}, "
-                          "not a list of Finding objects")
+        raise _Misbehaved(Message.of("rules.returned_not_a_list",
+                                     value=f"{type(returned).__name__} {returned!r:.60}"))
     found = list(result)
     for item in found:
         if not isinstance(item, Finding):
-            raise _Misbehaved(f"returned {type(item).__name__} {item!r:.60}, not a Finding")
+            raise _Misbehaved(Message.of("rules.returned_not_a_finding",
+                                         value=f"{type(item).__name__} {item!r:.60}"))
         if not isinstance(item.severity, Severity):
-            raise _Misbehaved(f"returned a Finding whose severity is {item.severity!r}, "
-                              "not a pressdocs.Severity")
+            raise _Misbehaved(Message.of("rules.bad_finding_severity",
+                                         value=repr(item.severity)))
         if not isinstance(item.message, Message):
-            raise _Misbehaved(f"returned a Finding whose message is {item.message!r:.60}, "
-                              "not a pressdocs.Message")
+            raise _Misbehaved(Message.of("rules.bad_finding_message",
+                                         value=f"{item.message!r:.60}"))
     return found

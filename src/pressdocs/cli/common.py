@@ -173,7 +173,7 @@ class Day(click.DateTime):
         try:
             return super().convert(value, param, ctx)
         except click.BadParameter:
-            self.fail(tr(_lang(ctx), "evidence.usage.not_a_day", value=str(value)), param, ctx)
+            self.fail(tr(_lang(ctx), "cli.value.not_a_day", value=str(value)), param, ctx)
 
 
 class Number(click.types.IntParamType):
@@ -184,7 +184,7 @@ class Number(click.types.IntParamType):
         try:
             return super().convert(value, param, ctx)
         except click.BadParameter:
-            self.fail(tr(_lang(ctx), "evidence.usage.not_a_number", value=str(value)),
+            self.fail(tr(_lang(ctx), "cli.value.not_a_number", value=str(value)),
                       param, ctx)
 
 
@@ -200,7 +200,7 @@ class AtLeast(click.IntRange):
             return super().convert(value, param, ctx)
         except click.BadParameter:
             number = Number().convert(value, param, ctx)
-            self.fail(tr(_lang(ctx), "evidence.usage.too_small", value=number,
+            self.fail(tr(_lang(ctx), "cli.value.too_small", value=number,
                          minimum=self.min), param, ctx)
 
 
@@ -212,7 +212,7 @@ class OneOf(click.Choice[str]):
         try:
             return super().convert(value, param, ctx)
         except click.BadParameter:
-            self.fail(tr(_lang(ctx), "evidence.usage.not_a_choice", value=str(value),
+            self.fail(tr(_lang(ctx), "cli.value.not_a_choice", value=str(value),
                          choices=[str(c) for c in self.choices]), param, ctx)
 
 

@@ -38,20 +38,24 @@ def parse_command(app: Pressdocs, files: tuple[str, ...], as_json: bool) -> None
     missing or cannot be opened; the others are still shown.
     """
     results: list[tuple[str, ReadResult]] = []
-    missing = False
+    missing: list[str] = []
     for path in files:
         try:
             results.append((path, app.read(path)))
         except PressdocsError as exc:  # a missing file: say so, show the rest, exit 2
             results.append((path, ReadResult(Document(name=path), error=exc)))
-            missing = True
+            missing.append(path)
     lang = app.lang
     if as_json:
         print_json([result.to_dict(lang) | {"file": path} for path, result in results])
     else:
         console = Console()
         for path, result in results:
-            _show(console, path, result, lang)
+            if path in missing:  # nothing was read: no kind to show, only why
+                assert result.error is not None
+                console.print(f"[bold]{path}[/bold]  [red]{result.error.render(lang)}[/red]")
+            else:
+                _show(console, path, result, lang)
     if missing:
         raise SystemExit(EXIT_CANNOT_RUN)
 
