@@ -71,7 +71,7 @@ def docx_rows(data: bytes, runs: int) -> list[Row]:
         pass
     parser = DocxParser()
     from pressdocs import Config, load_plugins
-    from pressdocs.reading import read_document
+    from pressdocs._reading import read_document
 
     plugins, config = load_plugins(entry_points=False), Config()
 
@@ -97,7 +97,7 @@ def pdf_rows(data: bytes, runs: int) -> list[Row]:
 
     parser = PdfParser()
     from pressdocs import Config, load_plugins
-    from pressdocs.reading import read_document
+    from pressdocs._reading import read_document
 
     plugins, config = load_plugins(entry_points=False), Config()
     floor, ours, full = medians_ms([
@@ -160,7 +160,7 @@ def main() -> None:
     args = options.parse_args()
     samples = [("登记表.docx, written by python-docx", docfixtures.registration_docx())]
     if docfixtures.SOFFICE is not None:
-        from pressdocs import libreoffice
+        from pressdocs import _libreoffice as libreoffice
 
         doc = docfixtures.converted("registration.docx", "doc")
         resaved = libreoffice.convert(doc, suffix=".doc", target="docx")

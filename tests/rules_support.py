@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pressdocs.app import Pressdocs
+from pressdocs._app import Pressdocs
+from pressdocs._enrich import match_plan
+from pressdocs._plugins import load_plugins
+from pressdocs._validation import validate_submission
 from pressdocs.capabilities import Context, Validator
 from pressdocs.config import Config
-from pressdocs.enrich import match_plan
 from pressdocs.models import (
     Document,
     DocumentKind,
@@ -31,9 +33,7 @@ from pressdocs.models import (
     Submission,
     SubmissionKind,
 )
-from pressdocs.plugins import load_plugins
 from pressdocs.store import Store
-from pressdocs.validation import validate_submission
 
 TZ = ZoneInfo("Asia/Shanghai")
 RULES_PLUGIN = ("pressdocs.builtin.rules",)
@@ -137,7 +137,7 @@ def run(sub: Submission, config: Config | None = None, store: object | None = No
 def check(rule: Validator, sub: Submission, config: Config | None = None,
           store: Store | None = None) -> list[Finding]:
     """The findings of one rule on ``sub`` as the pipeline hands it over: with the plan
-    item it fulfils recorded when a store holds the plan (:func:`pressdocs.enrich.match_plan`)."""
+    item it fulfils recorded when a store holds the plan (:func:`pressdocs._enrich.match_plan`)."""
     config = config or Config()
     if store is not None and sub.plan_item is None:
         found = match_plan(sub, config, store)

@@ -31,7 +31,7 @@ from archive_fixtures import (
     zip_with_raw_names,
     zip_with_unicode_path_extra,
 )
-from pressdocs.archives import (
+from pressdocs._archives import (
     ArchiveLimits,
     Member,
     _Budget,

@@ -9,8 +9,8 @@ import sys
 from click.testing import CliRunner
 
 import pressdocs
+from pressdocs._plugins import BUILTIN_PLUGINS
 from pressdocs.cli import cli
-from pressdocs.plugins import BUILTIN_PLUGINS
 from pressdocs.schemas import ALL_SCHEMAS
 
 

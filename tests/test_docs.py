@@ -57,9 +57,9 @@ from pressdocs import (
     SubmissionChecked,
     SubmissionProcessed,
 )
+from pressdocs._intake import BatchReport
 from pressdocs.cli import cli
 from pressdocs.config import config_from_dict
-from pressdocs.intake import BatchReport
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -420,15 +420,15 @@ def test_toml_block_parses_and_configures(block: Block) -> None:
 #: Each node of the diagram and the code it stands for (its label names the last part).
 DIAGRAM_CODE: dict[str, tuple[str, ...]] = {
     "mailbox": ("capabilities.MailSource.messages",),
-    "take_in": ("intake._Intake.take_in",),
-    "reprocess": ("intake.reprocess",),
-    "check": ("checking.check_path",),
-    "read": ("pipeline.Pipeline.message", "pipeline.Pipeline.files", "reading.read_document"),
-    "assemble": ("submission.assemble",),
+    "take_in": ("_intake._Intake.take_in",),
+    "reprocess": ("_intake.reprocess",),
+    "check": ("_checking.check_path",),
+    "read": ("_pipeline.Pipeline.message", "_pipeline.Pipeline.files", "_reading.read_document"),
+    "assemble": ("_submission.assemble",),
     "prepare": ("hookspecs.prepare_submission",),
-    "enrich": ("enrich.enrich",),
-    "validate": ("validation.validate_submission",),
-    "status": ("submission.status_of",),
+    "enrich": ("_enrich.enrich",),
+    "validate": ("_validation.validate_submission",),
+    "status": ("_submission.status_of",),
     "commit": ("store.Store.mark_processed",),
     "events": ("events.SubmissionProcessed", "events.FindingRaised"),
     "acknowledge": ("capabilities.MailSource.acknowledge",),
@@ -502,7 +502,7 @@ def _chain(edges: list[tuple[str, str, bool]], start: str, stop: str) -> list[st
 
 
 def test_diagram_shows_the_pipeline_in_the_order_it_runs() -> None:
-    from pressdocs.pipeline import Pipeline
+    from pressdocs._pipeline import Pipeline
 
     _, edges = _diagram()
     chain = _chain(edges, "read", "status")
@@ -516,8 +516,8 @@ def test_diagram_shows_the_pipeline_in_the_order_it_runs() -> None:
 
 
 def test_diagram_shows_the_commit_before_the_events() -> None:
-    from pressdocs.app import Pressdocs as App
-    from pressdocs.intake import _Intake, run_batch
+    from pressdocs._app import Pressdocs as App
+    from pressdocs._intake import _Intake, run_batch
     from pressdocs.store.sql import SQLStore
 
     nodes, edges = _diagram()

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from docfixtures import split_table_docx
-from pressdocs import libreoffice
+from pressdocs import _libreoffice as libreoffice
 from pressdocs.builtin.parse_docx import DocxParser
 from pressdocs.builtin.parse_pdf import PdfParser
 from pressdocs.builtin.parse_text import HtmlParser, TextParser

@@ -1,7 +1,7 @@
 """附件2 read back: the registration form, filled in, through every format units send.
 
 Generate → fill (pressdocs.forms) → optionally convert with LibreOffice (.doc, .pdf,
-.odt → .docx) → read (pressdocs.reading) → the same data.
+.odt → .docx) → read (pressdocs._reading) → the same data.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
 from pressdocs import Config, DocumentKind, Registration, load_plugins
+from pressdocs._reading import read_document
 from pressdocs.capabilities import Content
 from pressdocs.extract.registration import extract_registration
 from pressdocs.forms import write_registration_form
-from pressdocs.reading import read_document
 from strategies import registrations
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -75,7 +75,7 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Registration, Path
 @pytest.mark.parametrize("target", ["doc", "odt", "pdf"])
 def test_libreoffice_conversions_read_back(filled: tuple[Registration, Path],
                                            target: str) -> None:
-    from pressdocs.libreoffice import convert
+    from pressdocs._libreoffice import convert
 
     reg, path = filled
     converted = convert(path.read_bytes(), suffix=".docx", target=target, name=path.name)
@@ -155,7 +155,7 @@ def test_impossible_date_is_a_warning_not_a_value() -> None:
 def test_generated_forms_survive_libreoffice(tmp_path: Path, target: str,
                                               reg: Registration) -> None:
     """Arbitrary realistic forms, converted by a program nobody here wrote, read back."""
-    from pressdocs.libreoffice import convert
+    from pressdocs._libreoffice import convert
 
     path = write_registration_form(tmp_path / "登记表.docx", reg)
     converted = convert(path.read_bytes(), suffix=".docx", target=target, name=path.name)

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from docfixtures import statistics_xlsx
-from pressdocs import libreoffice
+from pressdocs import _libreoffice as libreoffice
 from pressdocs.builtin.parse_docx import DocxParser
 from pressdocs.builtin.parse_legacy import LegacyOfficeParser
 from pressdocs.builtin.parse_pdf import PdfParser

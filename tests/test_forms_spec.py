@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from pressdocs._messages import catalogue
 from pressdocs.builtin.classify import FormClassifier
 from pressdocs.capabilities import Content
 from pressdocs.extract.plan import PLAN_COLUMNS
@@ -30,7 +31,6 @@ from pressdocs.forms.spec import (
     find_field,
     location_label,
 )
-from pressdocs.messages import catalogue
 from pressdocs.models import DocumentKind, Location
 from pressdocs.text import normalize_label
 

@@ -30,12 +30,12 @@ import pytest
 from imapservers import Dovecot
 from mailcorpus import b64_body, b_word
 from pressdocs import Config, Pressdocs
+from pressdocs._pipeline import Pipeline
 from pressdocs.builtin import source_imap
 from pressdocs.builtin.source_files import MaildirSource
 from pressdocs.builtin.source_imap import ImapSource
 from pressdocs.capabilities import Context, RawMessage
 from pressdocs.mail.stream import StreamLimits
-from pressdocs.pipeline import Pipeline
 from pressdocs.store import open_store
 from submissions import message, png, press_release_docx, qa_docx, registration_docx
 
@@ -255,8 +255,8 @@ def test_memory_does_not_grow_with_the_number_of_messages(tmp_path: Path) -> Non
 @pytest.fixture
 def small_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
     """A message over 1 MB is streamed; parts over 64 KB spilled; IMAP spools over 512 KB."""
-    monkeypatch.setattr("pressdocs.pipeline.STREAM_THRESHOLD", 1 * MB)
-    monkeypatch.setattr("pressdocs.pipeline.STREAM_LIMITS",
+    monkeypatch.setattr("pressdocs._pipeline.STREAM_THRESHOLD", 1 * MB)
+    monkeypatch.setattr("pressdocs._pipeline.STREAM_LIMITS",
                         StreamLimits(keep_part=64 * 1024, buffer_size=64 * 1024))
     monkeypatch.setattr(source_imap, "SPOOL_THRESHOLD", 512 * 1024)
     monkeypatch.setattr(source_imap, "SPOOL_CHUNK", 200_000)
@@ -288,7 +288,7 @@ def test_streamed_message_is_recorded_like_any_other(small_thresholds: None, sma
 def test_large_document_is_read_back_from_the_store(small_thresholds: None, app: Pressdocs,
                                                      tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("pressdocs.pipeline.STREAM_LIMITS", StreamLimits(keep_part=1000))
+    monkeypatch.setattr("pressdocs._pipeline.STREAM_LIMITS", StreamLimits(keep_part=1000))
     mail = write_video_message(tmp_path / "m.eml", 2 * MB)
     (tmp_path / "mail").mkdir()
     mail.path.rename(tmp_path / "mail" / "m.eml")
@@ -299,8 +299,8 @@ def test_large_document_is_read_back_from_the_store(small_thresholds: None, app:
 def test_document_too_large_to_read_is_kept_and_reported(small_thresholds: None, app: Pressdocs,
                                                          small_mail: VideoMail,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("pressdocs.pipeline.STREAM_LIMITS", StreamLimits(keep_part=1000))
-    monkeypatch.setattr("pressdocs.pipeline.LOAD_LIMIT", 2000)
+    monkeypatch.setattr("pressdocs._pipeline.STREAM_LIMITS", StreamLimits(keep_part=1000))
+    monkeypatch.setattr("pressdocs._pipeline.LOAD_LIMIT", 2000)
     raw = RawMessage(source="", key="", path=small_mail.path)
     sub = Pipeline(app, ledger=app.store, originals=app.store).message(raw, small_mail.sha256)
     docs = {d.name: d for d in sub.documents}
@@ -317,7 +317,7 @@ def test_large_message_that_cannot_be_split_is_kept_and_reported(
     by its headers, and the office is told to look at it by hand."""
     broken = small_mail.path.read_bytes().replace(b'boundary="', b'x-boundary="', 1)
     small_mail.path.write_bytes(broken)
-    monkeypatch.setattr("pressdocs.pipeline.STREAM_LIMITS", StreamLimits(skeleton=256 * 1024,
+    monkeypatch.setattr("pressdocs._pipeline.STREAM_LIMITS", StreamLimits(skeleton=256 * 1024,
                                                                        fallback_size=MB))
     [outcome] = app.batch(str(small_mail.path.parent)).outcomes
     assert outcome.submission.subject == "【市文化和旅游局】发布会材料（含现场视频）"

@@ -8,9 +8,9 @@ import pytest
 
 import mailcorpus as corpus
 from pressdocs import Message
+from pressdocs._messages import catalogue
 from pressdocs.mail import HARMLESS_DEFECTS, is_harmless, parse_message
 from pressdocs.mail.defects import STDLIB_DEFECTS, stdlib_defect
-from pressdocs.messages import catalogue
 from pressdocs.models import Severity, Submission
 from pressdocs.rules.documents import MalformedMessage
 from rules_support import check

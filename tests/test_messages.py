@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pressdocs import Message, Severity
+from pressdocs._messages import LANGS, catalogue, render_text
 from pressdocs.errors import ParseError
-from pressdocs.messages import LANGS, catalogue, render_text
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "pressdocs"
 CST = ZoneInfo("Asia/Shanghai")
@@ -59,7 +59,7 @@ def test_dates_times_lists_and_nested_messages_are_written_each_languages_way() 
               "names": ["图1.jpg", "图2.jpg"], "why": reason, "severity": Severity.ERROR,
               "none": None}
     template = "{day}|{at}|{names}|{why}|{severity}|{none}"
-    from pressdocs.messages import _Formatter
+    from pressdocs._messages import _Formatter
 
     assert _Formatter("zh").vformat(template, (), params) == \
         "2021年6月30日|2021年3月10日 9:05|图1.jpg、图2.jpg|晚了1天|错误|"

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from docfixtures import REGISTRATION, converted
-from pressdocs import libreoffice, sniff
+from pressdocs import _libreoffice as libreoffice
+from pressdocs import _sniff as sniff
 from pressdocs.builtin.parse_legacy import LegacyOfficeParser
 from pressdocs.capabilities import Content
 from pressdocs.errors import ParseError, UnsupportedFormat

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from docfixtures import converted, word_mht
-from pressdocs import sniff
+from pressdocs import _sniff as sniff
 from pressdocs.builtin.parse_text import HtmlParser, TextParser
 from pressdocs.errors import ParseError
 

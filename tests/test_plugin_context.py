@@ -28,8 +28,8 @@ from pressdocs import (
     Pressdocs,
     hookimpl,
 )
+from pressdocs._reports import PlanStatusReport
 from pressdocs.config import Secret
-from pressdocs.reports import PlanStatusReport
 
 
 class WechatGroup(Channel):

@@ -22,8 +22,8 @@ from pressdocs import (
     hookimpl,
     load_plugins,
 )
-from pressdocs.intake import BatchReport
-from pressdocs.plugins import BUILTIN_PLUGINS
+from pressdocs._intake import BatchReport
+from pressdocs._plugins import BUILTIN_PLUGINS
 
 DOCX = "pressdocs.builtin.parse_docx"
 RULES = "pressdocs.builtin.rules"

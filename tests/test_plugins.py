@@ -23,8 +23,8 @@ from pressdocs import (
     hookimpl,
     load_plugins,
 )
-from pressdocs.intake import BatchReport
-from pressdocs.plugins import BUILTIN_PLUGINS
+from pressdocs._intake import BatchReport
+from pressdocs._plugins import BUILTIN_PLUGINS
 
 
 class EchoParser(Parser):

@@ -12,16 +12,16 @@ import pytest
 from click.testing import CliRunner
 
 from pressdocs import hookimpl
-from pressdocs.app import Pressdocs
+from pressdocs._app import Pressdocs
+from pressdocs._plugins import load_plugins
+from pressdocs._validation import validate_submission
 from pressdocs.capabilities import Context, Validator
 from pressdocs.cli.rules import rules_command
 from pressdocs.config import config_from_dict
 from pressdocs.errors import PluginError
 from pressdocs.models import Finding, Message, Person, PressRelease, QAPair, Severity, Submission
-from pressdocs.plugins import load_plugins
 from pressdocs.rules import BUILTIN_RULES, builtin_validators, rules_catalogue
 from pressdocs.schemas import validate
-from pressdocs.validation import validate_submission
 from rules_support import (
     RULES_PLUGIN,
     app,

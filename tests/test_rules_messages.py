@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
+from pressdocs._messages import catalogue
 from pressdocs.config import Config, Deadlines
 from pressdocs.forms.spec import FIELD_IDS
-from pressdocs.messages import catalogue
 from pressdocs.models import (
     Document,
     DocumentKind,

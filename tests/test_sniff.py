@@ -21,9 +21,9 @@ from docfixtures import (
     statistics_xlsx,
     word_mht,
 )
-from pressdocs import sniff
-from pressdocs.messages import catalogue
-from pressdocs.sniff import decode_text, describe_media_type, sniff_media_type
+from pressdocs import _sniff as sniff
+from pressdocs._messages import catalogue
+from pressdocs._sniff import decode_text, describe_media_type, sniff_media_type
 
 # --- real files made by real programs -------------------------------------------------------
 

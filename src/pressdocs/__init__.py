@@ -6,15 +6,20 @@ writes reports.
 
 The public surface is what ``pressdocs.__all__`` names, re-exported here: the entry point
 :class:`Pressdocs`, the results its methods return, the domain model, the capabilities
-plugins subclass, the events, the exceptions.  Every other module is private and may
-change without notice.  The result types of the heavier parts (:class:`BatchReport`,
+plugins subclass, the events, the exceptions.  They also live in the public modules
+``models``, ``capabilities``, ``events``, ``errors``, ``config`` and ``hookspecs``, and
+the pure text functions in ``pressdocs.text``.  The modules behind the API start with an
+underscore (``_app``, ``_pipeline``, ``_intake`` …) and, with the packages ``builtin``,
+``extract``, ``forms``, ``mail``, ``rules`` and ``store``, are private: they may change
+without notice.  The result types of the heavier parts (:class:`BatchReport`,
 :class:`ReadResult`, …) are imported when first named, so ``import pressdocs`` stays light.
 """
 
 from typing import TYPE_CHECKING, Any
 
+from pressdocs._app import Pressdocs
+from pressdocs._plugins import PluginInfo, Plugins, load_plugins
 from pressdocs._version import __version__
-from pressdocs.app import Pressdocs
 from pressdocs.capabilities import (
     Capability,
     Channel,
@@ -88,27 +93,31 @@ from pressdocs.models import (
     SubmissionKind,
     SubmissionStatus,
 )
-from pressdocs.plugins import PluginInfo, Plugins, load_plugins
 
 if TYPE_CHECKING:
-    from pressdocs.intake import BatchReport, MessageOutcome
-    from pressdocs.plan_import import PlanImport
-    from pressdocs.reading import ReadResult
-    from pressdocs.reports import AnnualReport, PlanStatusReport
+    from pressdocs._intake import BatchReport, MessageOutcome
+    from pressdocs._plan_import import PlanImport
+    from pressdocs._reading import ReadResult
+    from pressdocs._reports import AnnualReport, PlanStatusReport
+    from pressdocs.forms.spec import FIELD_IDS, field_label, location_label
     from pressdocs.rules import RuleInfo
     from pressdocs.rules.plan_status import PlanItemStatus, PlanState
 
-#: Result types imported on first use (their modules pull in the document readers).
+#: Names imported on first use (their modules pull in the document readers).
 _LAZY = {
-    "AnnualReport": "pressdocs.reports",
-    "BatchReport": "pressdocs.intake",
-    "MessageOutcome": "pressdocs.intake",
-    "PlanImport": "pressdocs.plan_import",
+    "AnnualReport": "pressdocs._reports",
+    "BatchReport": "pressdocs._intake",
+    "MessageOutcome": "pressdocs._intake",
+    "PlanImport": "pressdocs._plan_import",
     "PlanItemStatus": "pressdocs.rules.plan_status",
     "PlanState": "pressdocs.rules.plan_status",
-    "PlanStatusReport": "pressdocs.reports",
-    "ReadResult": "pressdocs.reading",
+    "PlanStatusReport": "pressdocs._reports",
+    "ReadResult": "pressdocs._reading",
     "RuleInfo": "pressdocs.rules",
+    # the field ids findings point at, and their names for people
+    "FIELD_IDS": "pressdocs.forms.spec",
+    "field_label": "pressdocs.forms.spec",
+    "location_label": "pressdocs.forms.spec",
 }
 
 
@@ -124,6 +133,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "FIELD_IDS",
     "AnnualReport",
     "ArchiveRejected",
     "BatchFinished",
@@ -198,7 +208,9 @@ __all__ = [
     "UnsupportedFormat",
     "Validator",
     "__version__",
+    "field_label",
     "hookimpl",
     "load_config",
     "load_plugins",
+    "location_label",
 ]

@@ -206,8 +206,8 @@ class Exporter(Capability):
     """Writes a report to a file.
 
     ``subjects`` names the reports it takes (the ``subject`` class attribute of
-    :class:`pressdocs.reports.PlanStatusReport` ("plan_status"),
-    :class:`~pressdocs.reports.AnnualReport` ("annual"), …); ``formats`` the file
+    :class:`pressdocs._reports.PlanStatusReport` ("plan_status"),
+    :class:`~pressdocs._reports.AnnualReport` ("annual"), …); ``formats`` the file
     suffixes it writes ("xlsx", "html").  ``export`` writes ``subject`` to ``path`` and
     returns the path written; its settings come through ``context.plugin_config()``.
     """

@@ -49,7 +49,7 @@ from pressdocs.errors import ConfigError
 from pressdocs.models import Message, Severity
 
 if TYPE_CHECKING:
-    from pressdocs.plugins import Plugins
+    from pressdocs._plugins import Plugins
 
 __all__ = [
     "Config",

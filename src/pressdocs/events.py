@@ -27,8 +27,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
+    from pressdocs._intake import BatchReport
     from pressdocs.capabilities import Delivery
-    from pressdocs.intake import BatchReport
     from pressdocs.models import Finding, Notice, Plan, Submission
 
 __all__ = [

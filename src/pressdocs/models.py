@@ -64,7 +64,7 @@ class Labelled(StrEnum):
 
     def label(self, lang: str) -> str:
         """The member's name in ``lang``."""
-        from pressdocs.messages import render_text
+        from pressdocs._messages import render_text
 
         return render_text(f"enum.{type(self).__name__}.{self.value}", {}, lang)
 
@@ -127,7 +127,7 @@ class Model:
 
     def to_dict(self) -> dict[str, Any]:
         """A plain dict: dates as ISO 8601 strings, enums as their values."""
-        from pressdocs.serialize import to_plain
+        from pressdocs._serialize import to_plain
 
         result = to_plain(self)
         assert isinstance(result, dict)
@@ -141,7 +141,7 @@ class Model:
         JSON Schema; a mismatch raises :class:`pressdocs.errors.SchemaError` naming the
         field.
         """
-        from pressdocs.serialize import from_plain
+        from pressdocs._serialize import from_plain
 
         if validate and cls.SCHEMA:
             from pressdocs.schemas import validate as validate_schema
@@ -186,7 +186,7 @@ class Message(Model):
         (2021年6月30日 / 2021-06-30; 、 / ", "); a parameter that is itself a
         :class:`Message` is put in in the same language.
         """
-        from pressdocs.messages import render
+        from pressdocs._messages import render
 
         return render(key, params)
 

@@ -27,11 +27,11 @@ import zipfile
 from collections.abc import Callable
 from xml.etree import ElementTree
 
+from pressdocs._sniff import DOCX, EMPTY, ENCRYPTED_OOXML, describe_media_type, sniff_media_type
 from pressdocs.capabilities import Content, Parser
 from pressdocs.errors import ParseError
 from pressdocs.hookspecs import hookimpl
 from pressdocs.models import Message
-from pressdocs.sniff import DOCX, EMPTY, ENCRYPTED_OOXML, describe_media_type, sniff_media_type
 
 _Element = ElementTree.Element
 

@@ -17,13 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pressdocs import libreoffice
-from pressdocs.builtin.parse_docx import DocxParser, check_not_foreign
-from pressdocs.builtin.parse_xlsx import XlsxParser
-from pressdocs.capabilities import Content, Parser
-from pressdocs.hookspecs import hookimpl
-from pressdocs.models import Message
-from pressdocs.sniff import (
+from pressdocs import _libreoffice as libreoffice
+from pressdocs._sniff import (
     DOC,
     MS_WORKS,
     ODS,
@@ -34,6 +29,11 @@ from pressdocs.sniff import (
     XLS,
     sniff_media_type,
 )
+from pressdocs.builtin.parse_docx import DocxParser, check_not_foreign
+from pressdocs.builtin.parse_xlsx import XlsxParser
+from pressdocs.capabilities import Content, Parser
+from pressdocs.hookspecs import hookimpl
+from pressdocs.models import Message
 
 __all__ = ["LegacyOfficeParser"]
 

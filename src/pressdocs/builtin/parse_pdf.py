@@ -20,12 +20,12 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from pressdocs._sniff import PDF, sniff_media_type
 from pressdocs.builtin.parse_docx import check_not_foreign
 from pressdocs.capabilities import Content, Parser
 from pressdocs.errors import ParseError
 from pressdocs.hookspecs import hookimpl
 from pressdocs.models import Message
-from pressdocs.sniff import PDF, sniff_media_type
 
 __all__ = ["PdfParser"]
 

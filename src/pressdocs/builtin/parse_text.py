@@ -1,6 +1,6 @@
 """Plain text and HTML parsers, including HTML and MHT saved under a ``.doc`` name.
 
-Plain text is decoded with :func:`pressdocs.sniff.decode_text` (BOM, UTF-8, GB18030)
+Plain text is decoded with :func:`pressdocs._sniff.decode_text` (BOM, UTF-8, GB18030)
 and each non-empty line becomes a paragraph.
 
 HTML is read with the standard library's ``html.parser``: block elements and ``<br>``
@@ -23,11 +23,11 @@ from collections.abc import Callable
 from email.message import Message as MimeMessage
 from html.parser import HTMLParser as _StdlibHTMLParser
 
+from pressdocs._sniff import EMPTY, HTML, MHT, TEXT, decode_text, sniff_media_type
 from pressdocs.capabilities import Content, Parser
 from pressdocs.errors import ParseError
 from pressdocs.hookspecs import hookimpl
 from pressdocs.models import Message
-from pressdocs.sniff import EMPTY, HTML, MHT, TEXT, decode_text, sniff_media_type
 
 __all__ = ["HtmlParser", "TextParser", "decode_html", "html_content"]
 

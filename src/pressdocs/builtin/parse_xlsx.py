@@ -22,12 +22,12 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from pressdocs._sniff import ENCRYPTED_OOXML, XLSX, sniff_media_type
 from pressdocs.builtin.parse_docx import check_not_foreign, damaged, open_package
 from pressdocs.capabilities import Content, Parser
 from pressdocs.errors import ParseError
 from pressdocs.hookspecs import hookimpl
 from pressdocs.models import Message
-from pressdocs.sniff import ENCRYPTED_OOXML, XLSX, sniff_media_type
 
 __all__ = ["XlsxParser", "format_cell"]
 

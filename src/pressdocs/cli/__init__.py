@@ -121,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     logging.getLogger("pressdocs").addHandler(handler)
     if _wants_plugins(args):
         try:
-            from pressdocs.plugins import load_plugins
+            from pressdocs._plugins import load_plugins
 
             settings.plugins = load_plugins(strict=settings.strict)
             _plugin_commands(settings)

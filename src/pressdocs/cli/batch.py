@@ -13,9 +13,9 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from pressdocs.app import Pressdocs
+from pressdocs._app import Pressdocs
+from pressdocs._intake import BatchReport, MessageOutcome, Progress
 from pressdocs.cli.common import DAY, AtLeast, OneOf, common_options, pass_app, print_json, tr
-from pressdocs.intake import BatchReport, MessageOutcome, Progress
 from pressdocs.models import Severity, SubmissionStatus
 
 __all__ = ["batch_command", "reprocess_command"]

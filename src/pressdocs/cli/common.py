@@ -22,9 +22,9 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from pressdocs.app import Pressdocs, resolve_lang
+from pressdocs._app import Pressdocs, resolve_lang
+from pressdocs._plugins import Plugins
 from pressdocs.errors import PressdocsError
-from pressdocs.plugins import Plugins
 
 __all__ = [
     "DAY",
@@ -138,8 +138,8 @@ def _lang_of(app: Pressdocs, settings: Settings) -> str:
 
 
 def tr(lang: str, key: str, /, **params: Any) -> str:
-    """The catalogues' text ``key`` in ``lang`` (see :mod:`pressdocs.messages`)."""
-    from pressdocs.messages import render_text
+    """The catalogues' text ``key`` in ``lang`` (see :mod:`pressdocs._messages`)."""
+    from pressdocs._messages import render_text
 
     return render_text(key, params, lang)
 

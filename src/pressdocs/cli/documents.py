@@ -8,7 +8,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from pressdocs.app import Pressdocs
+from pressdocs._app import Pressdocs
+from pressdocs._reading import ReadResult
 from pressdocs.cli.common import (
     EXIT_CANNOT_RUN,
     Number,
@@ -21,7 +22,6 @@ from pressdocs.cli.common import (
 from pressdocs.errors import PressdocsError
 from pressdocs.forms.spec import FORMS, MATERIALS, PLAN, REGISTRATION, STATISTICS, Form
 from pressdocs.models import Document, DocumentKind, Message
-from pressdocs.reading import ReadResult
 
 __all__ = ["forms_command", "parse_command"]
 

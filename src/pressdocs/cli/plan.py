@@ -9,10 +9,10 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from pressdocs.app import Pressdocs
+from pressdocs._app import Pressdocs
+from pressdocs._messages import render_value
+from pressdocs._reports import PlanStatusReport
 from pressdocs.cli.common import DAY, Number, common_options, pass_app, print_json, tr
-from pressdocs.messages import render_value
-from pressdocs.reports import PlanStatusReport
 from pressdocs.rules.plan_status import PlanState
 
 __all__ = ["plan_group"]

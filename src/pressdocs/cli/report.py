@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import click
 
-from pressdocs.app import Pressdocs
+from pressdocs._app import Pressdocs
 from pressdocs.cli.common import DAY, Number, common_options, pass_app, print_json, tr
 
 __all__ = ["report_group"]

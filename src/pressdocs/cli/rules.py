@@ -6,7 +6,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from pressdocs.app import Pressdocs
+from pressdocs._app import Pressdocs
 from pressdocs.cli.common import common_options, pass_app, print_json, tr
 
 __all__ = ["rules_command"]

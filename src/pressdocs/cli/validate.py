@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from pressdocs.app import Pressdocs
+from pressdocs._app import Pressdocs
 from pressdocs.cli.common import (
     EXIT_CANNOT_RUN,
     EXIT_FINDINGS,

@@ -340,7 +340,7 @@ def location_label(location: Location, lang: str = "zh") -> str:
 
 
 def _describe(form: Form, path: str, lang: str) -> str:
-    from pressdocs.messages import render_text
+    from pressdocs._messages import render_text
 
     parts: list[str] = []
     name = ""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from pressdocs import sniff
+from pressdocs import _sniff as sniff
 from pressdocs.capabilities import Context
 from pressdocs.errors import SchemaError
 from pressdocs.forms.spec import FORMS, describe_path, find_field

@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Any
 
-from pressdocs import sniff
+from pressdocs import _sniff as sniff
 from pressdocs.capabilities import Context
 from pressdocs.config import Config
 from pressdocs.models import (

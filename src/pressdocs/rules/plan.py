@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from pressdocs._enrich import plan_years
 from pressdocs.capabilities import Context
-from pressdocs.enrich import plan_years
 from pressdocs.models import (
     Conference,
     DocumentKind,
@@ -37,7 +37,7 @@ __all__ = ["DelayedConference", "OverduePlanItems", "UnplannedConference", "plan
 
 def planned_item(sub: Submission, plan: Plan) -> PlanItem | None:
     """The item of ``plan`` the submission's conference fulfils: the one the pipeline
-    matched and recorded (``sub.plan_year``/``sub.plan_item``, :mod:`pressdocs.enrich`),
+    matched and recorded (``sub.plan_year``/``sub.plan_item``, :mod:`pressdocs._enrich`),
     never matched again here."""
     if sub.plan_item is None or sub.plan_year != plan.year:
         return None

@@ -13,9 +13,9 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from pressdocs._serialize import field_name, type_name
 from pressdocs.errors import SchemaError
 from pressdocs.models import Message
-from pressdocs.serialize import field_name, type_name
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError

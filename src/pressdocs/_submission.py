@@ -3,7 +3,7 @@
 :func:`assemble` puts the read documents together: the registration form, the
 materials package (release, Q&A, pictures, video, files sent by link), the statistics
 table, and decides what kind of submission it is.  :func:`status_of` says where it
-stands once the rules have run.  :mod:`pressdocs.pipeline` runs both, in order.
+stands once the rules have run.  :mod:`pressdocs._pipeline` runs both, in order.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TypeVar
 
+from pressdocs._reading import ReadResult
+from pressdocs._registry import Registry
 from pressdocs.capabilities import Validator
 from pressdocs.models import (
     Document,
@@ -30,8 +32,6 @@ from pressdocs.models import (
     SubmissionKind,
     SubmissionStatus,
 )
-from pressdocs.reading import ReadResult
-from pressdocs.registry import Registry
 
 __all__ = ["INLINE_PHOTO_MIN_BYTES", "assemble", "status_of"]
 
@@ -46,7 +46,7 @@ def assemble(results: Sequence[ReadResult], *, submission_id: str = "", source: 
              subject: str = "", message_id: str = "",
              linked_files: Iterable[LinkedFile] = ()) -> Submission:
     """Build the submission made of ``results`` (one per file): not yet enriched (the unit
-    is left to :mod:`pressdocs.enrich`, after the plugins had their say) nor validated."""
+    is left to :mod:`pressdocs._enrich`, after the plugins had their say) nor validated."""
     linked = list(linked_files)
     documents = []
     for r in results:

@@ -28,13 +28,16 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
+from pressdocs._plugins import Plugins, load_plugins
 from pressdocs.config import Config, check_config, load_config
-from pressdocs.plugins import Plugins, load_plugins
 
 if TYPE_CHECKING:
+    from pressdocs._intake import BatchReport, Progress
+    from pressdocs._plan_import import PlanImport
+    from pressdocs._reading import ReadResult
+    from pressdocs._reports import AnnualReport, PlanStatusReport
     from pressdocs.capabilities import Capability, Context, Delivery
     from pressdocs.events import Event
-    from pressdocs.intake import BatchReport, Progress
     from pressdocs.models import (
         Message,
         Notice,
@@ -44,9 +47,6 @@ if TYPE_CHECKING:
         Submission,
         SubmissionStatus,
     )
-    from pressdocs.plan_import import PlanImport
-    from pressdocs.reading import ReadResult
-    from pressdocs.reports import AnnualReport, PlanStatusReport
     from pressdocs.rules import RuleInfo
     from pressdocs.store import Store
 
@@ -173,7 +173,7 @@ class Pressdocs:
         A file that cannot be read comes back with ``error`` set, never raised; a path
         that does not exist raises :class:`pressdocs.ParseError`.
         """
-        from pressdocs.reading import read_document, read_path
+        from pressdocs._reading import read_document, read_path
 
         if isinstance(source, bytes):
             data, name = source, name or "未命名文件"
@@ -186,7 +186,7 @@ class Pressdocs:
         """Check a file, a folder (one submission of all its files) or a saved .eml message
         against the notice, exactly as the batch would, writing nothing.  Announces
         :class:`~pressdocs.events.SubmissionChecked`."""
-        from pressdocs.checking import check_path
+        from pressdocs._checking import check_path
         from pressdocs.events import SubmissionChecked
 
         submission = check_path(self, Path(path))
@@ -200,8 +200,8 @@ class Pressdocs:
               progress: Progress | None = None) -> BatchReport:
         """Take in every new message of ``location`` (``imaps://…``, a Maildir, an mbox,
         an .eml file or folder; default: the ``[mail] imap`` of the configuration), each
-        exactly once; see :mod:`pressdocs.intake`."""
-        from pressdocs.intake import run_batch
+        exactly once; see :mod:`pressdocs._intake`."""
+        from pressdocs._intake import run_batch
 
         return run_batch(self, location, dry_run=dry_run, since=since, limit=limit,
                          progress=progress)
@@ -213,7 +213,7 @@ class Pressdocs:
         """Run stored messages through the pipeline again from their archived originals
         (after a plugin, configuration or plan change); the earlier result stays in the
         submission's history."""
-        from pressdocs.intake import reprocess
+        from pressdocs._intake import reprocess
 
         return reprocess(self, status=status, since=since, ids=ids, codes=codes,
                          progress=progress)
@@ -223,8 +223,8 @@ class Pressdocs:
     def import_plan(self, path: str | os.PathLike[str], *, year: int | None = None) -> PlanImport:
         """Read the annual plan (附件1) from any file and save it, replacing that year's;
         the result holds its warnings and spam findings (PD501)."""
+        from pressdocs._plan_import import read_plan
         from pressdocs.events import PlanImported
-        from pressdocs.plan_import import read_plan
 
         found = read_plan(Path(path), plugins=self.plugins, config=self.config, year=year)
         self.store.save_plan(found.plan)
@@ -233,7 +233,7 @@ class Pressdocs:
 
     def plan(self, year: int | None = None) -> Plan:
         """The plan of ``year`` (default: the latest imported)."""
-        from pressdocs.reports import plan_for
+        from pressdocs._reports import plan_for
 
         return plan_for(self.store, year)
 
@@ -241,14 +241,14 @@ class Pressdocs:
                     year: int | None = None) -> PlanStatusReport:
         """Where each item of the plan stands on ``as_of`` (default today), judged from
         what had been received by then."""
-        from pressdocs.reports import plan_report
+        from pressdocs._reports import plan_report
 
         return plan_report(self.store, self.config, as_of=as_of or date.today(), year=year)
 
     def annual(self, year: int, *, as_of: date | None = None) -> AnnualReport:
         """The annual check of ``year`` on ``as_of`` (default today): heads who attended no
         conference (PD404), planned conferences never registered (PD303) or delayed."""
-        from pressdocs.reports import annual_report
+        from pressdocs._reports import annual_report
 
         return annual_report(self.store, self.config, year, as_of=as_of or date.today())
 
@@ -286,7 +286,7 @@ class Pressdocs:
 
     def export(self, subject: Any, path: str | os.PathLike[str], *,
                exporter: str | None = None) -> Path:
-        """Write ``subject`` (a report: :class:`~pressdocs.reports.PlanStatusReport`, …)
+        """Write ``subject`` (a report: :class:`~pressdocs._reports.PlanStatusReport`, …)
         to ``path`` with the exporter named, or the first that takes the subject and the
         file's format (its suffix)."""
         from pressdocs.capabilities import Exporter

@@ -40,10 +40,10 @@ from typing import Any
 import pluggy
 
 from pressdocs import hookspecs
+from pressdocs._registry import Registry
 from pressdocs.capabilities import CAPABILITY_KINDS
 from pressdocs.errors import PluginError
 from pressdocs.models import Message
-from pressdocs.registry import Registry
 
 __all__ = [
     "BUILTIN_PLUGINS",

@@ -3,7 +3,7 @@
 :func:`read_document` is the single path every file takes, whether it came from the
 command line, a zip package or a mail attachment:
 
-1. the media type is sniffed from the bytes (:mod:`pressdocs.sniff`), never the name;
+1. the media type is sniffed from the bytes (:mod:`pressdocs._sniff`), never the name;
 2. pictures and videos are checked for being whole, packages are left to the caller;
 3. the first registered :class:`pressdocs.Parser` that recognises the bytes reads them;
 4. every :class:`pressdocs.Classifier` gives its opinion, the most confident wins;
@@ -21,7 +21,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pressdocs import sniff
+from pressdocs import _sniff as sniff
+from pressdocs._plugins import Plugins
 from pressdocs.capabilities import Classification, Classifier, Content, Parser
 from pressdocs.config import Config
 from pressdocs.errors import ParseError, PressdocsError, UnsupportedFormat
@@ -36,7 +37,6 @@ from pressdocs.models import (
     Registration,
     StatisticsReport,
 )
-from pressdocs.plugins import Plugins
 
 __all__ = ["ReadResult", "parse_content", "read_document", "read_large"]
 

@@ -18,7 +18,7 @@ from pressdocs.capabilities import Validator
 from pressdocs.models import Finding, Location, Message, Severity, Submission
 
 if TYPE_CHECKING:
-    from pressdocs.app import Pressdocs
+    from pressdocs._app import Pressdocs
     from pressdocs.store import Store
 
 __all__ = ["validate_submission"]

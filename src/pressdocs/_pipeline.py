@@ -4,16 +4,16 @@ Whoever asks — ``pressdocs batch``, ``pressdocs validate``, :meth:`Pressdocs.c
 :meth:`Pressdocs.reprocess` — a submission is made by :class:`Pipeline` in this order:
 
 1. **read** — the message's parts are taken apart (a large one streamed into the store),
-   packages opened, every file read (:mod:`pressdocs.reading`), and a form typed into
+   packages opened, every file read (:mod:`pressdocs._reading`), and a form typed into
    the mail body read too;
 2. **assemble** — the registration form, the materials package, the statistics table,
-   and what kind of submission it is (:func:`pressdocs.submission.assemble`);
+   and what kind of submission it is (:func:`pressdocs._submission.assemble`);
 3. **prepare** — plugins adjust it (the ``prepare_submission`` hook; e.g. fill in the unit
    from another directory);
 4. **enrich** — what the office knows beyond the documents: the sending unit unless a
    plugin named it, the plan item it fulfils, the earlier submission it corrects
-   (:mod:`pressdocs.enrich`);
-5. **validate** — every enabled rule (:mod:`pressdocs.validation`);
+   (:mod:`pressdocs._enrich`);
+5. **validate** — every enabled rule (:mod:`pressdocs._validation`);
 6. **status** — accepted, incomplete, rejected or unrelated.
 
 The pipeline reads the office's ledger (the plan, earlier submissions) but never writes
@@ -31,17 +31,17 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pressdocs import sniff
+from pressdocs import _sniff as sniff
+from pressdocs._reading import ReadResult, read_document, read_large
 from pressdocs.capabilities import RawMessage
 from pressdocs.errors import ParseError, PressdocsError
 from pressdocs.mail.message import ParsedMessage
 from pressdocs.mail.stream import SpilledPart, StreamLimits, parse_bytes, parse_stream
 from pressdocs.models import Document, DocumentKind, Submission
-from pressdocs.reading import ReadResult, read_document, read_large
 from pressdocs.store.blobs import BlobStore, BlobWriter
 
 if TYPE_CHECKING:
-    from pressdocs.app import Pressdocs
+    from pressdocs._app import Pressdocs
     from pressdocs.store import Store
 
 __all__ = ["BODY_NAME", "LOAD_LIMIT", "STREAM_LIMITS", "STREAM_THRESHOLD", "Pipeline"]
@@ -87,7 +87,7 @@ class Pipeline:
                 else:
                     results += self._file(part.data, name, origin, received)
         results += self._body(msg, received)
-        from pressdocs.submission import assemble
+        from pressdocs._submission import assemble
 
         sub = assemble(results, submission_id=submission_id, source=raw.source,
                        received=received, sender=msg.sender_address,
@@ -103,7 +103,7 @@ class Pipeline:
         results: list[ReadResult] = []
         for name, data in files:
             results += self._file(data, name, "file", received)
-        from pressdocs.submission import assemble
+        from pressdocs._submission import assemble
 
         return self._finish(assemble(results, source=source, received=received))
 
@@ -111,9 +111,9 @@ class Pipeline:
 
     def _finish(self, sub: Submission) -> Submission:
         """prepare → enrich → validate → status (see the module docstring)."""
-        from pressdocs.enrich import enrich
-        from pressdocs.submission import status_of
-        from pressdocs.validation import validate_submission
+        from pressdocs._enrich import enrich
+        from pressdocs._submission import status_of
+        from pressdocs._validation import validate_submission
 
         app = self.app
         app.plugins.hook.prepare_submission(submission=sub, config=app.config)
@@ -127,7 +127,7 @@ class Pipeline:
     def _file(self, data: bytes, name: str, origin: str,
               received: datetime | None) -> list[ReadResult]:
         """One attachment or file: a document, or the documents of the package it is."""
-        from pressdocs.archives import is_office_zip, open_archive, sniff_archive
+        from pressdocs._archives import is_office_zip, open_archive, sniff_archive
 
         app, kept = self.app, self.originals
         if kept is not None:

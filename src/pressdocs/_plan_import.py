@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pressdocs._plugins import Plugins
+from pressdocs._reading import parse_content, read_path
 from pressdocs.capabilities import Content, Context
 from pressdocs.config import Config
 from pressdocs.models import Finding, Message, Plan, Submission
-from pressdocs.plugins import Plugins
-from pressdocs.reading import parse_content, read_path
 
 __all__ = ["PlanImport", "read_plan"]
 
@@ -63,7 +63,7 @@ def read_plan(path: Path, *, plugins: Plugins, config: Config,
 
 def _csv_content(data: bytes) -> Content:
     """A CSV export (UTF-8 with or without BOM, or GBK from Excel on Chinese Windows)."""
-    from pressdocs.sniff import decode_text
+    from pressdocs._sniff import decode_text
 
     rows: list[list[str | None]] = [list(r) for r in csv.reader(io.StringIO(decode_text(data)[0]))]
     return Content(media_type="text/csv", tables=[rows])

@@ -30,8 +30,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from pressdocs._serialize import to_plain
 from pressdocs.models import Message
-from pressdocs.serialize import to_plain
 
 __all__ = ["LANGS", "catalogue", "render", "render_text", "render_value"]
 

@@ -2,7 +2,7 @@
 
 Each path is one submission: a single file (a registration form, a press release), a
 folder (a materials package unpacked, one submission of all its files), or a saved
-message (.eml).  It goes through the same :class:`~pressdocs.pipeline.Pipeline` as the
+message (.eml).  It goes through the same :class:`~pressdocs._pipeline.Pipeline` as the
 batch — so a folder gets the same unit, plan match and correction as the same files
 sent as one message — judged against the store when one exists (plan, earlier
 submissions).  Nothing is written.
@@ -15,15 +15,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pressdocs import sniff
+from pressdocs import _sniff as sniff
+from pressdocs._pipeline import Pipeline
+from pressdocs._reading import read_path
 from pressdocs.capabilities import RawMessage
 from pressdocs.errors import ParseError
 from pressdocs.models import Submission
-from pressdocs.pipeline import Pipeline
-from pressdocs.reading import read_path
 
 if TYPE_CHECKING:
-    from pressdocs.app import Pressdocs
+    from pressdocs._app import Pressdocs
 
 __all__ = ["check_path"]
 

@@ -7,7 +7,7 @@ message:
 1. looks it up in the ledger by source key, Message-ID and sha256 of its bytes — a
    message already processed is reported ``duplicate`` and left alone;
 2. records it, which stores the raw bytes durably *before* the ledger row is committed;
-3. makes its submission through the one :class:`~pressdocs.pipeline.Pipeline` (read,
+3. makes its submission through the one :class:`~pressdocs._pipeline.Pipeline` (read,
    assemble, prepare, enrich, validate);
 4. in one transaction saves the submission and marks the message processed;
 5. announces it (:class:`~pressdocs.events.SubmissionProcessed`), after the commit;
@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from pressdocs._pipeline import Pipeline
 from pressdocs.capabilities import MailSource, RawMessage, source_key
 from pressdocs.errors import PressdocsError, SourceError
 from pressdocs.events import (
@@ -56,11 +57,10 @@ from pressdocs.models import (
     SubmissionKind,
     SubmissionStatus,
 )
-from pressdocs.pipeline import Pipeline
 from pressdocs.store import MessageRecord, Store
 
 if TYPE_CHECKING:
-    from pressdocs.app import Pressdocs
+    from pressdocs._app import Pressdocs
 
 __all__ = ["BatchReport", "MessageOutcome", "find_source", "reprocess", "run_batch"]
 
