@@ -70,6 +70,19 @@ def load_example(name: str) -> ModuleType:
     return module
 
 
+def demo_mailbox_with_plan(root: Path) -> tuple[Path, Path]:
+    """The demo mailbox (examples/demo_mailbox.py) under ``root``, and a store holding the
+    city's plan, imported with the CLI."""
+    from conftest import SEED
+
+    mail = root / "mail"
+    load_example("demo_mailbox").write_mailbox(mail)
+    store = root / "planned"
+    imported = invoke(["--store", str(store), "plan", "import", str(SEED)])
+    assert imported.exit_code == 0, imported.output
+    return mail, store
+
+
 def plugin_site(root: Path, name: str, source: str) -> Path:
     """A folder that, put on ``PYTHONPATH``, makes ``source`` an installed plugin called
     ``name``: the module ``pressdocs_NAME`` and the ``.dist-info`` that pip would write,

@@ -19,8 +19,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 
-from cli_support import invoke, json_of, load_example
-from conftest import SEED
+from cli_support import demo_mailbox_with_plan, invoke, json_of
 
 #: Han characters, CJK punctuation (、。「」【】) and full-width forms (，：（）).
 CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
@@ -82,13 +81,7 @@ def english_json(data: Any) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The demo mailbox, and a store with the city's plan."""
-    root = tmp_path_factory.mktemp("english")
-    mail = root / "mail"
-    load_example("demo_mailbox").write_mailbox(mail)
-    store = root / "planned"
-    imported = invoke(["--store", str(store), "plan", "import", str(SEED)])
-    assert imported.exit_code == 0, imported.output
-    return mail, store
+    return demo_mailbox_with_plan(tmp_path_factory.mktemp("english"))
 
 
 def batch_content(report: dict[str, Any]) -> set[str]:

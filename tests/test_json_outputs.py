@@ -17,7 +17,12 @@ import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 
-from cli_support import assert_one_finding_shape, invoke, json_of, load_example
+from cli_support import (
+    assert_one_finding_shape,
+    demo_mailbox_with_plan,
+    invoke,
+    json_of,
+)
 from conftest import SEED
 from pressdocs import schemas
 
@@ -38,13 +43,7 @@ def outcome_validator() -> Draft202012Validator:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The demo mailbox, and a store holding the city's plan (imported with the CLI)."""
-    root = tmp_path_factory.mktemp("demo")
-    mail = root / "mail"
-    load_example("demo_mailbox").write_mailbox(mail)
-    store = root / "planned"
-    imported = invoke(["--store", str(store), "plan", "import", str(SEED)])
-    assert imported.exit_code == 0, imported.output
-    return mail, store
+    return demo_mailbox_with_plan(tmp_path_factory.mktemp("demo"))
 
 
 @pytest.fixture(scope="module")
