@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import SEED
 from docfixtures import split_table_docx
 from pressdocs import _libreoffice as libreoffice
 from pressdocs.builtin.parse_docx import DocxParser
@@ -42,7 +43,7 @@ def save_docx(document: object, path: Path) -> Content:
 
 @pytest.fixture(scope="module")
 def seed_plan() -> tuple[Plan, list[str]]:
-    seed = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_5df201bbe8005723.txt"
+    seed = SEED
     lines = seed.read_text(encoding="utf-8").splitlines()
     return extract_plan(Content(media_type="text/plain", paragraphs=lines), year=None,
                         source=seed.name)
@@ -53,7 +54,7 @@ def test_seed_gives_all_74_items(seed_plan: tuple[Plan, list[str]]) -> None:
     assert warnings == []
     assert plan.year == 2021  # from the title "2021年…计划安排"
     assert plan.title == f"2021年{SPAM}市新闻发布会计划安排"
-    assert plan.source == "000_5df201bbe8005723.txt"
+    assert plan.source == SEED.name
     assert [item.number for item in plan.items] == list(range(1, 75))
     assert [item.month for item in plan.items] == sorted(item.month for item in plan.items)
     assert all(item.year == 2021 and item.venue and item.topic and item.units
@@ -88,14 +89,14 @@ def test_seed_quotes_and_brackets_kept(seed_plan: tuple[Plan, list[str]]) -> Non
 
 
 def test_seed_through_the_text_parser() -> None:
-    seed = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_5df201bbe8005723.txt"
+    seed = SEED
     plan, warnings = extract_plan(TextParser().parse(seed.read_bytes(), seed.name),
                                   year=2021)
     assert len(plan.items) == 74 and warnings == []
 
 
 def test_given_year_wins_over_the_title(seed_plan: tuple[Plan, list[str]]) -> None:
-    seed = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_5df201bbe8005723.txt"
+    seed = SEED
     lines = seed.read_text(encoding="utf-8").splitlines()
     plan, _ = extract_plan(Content(media_type="text/plain", paragraphs=lines), year=2022)
     assert plan.year == 2022 and {item.year for item in plan.items} == {2022}
