@@ -84,3 +84,32 @@ def test_reprocess_by_finding_code_after_a_plugin_is_fixed(tmp_path: Path) -> No
         assert "PD999" not in codes and "OF201" in codes
         [earlier] = pd.store.submission_history(outcome.submission.id)
         assert "PD999" in {f.code for f in earlier.submission.findings}
+
+
+def test_a_dry_run_on_a_new_store_leaves_nothing_behind(tmp_path: Path) -> None:
+    folder, store = _mail(tmp_path / "mail"), tmp_path / "store"
+    report = Pressdocs(store=store).batch(str(folder), dry_run=True)
+    assert report.new == 1 and report.dry_run
+    assert not store.exists()  # no database, no blobs, no lock file
+
+
+def test_reprocessing_a_resend_keeps_the_correction_pointing_back(tmp_path: Path) -> None:
+    """A resend corrects the earlier message; run again later, neither corrects a message
+    that came after it (no cycle hiding both conferences)."""
+    folder, store = tmp_path / "mail", tmp_path / "store"
+    folder.mkdir()
+    for n, day in ((1, 12), (2, 13)):
+        (folder / f"{n}.eml").write_bytes(message(
+            subject=f"【市统计局】登记表（第{n}次）", sender="tjj <tjj@wuhu.gov.cn>",
+            date=datetime(2021, 4, day, 9, tzinfo=TZ), message_id=f"<resend-{n}@wuhu.gov.cn>",
+            attachments=[("登记表.docx", registration_docx(
+                title="一季度经济运行新闻发布会", unit="市统计局",
+                when=f"2021年4月2{n}日上午9:30"))]))
+    with Pressdocs(store=store) as pd:
+        first = {o.submission.subject: o.submission for o in pd.batch(str(folder)).outcomes}
+        again = {o.submission.subject: o.submission for o in pd.reprocess().outcomes}
+        for subs in (first, again):
+            one, two = subs["【市统计局】登记表（第1次）"], subs["【市统计局】登记表（第2次）"]
+            assert (one.corrects, two.corrects) == ("", one.id)
+        [conference] = pd.store.conferences()
+        assert conference.held_on.day == 22  # the corrected day, told by the resend

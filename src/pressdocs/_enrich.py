@@ -102,12 +102,16 @@ def match_plan(sub: Submission, config: Config, ledger: Store) -> tuple[int, Pla
 
 
 def _detect_correction(sub: Submission, ledger: Store) -> None:
-    """A resend for the same conference by the same unit corrects the earlier one."""
+    """A resend for the same conference by the same unit corrects the latest earlier one
+    (received before it: run again later, or checked against a ledger holding newer
+    mail, a submission never corrects one that came after it)."""
+    from pressdocs.rules.ledger import earlier_submissions
+
     if not sub.unit or sub.kind is SubmissionKind.UNRELATED:
         return
     title = sub.registration.title if sub.registration else ""
-    for earlier in reversed(ledger.submissions(unit=sub.unit)):
-        if earlier.id == sub.id or earlier.kind is SubmissionKind.UNRELATED:
+    for earlier in reversed(earlier_submissions(ledger, sub)):
+        if earlier.kind is SubmissionKind.UNRELATED:
             continue
         same_item = sub.plan_item is not None and \
             (earlier.plan_year, earlier.plan_item) == (sub.plan_year, sub.plan_item)

@@ -33,10 +33,13 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pressdocs._pipeline import Pipeline
@@ -160,8 +163,7 @@ def run_batch(app: Pressdocs, location: str | None = None, *, dry_run: bool = Fa
         raise SourceError.of("intake.no_source")
     source = find_source(app, location)
     report = BatchReport(source=location, dry_run=dry_run)
-    store = app.store
-    with store.lock():
+    with _ledger(app, dry_run) as store:
         intake = _Intake(app, store, report, progress)
 
         def known(source_name: str, key: str) -> bool:
@@ -184,6 +186,26 @@ def run_batch(app: Pressdocs, location: str | None = None, *, dry_run: bool = Fa
                                record.source_keys[0] if record.source_keys else "")
     app.emit(BatchFinished(report=report, committed=not dry_run, dry_run=dry_run))
     return report
+
+
+@contextmanager
+def _ledger(app: Pressdocs, dry_run: bool) -> Iterator[Store]:
+    """The store a batch works on: the office's, locked against a second batch; for a
+    dry run the office's as it is, if there is one (read, never written, no lock), else an
+    empty scratch store thrown away afterwards — a dry run leaves nothing behind."""
+    if not dry_run:
+        with app.store.lock():
+            yield app.store
+        return
+    existing = app.existing_store()
+    if existing is not None:
+        yield existing
+        return
+    from pressdocs.store import open_store
+
+    with tempfile.TemporaryDirectory(prefix="pressdocs-dry-run-") as scratch, \
+            open_store(Path(scratch)) as store:
+        yield store
 
 
 def reprocess(app: Pressdocs, *, status: SubmissionStatus | str | None = None,

@@ -9,7 +9,7 @@ Only what had arrived by the submission's own received time is used.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from pressdocs.models import Plan, Submission
@@ -33,8 +33,9 @@ def earlier_submissions(store: Store | None, sub: Submission) -> list[Submission
     """
     if store is None or not sub.unit or sub.received is None:
         return []
-    return [s for s in store.submissions(unit=sub.unit) if s.id != sub.id
-            and s.received is not None and _aware(s.received) <= _aware(sub.received)]
+    # asked of the store by unit and time (indexed): only what had arrived is decoded
+    until = _aware(sub.received) + timedelta(microseconds=1)
+    return [s for s in store.submissions(unit=sub.unit, until=until) if s.id != sub.id]
 
 
 def _aware(moment: datetime) -> datetime:
