@@ -172,3 +172,35 @@ def test_the_command_line_refuses_an_unknown_plugin_table(tmp_path: Path) -> Non
         assert "Traceback" not in proc.stderr
         assert "plugins.unknown" in proc.stderr
         assert proc.stderr.startswith("错误：" if lang == "zh" else "Error: "), proc.stderr
+
+
+def test_a_notice_that_failed_is_tried_again_and_a_sent_one_is_not(tmp_path: Path) -> None:
+    from pressdocs import ChannelError
+
+    class Flaky(Channel):
+        name = "flaky"
+
+        def __init__(self) -> None:
+            self.tries = 0
+
+        def send(self, notice: Notice, context: Context) -> Delivery:
+            self.tries += 1
+            if self.tries == 1:
+                raise ChannelError("短信网关暂时不可用", "the SMS gateway is down")
+            return Delivery("sent", "ok")
+
+    flaky = Flaky()
+
+    class Plugin:
+        @hookimpl
+        def register_channels(self, register):  # type: ignore[no-untyped-def]
+            register(flaky)
+
+    with Pressdocs(store=tmp_path / "store", plugins=[Plugin()],
+                   load_entry_points=False) as pd:
+        notice = Notice("late:1", "flaky", ["13905531234"], "late")
+        failed = pd.send(notice)
+        assert failed.status == "failed" and "短信网关暂时不可用" in failed.detail
+        assert pd.send(notice).status == "sent"
+        assert pd.send(notice).status == "skipped"
+        assert flaky.tries == 2

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 from types import TracebackType
@@ -154,6 +154,11 @@ class Pressdocs:
                  tb: TracebackType | None) -> None:
         self.close()
 
+    def today(self) -> date:
+        """Today in the office's time zone (not the server's: at 07:00 in Wuhu a server
+        on UTC is still on yesterday)."""
+        return datetime.now(self.config.tz).date()
+
     def context(self, capability: Capability | None = None, *,
                 store: Store | None = None) -> Context:
         """What a capability is given when called: the configuration, the store, the
@@ -243,14 +248,14 @@ class Pressdocs:
         what had been received by then."""
         from pressdocs._reports import plan_report
 
-        return plan_report(self.store, self.config, as_of=as_of or date.today(), year=year)
+        return plan_report(self.store, self.config, as_of=as_of or self.today(), year=year)
 
     def annual(self, year: int, *, as_of: date | None = None) -> AnnualReport:
         """The annual check of ``year`` on ``as_of`` (default today): heads who attended no
         conference (PD404), planned conferences never registered (PD303) or delayed."""
         from pressdocs._reports import annual_report
 
-        return annual_report(self.store, self.config, year, as_of=as_of or date.today())
+        return annual_report(self.store, self.config, year, as_of=as_of or self.today())
 
     def rules(self) -> list[RuleInfo]:
         """The rule catalogue: every rule registered, with the user's settings applied and
@@ -302,8 +307,9 @@ class Pressdocs:
         raise ExportError.of("app.no_exporter", subject=subject.subject, format=fmt)
 
     def send(self, notice: Notice) -> Delivery:
-        """Send ``notice`` through its channel, once: a notice whose key was recorded
-        before is ``skipped``.  Announces :class:`~pressdocs.events.NoticeSent`."""
+        """Send ``notice`` through its channel, once: a notice whose key was sent before
+        (or whose sending was interrupted, its fate unknown) is ``skipped``; one that failed
+        is tried again.  Announces :class:`~pressdocs.events.NoticeSent`."""
         from pressdocs.capabilities import Channel, Delivery
         from pressdocs.errors import ChannelError
         from pressdocs.events import NoticeSent
@@ -313,13 +319,14 @@ class Pressdocs:
         if channel is None:
             raise ChannelError.of("app.no_channel", channel=notice.channel)
         store = self.store
-        if not store.record_notice(notice):
+        retry = (DeliveryStatus.PENDING.value, DeliveryStatus.FAILED.value)
+        if not store.record_notice(notice) and store.notice_state(notice.key) not in retry:
             return Delivery("skipped")
         store.set_delivery(notice.key, DeliveryStatus.SENDING)
         try:
             delivery = channel.send(notice, self.context(channel, store=store))
-        except ChannelError as exc:
-            delivery = Delivery("failed", exc.render("en"))
+        except ChannelError as exc:  # kept in the store's words (the delivery's detail)
+            delivery = Delivery("failed", exc.render("zh"))
         store.set_delivery(notice.key, delivery.status, delivery.detail)
         self.emit(NoticeSent(notice=notice, delivery=delivery))
         return delivery

@@ -326,7 +326,8 @@ class _Intake:
         self.store.mark_processed(record_id, sub)
         self.app.emit(SubmissionProcessed(submission=sub, reprocessed=reprocessed))
         for finding in sub.findings:
-            self.app.emit(FindingRaised(submission=sub, finding=finding))
+            self.app.emit(FindingRaised(submission=sub, finding=finding,
+                                        reprocessed=reprocessed))
         self._report(MessageOutcome(sub, sub.status, key))
 
     def _make(self, pipeline: Pipeline, raw: RawMessage, sha: str) -> Submission:

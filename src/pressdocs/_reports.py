@@ -28,8 +28,13 @@ def _end_of(day: date, config: Config) -> datetime:
 
 
 def _known_by(store: Store, as_of: date, config: Config) -> list[Submission]:
+    """The submissions received by the end of ``as_of`` (and those with no received time),
+    without the ones a correction received by then replaced — as the store's
+    conferences are counted."""
     end = _end_of(as_of, config)
-    return [s for s in store.submissions() if s.received is None or s.received <= end]
+    known = [s for s in store.submissions() if s.received is None or s.received <= end]
+    corrected = {s.corrects for s in known if s.corrects}
+    return [s for s in known if s.id not in corrected]
 
 
 def plan_for(store: Store, year: int | None) -> Plan:

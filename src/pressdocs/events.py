@@ -74,6 +74,7 @@ class FindingRaised(Event):
     name: ClassVar[str] = "finding_raised"
     submission: Submission
     finding: Finding
+    reprocessed: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

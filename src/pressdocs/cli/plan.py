@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime
+from datetime import datetime
 
 import click
 from rich.console import Console
@@ -73,7 +73,7 @@ def plan_show(app: Pressdocs, year: int | None, as_json: bool) -> None:
 def plan_status_command(app: Pressdocs, as_of: datetime | None, year: int | None,
                         as_json: bool) -> None:
     """计划执行情况：已召开、已登记、待召开、逾期、延期 / each plan item's state."""
-    report = app.plan_status(as_of=as_of.date() if as_of else date.today(), year=year)
+    report = app.plan_status(as_of=as_of.date() if as_of else None, year=year)
     if as_json:
         print_json(report.to_dict(app.lang))
     else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 import click
 
@@ -26,7 +26,7 @@ def report_group() -> None:
 @pass_app
 def report_annual(app: Pressdocs, year: int, as_of: datetime | None, as_json: bool) -> None:
     """年度检查：主要负责同志出席情况（PD404）与计划落实情况（PD303）/ the annual check."""
-    report = app.annual(year, as_of=as_of.date() if as_of else date.today())
+    report = app.annual(year, as_of=as_of.date() if as_of else None)
     if as_json:
         print_json(report.to_dict(app.lang))
         return
