@@ -116,10 +116,10 @@ def test_every_column_label_names_its_own_column(form: Form, table: str,
 
 
 def test_the_writers_print_the_forms_columns_in_order() -> None:
-    assert layout.STATISTICS_COLUMNS == (
+    assert layout.STATISTICS_HEADINGS == (
         "序号", "时间", "地点", "单位", "参加发布会的媒体单位", "发布主题", "发布人姓名、职务",
         "是否设记者提问、记者提问个数")
-    assert layout.PLAN_COLUMNS == ("序号", "地点", "时间", "发布主题", "责任单位")
+    assert layout.PLAN_HEADINGS == ("序号", "地点", "时间", "发布主题", "责任单位")
     assert layout.REGISTRATION_PERSON_LABELS == ("姓名", "电话", "职务")
     assert [label for label, _ in layout.registration_rows(None)] == [
         "举办时间", "举办地点", "拟邀请领导及来宾名单", "拟邀请新闻单位名单"]

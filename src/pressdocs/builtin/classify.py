@@ -41,12 +41,13 @@ _MIN_RELEASE_CHARS = 150
 @cache
 def _wanted(form: Form) -> tuple[tuple[str, ...], ...]:
     """What tells ``form`` apart: its name (登记表), then each field of its signature, by
-    its printed label or its name (填表单位(公章) or 填表单位), normalized."""
+    the labels the form prints and units write (填表单位(公章), 填表单位), normalized — the
+    form's own words, never the catalogue's names for people, which may be reworded."""
     named: list[tuple[str, ...]] = [(form.label.zh,)]
     for name in form.signature:
         found = form.field(name)
-        named.append(tuple(dict.fromkeys(normalize_label(text)
-                                         for text in (found.printed, found.label.zh) if text)))
+        texts = found.labels or (found.label.zh,)  # a split column has no printed label
+        named.append(tuple(dict.fromkeys(normalize_label(text) for text in texts)))
     return tuple(named)
 
 

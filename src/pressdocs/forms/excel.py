@@ -34,7 +34,7 @@ def statistics_xlsx(report: StatisticsReport | None, config: Config, city: str,
     """附件3 as a workbook, blank or filled with ``report``."""
     wb = Workbook()
     ws = _sheet(wb, STATISTICS.label.zh, landscape=True)
-    columns = len(layout.STATISTICS_COLUMNS)
+    columns = len(layout.STATISTICS_HEADINGS)
     ws.cell(1, 1, STATISTICS.attachment).font = Font(name="黑体", size=14)
     _title(ws, 2, layout.statistics_title(layout.year_of_report(report, year), city), columns)
     unit, filed, filer = layout.statistics_header(report)
@@ -44,7 +44,7 @@ def statistics_xlsx(report: StatisticsReport | None, config: Config, city: str,
         cell.alignment = _LEFT
         cell.font = Font(name="仿宋_GB2312", size=12)
     rows = [layout.statistics_row(row) for row in report.rows] if report else []
-    _grid(ws, 4, layout.STATISTICS_COLUMNS, rows, (6, 16, 18, 18, 26, 30, 26, 18))
+    _grid(ws, 4, layout.STATISTICS_HEADINGS, rows, (6, 16, 18, 18, 26, 30, 26, 18))
     return wb
 
 
@@ -52,11 +52,11 @@ def plan_xlsx(plan: Plan | None, config: Config, city: str, year: int | None) ->
     """附件1 as a workbook, blank or filled with ``plan``."""
     wb = Workbook()
     ws = _sheet(wb, PLAN.label.zh, landscape=True)
-    columns = len(layout.PLAN_COLUMNS)
+    columns = len(layout.PLAN_HEADINGS)
     ws.cell(1, 1, PLAN.attachment).font = Font(name="黑体", size=14)
     _title(ws, 2, layout.plan_or_title(plan, year, city), columns)
     rows = [layout.plan_row(item, plan.year) for item in plan.items] if plan else []
-    last = _grid(ws, 3, layout.PLAN_COLUMNS, rows, (6, 24, 10, 56, 26))
+    last = _grid(ws, 3, layout.PLAN_HEADINGS, rows, (6, 24, 10, 56, 26))
     note_row = last + 1
     ws.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=columns)
     note = ws.cell(note_row, 1, layout.PLAN_NOTE)

@@ -32,10 +32,10 @@ __all__ = [
     "APPROVAL_SEAL",
     "BLANK_DATE",
     "BLANK_YEAR",
-    "PLAN_COLUMNS",
+    "PLAN_HEADINGS",
     "PLAN_NOTE",
     "REGISTRATION_PERSON_LABELS",
-    "STATISTICS_COLUMNS",
+    "STATISTICS_HEADINGS",
     "approval_line",
     "list_cell",
     "plan_or_title",
@@ -56,10 +56,10 @@ __all__ = [
 ]
 
 #: 附件1 columns, in the notice's order.
-PLAN_COLUMNS: tuple[str, ...] = tuple(f.printed for f in PLAN.columns("items"))
+PLAN_HEADINGS: tuple[str, ...] = tuple(f.printed for f in PLAN.columns("items"))
 
 #: 附件3 columns, in the notice's order.
-STATISTICS_COLUMNS: tuple[str, ...] = tuple(f.printed for f in STATISTICS.columns("rows"))
+STATISTICS_HEADINGS: tuple[str, ...] = tuple(f.printed for f in STATISTICS.columns("rows"))
 
 #: The note printed under the plan's table (附件1, 说明).
 PLAN_NOTE = (
@@ -216,7 +216,7 @@ def questions_cell(allowed: bool | None, count: int | None) -> str:
 
 
 def statistics_row(row: StatisticsRow) -> tuple[str, ...]:
-    """One row of 附件3 as written, in :data:`STATISTICS_COLUMNS` order."""
+    """One row of 附件3 as written, in :data:`STATISTICS_HEADINGS` order."""
     held = row.held_on_text or (format_date_zh(row.held_on) if row.held_on else "")
     return (
         "" if row.number is None else str(row.number),

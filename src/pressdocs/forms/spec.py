@@ -104,6 +104,24 @@ class Field:
         ``field.<form>.<name>``; :func:`field_label` names it with its parents."""
         return Message.of(f"field.{self.form}.{self.name}")
 
+    @property
+    def full_label(self) -> Message:
+        """The field named with its group, as a sentence names it: 负责人电话 (the person in
+        charge › phone); the same as :attr:`label` for a field at the top."""
+        if not self.parent:
+            return self.label
+        parent = FORMS[self.form].field(self.parent).full_label
+        return Message(key=self.label.key, zh=parent.zh + self.label.zh,
+                       en=field_label(self.id, "en"))
+
+    def value(self, model: object) -> object:
+        """The field's value on ``model`` (the form's model), as written when the form
+        keeps that (``time_text`` for ``time``)."""
+        found: object = model
+        for part in (self.written or self.name).split("."):
+            found = getattr(found, part)
+        return found
+
 
 @dataclass(frozen=True)
 class Form:

@@ -95,7 +95,7 @@ def statistics_docx(report: StatisticsReport | None, config: Config, city: str,
     _paragraph(doc, "\u3000\u3000\u3000\u3000".join(layout.statistics_header(report)), size=12)
     rows = [layout.statistics_row(row) for row in report.rows] if report else []
     widths = (1.3, 3.2, 3.0, 3.0, 4.0, 4.4, 3.6, 3.2)
-    _grid(doc, layout.STATISTICS_COLUMNS, rows, widths)
+    _grid(doc, layout.STATISTICS_HEADINGS, rows, widths)
     _end_with_paragraph(doc)
     return doc
 
@@ -107,7 +107,7 @@ def plan_docx(plan: Plan | None, config: Config, city: str, year: int | None) ->
     _paragraph(doc, layout.plan_or_title(plan, year, city), font=TITLE_FONT, size=22,
                align=_CENTER)
     rows = [layout.plan_row(item, plan.year) for item in plan.items] if plan else []
-    _grid(doc, layout.PLAN_COLUMNS, rows, (1.5, 5.0, 2.2, 11.0, 5.5))
+    _grid(doc, layout.PLAN_HEADINGS, rows, (1.5, 5.0, 2.2, 11.0, 5.5))
     _paragraph(doc, layout.PLAN_NOTE, size=12)
     return doc
 

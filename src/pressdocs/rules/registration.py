@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from pressdocs.capabilities import Context
 from pressdocs.config import Config
-from pressdocs.forms.spec import REGISTRATION, Field, field_label
+from pressdocs.forms.spec import REGISTRATION, Field
 from pressdocs.models import DocumentKind, Finding, Message, Registration, Severity, Submission
 from pressdocs.rules.catalogue import CLAUSES, Rule, document_name, local
 from pressdocs.rules.deadlines import WORKING, due_date, is_on_time
@@ -83,21 +83,11 @@ class RegistrationOnTime(Rule):
 #: The required fields of the form: label, field id, English name.
 def _filled(reg: Registration, field: Field) -> bool:
     """Whether ``field`` of the form is filled in (a time written but unreadable counts:
-    PD105 says what is wrong with it)."""
-    value: object = reg
-    for part in field.name.split("."):
-        value = getattr(value, part)
-    written = getattr(reg, field.written) if field.written else ""
-    return bool(written.strip()) if written else value not in (None, "") and \
-        bool(str(value).strip())
-
-
-def _full_label(field: Field) -> Message:
-    """A field named with its group in Chinese (负责人姓名), as the form reads."""
-    if not field.parent:
-        return field.label
-    parent = REGISTRATION.field(field.parent).label
-    return Message.literal(parent.zh + field.label.zh, field_label(field.id, "en"))
+    PD105 says what is wrong with it; one read without its text counts too)."""
+    value = field.value(reg)
+    if not (isinstance(value, str) and value.strip()) and field.written:
+        value = getattr(reg, field.name)
+    return value is not None and bool(str(value).strip())
 
 
 class RequiredFields(Rule):
@@ -111,7 +101,7 @@ class RequiredFields(Rule):
         reg = submission.registration
         if reg is None:
             return []
-        return [self.finding("empty", label=_full_label(field), document=_form(submission),
+        return [self.finding("empty", label=field.full_label, document=_form(submission),
                              field=field.id)
                 for field in REGISTRATION.fields if field.required and not _filled(reg, field)]
 

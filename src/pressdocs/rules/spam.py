@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pressdocs.capabilities import Context
+from pressdocs.forms.spec import REGISTRATION
 from pressdocs.models import DocumentKind, Finding, Message, Severity, Submission
 from pressdocs.rules.catalogue import CLAUSES, Rule, document_name, short
 from pressdocs.text import strip_invisible, to_halfwidth
@@ -184,34 +185,22 @@ def submission_texts(sub: Submission) -> list[tuple[str, str, Message, str]]:
     return [(t.document, t.field, t.label, t.text) for t in _texts(sub)]
 
 
-#: The registration form's texts: field id, the form's label, English name.
-_REGISTRATION_TEXTS: tuple[tuple[str, str, str], ...] = (
-    ("registration.title", "新闻发布会全称", "title"),
-    ("registration.organiser", "举办单位", "organiser"),
-    ("registration.person_in_charge.name", "负责人.姓名", "person in charge"),
-    ("registration.person_in_charge.position", "负责人.职务", "position"),
-    ("registration.content", "新闻发布会内容", "content"),
-    ("registration.time", "举办时间", "time"),
-    ("registration.venue", "举办地点", "venue"),
-    ("registration.guests", "拟邀请领导及来宾名单", "guests"),
-    ("registration.media", "拟邀请新闻单位名单", "media"),
-    ("registration.approval_opinion", "审批意见", "approval opinion"),
-    ("registration.remarks", "备注", "remarks"),
-    ("registration.filing_unit", "填报单位", "filing unit"),
-)
+#: The fields of the registration form whose text the spam check reads.
+_REGISTRATION_TEXTS: tuple[str, ...] = (
+    "title", "organiser", "person_in_charge.name", "person_in_charge.position", "content",
+    "time", "venue", "guests", "media", "approval_opinion", "remarks", "filing_unit")
 
 
 def _texts(sub: Submission) -> Iterator[_Text]:
     reg = sub.registration
     if reg is not None:
         doc = document_name(sub, DocumentKind.REGISTRATION)
-        person = reg.person_in_charge
-        values = (reg.title, reg.organiser, person.name, person.position, reg.content,
-                  reg.time_text, reg.venue, "、".join(reg.guests), "、".join(reg.media),
-                  reg.approval_opinion, reg.remarks, reg.filing_unit)
-        for (field, label, english), value in zip(_REGISTRATION_TEXTS, values, strict=True):
-            yield _Text(doc, field, Message.of("PD501.text_registration",
-                                               field=Message.literal(label, english)), value)
+        for name in _REGISTRATION_TEXTS:
+            field = REGISTRATION.field(name)
+            value = field.value(reg)
+            text = "、".join(value) if isinstance(value, list) else str(value)
+            yield _Text(doc, field.id, Message.of("PD501.text_registration",
+                                                  field=field.full_label), text)
     materials = sub.materials
     if materials is not None and materials.press_release is not None:
         doc = document_name(sub, DocumentKind.PRESS_RELEASE)
