@@ -210,11 +210,10 @@ def _exercise(pd: Pressdocs, kind: str, name: str) -> None:
         exporter = registry.get(Exporter, name)
         assert exporter is not None and exporter.subjects and exporter.formats
         pd.import_plan("计划安排.txt")
-        subjects = {"plan_status": pd.plan_status(as_of=date(2021, 4, 30)),
-                    "annual": pd.annual(2021, as_of=date(2022, 2, 1))}
-        for subject in exporter.subjects:
+        reports = [pd.plan_status(as_of=date(2021, 4, 30)), pd.annual(2021, as_of=date(2022, 2, 1))]
+        for subject in (r for r in reports if isinstance(r, exporter.subjects)):
             for fmt in exporter.formats:
-                written = pd.export(subjects[subject], f"{subject}.{fmt}", exporter=name)
+                written = pd.export(subject, f"{type(subject).__name__}.{fmt}", exporter=name)
                 assert written.exists() and written.stat().st_size > 0
     elif kind == "mail_source":
         source = registry.get(MailSource, name)

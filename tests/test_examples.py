@@ -61,3 +61,13 @@ def test_demo_mailbox_batch_finds_what_the_office_would(tmp_path: Path, seed_pat
     assert env.unit == "市生态环境局"
     assert {"PD206", "PD208"} <= codes["生态环境局 发布会图片和视频"]
     assert by_subject["诚邀参加2021智慧城市博览会"].status == "unrelated"
+
+
+def test_the_plans_spam_check_follows_the_rule_settings(tmp_path: Path, seed_path: Path) -> None:
+    """Importing a plan runs the registered rules with the user's settings, as for mail."""
+    config = config_from_dict({"rules": {"PD501": {"severity": "warning"}}})
+    with Pressdocs(store=tmp_path / "a", config=config) as pd:
+        assert {f.severity for f in pd.import_plan(seed_path).findings} == {"warning"}
+    off = config_from_dict({"rules": {"PD501": {"enabled": False}}})
+    with Pressdocs(store=tmp_path / "b", config=off) as pd:
+        assert pd.import_plan(seed_path).findings == []

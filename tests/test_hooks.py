@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import click
 import pytest
@@ -109,16 +109,15 @@ def test_hook_register_channels(tmp_path: Path) -> None:
 def test_hook_register_exporters(tmp_path: Path) -> None:
     @dataclass
     class Count:
-        subject: ClassVar[str] = "count"
         n: int
 
     class Text(Exporter):
         name = "text"
         formats = ("txt",)
-        subjects = ("count",)
+        subjects = (Count,)
 
         def export(self, subject: Any, path: Path, context: Context) -> Path:
-            path.write_text(f"{subject.subject}:{subject.n}", encoding="utf-8")
+            path.write_text(f"{type(subject).__name__}:{subject.n}", encoding="utf-8")
             return path
 
     class Plugin:
@@ -128,7 +127,7 @@ def test_hook_register_exporters(tmp_path: Path) -> None:
 
     app = Pressdocs(plugins=_only(Plugin()))
     out = app.export(Count(3), tmp_path / "s.txt")
-    assert out.read_text(encoding="utf-8") == "count:3"
+    assert out.read_text(encoding="utf-8") == "Count:3"
 
 
 def test_hook_register_mail_sources() -> None:

@@ -50,7 +50,7 @@ class WechatGroup(Channel):
 class DisclosurePage(Exporter):
     name = "disclosure-page"
     formats = ("html",)
-    subjects = ("plan_status",)
+    subjects = (PlanStatusReport,)
 
     def export(self, subject: PlanStatusReport, path: Path, context: Context) -> Path:
         settings = context.plugin_config()

@@ -231,7 +231,7 @@ class Pressdocs:
         from pressdocs._plan_import import read_plan
         from pressdocs.events import PlanImported
 
-        found = read_plan(Path(path), plugins=self.plugins, config=self.config, year=year)
+        found = read_plan(self, Path(path), year=year)
         self.store.save_plan(found.plan)
         self.emit(PlanImported(plan=found.plan))
         return found
@@ -291,8 +291,8 @@ class Pressdocs:
 
     def export(self, subject: Any, path: str | os.PathLike[str], *,
                exporter: str | None = None) -> Path:
-        """Write ``subject`` (a report: :class:`~pressdocs._reports.PlanStatusReport`, …)
-        to ``path`` with the exporter named, or the first that takes the subject and the
+        """Write ``subject`` (a report: :class:`pressdocs.PlanStatusReport`, …) to ``path``
+        with the exporter named, or the first that takes the subject's class and the
         file's format (its suffix)."""
         from pressdocs.capabilities import Exporter
         from pressdocs.errors import ExportError
@@ -301,10 +301,10 @@ class Pressdocs:
         fmt = target.suffix.lstrip(".").lower()
         for candidate in self.plugins.registry.of(Exporter):
             if (exporter is None or candidate.name == exporter) and \
-                    subject.subject in candidate.subjects and \
+                    isinstance(subject, candidate.subjects) and \
                     (exporter is not None or fmt in candidate.formats):
                 return candidate.export(subject, target, self.context(candidate))
-        raise ExportError.of("app.no_exporter", subject=subject.subject, format=fmt)
+        raise ExportError.of("app.no_exporter", subject=type(subject).__name__, format=fmt)
 
     def send(self, notice: Notice) -> Delivery:
         """Send ``notice`` through its channel, once: a notice whose key was sent before

@@ -28,7 +28,7 @@ from pressdocs.models import PlanItem, Submission, SubmissionKind
 if TYPE_CHECKING:
     from pressdocs.store import Store
 
-__all__ = ["enrich", "identify_unit", "match_plan", "plan_years"]
+__all__ = ["enrich", "identify_unit", "match_plan"]
 
 _UNIT_IN_NAME = re.compile(
     r"^(?:[\u4e00-\u9fff]{1,6}市|[\u4e00-\u9fff]{1,6}[县区])?[\u4e00-\u9fff]{1,12}?"
@@ -72,19 +72,9 @@ def identify_unit(sub: Submission, config: Config) -> str:
     return found.group(0) if found else ""
 
 
-def plan_years(sub: Submission, config: Config) -> list[int]:
-    """The years whose plan the registered conference may belong to: its own year, and in
-    January to March also the previous one.  Empty without a conference time."""
-    reg = sub.registration
-    if reg is None or reg.time is None:
-        return []
-    day = reg.time.astimezone(config.tz).date()
-    return [day.year, day.year - 1] if day.month <= 3 else [day.year]
-
-
 def match_plan(sub: Submission, config: Config, ledger: Store) -> tuple[int, PlanItem] | None:
     """The plan item (with its plan's year) the submission's conference fulfils, or ``None``."""
-    from pressdocs.rules.plan_status import match_plan_item
+    from pressdocs.rules.plan_status import match_plan_item, plan_years
 
     reg = sub.registration
     if reg is None or reg.time is None:

@@ -12,13 +12,14 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pressdocs._plugins import Plugins
 from pressdocs._reading import parse_content, read_path
-from pressdocs.capabilities import Content, Context
-from pressdocs.config import Config
+from pressdocs.capabilities import Content
 from pressdocs.models import Finding, Message, Plan, Submission
+
+if TYPE_CHECKING:
+    from pressdocs._app import Pressdocs
 
 __all__ = ["PlanImport", "read_plan"]
 
@@ -39,26 +40,25 @@ class PlanImport:
                 "findings": [f.to_dict() for f in self.findings]}
 
 
-def read_plan(path: Path, *, plugins: Plugins, config: Config,
-              year: int | None = None) -> PlanImport:
-    """The plan in ``path``, warnings about rows that could not be read, and the spam
-    findings (PD501) on it, if any.
+def read_plan(app: Pressdocs, path: Path, *, year: int | None = None) -> PlanImport:
+    """The plan in ``path``, warnings about rows that could not be read, and what the
+    rules find in it (the spam check, PD501) — the registered rules with the user's
+    settings, as for any submission.
 
     Raises :class:`pressdocs.ParseError` when the file holds no plan or its year cannot
     be told (give ``year``).
     """
+    from pressdocs._validation import validate_submission
     from pressdocs.extract.plan import extract_plan
-    from pressdocs.rules.spam import SpamCheck
 
     data = read_path(path)
     if path.suffix.lower() == ".csv":
         content = _csv_content(data)
     else:
-        content = parse_content(data, path.name, plugins)
+        content = parse_content(data, path.name, app.plugins)
     plan, warnings = extract_plan(content, year=year, source=path.name)
-    spam = list(SpamCheck().check(Submission(id="0" * 64, plan=plan),
-                                  Context(config=config)))
-    return PlanImport(plan, warnings, spam)
+    findings = validate_submission(Submission(id="0" * 64, plan=plan), app)
+    return PlanImport(plan, warnings, findings)
 
 
 def _csv_content(data: bytes) -> Content:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any, ClassVar
+from typing import Any
 
 from pressdocs.config import Config
 from pressdocs.errors import StoreError
@@ -52,8 +52,6 @@ def plan_for(store: Store, year: int | None) -> Plan:
 @dataclass
 class PlanStatusReport:
     """Each item of a year's plan and where it stands on ``as_of`` (``pressdocs plan status``)."""
-
-    subject: ClassVar[str] = "plan_status"
 
     plan: Plan
     as_of: date
@@ -111,8 +109,6 @@ def status_dict(status: PlanItemStatus, lang: str = "zh") -> dict[str, Any]:
 @dataclass
 class AnnualReport:
     """The annual check of one year (``pressdocs report annual``)."""
-
-    subject: ClassVar[str] = "annual"
 
     year: int
     as_of: date

@@ -205,16 +205,16 @@ class Channel(Capability):
 class Exporter(Capability):
     """Writes a report to a file.
 
-    ``subjects`` names the reports it takes (the ``subject`` class attribute of
-    :class:`pressdocs._reports.PlanStatusReport` ("plan_status"),
-    :class:`~pressdocs._reports.AnnualReport` ("annual"), …); ``formats`` the file
-    suffixes it writes ("xlsx", "html").  ``export`` writes ``subject`` to ``path`` and
-    returns the path written; its settings come through ``context.plugin_config()``.
+    ``subjects`` are the classes of the reports it takes
+    (:class:`pressdocs.PlanStatusReport`, :class:`pressdocs.AnnualReport`, …);
+    ``formats`` the file suffixes it writes ("xlsx", "html").  ``export`` writes
+    ``subject`` (an instance of one of ``subjects``) to ``path`` and returns the path
+    written; its settings come through ``context.plugin_config()``.
     """
 
     kind: ClassVar[str] = "exporter"
     formats: tuple[str, ...] = ()
-    subjects: tuple[str, ...] = ()
+    subjects: tuple[type, ...] = ()
 
     def export(self, subject: Any, path: Path, context: Context) -> Path:
         raise NotImplementedError

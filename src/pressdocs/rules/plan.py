@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from pressdocs._enrich import plan_years
 from pressdocs.capabilities import Context
 from pressdocs.models import (
     Conference,
@@ -30,7 +29,7 @@ from pressdocs.models import (
 )
 from pressdocs.rules.catalogue import CLAUSES, Rule, document_name, local
 from pressdocs.rules.ledger import plan_of
-from pressdocs.rules.plan_status import overdue_items, plan_deadline
+from pressdocs.rules.plan_status import overdue_items, plan_deadline, plan_years
 
 __all__ = ["DelayedConference", "OverduePlanItems", "UnplannedConference", "planned_item"]
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from pressdocs.config import Config
-from pressdocs.models import Conference, Labelled, Plan, PlanItem
+from pressdocs.models import Conference, Labelled, Plan, PlanItem, Submission
 from pressdocs.rules.matching import same_unit, topic_score
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "overdue_items",
     "plan_deadline",
     "plan_status",
+    "plan_years",
 ]
 
 #: Titles at least this alike (0..1) are taken to be the same conference.
@@ -70,6 +71,16 @@ def plan_deadline(year: int, month: int, max_delay_months: int = 1) -> date:
     end_year, end_month = divmod(index, 12)
     end_month += 1
     return date(end_year, end_month, calendar.monthrange(end_year, end_month)[1])
+
+def plan_years(sub: Submission, config: Config) -> list[int]:
+    """The years whose plan the registered conference may belong to: its own year, and in
+    January to March also the previous one.  Empty without a conference time."""
+    reg = sub.registration
+    if reg is None or reg.time is None:
+        return []
+    day = reg.time.astimezone(config.tz).date()
+    return [day.year, day.year - 1] if day.month <= 3 else [day.year]
+
 
 def match_plan_item(plan: Plan, unit: str, title: str, *, when: date | None = None,
                     config: Config | None = None,
