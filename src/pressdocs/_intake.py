@@ -38,7 +38,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -171,11 +171,14 @@ def run_batch(app: Pressdocs, location: str | None = None, *, dry_run: bool = Fa
             return record is not None and record.state == "processed"
 
         context = app.context(source, store=store)
+        taken = 0
         for raw in _since(source.messages(location, context, since, known), since, app):
-            if limit is not None and report.new >= limit:
+            if limit is not None and taken >= limit:
                 break
-            if intake.take_in(raw, dry_run) and not dry_run:
-                source.acknowledge(raw, context)
+            if intake.take_in(raw, dry_run):
+                taken += 1
+                if not dry_run:
+                    source.acknowledge(raw, context)
         if not dry_run:
             # Left recorded but unprocessed by a run that was killed, and not met again
             # above (those were finished there, with their INTERNALDATE): finish them
@@ -222,17 +225,14 @@ def reprocess(app: Pressdocs, *, status: SubmissionStatus | str | None = None,
     """
     report = BatchReport(source="reprocess")
     store = app.store
-    wanted = [i.lower() for i in ids]
-    with_codes = {sid for code in codes for sid, _ in store.findings(code=code)}
+    chosen = _chosen(app, store, status=status, since=since, ids=ids, codes=codes)
     with store.lock():
         intake = _Intake(app, store, report, progress)
         for record in store.processed_messages():
+            if chosen is not None and record.submission_id not in chosen:
+                continue
             earlier = store.get_submission(record.submission_id) \
                 if record.submission_id else None
-            if not _chosen(app, earlier, status, since, wanted):
-                continue
-            if codes and record.submission_id not in with_codes:
-                continue
             raw = RawMessage(source=earlier.source if earlier else "", key="",
                              path=store.blob_path(record.sha256),
                              received=earlier.received if earlier else None)
@@ -243,14 +243,28 @@ def reprocess(app: Pressdocs, *, status: SubmissionStatus | str | None = None,
     return report
 
 
-def _chosen(app: Pressdocs, sub: Submission | None, status: SubmissionStatus | str | None,
-            since: date | None, ids: list[str]) -> bool:
-    if status is not None and (sub is None or sub.status is not SubmissionStatus(status)):
-        return False
-    if since is not None and (sub is None or sub.received is None
-                              or sub.received.astimezone(app.config.tz).date() < since):
-        return False
-    return not ids or (sub is not None and any(sub.id.startswith(i) for i in ids))
+def _chosen(app: Pressdocs, store: Store, *, status: SubmissionStatus | str | None,
+            since: date | None, ids: Iterable[str],
+            codes: Iterable[str]) -> set[str] | None:
+    """The ids of the submissions every given filter chooses, asked of the store's
+    indexes (``None``: no filter, every message)."""
+    chosen: set[str] | None = None
+
+    def keep(found: set[str]) -> None:
+        nonlocal chosen
+        chosen = found if chosen is None else chosen & found
+
+    if status is not None or since is not None:
+        start = datetime.combine(since, time.min, tzinfo=app.config.tz) if since else None
+        keep({s.id for s in store.submissions(status=status, since=start)})
+    prefixes = tuple(i.lower() for i in ids)
+    if prefixes:
+        keep({r.submission_id for r in store.processed_messages()
+              if r.submission_id and r.submission_id.startswith(prefixes)})
+    codes = list(codes)
+    if codes:
+        keep({sid for code in codes for sid, _ in store.findings(code=code)})
+    return chosen
 
 
 def _since(messages: Iterator[RawMessage], since: date | None,
@@ -288,8 +302,8 @@ class _Intake:
             record = store.find_message(source_key=raw.source_key)
             self._report(self._duplicate(record, raw.source_key, ""))
             return False
-        sha = _sha256(raw)
-        message_id = _headers(raw, self.app).message_id
+        sha, head = _fingerprint(raw)
+        message_id = parse_headers(head, tz=self.app.config.tz).message_id
         key = raw.source_key or sha
         known = store.find_message(source_key=key, message_id=message_id or None, sha256=sha)
         if known is not None and known.state == "processed":
@@ -364,15 +378,18 @@ class _Intake:
             self.progress(outcome)
 
 
-def _sha256(raw: RawMessage) -> str:
-    """The sha256 of the raw message; a file is read in pieces."""
+def _fingerprint(raw: RawMessage) -> tuple[str, bytes]:
+    """The sha256 of the raw message and its first bytes (where its header block is),
+    in one reading; a file is read in pieces."""
     if raw.path is None:
-        return hashlib.sha256(raw.data).hexdigest()
+        return hashlib.sha256(raw.data).hexdigest(), raw.data[:_HEAD]
     digest = hashlib.sha256()
     with raw.open() as f:
+        head = f.read(_HEAD)
+        digest.update(head)
         while chunk := f.read(_CHUNK):
             digest.update(chunk)
-    return digest.hexdigest()
+    return digest.hexdigest(), head
 
 
 def _archive(store: Store, raw: RawMessage, sha: str) -> str:

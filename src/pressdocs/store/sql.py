@@ -76,6 +76,7 @@ class SQLStore(Store):
     def __init__(self, path: Path, database: Database, *, migrations: Sequence[Migration]):
         self._path = path
         self._db = database
+        self._plans: dict[int, tuple[str, Plan]] = {}  # year → (saved_at, plan) decoded
         self._lock = StoreLock(path)
         try:
             self._blobs = BlobStore(path / "blobs")
@@ -353,8 +354,20 @@ class SQLStore(Store):
                            item.topic, to_json(item.units)))
 
     def get_plan(self, year: int) -> Plan | None:
-        row = self._db.row("SELECT data FROM plans WHERE year = ?", (year,))
-        return None if row is None else Plan.from_dict(json.loads(row[0]), validate=False)
+        # The rules ask for the plan of every message; it is decoded again only when it
+        # was saved anew (by this process or another): an indexed look at its saved_at.
+        row = self._db.row("SELECT saved_at FROM plans WHERE year = ?", (year,))
+        if row is None:
+            return None
+        cached = self._plans.get(year)
+        if cached is not None and cached[0] == row[0]:
+            return cached[1]
+        data = self._db.row("SELECT data, saved_at FROM plans WHERE year = ?", (year,))
+        if data is None:
+            return None
+        plan = Plan.from_dict(json.loads(data[0]), validate=False)
+        self._plans[year] = (data[1], plan)
+        return plan
 
     def plan_years(self) -> list[int]:
         return [int(r[0]) for r in self._db.rows("SELECT year FROM plans ORDER BY year")]
