@@ -23,10 +23,10 @@ from pressdocs.models import Message
 
 __all__ = [
     "DEFAULT_TIMEOUT",
-    "INSTALL_HINT",
     "SOFFICE_CANDIDATES",
     "convert",
     "find_soffice",
+    "install_hint",
 ]
 
 #: Seconds a single conversion may take.
@@ -35,8 +35,9 @@ DEFAULT_TIMEOUT = 120.0
 #: Environment variable naming the soffice executable, for installs off the PATH.
 SOFFICE_ENV = "PRESSDOCS_SOFFICE"
 
-#: How to install LibreOffice, in Chinese (``libreoffice.install_hint`` has both languages).
-INSTALL_HINT = Message.of("libreoffice.install_hint").zh
+#: How to install LibreOffice (rendered when first asked for, in both languages).
+def install_hint() -> Message:
+    return Message.of("libreoffice.install_hint")
 
 _KNOWN_PATHS = (
     "/usr/lib/libreoffice/program/soffice",
@@ -81,7 +82,7 @@ def convert(
     executable = soffice or find_soffice()
     if executable is None:
         raise UnsupportedFormat.of("libreoffice.not_installed", file=name or None, suffix=suffix,
-                                   hint=Message.of("libreoffice.install_hint"))
+                                   hint=install_hint())
     extension = target.split(":", 1)[0]
     with tempfile.TemporaryDirectory(prefix="pressdocs-soffice-") as tmp:
         work = Path(tmp)

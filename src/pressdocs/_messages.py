@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import string
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from enum import Enum
 from functools import cache
@@ -32,8 +32,9 @@ from typing import Any
 
 from pressdocs._serialize import to_plain
 from pressdocs.models import Message
+from pressdocs.text.dates import format_date_zh, format_datetime_zh
 
-__all__ = ["LANGS", "catalogue", "render", "render_text", "render_value"]
+__all__ = ["LANGS", "catalogue", "did_you_mean", "render", "render_text", "render_value"]
 
 #: The languages pressdocs speaks, the first the default.
 LANGS: tuple[str, ...] = ("zh", "en")
@@ -79,6 +80,15 @@ def render_text(key: str, params: Mapping[str, Any], lang: str) -> str:
         return f"[{key}] {template}"
 
 
+def did_you_mean(word: str, candidates: Sequence[str]) -> Message | None:
+    """" (did you mean X?)" for the candidate nearest ``word``, or ``None`` when none is
+    near: a misspelt hook, rule code or plugin name is answered with the right one."""
+    import difflib
+
+    close = difflib.get_close_matches(word, candidates, n=1)
+    return render("messages.did_you_mean", {"name": close[0]}) if close else None
+
+
 def render_value(value: Any, lang: str) -> str:
     """One value written the way ``lang`` writes it (a date: 2021年6月30日 / 2021-06-30)."""
     return _Formatter(lang).format_field(value, "")
@@ -97,11 +107,9 @@ class _Formatter(string.Formatter):
         if isinstance(value, Message):
             return value.text(self.lang)
         if isinstance(value, datetime):
-            if zh:
-                return f"{value.year}年{value.month}月{value.day}日 {value.hour}:{value.minute:02d}"
-            return value.strftime("%Y-%m-%d %H:%M")
+            return format_datetime_zh(value) if zh else value.strftime("%Y-%m-%d %H:%M")
         if isinstance(value, date):
-            return f"{value.year}年{value.month}月{value.day}日" if zh else value.isoformat()
+            return format_date_zh(value) if zh else value.isoformat()
         if isinstance(value, list | tuple):
             return ("、" if zh else ", ").join(self.format_field(v, format_spec) for v in value)
         if isinstance(value, Enum):

@@ -27,7 +27,6 @@ come from the entry-point group ``pressdocs``::
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import importlib.util
 import os
@@ -40,6 +39,7 @@ from typing import Any
 import pluggy
 
 from pressdocs import hookspecs
+from pressdocs._messages import did_you_mean
 from pressdocs._registry import Registry
 from pressdocs.capabilities import CAPABILITY_KINDS
 from pressdocs.errors import PluginError
@@ -87,12 +87,14 @@ class PluginInfo:
     hooks: list[str] = field(default_factory=list)
     registered: dict[str, list[str]] = field(default_factory=dict)
     reason: Message | None = None
-    install_hint: str = ""
+    install_hint: Message | str = ""  # a command (pip install …) is the same in any language
 
     def notes(self, lang: str = "zh") -> str:
         """The reason in ``lang`` and the install hint, as one line ("" when neither)."""
         reason = self.reason.text(lang) if self.reason is not None else ""
-        return " ".join(x for x in (reason, self.install_hint) if x)
+        hint = self.install_hint
+        return " ".join(x for x in (reason, hint.text(lang) if isinstance(hint, Message) else hint)
+                        if x)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for ``pressdocs plugins --json``; ``reason`` is a message dict or None."""
@@ -104,7 +106,8 @@ class PluginInfo:
             "hooks": self.hooks,
             "registered": self.registered,
             "reason": self.reason.to_dict() if self.reason is not None else None,
-            "install_hint": self.install_hint,
+            "install_hint": self.install_hint.to_dict()
+            if isinstance(self.install_hint, Message) else self.install_hint,
         }
 
 
@@ -161,7 +164,8 @@ def load_plugins(
         if missing is not None:
             info.status = "skipped"
             info.reason = missing
-            info.install_hint = getattr(module, "INSTALL_HINT", "")
+            hint = getattr(module, "INSTALL_HINT", "")
+            info.install_hint = hint() if callable(hint) else hint
         else:
             loading.register(info, module)
 
@@ -290,21 +294,17 @@ def _hook_mistake(pm: pluggy.PluginManager, name: str, obj: object) -> Message |
             if opts.get("optionalhook"):
                 continue
             return Message.of("plugin.unknown_hook", plugin=name, hook=hook,
-                              suggestion=_did_you_mean(hook, known),
+                              suggestion=did_you_mean(hook, known),
                               help=Message.of("plugin.hook_help", plugin=name))
         impl = pluggy.HookImpl(obj, name, getattr(obj, attr), opts)
         unknown = [a for a in impl.argnames if a not in spec.argnames]
         if unknown:
             return Message.of("plugin.unknown_arguments", plugin=name, hook=hook,
                               arguments=unknown, known=list(spec.argnames),
-                              suggestion=_did_you_mean(unknown[0], spec.argnames),
+                              suggestion=did_you_mean(unknown[0], spec.argnames),
                               help=Message.of("plugin.hook_help", plugin=name))
     return None
 
-
-def _did_you_mean(word: str, candidates: Sequence[str]) -> Message | None:
-    close = difflib.get_close_matches(word, candidates, n=1)
-    return Message.of("plugin.did_you_mean", name=close[0]) if close else None
 
 
 def _invalid(name: str, exc: BaseException) -> Message:

@@ -211,11 +211,14 @@ def _parse(data: bytes, name: str, media_type: str, plugins: Plugins) -> Content
         if parser.sniff(data, name):
             return parser.parse(data, name)
     what = sniff.describe_media_type(media_type)
-    if media_type in _NEEDS_LIBREOFFICE:
-        raise UnsupportedFormat.of("read.needs_libreoffice", ext=_NEEDS_LIBREOFFICE[media_type],
-                                   what=what, file=name)
+    if media_type in _NEEDS_LIBREOFFICE:  # the LibreOffice parser was left out: not installed
+        from pressdocs._libreoffice import install_hint
+
+        raise UnsupportedFormat.of("libreoffice.not_installed",
+                                   suffix=_NEEDS_LIBREOFFICE[media_type], hint=install_hint(),
+                                   file=name)
     if media_type == sniff.ENCRYPTED_OOXML:
-        raise ParseError.of("read.encrypted", file=name)
+        raise ParseError.of("parse.password", file=name)
     raise UnsupportedFormat.of("read.unsupported", what=what, media_type=media_type, file=name)
 
 

@@ -34,17 +34,16 @@ Example ``pressdocs.toml``::
 
 from __future__ import annotations
 
-import difflib
 import logging
 import os
 import re
 import tomllib
-from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pressdocs._messages import did_you_mean
 from pressdocs.errors import ConfigError
 from pressdocs.models import Message, Severity
 
@@ -335,13 +334,13 @@ def check_config(config: Config, plugins: Plugins) -> None:
                                          plugins=unloaded).zh)
             continue
         raise ConfigError.of("config.unknown_rule", code=code, known=codes,
-                             suggestion=_did_you_mean(_code_lookalike(code), codes))
+                             suggestion=did_you_mean(_code_lookalike(code), codes))
     installed = [i.name for i in plugins.infos]
     third_party = [i.name for i in plugins.infos if not i.builtin]
     for name in config.plugins:
         if name not in installed:
             raise ConfigError.of("config.unknown_plugin", name=name,
-                                 suggestion=_did_you_mean(name, installed),
+                                 suggestion=did_you_mean(name, installed),
                                  known=third_party or Message.of("config.no_plugins"))
 
 
@@ -351,10 +350,6 @@ def _code_lookalike(code: str) -> str:
     code = code.strip().upper()
     return code[:2] + code[2:].translate(str.maketrans("OIL", "011"))
 
-
-def _did_you_mean(word: str, candidates: Sequence[str]) -> Message | None:
-    close = difflib.get_close_matches(word, candidates, n=1)
-    return Message.of("config.did_you_mean", name=close[0]) if close else None
 
 
 def _secrets(value: Any, path: str) -> Any:
