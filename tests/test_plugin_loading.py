@@ -107,8 +107,8 @@ def test_a_parser_named_like_a_built_in_fails_the_third_party_plugin() -> None:
     plugins = load_plugins(builtins=(DOCX,), entry_points=False,
                            extra=[("mydocx", ParserPlugin("docx"))])
     reason = _failed(plugins, "mydocx")
-    assert reason.zh.startswith("插件 mydocx 登记的 Parser「docx」与内置插件 "
-                                f"{DOCX} 的重名；请改名")
+    assert reason.zh.startswith("插件 mydocx 登记的 Parser“docx”与内置插件 "
+                                f"{DOCX} 登记的重名；请改名")
     assert "priority" in reason.zh
     assert reason.en.startswith('plugin mydocx registered Parser "docx", already registered '
                                 f"by built-in plugin {DOCX}; rename it")
@@ -132,14 +132,14 @@ def test_strict_makes_a_clash_fatal_naming_the_second_plugin() -> None:
     with pytest.raises(PluginError) as caught:
         load_plugins(builtins=(DOCX,), entry_points=False, strict=True,
                      extra=[("mydocx", ParserPlugin("docx"))])
-    assert str(caught.value).startswith("插件 mydocx 登记的 Parser「docx」")
+    assert str(caught.value).startswith("插件 mydocx 登记的 Parser“docx”")
 
 
 def test_a_clash_between_two_third_party_plugins_suggests_loading_one() -> None:
     plugins = load_plugins(builtins=(), entry_points=False,
                            extra=[("first", ParserPlugin("echo")), ("second", ParserPlugin("echo"))])
     reason = _failed(plugins, "second")
-    assert reason.zh == ("插件 second 登记的 Parser「echo」与插件 first 的重名；"
+    assert reason.zh == ("插件 second 登记的 Parser“echo”与插件 first 登记的重名；"
                          "请改名，或用 PRESSDOCS_LOAD_PLUGINS 只加载其中一个")
     first = plugins.info("first")
     assert first is not None and first.registered == {"parser": ["echo"]}

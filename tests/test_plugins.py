@@ -336,7 +336,7 @@ def test_mistaken_plugins_do_not_stop_pressdocs(mistaken_venv: Path) -> None:
     assert "register_parser" in infos["typo"]["reason"]["zh"]
     assert "python -m pydoc pressdocs.hookspecs" in infos["typo"]["reason"]["en"]
     assert infos["mydocx"]["status"] == "failed"
-    assert infos["mydocx"]["reason"]["zh"].startswith("插件 mydocx 登记的 Parser「docx」")
+    assert infos["mydocx"]["reason"]["zh"].startswith("插件 mydocx 登记的 Parser“docx”")
 
     command = _run(mistaken_venv, "typo")  # a failed plugin adds no commands
     assert command.returncode == 2 and "typo" in command.stderr

@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pressdocs import _sniff as sniff
 from pressdocs._pipeline import Pipeline
 from pressdocs._reading import read_path
 from pressdocs.capabilities import RawMessage
@@ -50,13 +49,11 @@ def check_path(app: Pressdocs, path: Path) -> Submission:
 
 
 def _is_message(path: Path) -> bool:
-    if path.name.lower().endswith(_MESSAGE_SUFFIXES):
-        return True
-    with path.open("rb") as f:
-        head = f.read(4096)
-    return sniff.sniff_media_type(head, path.name) == sniff.TEXT and (
-        b"\nReceived:" in head or (head.startswith((b"Received:", b"Return-Path:", b"From:"))
-        and b"\nSubject:" in head))
+    """A saved message, as ``pressdocs batch`` tells one (the same judgement, so that
+    ``validate`` and ``batch`` take the same file the same way)."""
+    from pressdocs.builtin.source_files import looks_like_message
+
+    return path.name.lower().endswith(_MESSAGE_SUFFIXES) or looks_like_message(path)
 
 
 def _mtime(path: Path) -> datetime:
