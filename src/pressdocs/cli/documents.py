@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
 
 import click
 from rich.console import Console
 from rich.table import Table
 
 from pressdocs._app import Pressdocs
+from pressdocs._messages import render_value
 from pressdocs._reading import ReadResult
 from pressdocs.cli.common import (
     EXIT_CANNOT_RUN,
@@ -68,9 +69,8 @@ def _show(console: Console, path: str, result: ReadResult, lang: str) -> None:
         reason=Message.of("cli.parse.reason", text=reason) if reason and reason.zh else None))
     if result.error is not None:
         console.print("  [red]" + result.error.render(lang) + "[/red]")
-    data = result.to_dict(lang)["data"]
-    if data:
-        _print_data(console, data, lang, _DATA_FIELDS.get(document.kind))
+    if result.data:
+        _print_data(console, result.data, lang, _DATA_FIELDS.get(document.kind))
     for warning in result.warnings:
         console.print(f"  [yellow]{tr(lang, 'cli.note', text=warning.text(lang))}[/yellow]")
 
@@ -89,21 +89,34 @@ _SKIP = {f.written.rpartition(".")[2] for form in FORMS.values() for f in form.f
          if f.written}
 
 
-def _print_data(console: Console, data: Any, lang: str,
+def _print_data(console: Console, data: object, lang: str,
                 where: tuple[Form, str] | None) -> None:
+    """The form read out of a file, field by field, named the way its form names them."""
     form, prefix = where if where is not None else (None, "")
     table = Table(show_header=False, box=None, padding=(0, 2))
     table.add_column(no_wrap=True)
     table.add_column(overflow="fold")
-    rows = data.items() if isinstance(data, dict) else enumerate(data, 1)
+    rows: list[tuple[str, object]]
+    if isinstance(data, list):  # Q&A pairs: numbered
+        rows = [(str(n), item) for n, item in enumerate(data, 1)]
+    else:
+        rows = [(f.name, getattr(data, f.name)) for f in dataclasses.fields(data)]  # type: ignore[arg-type]
     for key, value in rows:
-        if key in _SKIP or value in ("", None, [], {}) or (
-                isinstance(value, dict) and not any(value.values())):
+        if key in _SKIP or value in ("", None, []) or (
+                _is_model(value) and not any(_fields(value).values())):
             continue
-        path = f"{prefix}{key}" if isinstance(key, str) else prefix.rstrip(".")
-        label = _label(form, path, lang) if isinstance(key, str) else str(key)
+        path = prefix.rstrip(".") if key.isdigit() else f"{prefix}{key}"
+        label = key if key.isdigit() else _label(form, path, lang)
         table.add_row(label, _shown(value, lang, form, f"{path}."))
     console.print(table)
+
+
+def _is_model(value: object) -> bool:
+    return dataclasses.is_dataclass(value) and not isinstance(value, type)
+
+
+def _fields(value: object) -> dict[str, object]:
+    return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}  # type: ignore[arg-type]
 
 
 def _label(form: Form | None, path: str, lang: str) -> str:
@@ -112,29 +125,16 @@ def _label(form: Form | None, path: str, lang: str) -> str:
     return found.label.text(lang) if found is not None else path.rpartition(".")[2]
 
 
-def _shown(value: Any, lang: str, form: Form | None = None, prefix: str = "") -> str:
-    """A value as staff read it: 2021年6月30日, lists with 、, 3 项 for lists of rows."""
-    from datetime import date, datetime
-
-    from pressdocs.text import format_date_zh, format_datetime_zh
-
-    if isinstance(value, list):
-        if value and isinstance(value[0], dict):
-            return tr(lang, "cli.parse.items", count=len(value))
-        return ("、" if lang == "zh" else ", ").join(map(str, value))
-    if isinstance(value, dict):
+def _shown(value: object, lang: str, form: Form | None = None, prefix: str = "") -> str:
+    """A value as staff read it: 2021年6月30日, lists with 、, 3 项 for lists of rows, a
+    part (负责人) as its fields."""
+    if isinstance(value, list) and value and _is_model(value[0]):
+        return tr(lang, "cli.parse.items", count=len(value))
+    if _is_model(value):
         return ("，" if lang == "zh" else ", ").join(
-            f"{_label(form, prefix + k, lang)}{'：' if lang == 'zh' else ': '}{v}"
-            for k, v in value.items() if v)
-    if isinstance(value, str) and lang == "zh":
-        try:
-            if "T" in value and len(value) >= 16:
-                return format_datetime_zh(datetime.fromisoformat(value))
-            if len(value) == 10 and value[4] == "-":
-                return format_date_zh(date.fromisoformat(value))
-        except ValueError:
-            pass
-    return str(value)
+            f"{_label(form, prefix + k, lang)}{'：' if lang == 'zh' else ': '}"
+            f"{render_value(v, lang)}" for k, v in _fields(value).items() if v)
+    return render_value(value, lang)
 
 
 @click.command("forms")

@@ -80,7 +80,6 @@ class RegistrationOnTime(Rule):
             document=_form(submission), field="registration.time")]
 
 
-#: The required fields of the form: label, field id, English name.
 def _filled(reg: Registration, field: Field) -> bool:
     """Whether ``field`` of the form is filled in (a time written but unreadable counts:
     PD105 says what is wrong with it; one read without its text counts too)."""
