@@ -19,7 +19,7 @@ PUBLIC_MODULES = ("models", "errors", "capabilities", "config", "hookspecs", "ev
 #: the parts behind the API (built-in plugins, forms, mail, rules, store) — documented as
 #: internal in the package's docstring.
 PACKAGES = ("builtin", "cli", "extract", "forms", "locale", "mail", "rules", "schemas", "store",
-            "text")
+            "templates", "text")
 
 
 def test_there_are_hooks() -> None:

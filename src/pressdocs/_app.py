@@ -33,6 +33,7 @@ from pressdocs.config import Config, check_config, load_config
 
 if TYPE_CHECKING:
     from pressdocs._intake import BatchReport, Progress
+    from pressdocs._notify import Notifier, NotifyReport
     from pressdocs._plan_import import PlanImport
     from pressdocs._reading import ReadResult
     from pressdocs._reports import AnnualReport, PlanStatusReport
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
         SubmissionStatus,
     )
     from pressdocs.rules import RuleInfo
-    from pressdocs.store import Store
+    from pressdocs.store import NoticeRecord, Store
 
 __all__ = ["DEFAULT_STORE", "Pressdocs", "resolve_lang"]
 
@@ -306,30 +307,57 @@ class Pressdocs:
                 return candidate.export(subject, target, self.context(candidate))
         raise ExportError.of("app.no_exporter", subject=type(subject).__name__, format=fmt)
 
-    def send(self, notice: Notice) -> Delivery:
-        """Send ``notice`` through its channel, once: a notice whose key was sent before
-        (or whose sending was interrupted, its fate unknown) is ``skipped``; one that failed
-        is tried again.  Announces :class:`~pressdocs.events.NoticeSent`."""
-        from pressdocs.capabilities import Channel, Delivery
-        from pressdocs.errors import ChannelError
-        from pressdocs.events import NoticeSent
-        from pressdocs.store import DeliveryStatus
+    # --- notices ---------------------------------------------------------------------------
 
-        channel = self.plugins.registry.get(Channel, notice.channel)
-        if channel is None:
-            raise ChannelError.of("app.no_channel", channel=notice.channel)
-        store = self.store
-        retry = (DeliveryStatus.PENDING.value, DeliveryStatus.FAILED.value)
-        if not store.record_notice(notice) and store.notice_state(notice.key) not in retry:
-            return Delivery("skipped")
-        store.set_delivery(notice.key, DeliveryStatus.SENDING)
-        try:
-            delivery = channel.send(notice, self.context(channel, store=store))
-        except ChannelError as exc:  # kept in the store's words (the delivery's detail)
-            delivery = Delivery("failed", exc.render("zh"))
-        store.set_delivery(notice.key, delivery.status, delivery.detail)
-        self.emit(NoticeSent(notice=notice, delivery=delivery))
-        return delivery
+    @cached_property
+    def notifier(self) -> Notifier:
+        """Builds, queues and sends notices (:mod:`pressdocs._notify`)."""
+        from pressdocs._notify import Notifier
+
+        return Notifier(self)
+
+    def queue_receipts(self, submissions: Iterable[Submission] | BatchReport) -> NotifyReport:
+        """Queue a receipt (回执) for each submission (those a batch took in, when given a
+        :class:`BatchReport`); nothing is sent until :meth:`notify`."""
+        from pressdocs._intake import BatchReport
+
+        if isinstance(submissions, BatchReport):
+            submissions = [o.submission for o in submissions.outcomes if o.new]
+        return self.notifier.queue(self.notifier.receipts(submissions))
+
+    def queue_correction(self, submission_id: str) -> NotifyReport:
+        """Queue a correction request (请补正) for a submission with errors."""
+        from pressdocs.errors import StoreError
+
+        found = self.store.get_submission(submission_id)
+        if found is None:
+            raise StoreError.of("store.no_submission", submission=submission_id)
+        return self.notifier.queue(self.notifier.correction(found))
+
+    def remind(self, *, as_of: date | None = None) -> NotifyReport:
+        """Queue the reminders due on ``as_of`` (default today): planned conferences to
+        register, materials due, statistics due, conferences overdue or delayed."""
+        return self.notifier.queue(self.notifier.reminders(as_of or self.today()))
+
+    def digest(self, *, since: datetime, as_of: date | None = None) -> NotifyReport:
+        """Queue the office's digest of what arrived from ``since`` to ``as_of``."""
+        return self.notifier.queue(self.notifier.digest(since, as_of or self.today()))
+
+    def notify(self, *, dry_run: bool = False, channel: str | None = None) -> NotifyReport:
+        """Send the notices pending (and those due again after a failure), each once; a
+        dry run lists them and sends nothing."""
+        return self.notifier.send_pending(dry_run=dry_run, channel=channel)
+
+    def notices(self, *, status: str | None = None, unit: str | None = None) -> list[NoticeRecord]:
+        """The outbox: every notice stored, with how far its delivery got."""
+        return self.store.notice_records(status, unit=unit)
+
+    def send(self, notice: Notice) -> Delivery:
+        """Store ``notice`` and send it at once through its channel, once: a notice whose
+        key was sent before (or whose sending was interrupted, its fate unknown) is
+        ``skipped``; one that failed is tried again.  Announces
+        :class:`~pressdocs.events.NoticeSent`."""
+        return self.notifier.send_now(notice)
 
     def emit(self, event: Event) -> list[Message]:
         """Deliver ``event`` to every ``handle_event`` listener.  A listener that raises

@@ -302,8 +302,10 @@ class Store(abc.ABC):
         """
 
     @abc.abstractmethod
-    def set_delivery(self, key: str, status: DeliveryStatus | str, detail: str = "") -> None:
+    def set_delivery(self, key: str, status: DeliveryStatus | str, detail: str = "", *,
+                     retry_at: datetime | None = None) -> None:
         """Set the delivery state of a recorded notice; ``detail`` says why (server reply).
+        A ``failed`` notice waits until ``retry_at`` (default: at once) to be tried again.
 
         :class:`StoreError` if no notice has this key.
         """
@@ -317,12 +319,14 @@ class Store(abc.ABC):
         """The notice with this key and the state of its delivery, or ``None``."""
 
     @abc.abstractmethod
-    def notice_records(self, status: DeliveryStatus | str | None = None) -> list[NoticeRecord]:
+    def notice_records(self, status: DeliveryStatus | str | None = None, *,
+                       unit: str | None = None) -> list[NoticeRecord]:
         """Recorded notices (optionally only those in ``status``), oldest first."""
 
     @abc.abstractmethod
-    def pending_notices(self) -> list[Notice]:
-        """Notices still to send: ``pending`` or ``failed``, oldest first.
+    def pending_notices(self, at: datetime | None = None) -> list[Notice]:
+        """Notices still to send: ``pending``, or ``failed`` and due to be tried again by
+        ``at`` (default: now), oldest first.
 
         Notices left ``sending`` by a crash are not included: whether they went out is
         unknown, so a person decides (see :meth:`notice_records`).

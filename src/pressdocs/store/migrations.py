@@ -210,6 +210,10 @@ MIGRATIONS: tuple[Migration, ...] = (
         )""",
         "CREATE INDEX submission_history_id ON submission_history (submission_id, id)",
     ), derive=_derive_conferences),
+    Migration(5, "notices wait for their next attempt after a failure", (
+        "ALTER TABLE notices ADD COLUMN next_attempt_at TEXT",
+        "CREATE INDEX notices_unit ON notices (unit)",
+    )),
 )
 
 #: The schema version this pressdocs writes.

@@ -385,13 +385,17 @@ class SQLStore(Store):
                  to_json(notice.to_dict()), DeliveryStatus.PENDING.value, "", 0, stamp, stamp))
             return cursor.rowcount == 1
 
-    def set_delivery(self, key: str, status: DeliveryStatus | str, detail: str = "") -> None:
+    def set_delivery(self, key: str, status: DeliveryStatus | str, detail: str = "", *,
+                     retry_at: datetime | None = None) -> None:
         state = DeliveryStatus(status)
-        tried = 1 if state in (DeliveryStatus.SENT, DeliveryStatus.FAILED) else 0
+        tried = 1 if state in (DeliveryStatus.SENT, DeliveryStatus.FAILED,
+                               DeliveryStatus.ABANDONED) else 0
         with self._db.transaction():
             cursor = self._db.run("UPDATE notices SET status = ?, detail = ?, "
-                                  "attempts = attempts + ?, updated_at = ? WHERE key = ?",
-                                  (state.value, detail, tried, now(), key))
+                                  "attempts = attempts + ?, updated_at = ?, next_attempt_at = ? "
+                                  "WHERE key = ?",
+                                  (state.value, detail, tried, now(),
+                                   utc(retry_at) if retry_at is not None else None, key))
             if cursor.rowcount == 0:
                 raise StoreError.of("store.no_notice", key=key)
 
@@ -403,17 +407,21 @@ class SQLStore(Store):
         row = self._db.row(f"SELECT {_NOTICE_COLUMNS} FROM notices WHERE key = ?", (key,))
         return None if row is None else _notice_record(row)
 
-    def notice_records(self, status: DeliveryStatus | str | None = None) -> list[NoticeRecord]:
+    def notice_records(self, status: DeliveryStatus | str | None = None, *,
+                       unit: str | None = None) -> list[NoticeRecord]:
         where = Where()
         where.add("status = ?", None if status is None else DeliveryStatus(status).value)
+        where.add("unit = ?", unit)
         rows = self._db.rows(f"SELECT {_NOTICE_COLUMNS} FROM notices{where} "
                              "ORDER BY created_at, key", where.params)
         return [_notice_record(row) for row in rows]
 
-    def pending_notices(self) -> list[Notice]:
-        rows = self._db.rows(f"SELECT {_NOTICE_COLUMNS} FROM notices WHERE status IN (?, ?) "
+    def pending_notices(self, at: datetime | None = None) -> list[Notice]:
+        moment = utc(at) if at is not None else now()
+        rows = self._db.rows(f"SELECT {_NOTICE_COLUMNS} FROM notices WHERE status = ? OR "
+                             "(status = ? AND (next_attempt_at IS NULL OR next_attempt_at <= ?)) "
                              "ORDER BY created_at, key",
-                             (DeliveryStatus.PENDING.value, DeliveryStatus.FAILED.value))
+                             (DeliveryStatus.PENDING.value, DeliveryStatus.FAILED.value, moment))
         return [_notice_record(row).notice for row in rows]
 
     # --- conferences -----------------------------------------------------------------------
