@@ -203,14 +203,17 @@ class Pressdocs:
 
     def batch(self, location: str | None = None, *, dry_run: bool = False,
               since: date | None = None, limit: int | None = None,
-              progress: Progress | None = None) -> BatchReport:
+              progress: Progress | None = None, receipts: bool | None = None) -> BatchReport:
         """Take in every new message of ``location`` (``imaps://…``, a Maildir, an mbox,
         an .eml file or folder; default: the ``[mail] imap`` of the configuration), each
-        exactly once; see :mod:`pressdocs._intake`."""
+        exactly once; see :mod:`pressdocs._intake`.  ``receipts`` (default: ``[notify]
+        receipts`` of the configuration) queues a receipt for each new submission."""
         from pressdocs._intake import run_batch
 
+        if receipts is None:
+            receipts = bool(self.config.notify.get("receipts", False))
         return run_batch(self, location, dry_run=dry_run, since=since, limit=limit,
-                         progress=progress)
+                         progress=progress, receipts=receipts)
 
     def reprocess(self, *, status: SubmissionStatus | str | None = None,
                   since: date | None = None, ids: Iterable[str] = (),
@@ -325,23 +328,43 @@ class Pressdocs:
             submissions = [o.submission for o in submissions.outcomes if o.new]
         return self.notifier.queue(self.notifier.receipts(submissions))
 
-    def queue_correction(self, submission_id: str) -> NotifyReport:
-        """Queue a correction request (请补正) for a submission with errors."""
+    def submission(self, submission_id: str) -> Submission:
+        """The stored submission with this id, or the one whose id starts with these
+        characters; :class:`StoreError` when there is none, or more than one."""
         from pressdocs.errors import StoreError
 
-        found = self.store.get_submission(submission_id)
+        wanted = submission_id.strip().lower()
+        found = self.store.get_submission(wanted) if len(wanted) == 64 else None
+        if found is None and wanted:
+            ids = {r.submission_id for r in self.store.processed_messages()
+                   if r.submission_id and r.submission_id.startswith(wanted)}
+            if len(ids) > 1:
+                raise StoreError.of("store.ambiguous_submission", submission=submission_id,
+                                    count=len(ids))
+            found = self.store.get_submission(ids.pop()) if ids else None
         if found is None:
             raise StoreError.of("store.no_submission", submission=submission_id)
-        return self.notifier.queue(self.notifier.correction(found))
+        return found
 
-    def remind(self, *, as_of: date | None = None) -> NotifyReport:
+    def queue_correction(self, submission_id: str, *, dry_run: bool = False) -> NotifyReport:
+        """Queue a correction request (请补正) for a submission with errors (its id or the
+        first characters of it); none for a submission without errors.  A dry run says
+        what would be queued and stores nothing."""
+        found = self.submission(submission_id)
+        notices = self.notifier.correction(found)
+        return self.notifier.preview(notices) if dry_run else self.notifier.queue(notices)
+
+    def remind(self, *, as_of: date | None = None, digest: bool = False,
+               since: datetime | None = None, dry_run: bool = False) -> NotifyReport:
         """Queue the reminders due on ``as_of`` (default today): planned conferences to
-        register, materials due, statistics due, conferences overdue or delayed."""
-        return self.notifier.queue(self.notifier.reminders(as_of or self.today()))
-
-    def digest(self, *, since: datetime, as_of: date | None = None) -> NotifyReport:
-        """Queue the office's digest of what arrived from ``since`` to ``as_of``."""
-        return self.notifier.queue(self.notifier.digest(since, as_of or self.today()))
+        register, materials due, statistics due, conferences overdue or delayed; with
+        ``digest``, the office's digest too (of what arrived from ``since``, default the
+        day after the last digest).  A dry run says what would be queued, storing nothing."""
+        day = as_of or self.today()
+        notices = self.notifier.reminders(day)
+        if digest:
+            notices += self.notifier.digest(since, day)
+        return self.notifier.preview(notices) if dry_run else self.notifier.queue(notices)
 
     def notify(self, *, dry_run: bool = False, channel: str | None = None) -> NotifyReport:
         """Send the notices pending (and those due again after a failure), each once; a

@@ -9,7 +9,8 @@ message:
 2. records it, which stores the raw bytes durably *before* the ledger row is committed;
 3. makes its submission through the one :class:`~pressdocs._pipeline.Pipeline` (read,
    assemble, prepare, enrich, validate);
-4. in one transaction saves the submission and marks the message processed;
+4. in one transaction saves the submission, marks the message processed and, when
+   receipts are asked for, queues its receipt (回执) in the outbox;
 5. announces it (:class:`~pressdocs.events.SubmissionProcessed`), after the commit;
 6. lets the source acknowledge it (mark seen, move), never delete it.
 
@@ -64,6 +65,7 @@ from pressdocs.store import MessageRecord, Store
 
 if TYPE_CHECKING:
     from pressdocs._app import Pressdocs
+    from pressdocs._notify import NoticeOutcome
 
 __all__ = ["BatchReport", "MessageOutcome", "find_source", "reprocess", "run_batch"]
 
@@ -110,6 +112,8 @@ class BatchReport:
     source: str
     outcomes: list[MessageOutcome] = field(default_factory=list)
     dry_run: bool = False
+    #: The receipts queued for the new submissions (``batch --notify``), sent by ``notify``.
+    receipts: list[NoticeOutcome] = field(default_factory=list)
 
     @property
     def seen(self) -> int:
@@ -137,6 +141,7 @@ class BatchReport:
             "by_status": {k.value: n for k, n in self.by_status().items()},
             "by_severity": {k.value: n for k, n in self.by_severity().items()},
             "messages": [o.to_dict(lang) for o in self.outcomes],
+            "receipts": [o.to_dict(lang) for o in self.receipts],
         }
 
 
@@ -150,13 +155,14 @@ def find_source(app: Pressdocs, location: str) -> MailSource:
 
 def run_batch(app: Pressdocs, location: str | None = None, *, dry_run: bool = False,
               since: date | None = None, limit: int | None = None,
-              progress: Progress | None = None) -> BatchReport:
+              progress: Progress | None = None, receipts: bool = False) -> BatchReport:
     """Take in every new message of ``location``; see the module docstring.
 
     ``dry_run`` reads and checks everything but writes nothing to the store and
     acknowledges nothing.  ``since`` skips messages received before that day; ``limit``
     stops after that many new messages.  Without ``location``, the mailbox configured as
-    ``[mail] imap`` is taken in.
+    ``[mail] imap`` is taken in.  ``receipts`` queues a receipt for each new submission
+    with its commit (never in a dry run); ``pressdocs notify`` sends them.
     """
     location = location or str(app.config.mail.get("imap", "") or "")
     if not location:
@@ -164,7 +170,7 @@ def run_batch(app: Pressdocs, location: str | None = None, *, dry_run: bool = Fa
     source = find_source(app, location)
     report = BatchReport(source=location, dry_run=dry_run)
     with _ledger(app, dry_run) as store:
-        intake = _Intake(app, store, report, progress)
+        intake = _Intake(app, store, report, progress, receipts=receipts and not dry_run)
 
         def known(source_name: str, key: str) -> bool:
             record = store.find_message(source_key=source_key(source_name, key))
@@ -292,8 +298,9 @@ class _Intake:
     """The ledger loop of one run: archive, record, process, commit, announce."""
 
     def __init__(self, app: Pressdocs, store: Store, report: BatchReport,
-                 progress: Progress | None) -> None:
+                 progress: Progress | None, *, receipts: bool = False) -> None:
         self.app, self.store, self.report, self.progress = app, store, report, progress
+        self.receipts = receipts
 
     def take_in(self, raw: RawMessage, dry_run: bool) -> bool:
         """Take ``raw`` in; whether it was new (and so may be acknowledged)."""
@@ -335,9 +342,14 @@ class _Intake:
 
     def process(self, record_id: int, raw: RawMessage, sha: str, key: str, *,
                 reprocessed: bool = False) -> None:
-        """Make the submission, commit it with the ledger's mark, then announce it."""
+        """Make the submission, commit it with the ledger's mark (and its receipt, when
+        asked for), then announce it."""
         sub = self._make(Pipeline(self.app, ledger=self.store, originals=self.store), raw, sha)
-        self.store.mark_processed(record_id, sub)
+        notifier = self.app.notifier
+        receipts = notifier.receipts([sub]) if self.receipts else []
+        with self.store.transaction():
+            self.store.mark_processed(record_id, sub)
+            self.report.receipts += notifier.queue(receipts).outcomes
         self.app.emit(SubmissionProcessed(submission=sub, reprocessed=reprocessed))
         for finding in sub.findings:
             self.app.emit(FindingRaised(submission=sub, finding=finding,

@@ -142,7 +142,7 @@ class Notifier:
         loaders.append(jinja2.PackageLoader("pressdocs", "templates"))
         return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=False,
                                   keep_trailing_newline=True, trim_blocks=True,
-                                  undefined=jinja2.StrictUndefined)
+                                  lstrip_blocks=True, undefined=jinja2.StrictUndefined)
 
     # --- what to tell --------------------------------------------------------------------
 
@@ -163,7 +163,8 @@ class Notifier:
 
         found = []
         for reminder in due_reminders(self.app, as_of):
-            context = self._base() | {"what": reminder.what.text(self.lang),
+            context = self._base() | {"unit": reminder.unit,
+                                      "what": reminder.what.text(self.lang),
                                       "text": reminder.text.text(self.lang),
                                       "due": _day(reminder.due, self.lang)}
             found += self._notices(reminder.type, reminder.ref, reminder.unit, context,
@@ -172,12 +173,17 @@ class Notifier:
                                         "due": reminder.due.isoformat() if reminder.due else ""})
         return found
 
-    def digest(self, since: datetime, as_of: date) -> list[Notice]:
-        """The office's digest of what arrived from ``since`` to the end of ``as_of``."""
+    def digest(self, since: datetime | None, as_of: date) -> list[Notice]:
+        """The office's digest of what arrived from ``since`` to the end of ``as_of``;
+        without ``since``, from the day after the last digest's (else a week back)."""
         from pressdocs._reports import plan_report
         from pressdocs.rules.plan_status import PlanState
 
         store, lang, tz = self.app.store, self.lang, self.app.config.tz
+        if since is None:
+            last = self.last_digest()
+            start = last + timedelta(days=1) if last is not None else as_of - timedelta(days=7)
+            since = datetime.combine(min(start, as_of), datetime.min.time(), tzinfo=tz)
         end = datetime.combine(as_of, datetime.max.time(), tzinfo=tz)
         arrived = store.submissions(since=since, until=end)
         statuses = []
@@ -200,8 +206,9 @@ class Notifier:
         office = self.settings.get("office", [self.app.config.office_mailbox])
         recipients = [office] if isinstance(office, str) else [str(a) for a in office]
         period = f"{since.astimezone(tz).date().isoformat()}..{as_of.isoformat()}"
+        by_mail = [c for c in self.channels if _ADDRESSED.get(c) == "emails"] or ["outbox"]
         return self._notices("digest", "office", self.app.config.office, context,
-                             period=period, to=recipients, channels=["email", "outbox"])
+                             period=period, to=recipients, channels=by_mail[:1])
 
     # --- the outbox ----------------------------------------------------------------------
 
@@ -213,17 +220,40 @@ class Notifier:
         report = NotifyReport()
         store = self.app.store
         for notice in notices:
-            if not store.record_notice(notice):
+            with store.transaction():
+                if not store.record_notice(notice):
+                    report.outcomes.append(NoticeOutcome(notice, "skipped"))
+                elif not notice.recipients:
+                    reason = Message.of("notify.no_recipient", unit=notice.unit or "-",
+                                        channel=notice.channel)
+                    store.set_delivery(notice.key, DeliveryStatus.ABANDONED, reason.zh)
+                    report.outcomes.append(NoticeOutcome(notice, "no_recipient",
+                                                         reason.text(self.app.lang)))
+                else:
+                    report.outcomes.append(NoticeOutcome(notice, "pending"))
+        return report
+
+    def preview(self, notices: Iterable[Notice]) -> NotifyReport:
+        """What :meth:`queue` would do with ``notices``, storing nothing (a dry run)."""
+        report = NotifyReport(dry_run=True)
+        for notice in notices:
+            if self.app.store.notice_record(notice.key) is not None:
                 report.outcomes.append(NoticeOutcome(notice, "skipped"))
             elif not notice.recipients:
                 reason = Message.of("notify.no_recipient", unit=notice.unit or "-",
                                     channel=notice.channel)
-                store.set_delivery(notice.key, DeliveryStatus.ABANDONED, reason.zh)
                 report.outcomes.append(NoticeOutcome(notice, "no_recipient",
                                                      reason.text(self.app.lang)))
             else:
                 report.outcomes.append(NoticeOutcome(notice, "pending"))
         return report
+
+    def last_digest(self) -> date | None:
+        """The last day covered by the office's latest digest, if one was queued."""
+        ends = [r.notice.key.split(":")[2].rpartition("..")[2]
+                for r in self.app.store.notice_records(unit=self.app.config.office)
+                if r.notice.template == "digest"]
+        return date.fromisoformat(max(ends)) if ends else None
 
     def send_pending(self, *, dry_run: bool = False, channel: str | None = None) -> NotifyReport:
         """Send what is pending (or due again after a failure); a dry run lists it and
@@ -332,11 +362,9 @@ class Notifier:
                 self._recipients(unit, channel, fallback or [], mobile)
             for recipient in recipients or [""]:
                 notices.append(Notice(
-                    key=":".join((kind, ref, period, channel, recipient)), channel=channel,
+                    key=":".join((kind, ref, period, channel, recipient or unit)), channel=channel,
                     recipients=[recipient] if recipient else [], template=kind,
                     context=payload, unit=unit, submission_id=submission_id, lang=self.lang))
-            if to is not None:
-                break  # the office's own notice goes by its first channel only
         return notices
 
     def _recipients(self, unit: str, channel: str, fallback: list[str],

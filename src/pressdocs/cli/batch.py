@@ -31,10 +31,14 @@ __all__ = ["batch_command", "reprocess_command"]
               help="只处理此日期及以后收到的邮件 / only mail received on or after (YYYY-MM-DD).")
 @click.option("--limit", type=AtLeast(1), default=None,
               help="最多处理多少封新邮件 / at most this many new messages.")
+@click.option("--notify/--no-notify", "receipts", default=None,
+              help="为每份新提交生成回执，由 notify 发送（默认按配置 [notify] receipts）/ queue a "
+                   "receipt for each new submission (default: [notify] receipts).")
 @common_options
 @pass_app
 def batch_command(app: Pressdocs, source: str | None, as_json: bool, as_jsonl: bool,
-                  dry_run: bool, since: datetime | None, limit: int | None) -> None:
+                  dry_run: bool, since: datetime | None, limit: int | None,
+                  receipts: bool | None) -> None:
     """批量收取邮箱 / take in a mailbox: IMAP URL, Maildir, mbox, .eml file or folder.
 
     Without SOURCE, the mailbox configured as ``[mail] imap`` in pressdocs.toml.
@@ -43,7 +47,7 @@ def batch_command(app: Pressdocs, source: str | None, as_json: bool, as_jsonl: b
     """
     day = since.date() if since is not None else None
     with _progress(app.lang, as_json or as_jsonl) as progress:
-        report = app.batch(source, dry_run=dry_run, since=day, limit=limit,
+        report = app.batch(source, dry_run=dry_run, since=day, limit=limit, receipts=receipts,
                            progress=_jsonl(progress, app.lang) if as_jsonl else progress)
     _show(report, app.lang, as_json, as_jsonl)
 
@@ -131,6 +135,9 @@ def _summary(report: BatchReport, lang: str) -> None:
         table.add_row(tr(lang, "cli.batch.findings", severity=severity),
                       str(by_severity.get(severity, 0)))
     console.print(table)
+    if report.receipts:
+        queued = sum(1 for o in report.receipts if o.status == "pending")
+        click.echo(tr(lang, "cli.notify.queued", count=queued))
     details = [o for o in report.outcomes if o.new and o.submission.findings]
     if details:
         listing = Table()

@@ -45,6 +45,8 @@ OUTPUT_SCHEMA_NAMES: tuple[str, ...] = (
     "parse",
     "plan-status",
     "annual",
+    "notify",
+    "notices",
 )
 
 #: Every schema ``pressdocs schema`` knows: the models', then the outputs'.

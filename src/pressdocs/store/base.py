@@ -28,12 +28,13 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from pressdocs.models import (
     Conference,
     Document,
     Finding,
+    Message,
     Notice,
     Plan,
     Submission,
@@ -109,8 +110,18 @@ class NoticeRecord:
     notice: Notice
     status: DeliveryStatus
     detail: str
-    attempts: int  # how many tries ended, sent or failed
+    attempts: int  # how many tries ended, sent, failed or abandoned
     updated: datetime
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        """The notice as ``pressdocs notices --json`` lists it (schema ``notices``)."""
+        n = self.notice
+        return {"key": n.key, "type": n.template, "channel": n.channel,
+                "recipients": n.recipients, "unit": n.unit, "submission_id": n.submission_id,
+                "subject": str(n.context.get("subject", "")), "status": self.status.value,
+                "status_label": Message.of(f"notify.status.{self.status.value}").text(lang),
+                "detail": self.detail, "attempts": self.attempts,
+                "updated": self.updated.isoformat(), "text": str(n.context.get("text", ""))}
 
 
 class Store(abc.ABC):
@@ -144,6 +155,12 @@ class Store(abc.ABC):
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+    @abc.abstractmethod
+    def transaction(self) -> AbstractContextManager[None]:
+        """Several writes as one, for the length of a ``with`` block: all committed at its
+        end, none if it raises (a batch commits a message and the receipts it queues
+        together).  The store's own methods inside it join it."""
 
     @abc.abstractmethod
     def lock(self) -> AbstractContextManager[None]:

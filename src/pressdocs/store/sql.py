@@ -100,6 +100,9 @@ class SQLStore(Store):
         self._lock.release()
         self._db.close()
 
+    def transaction(self) -> AbstractContextManager[None]:
+        return self._db.transaction()
+
     def lock(self) -> AbstractContextManager[None]:
         return self._locked()
 
