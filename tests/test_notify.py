@@ -477,3 +477,35 @@ def test_a_broken_template_stops_the_batch_with_a_clear_error_and_loses_nothing(
     fixed = json_of(["--store", str(store), "--config", str(config), "batch", str(mail),
                      "--json"])
     assert fixed["new"] == 1 and len(fixed["receipts"]) == 1
+
+
+def test_each_channel_keeps_to_its_pace(tmp_path: Path) -> None:
+    class Timed(Recorder):
+        per_minute = 600.0  # the channel's own default: one every 0.1 s
+
+        def __init__(self) -> None:
+            super().__init__("outbox")
+            self.times: list[float] = []
+
+        def send(self, notice: Notice, context: Context) -> Delivery:
+            self.times.append(time.monotonic())
+            return super().send(notice, context)
+
+    channel = Timed()
+    app = Pressdocs(store=tmp_path / "store", config=write_config(tmp_path),
+                    plugins=[Plugin(channel)])
+    mail = mail_of(tmp_path / "mail", *(registration_mail(
+        unit, f"u{i}@wuhu.gov.cn", datetime(2021, 4, 9, 10 + i, tzinfo=TZ), "2021年4月15日9:30",
+        title=f"芜湖市第{i}次新闻发布会") for i, unit in enumerate(["市统计局", "市体育局", "市民政局"])))
+    app.batch(str(mail), receipts=True)
+    assert len(app.notify().outcomes) == 3
+    gaps = [b - a for a, b in zip(channel.times, channel.times[1:], strict=False)]
+    assert len(gaps) == 2 and all(g >= 0.099 for g in gaps)
+
+    slower = write_config(tmp_path, "[notify.outbox]\nper_minute = 120\n")  # the office's say
+    channel.times.clear()
+    app = Pressdocs(store=tmp_path / "store2", config=slower, plugins=[Plugin(channel)])
+    app.batch(str(mail), receipts=True)
+    app.notify()
+    gaps = [b - a for a, b in zip(channel.times, channel.times[1:], strict=False)]
+    assert len(gaps) == 2 and all(g >= 0.499 for g in gaps)

@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from pressdocs._app import Pressdocs
-    from pressdocs.capabilities import Delivery
+    from pressdocs.capabilities import Channel, Delivery
 
 __all__ = ["NOTICE_TYPES", "NoticeOutcome", "Notifier", "NotifyReport"]
 
@@ -276,7 +276,7 @@ class Notifier:
                 why = Message.of("app.no_channel", channel=notice.channel)
                 report.outcomes.append(NoticeOutcome(notice, "failed", why.text(app.lang)))
                 continue
-            self._pace(notice.channel, paced)
+            self._pace(found, paced)
             store.set_delivery(notice.key, DeliveryStatus.SENDING)
             delivery = self._send(found, notice)
             attempts = self._attempts(notice.key)
@@ -325,15 +325,17 @@ class Notifier:
         record = self.app.store.notice_record(key)
         return record.attempts if record is not None else 0
 
-    def _pace(self, channel: str, last: dict[str, float]) -> None:
-        """Keep to ``[notify.<channel>] per_minute`` (163 limits a mailbox, bots ~20/min)."""
-        table = self.settings.get(channel, {})
+    def _pace(self, channel: Channel, last: dict[str, float]) -> None:
+        """Keep to ``[notify.<channel>] per_minute``, else the channel's own ``per_minute``
+        (163 limits a mailbox's sending; group bots take about 20 a minute)."""
+        table = self.settings.get(channel.name, {})
         rate = table.get("per_minute") if isinstance(table, dict) else None
+        rate = rate if rate is not None else channel.per_minute
         if rate:
-            wait = last.get(channel, 0.0) + 60.0 / float(rate) - time.monotonic()
+            wait = last.get(channel.name, -1e9) + 60.0 / float(rate) - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
-        last[channel] = time.monotonic()
+        last[channel.name] = time.monotonic()
 
     def _about(self, sub: Submission, kind: str, context: dict[str, Any]) -> list[Notice]:
         """The notices about ``sub``: to its unit's addresses, else (for a receipt) to the

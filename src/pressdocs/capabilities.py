@@ -190,13 +190,18 @@ class Channel(Capability):
     """Delivers notices by one means (email, SMS, group bot); ``name`` is the channel a
     :class:`pressdocs.Notice` names.
 
-    ``send`` gets the notice and the context (its settings through
-    ``context.plugin_config()``); it raises :class:`pressdocs.errors.ChannelError` when
-    delivery fails for a reason worth retrying.  The caller records the delivery state
-    under the notice's key, so a notice is sent once.
+    ``send`` gets the notice (its rendered payload in ``notice.context``: ``subject``,
+    ``text``, ``html``, ``sms``) and the context (settings through ``context.config.notify``
+    or ``context.plugin_config()``) and answers with a :class:`Delivery`: ``sent``,
+    ``failed`` (tried again later; raising :class:`pressdocs.errors.ChannelError` means
+    the same) or ``abandoned`` (never tried again; the detail keeps the server's answer).
+    The caller records the delivery state under the notice's key, so a notice is sent
+    once.  ``per_minute`` paces the channel (at most that many notices a minute) unless
+    ``[notify.<name>] per_minute`` says otherwise; ``None``: no pause.
     """
 
     kind: ClassVar[str] = "channel"
+    per_minute: float | None = None
 
     def send(self, notice: Notice, context: Context) -> Delivery:
         raise NotImplementedError
