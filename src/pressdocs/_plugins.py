@@ -67,6 +67,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "pressdocs.builtin.source_imap",
     "pressdocs.builtin.source_files",
     "pressdocs.builtin.channel_email",
+    "pressdocs.builtin.channel_outbox",
 )
 
 
