@@ -256,9 +256,14 @@ def test_when_every_recipient_is_refused_nothing_is_sent(answers: list[str], sta
 
 
 def test_a_failure_is_stored_and_tried_again_by_the_core(tmp_path: Path, auth_code: str) -> None:
+    spam = "554 DT:SPM 163 smtp7,C8CowAB1: 发送的邮件内容包含了未被许可的信息"
     with SmtpServer() as server:
         config = _config(server.port, "none", user="")
         with Pressdocs(store=tmp_path / "s", config=config, load_entry_points=False) as pd:
+            server.handler.data_reply = spam
+            assert pd.send(_notice()) == Delivery("failed", spam)
+            record = pd.store.notice_record(_notice().key)
+            assert record is not None and record.detail == spam
             server.handler.data_reply = "451 try again later"
             assert pd.send(_notice()) == Delivery("failed", "451 try again later")
             server.handler.data_reply = "250 OK queued"
@@ -280,6 +285,19 @@ def test_a_wrong_authorisation_code_is_a_clear_error(cert: tuple[Path, Path],
     assert "授权码" in str(caught.value) and USER in str(caught.value)
     assert "client authorisation code" in caught.value.render("en")
     assert server.received == []
+
+
+def test_without_a_secret_setting_the_code_comes_from_pressdocs_smtp_secret(
+        cert: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRESSDOCS_SMTP_SECRET", PASSWORD)
+    with SmtpServer("starttls", cert, auth=True) as server:
+        delivery = _send(_config(server.port, "starttls", ca_file=str(cert[0]), secret=None),
+                         _notice())
+    assert delivery.status == "sent"
+    assert server.logins == [(USER, True)]
+    monkeypatch.delenv("PRESSDOCS_SMTP_SECRET")
+    with pytest.raises(ConfigError, match="PRESSDOCS_SMTP_SECRET"):
+        EmailSettings.from_config(Config(notify={"email": {}})).reveal_secret()
 
 
 def test_a_missing_authorisation_code_names_the_variable(auth_code: str,

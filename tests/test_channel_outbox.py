@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from pressdocs import ChannelError, Config, Delivery, Notice, Pressdocs
+from pressdocs import Channel, ChannelError, Config, ConfigError, Delivery, Notice, Pressdocs
 from pressdocs.builtin.channel_email import EmailChannel
-from pressdocs.builtin.channel_outbox import OutboxChannel, file_stem
+from pressdocs.builtin.channel_outbox import OutboxChannel, default_channel, file_stem
 from smtpservers import USER, SmtpServer
 
 SUBJECT = "【回执】市统计局：登记表已收到"
@@ -205,3 +205,42 @@ def test_no_temporary_files_are_left(tmp_path: Path) -> None:
 def test_bad_outbox_settings_are_named(table: dict[str, Any], words: str) -> None:
     with pytest.raises(ChannelError, match=words):
         _send(_notice(), Config(notify={"outbox": table}))
+
+
+# --- the default channel ----------------------------------------------------------------------
+
+
+def test_notices_go_to_the_outbox_until_a_channel_is_chosen(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def connect(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the default channel opened a connection")
+
+    monkeypatch.setattr("socket.create_connection", connect)
+    with Pressdocs(store=tmp_path / "store", load_entry_points=False) as pd:
+        channel = default_channel(pd.config, [c.name for c in pd.plugins.registry.of(Channel)])
+        assert channel == "outbox"
+        notice = _notice("receipt:default")
+        delivery = pd.send(Notice(notice.key, channel, notice.recipients, notice.template,
+                                  notice.context, unit=notice.unit))
+    assert delivery.status == "sent"
+    assert _files(tmp_path / "outbox") == ["receipt_default.eml", "receipt_default.json"]
+
+
+def test_the_channel_is_chosen_in_the_notify_table(tmp_path: Path) -> None:
+    from pressdocs.config import load_config
+
+    path = tmp_path / "pressdocs.toml"
+    path.write_text('[notify]\nchannel = "email"\n', encoding="utf-8")
+    assert default_channel(load_config(path), ["email", "outbox"]) == "email"
+    assert default_channel(Config(notify={"email": {"user": USER}})) == "outbox"
+
+
+@pytest.mark.parametrize(("value", "zh", "en"), [
+    ("emial", "通知渠道 emial 不存在", "did you mean email?"),
+    ("", "应为通知渠道的名称", "must name a notification channel"),
+    (["email"], "应为通知渠道的名称", "must name a notification channel"),
+])
+def test_a_channel_that_is_not_installed_is_named(value: Any, zh: str, en: str) -> None:
+    with pytest.raises(ConfigError, match=zh) as caught:
+        default_channel(Config(notify={"channel": value}), ["email", "outbox"])
+    assert en in caught.value.render("en")

@@ -475,10 +475,10 @@ def _deliver(smtp: smtplib.SMTP, settings: EmailSettings, built: BuiltMessage) -
         temporary = any(outcome(c, r) == "failed" for c, r in refused.values())
         return Delivery("failed" if temporary else "abandoned", _refused_note(refused))
     try:
-        code, reply = smtp.data(built.as_bytes())
+        code, answer = smtp.data(built.as_bytes())
+        detail = _answer(code, answer)
     except smtplib.SMTPDataError as exc:  # DATA itself refused
-        code, reply = exc.smtp_code, exc.smtp_error
-    detail = _answer(code, reply)
+        code, detail = exc.smtp_code, _answer(exc.smtp_code, exc.smtp_error)
     if code != 250:
         return Delivery(outcome(code, detail), detail)
     if refused:

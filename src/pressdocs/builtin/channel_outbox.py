@@ -5,7 +5,8 @@ Every notice becomes two files named after its key (``receipt:3f2a…`` →
 would send (the same builder, :func:`pressdocs.builtin.channel_email.build_message`, with
 the same From), to open in any mail client; the ``.json`` is the notice as stored.  It
 is the channel notices go to while no real channel is configured, so nothing leaves the
-machine until one is.
+machine until one is: ``[notify] channel`` names the channel, ``"outbox"`` unless set
+(:func:`default_channel`, read by the core when it queues notices).
 
 The folder is ``[notify.outbox] folder`` (``~`` expanded, relative to the current
 directory), by default ``outbox/`` beside the store (``./outbox`` without one).  Files are
@@ -25,16 +26,21 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
+from pressdocs._messages import did_you_mean
 from pressdocs.builtin.channel_email import EmailSettings, NoticeRefused, build_message
 from pressdocs.capabilities import Channel, Context, Delivery
+from pressdocs.config import Config
 from pressdocs.errors import ChannelError, ConfigError
 from pressdocs.hookspecs import hookimpl
 from pressdocs.models import Message, Notice
 
-__all__ = ["OutboxChannel", "file_stem", "outbox_folder"]
+__all__ = ["DEFAULT_CHANNEL", "OutboxChannel", "default_channel", "file_stem", "outbox_folder"]
+
+#: The channel notices go through while ``[notify] channel`` is not set.
+DEFAULT_CHANNEL = "outbox"
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _STEM_LENGTH = 120
@@ -68,6 +74,24 @@ class OutboxChannel(Channel):
             note = Message.of("outbox.not_in_eml", recipients=[r for r, _ in built.invalid])
             detail = f"{detail}; {note.text('zh')}"
         return Delivery("sent", detail)
+
+
+def default_channel(config: Config, known: Collection[str] | None = None) -> str:
+    """The channel notices are queued for: ``[notify] channel``, :data:`DEFAULT_CHANNEL`
+    (this outbox) when it is not set, so nothing is sent until a real channel is chosen.
+
+    :class:`pressdocs.ConfigError` when the value is not a name, or, given the ``known``
+    channel names (the registry's), when it is none of them (with the nearest one).
+    """
+    value = config.notify.get("channel", DEFAULT_CHANNEL)
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError.of("outbox.bad_channel", value=str(value))
+    name = value.strip()
+    if known is not None and name not in known:
+        names = sorted(known)
+        raise ConfigError.of("outbox.unknown_channel", channel=name, known=names,
+                             suggestion=did_you_mean(name, names))
+    return name
 
 
 def outbox_folder(context: Context) -> Path:
