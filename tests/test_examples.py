@@ -27,7 +27,7 @@ def test_outbox_plugin_registers_a_channel_that_never_sends_twice(tmp_path: Path
     config = config_from_dict({"plugins": {"outbox_plugin": {"sender": "市新闻办值班室"}}})
     app = Pressdocs(store=tmp_path / "store", config=config, plugins=[outbox_plugin],
                     load_entry_points=False)
-    notice = Notice("receipt:abc", "outbox", ["tjj@wuhu.gov.cn"], "receipt", {"unit": "市统计局"})
+    notice = Notice("receipt:abc", "memory", ["tjj@wuhu.gov.cn"], "receipt", {"unit": "市统计局"})
     first = app.send(notice)
     assert first.status == "sent" and first.detail.endswith("from 市新闻办值班室")
     assert app.send(notice).status == "skipped"

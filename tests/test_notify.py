@@ -36,8 +36,9 @@ from submissions import message, registration_docx
 class Recorder(Channel):
     """A channel that keeps what it was handed and answers as told."""
 
-    def __init__(self, name: str = "outbox", answers: list[Delivery] | None = None) -> None:
-        self.name = name
+    def __init__(self, name: str = "recorder", answers: list[Delivery] | None = None,
+                 reaches: str = "email") -> None:
+        self.name, self.reaches = name, reaches
         self.answers = list(answers or [])
         self.sent: list[Notice] = []
 
@@ -59,6 +60,10 @@ class Plugin:
     @hookimpl
     def handle_event(self, event: Event) -> None:
         self.events.append(event)
+
+
+#: The settings that send notices through the test channel :class:`Recorder`.
+RECORDER = '[notify]\nchannels = ["recorder"]\n'
 
 
 def write_config(root: Path, text: str = "") -> Path:
@@ -174,14 +179,14 @@ def test_recipients_come_from_the_unit_directory_and_a_gap_is_reported(
         tmp_path: Path) -> None:
     config = write_config(tmp_path, """
 [notify]
-channels = ["outbox", "sms"]
+channels = ["recorder", "textmsg"]
 
 [units."市统计局"]
 emails = ["TJJ@Wuhu.gov.cn", "not an address"]
 mobiles = ["139 0553 1234", "0553-3845678"]
 """)
     app = Pressdocs(store=tmp_path / "store", config=config,
-                    plugins=[Plugin(Recorder("outbox"), Recorder("sms"))])
+                    plugins=[Plugin(Recorder(), Recorder("textmsg", reaches="mobile"))])
     mail = mail_of(tmp_path / "mail",
                    registration_mail("市统计局", "小王 <someone@qq.com>", datetime(2021, 4, 9, 10, tzinfo=TZ),
                                      "2021年4月15日9:30"),
@@ -190,21 +195,22 @@ mobiles = ["139 0553 1234", "0553-3845678"]
     report = app.batch(str(mail), receipts=True)
     got = {(o.notice.unit, o.notice.channel): o for o in report.receipts}
     # the directory's addresses, normalised (the domain lower-cased), invalid ones left out
-    assert got["市统计局", "outbox"].notice.recipients == ["TJJ@wuhu.gov.cn"]
+    assert got["市统计局", "recorder"].notice.recipients == ["TJJ@wuhu.gov.cn"]
     # the unit's mobile and the person in charge's from the form, in E.164; no landline
     sms = [o.notice.recipients for o in report.receipts
-           if o.notice.unit == "市统计局" and o.notice.channel == "sms"]
+           if o.notice.unit == "市统计局" and o.notice.channel == "textmsg"]
     assert sorted(sms) == [["+8613905531234"]]
     # a unit the directory has no address for: the sender's address for a receipt ...
-    assert got["市体育局", "outbox"].notice.recipients == ["tyj@wuhu.gov.cn"]
+    assert got["市体育局", "recorder"].notice.recipients == ["tyj@wuhu.gov.cn"]
     # ... and by SMS the mobile on its form (13905531234 by default in these forms)
-    assert got["市体育局", "sms"].notice.recipients == ["+8613905531234"]
+    assert got["市体育局", "textmsg"].notice.recipients == ["+8613905531234"]
 
 
 def test_a_unit_with_no_address_on_a_channel_is_an_entry_not_a_silent_skip(
         tmp_path: Path) -> None:
-    config = write_config(tmp_path, '[notify]\nchannels = ["sms"]\n')
-    app = Pressdocs(store=tmp_path / "store", config=config, plugins=[Plugin(Recorder("sms"))])
+    config = write_config(tmp_path, '[notify]\nchannels = ["textmsg"]\n')
+    app = Pressdocs(store=tmp_path / "store", config=config,
+                    plugins=[Plugin(Recorder("textmsg", reaches="mobile"))])
     form = registration_docx(title="芜湖市全民健身新闻发布会", unit="市体育局",
                              when="2021年4月20日9:30", phone="0553-3845678")
     mail = mail_of(tmp_path / "mail", message(
@@ -212,7 +218,7 @@ def test_a_unit_with_no_address_on_a_channel_is_an_entry_not_a_silent_skip(
         attachments=[("登记表.docx", form)]))
     (outcome,) = app.batch(str(mail), receipts=True).receipts
     assert outcome.status == "no_recipient" and outcome.notice.recipients == []
-    assert outcome.detail == ("市体育局没有sms渠道的收件地址，请在 pressdocs.toml 的 [units] 中补充")
+    assert outcome.detail == ("市体育局没有textmsg渠道的收件地址，请在 pressdocs.toml 的 [units] 中补充")
     (record,) = app.notices()
     assert record.status is DeliveryStatus.ABANDONED
     assert app.notify().outcomes == []  # never tried
@@ -225,9 +231,10 @@ def test_a_unit_with_no_address_on_a_channel_is_an_entry_not_a_silent_skip(
 
 def test_notify_sends_each_notice_once_and_announces_it_after_the_commit(
         tmp_path: Path) -> None:
-    channel = Recorder("outbox")
+    channel = Recorder()
     plugin = Plugin(channel)
-    app = Pressdocs(store=tmp_path / "store", config=write_config(tmp_path), plugins=[plugin])
+    app = Pressdocs(store=tmp_path / "store", config=write_config(tmp_path, RECORDER),
+                    plugins=[plugin])
     mail = mail_of(tmp_path / "mail", registration_mail(
         "市统计局", "tjj@wuhu.gov.cn", datetime(2021, 4, 9, 10, tzinfo=TZ), "2021年4月15日9:30"))
     app.batch(str(mail), receipts=True)
@@ -247,9 +254,9 @@ def test_notify_sends_each_notice_once_and_announces_it_after_the_commit(
 
 
 def test_a_failure_waits_and_is_tried_again_a_permanent_one_never(tmp_path: Path) -> None:
-    channel = Recorder("outbox", [Delivery("failed", "451 try later"),
+    channel = Recorder("recorder", [Delivery("failed", "451 try later"),
                                   Delivery("abandoned", "550 用户不存在")])
-    app = Pressdocs(store=tmp_path / "store", config=write_config(tmp_path),
+    app = Pressdocs(store=tmp_path / "store", config=write_config(tmp_path, RECORDER),
                     plugins=[Plugin(channel)])
     mail = mail_of(tmp_path / "mail",
                    registration_mail("市统计局", "tjj@wuhu.gov.cn",
@@ -275,17 +282,22 @@ def test_a_failure_waits_and_is_tried_again_a_permanent_one_never(tmp_path: Path
     assert len(channel.sent) == 3
 
 
-def test_notices_of_a_channel_not_installed_wait_for_it(tmp_path: Path) -> None:
+def test_a_group_channel_gets_its_groups_and_an_unknown_channel_is_refused(
+        tmp_path: Path) -> None:
     config = write_config(tmp_path, '[notify]\nchannels = ["dingtalk"]\n\n'
                                     '[notify.dingtalk]\nrecipients = ["办公室群"]\n')
-    app = Pressdocs(store=tmp_path / "store", config=config, plugins=[Plugin()])
+    app = Pressdocs(store=tmp_path / "store", config=config,
+                    plugins=[Plugin(Recorder("dingtalk", reaches="group"))])
     mail = mail_of(tmp_path / "mail", registration_mail(
         "市统计局", "tjj@wuhu.gov.cn", datetime(2021, 4, 9, 10, tzinfo=TZ), "2021年4月15日9:30"))
     (queued,) = app.batch(str(mail), receipts=True).receipts
     assert queued.notice.recipients == ["办公室群"]
-    (outcome,) = app.notify().outcomes
-    assert outcome.status == "failed" and "dingtalk" in outcome.detail
-    assert app.notices()[0].status is DeliveryStatus.PENDING  # untouched, sent once installed
+
+    typo = write_config(tmp_path, '[notify]\nchannels = ["dingtlak"]\nreceipts = true\n')
+    result = invoke(["--store", str(tmp_path / "other"), "--config", str(typo), "batch",
+                     str(mail)])
+    assert result.exit_code == 2
+    assert "通知渠道 dingtlak 不存在" in result.output and "outbox" in result.output
 
 
 _SLOW_CHANNEL = """
@@ -293,7 +305,8 @@ import os, time
 from pressdocs import Channel, Delivery, hookimpl
 
 class Slow(Channel):
-    name = "outbox"
+    name = "slowbox"
+    reaches = "email"
 
     def send(self, notice, context):
         with open(os.environ["SENT_LOG"], "a", encoding="utf-8") as log:
@@ -317,7 +330,8 @@ def test_a_notify_run_killed_mid_way_then_run_again_sends_each_notice_once(
     log = tmp_path / "sent.log"
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("PRESSDOCS_")},
            **with_plugins(site), "SENT_LOG": str(log), "SEND_PAUSE": "30"}
-    args = [sys.executable, "-m", "pressdocs", "--store", str(store)]
+    config = write_config(tmp_path, '[notify]\nchannels = ["slowbox"]\n')
+    args = [sys.executable, "-m", "pressdocs", "--store", str(store), "--config", str(config)]
     queued = subprocess.run([*args, "batch", str(mail), "--notify", "--json"], env=env,
                             capture_output=True, text=True, timeout=300)
     assert queued.returncode == 0, queued.stderr
@@ -484,7 +498,7 @@ def test_each_channel_keeps_to_its_pace(tmp_path: Path) -> None:
         per_minute = 600.0  # the channel's own default: one every 0.1 s
 
         def __init__(self) -> None:
-            super().__init__("outbox")
+            super().__init__()
             self.times: list[float] = []
 
         def send(self, notice: Notice, context: Context) -> Delivery:
@@ -492,7 +506,7 @@ def test_each_channel_keeps_to_its_pace(tmp_path: Path) -> None:
             return super().send(notice, context)
 
     channel = Timed()
-    app = Pressdocs(store=tmp_path / "store", config=write_config(tmp_path),
+    app = Pressdocs(store=tmp_path / "store", config=write_config(tmp_path, RECORDER),
                     plugins=[Plugin(channel)])
     mail = mail_of(tmp_path / "mail", *(registration_mail(
         unit, f"u{i}@wuhu.gov.cn", datetime(2021, 4, 9, 10 + i, tzinfo=TZ), "2021年4月15日9:30",
@@ -502,7 +516,7 @@ def test_each_channel_keeps_to_its_pace(tmp_path: Path) -> None:
     gaps = [b - a for a, b in zip(channel.times, channel.times[1:], strict=False)]
     assert len(gaps) == 2 and all(g >= 0.09 for g in gaps)
 
-    slower = write_config(tmp_path, "[notify.outbox]\nper_minute = 120\n")  # the office's say
+    slower = write_config(tmp_path, '[notify]\nchannels = ["recorder"]\n\n[notify.recorder]\nper_minute = 120\n')  # the office's say
     channel.times.clear()
     app = Pressdocs(store=tmp_path / "store2", config=slower, plugins=[Plugin(channel)])
     app.batch(str(mail), receipts=True)

@@ -61,8 +61,6 @@ __all__ = ["NOTICE_TYPES", "NoticeOutcome", "Notifier", "NotifyReport"]
 #: The kinds of notice, by template name.
 NOTICE_TYPES = ("receipt", "correction", "remind_register", "remind_materials",
                 "remind_statistics", "remind_delayed", "digest")
-#: The channels recipients are looked up for in the unit directory.
-_ADDRESSED = {"email": "emails", "outbox": "emails", "sms": "mobiles"}
 #: How long a failed notice waits before its next try: doubling from a minute, at most 6 h.
 _BACKOFF = (timedelta(minutes=1), timedelta(hours=6))
 
@@ -119,11 +117,28 @@ class Notifier:
         """The ``[notify]`` table of the configuration."""
         return dict(self.app.config.notify)
 
-    @property
+    @cached_property
     def channels(self) -> list[str]:
-        """The channels notices go out by (``[notify] channels``, default the outbox)."""
-        value = self.settings.get("channels", ["outbox"])
-        return [value] if isinstance(value, str) else [str(c) for c in value]
+        """The channels notices go out by: ``[notify] channels``, by default the outbox, so
+        that nothing leaves the machine until a real channel is chosen.
+
+        :class:`pressdocs.ConfigError` for a value that names no channel, or a channel
+        no loaded plugin has (with the nearest one)."""
+        from pressdocs._messages import did_you_mean
+        from pressdocs.builtin.channel_outbox import DEFAULT_CHANNEL
+        from pressdocs.capabilities import Channel
+
+        value = self.settings.get("channels", [DEFAULT_CHANNEL])
+        names = [value] if isinstance(value, str) else value
+        if not isinstance(names, list) or not names or \
+                not all(isinstance(n, str) and n.strip() for n in names):
+            raise ConfigError.of("notify.bad_channels", value=str(value))
+        known = sorted(c.name for c in self.app.plugins.registry.of(Channel))
+        for name in names:
+            if name.strip() not in known:
+                raise ConfigError.of("notify.unknown_channel", channel=name, known=known,
+                                     suggestion=did_you_mean(name, known))
+        return list(dict.fromkeys(n.strip() for n in names))
 
     @property
     def lang(self) -> str:
@@ -206,7 +221,7 @@ class Notifier:
         office = self.settings.get("office", [self.app.config.office_mailbox])
         recipients = [office] if isinstance(office, str) else [str(a) for a in office]
         period = f"{since.astimezone(tz).date().isoformat()}..{as_of.isoformat()}"
-        by_mail = [c for c in self.channels if _ADDRESSED.get(c) == "emails"] or ["outbox"]
+        by_mail = [c for c in self.channels if self._reaches(c) == "email"] or ["outbox"]
         return self._notices("digest", "office", self.app.config.office, context,
                              period=period, to=recipients, channels=by_mail[:1])
 
@@ -373,18 +388,23 @@ class Notifier:
                     mobile: str) -> list[str]:
         """The unit's addresses on ``channel`` (normalised, invalid ones left out)."""
         found = self.app.config.find_unit(unit) if unit else None
-        kind = _ADDRESSED.get(channel)
-        if kind is None:  # a group bot: the groups its settings name
-            table = self.settings.get(channel, {})
-            groups = table.get("recipients", []) if isinstance(table, dict) else []
-            return [str(g) for g in groups]
-        raw = list(getattr(found, kind, []) if found is not None else [])
-        if kind == "emails":
-            raw = raw or fallback
+        reaches = self._reaches(channel)
+        if reaches == "email":
+            raw = list(found.emails if found is not None else []) or fallback
             return list(dict.fromkeys(a for a in (_email(x) for x in raw) if a))
-        if mobile:
-            raw.append(mobile)
-        return list(dict.fromkeys(m for m in (_mobile(x) for x in raw) if m))
+        if reaches == "mobile":
+            raw = [*(found.mobiles if found is not None else []), *([mobile] if mobile else [])]
+            return list(dict.fromkeys(m for m in (_mobile(x) for x in raw) if m))
+        table = self.settings.get(channel, {})  # a group bot: the groups its settings name
+        groups = table.get("recipients", []) if isinstance(table, dict) else []
+        return [str(g) for g in groups]
+
+    def _reaches(self, channel: str) -> str:
+        """What the channel's recipients are (:attr:`pressdocs.Channel.reaches`)."""
+        from pressdocs.capabilities import Channel
+
+        found = self.app.plugins.registry.get(Channel, channel)
+        return found.reaches if found is not None else "group"
 
     def _render(self, kind: str, context: dict[str, Any]) -> dict[str, Any]:
         """The payload: subject, text and HTML, from the notice type's template."""

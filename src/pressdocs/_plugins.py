@@ -66,6 +66,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "pressdocs.builtin.rules",
     "pressdocs.builtin.source_imap",
     "pressdocs.builtin.source_files",
+    "pressdocs.builtin.channel_email",
+    "pressdocs.builtin.channel_outbox",
 )
 
 

@@ -201,6 +201,10 @@ class Channel(Capability):
     """
 
     kind: ClassVar[str] = "channel"
+    #: What its recipients are: ``"email"`` (the unit's addresses, else the sender's),
+    #: ``"mobile"`` (the unit's and the form's mobiles, E.164), or ``"group"`` (the
+    #: groups ``[notify.<name>] recipients`` names: a group robot).
+    reaches: str = "group"
     per_minute: float | None = None
 
     def send(self, notice: Notice, context: Context) -> Delivery:
