@@ -68,6 +68,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Protocol
 
+from pressdocs import _sniff as sniff
 from pressdocs.errors import ArchiveRejected, ParseError, PressdocsError, UnsupportedFormat
 from pressdocs.models import Message
 
@@ -142,18 +143,21 @@ def sniff_archive(data: bytes) -> str | None:
     return None
 
 
-def is_office_zip(data: bytes) -> bool:
+def is_office_zip(data: bytes, name: str = "") -> bool:
     """True if this zip is a document, not a package.
 
     Office Open XML (.docx, .xlsx, .pptx: ``[Content_Types].xml``), OpenDocument and EPUB
     (first member ``mimetype``), OFD 版式文档 (``OFD.xml``) and Apple iWork
-    (``Index/Document.iwa``).  False for anything that is not a readable zip.
+    (``Index/Document.iwa``).  A zip whose central directory is lost (a download cut off)
+    is judged as :func:`pressdocs._sniff.sniff_media_type` judges it, by its local headers
+    and then its ``name``: a truncated 登记表.docx is a damaged document, for its parser to
+    report as one, not a damaged package.  False for anything else.
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = zf.namelist()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, struct.error):
-        return False
+        return sniff_archive(data) == "zip" and sniff.sniff_media_type(data, name) != sniff.ZIP
     if names and names[0] == "mimetype":
         return True
     return any(marker in names for marker in _DOCUMENT_MARKERS)
@@ -660,7 +664,7 @@ def _open(data: bytes, container: str, depth: int, budget: _Budget) -> list[Memb
     members: list[Member] = []
     for path, content in _READERS[kind](data, scope):
         inner = sniff_archive(content)
-        if inner is not None and not (inner == "zip" and is_office_zip(content)):
+        if inner is not None and not (inner == "zip" and is_office_zip(content, path)):
             members.extend(_open(content, f"{container}/{path}", depth + 1, budget))
         else:
             members.append(Member(path, content, container))

@@ -132,7 +132,7 @@ class Pipeline:
         app, kept = self.app, self.originals
         if kept is not None:
             kept.put_blob(data)
-        if not sniff_archive(data) or is_office_zip(data):
+        if not sniff_archive(data) or is_office_zip(data, name):
             return [read_document(data, name, plugins=app.plugins, config=app.config,
                                   received=received, origin=origin)]
         try:

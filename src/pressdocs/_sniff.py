@@ -19,6 +19,8 @@ import io
 import re
 import struct
 import zipfile
+import zlib
+from typing import NamedTuple
 
 from pressdocs.models import Message
 
@@ -161,6 +163,7 @@ DESCRIPTION_KEYS: dict[str, str] = {
 _TEXT_PROBE = 64 * 1024
 _HEAD_PROBE = 4096
 _MAX_MEMBER_PROBE = 1024 * 1024
+_LOCAL_PROBE = 64 * 1024  # compressed bytes of a member inflated to sniff a damaged zip
 
 _OOXML_MAIN_TYPES = (
     ("wordprocessingml.document.main+xml", DOCX),
@@ -176,6 +179,13 @@ _OOXML_MAIN_TYPES = (
     ("ms-powerpoint.presentation.macroenabled.main+xml", PPTX),
 )
 _OOXML_DIRS = (("word/", DOCX), ("xl/", XLSX), ("ppt/", PPTX))
+#: The members every Office Open XML document has besides its own folder (word/, xl/ …).
+_OOXML_PARTS = ("[Content_Types].xml", "_rels/", "docProps/", "customXml/")
+_OOXML_BY_EXTENSION = {
+    "docx": DOCX, "docm": DOCX, "dotx": DOCX, "dotm": DOCX,
+    "xlsx": XLSX, "xlsm": XLSX, "xltx": XLSX, "xltm": XLSX,
+    "pptx": PPTX, "pptm": PPTX, "ppsx": PPTX,
+}
 
 # Stream names in an OLE2 directory, first match wins.
 _OLE_STREAMS = (
@@ -309,6 +319,14 @@ def _sniff_ftyp(data: bytes) -> str:
 
 
 def _sniff_zip(data: bytes, ext: str) -> str:
+    """A zip: a document (OOXML, OpenDocument, EPUB …) or a package of files.
+
+    A zip whose central directory is lost (a download or copy cut off) is judged by its
+    local file headers instead: the members written before the cut, and the start of
+    ``[Content_Types].xml`` inflated as far as it goes.  When they show only the parts an
+    Office document is made of, or nothing at all, the extension decides — so a truncated
+    .docx stays a (damaged) Word document for its parser to report, never a package.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = zf.namelist()
@@ -317,27 +335,37 @@ def _sniff_zip(data: bytes, ext: str) -> str:
                 if re.fullmatch(r"application/[\w.+-]+", declared):
                     return declared
             if "[Content_Types].xml" in names:
-                types = _read_small(zf, "[Content_Types].xml").decode("utf-8", "replace")
-                types = types.lower()
-                for marker, media_type in _OOXML_MAIN_TYPES:
-                    if marker in types:
-                        return media_type
+                found = _ooxml_main_type(_read_small(zf, "[Content_Types].xml"))
+                if found:
+                    return found
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError,
-            ValueError):
+            ValueError, zlib.error):
         members = _local_members(data)
-        names = [n for n, _ in members]
+        names = [m.name for m in members]
         if names[:1] == ["mimetype"]:
-            declared = members[0][1].decode("ascii", "replace").strip()
+            declared = members[0].head.decode("ascii", "replace").strip()
             if declared.startswith("application/vnd.oasis.opendocument"):
                 return declared
+        for member in members:
+            if member.name == "[Content_Types].xml":
+                found = _ooxml_main_type(member.head)
+                if found:
+                    return found
     for prefix, media_type in _OOXML_DIRS:
         if any(n.startswith(prefix) for n in names):
             return media_type
-    if "[Content_Types].xml" in names or not names:
-        by_ext = {"docx": DOCX, "docm": DOCX, "xlsx": XLSX, "xlsm": XLSX, "pptx": PPTX}
-        if ext in by_ext:
-            return by_ext[ext]
+    if all(n.startswith(_OOXML_PARTS) for n in names) and ext in _OOXML_BY_EXTENSION:
+        return _OOXML_BY_EXTENSION[ext]
     return ZIP
+
+
+def _ooxml_main_type(types: bytes) -> str | None:
+    """The document type ``[Content_Types].xml`` declares for the main part, if any."""
+    lowered = types.decode("utf-8", "replace").lower()
+    for marker, media_type in _OOXML_MAIN_TYPES:
+        if marker in lowered:
+            return media_type
+    return None
 
 
 def _read_small(zf: zipfile.ZipFile, member: str) -> bytes:
@@ -345,23 +373,51 @@ def _read_small(zf: zipfile.ZipFile, member: str) -> bytes:
         return f.read(_MAX_MEMBER_PROBE)
 
 
-def _local_members(data: bytes) -> list[tuple[str, bytes]]:
-    """Member names (and up to 100 bytes of raw data) from the local file headers, for
-    a zip whose central directory is missing: a truncated download, an interrupted copy."""
-    members: list[tuple[str, bytes]] = []
+class _LocalMember(NamedTuple):
+    """A member as its local file header gives it: its name, and its first bytes
+    (inflated as far as they go when deflated; ``b""`` when stored otherwise)."""
+
+    name: str
+    head: bytes
+
+
+def _local_members(data: bytes) -> list[_LocalMember]:
+    """The members whose local file header is whole, for a zip whose central directory is
+    missing (a truncated download, an interrupted copy).  A name cut off by the end of the
+    data is left out: a fragment of a name would only mislead."""
+    members: list[_LocalMember] = []
     pos = 0
     while data.startswith(b"PK\x03\x04", pos) and pos + 30 <= len(data):
-        flags, = struct.unpack_from("<H", data, pos + 6)
+        flags, method = struct.unpack_from("<HH", data, pos + 6)
         compressed, = struct.unpack_from("<I", data, pos + 18)
         name_len, extra_len = struct.unpack_from("<HH", data, pos + 26)
-        raw = data[pos + 30:pos + 30 + name_len]
         start = pos + 30 + name_len + extra_len
+        if pos + 30 + name_len > len(data):
+            break
+        raw = data[pos + 30:pos + 30 + name_len]
         name = raw.decode("utf-8" if flags & 0x800 else "cp437", "replace")
-        members.append((name, data[start:start + min(compressed, 100)]))
-        if flags & 0x08:
-            break  # sizes follow the data (streamed zip): the next header cannot be found
-        pos = start + compressed
+        members.append(_LocalMember(name, _member_head(data[start:start + _LOCAL_PROBE],
+                                                      method)))
+        if flags & 0x08:  # sizes follow the data (a streamed zip: LibreOffice, Java)
+            pos = data.find(b"PK\x03\x04", start)
+            if pos == -1:
+                break
+        else:
+            pos = start + compressed
     return members
+
+
+def _member_head(packed: bytes, method: int) -> bytes:
+    """The first bytes of a member's data: as stored, or inflated as far as they go."""
+    if method == zipfile.ZIP_STORED:
+        return packed[:_MAX_MEMBER_PROBE]
+    if method != zipfile.ZIP_DEFLATED:
+        return b""
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    try:
+        return inflater.decompress(packed, _MAX_MEMBER_PROBE)
+    except zlib.error:
+        return b""
 
 
 def _sniff_ole(data: bytes, ext: str) -> str:

@@ -1,0 +1,148 @@
+"""Bad input named for what it is: a damaged document, a file whose content is not what its
+name says, a package with unsafe names.
+
+The documents are written by real programs (python-docx, openpyxl, LibreOffice) and then
+damaged the way downloads damage them: cut off at some point.  What is asserted is what the
+office reads: which rule speaks, and that it names the file for what it is.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import zipfile
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from openpyxl import Workbook
+
+from archive_fixtures import windows_zip
+from pressdocs import Pressdocs, Submission
+from pressdocs import _sniff as sniff
+from pressdocs._archives import is_office_zip
+from pressdocs._libreoffice import convert, find_soffice
+from submissions import message, press_release_docx, registration_docx
+
+
+@pytest.fixture
+def app() -> Pressdocs:
+    return Pressdocs(load_entry_points=False)
+
+
+def _python_docx() -> bytes:
+    return registration_docx(title="2021年一季度全市经济运行情况新闻发布会", unit="市统计局",
+                             when="2021年4月15日上午9:30")
+
+
+def _openpyxl_xlsx() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["序号", "时间", "地点", "单位", "参加发布会的媒体单位", "发布主题"])
+    sheet.append([1, "2021年3月15日", "市政府新闻发布厅", "鸠江区人民政府", "大江晚报",
+                  "优化营商环境工作情况"])
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+@functools.cache
+def _office_file(maker: str) -> tuple[str, bytes]:
+    """A real Office file by its maker: its name as a unit would send it, and its bytes."""
+    if maker == "python-docx":
+        return "登记表.docx", _python_docx()
+    if maker == "openpyxl":
+        return "统计表.xlsx", _openpyxl_xlsx()
+    if find_soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    if maker == "libreoffice-docx":  # LibreOffice writes docProps/ first, no [Content_Types]
+        return "登记表.docx", convert(_python_docx(), suffix=".docx",
+                                   target="docx:MS Word 2007 XML")
+    return "统计表.xlsx", convert(_openpyxl_xlsx(), suffix=".xlsx", target="xlsx")
+
+
+MAKERS = ("python-docx", "libreoffice-docx", "openpyxl", "libreoffice-xlsx")
+
+
+def _cuts(data: bytes) -> list[int]:
+    """Where a download may stop: in the first header, in the first name, after it,
+    in the middle, in the central directory, one byte short."""
+    directory = data.rfind(b"PK\x01\x02")
+    first = data.rfind(b"PK\x01\x02", 0, directory)
+    return [12, 33, 200, len(data) // 3, len(data) // 2, first, directory + 20,
+            len(data) - 1]
+
+
+def _problems(sub: Submission) -> list[tuple[str, str]]:
+    return [(f.code, f.text("zh")) for f in sub.findings if f.code in ("PD901", "PD902")]
+
+
+@pytest.mark.parametrize("maker", MAKERS)
+def test_a_truncated_office_file_is_a_damaged_document_not_a_package(
+        maker: str, app: Pressdocs, tmp_path: Path) -> None:
+    name, whole = _office_file(maker)
+    what = "Word 文档" if name.endswith(".docx") else "Excel 表格"
+    for cut in _cuts(whole):
+        path = tmp_path / str(cut) / name
+        path.parent.mkdir()
+        path.write_bytes(whole[:cut])
+        sub = app.check(path)
+        assert _problems(sub) == [(
+            "PD901", f"文件“{name}”无法读取：文件已损坏或不完整（不是有效的 {what}），"
+                     "请重新保存后再发送")], (maker, cut)
+        assert [d.kind for d in sub.documents] == ["other"], (maker, cut)
+        assert "压缩包" not in " ".join(f.text("zh") for f in sub.findings), (maker, cut)
+
+
+@pytest.mark.parametrize("maker", MAKERS)
+def test_a_truncated_office_file_is_told_by_its_local_headers_whatever_its_name(
+        maker: str) -> None:
+    """Once the first part's header is whole, the name is not needed: the parts say it."""
+    name, whole = _office_file(maker)
+    expected = sniff.DOCX if name.endswith(".docx") else sniff.XLSX
+    for cut in _cuts(whole)[2:]:
+        assert is_office_zip(whole[:cut], name), (maker, cut)
+        found = sniff.sniff_media_type(whole[:cut], "附件")
+        assert found in (expected, sniff.ZIP), (maker, cut)
+        if b"word/" in whole[:cut] or b"xl/" in whole[:cut]:
+            assert found == expected, (maker, cut)
+
+
+def test_a_truncated_docx_attached_to_a_mail_is_a_damaged_document(app: Pressdocs,
+                                                                  tmp_path: Path) -> None:
+    name, whole = _office_file("libreoffice-docx")
+    eml = tmp_path / "登记表.eml"
+    eml.write_bytes(message(subject="【市统计局】新闻发布会登记表", sender="市统计局 <tjj@wuhu.gov.cn>",
+                            date=datetime(2021, 4, 10, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
+                            attachments=[(name, whole[:len(whole) // 2])]))
+    sub = app.check(eml)
+    assert [code for code, _ in _problems(sub)] == ["PD901"]
+    assert "登记表.docx" in _problems(sub)[0][1] and "已损坏" in _problems(sub)[0][1]
+
+
+def test_a_truncated_package_is_still_a_damaged_package(app: Pressdocs, tmp_path: Path) -> None:
+    """The other side of the line: a cut-off zip of materials is a package (PD902), even
+    when it is named .docx, since its members are files, not the parts of a document."""
+    package = windows_zip([("发布材料/发布稿.docx", press_release_docx("一季度经济运行")),
+                           ("发布材料/问答.docx", press_release_docx("问答"))])
+    for name in ("发布材料.zip", "发布材料.docx"):
+        path = tmp_path / name
+        path.write_bytes(package[: len(package) // 2])
+        sub = app.check(path)
+        assert [code for code, _ in _problems(sub)] == ["PD902"], name
+        assert re.search(r"压缩包“.+”未能解开：压缩包已损坏或不完整", _problems(sub)[0][1])
+        assert not is_office_zip(package[: len(package) // 2], name)
+
+
+def test_a_whole_document_and_a_whole_package_are_told_apart_as_before() -> None:
+    document = _python_docx()
+    package = windows_zip([("登记表.docx", document)])
+    assert is_office_zip(document) and is_office_zip(document, "登记表.docx")
+    assert not is_office_zip(package, "材料.zip") and not is_office_zip(package, "材料.docx")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("readme.txt", "x")
+    assert sniff.sniff_media_type(buf.getvalue()[:20], "材料.zip") == sniff.ZIP
