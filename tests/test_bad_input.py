@@ -14,6 +14,7 @@ import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,7 +25,7 @@ from pressdocs import Pressdocs, Submission
 from pressdocs import _sniff as sniff
 from pressdocs._archives import is_office_zip
 from pressdocs._libreoffice import convert, find_soffice
-from submissions import message, press_release_docx, registration_docx
+from submissions import message, png, press_release_docx, registration_docx
 
 
 @pytest.fixture
@@ -146,3 +147,104 @@ def test_a_whole_document_and_a_whole_package_are_told_apart_as_before() -> None
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("readme.txt", "x")
     assert sniff.sniff_media_type(buf.getvalue()[:20], "材料.zip") == sniff.ZIP
+
+
+# --- a file whose content is not what its name says ---------------------------------------------
+
+
+@functools.cache
+def _converted(target: str) -> bytes:
+    """The registration form converted by LibreOffice to ``target``."""
+    if find_soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    return convert(_python_docx(), suffix=".docx", target=target)
+
+
+def _misnamed_file(case: str) -> bytes:
+    if case == "png":
+        return png(7, size=8)
+    if case == "pdf":
+        return _converted("pdf")
+    if case == "html":
+        return _converted("html:HTML (StarWriter)")
+    assert case == "zip"
+    return windows_zip([("发布稿.docx", press_release_docx("一季度经济运行"))])
+
+
+#: (what the file is, the name it is sent under, what pressdocs reads it as, its words)
+MISNAMED = [
+    ("png", "登记表.docx", "picture", "PNG 图片", "PNG picture"),
+    ("pdf", "登记表.doc", "registration", "PDF 文件", "PDF file"),
+    ("html", "登记表.doc", "registration", "网页（HTML）", "web page (HTML)"),
+    ("zip", "发布材料.rar", "package", "zip 压缩包", "zip package"),
+]
+
+
+@pytest.mark.parametrize(("case", "name", "kind", "zh", "en"), MISNAMED)
+def test_a_misnamed_file_is_read_by_its_content_and_says_so(
+        case: str, name: str, kind: str, zh: str, en: str, app: Pressdocs) -> None:
+    read = app.read(_misnamed_file(case), name=name)
+    assert read.kind == kind and read.error is None
+    ext = name.rsplit(".", 1)[1]
+    assert [w.text("zh") for w in read.warnings][:1] == [
+        f"{name} 实际是{zh}，与扩展名“.{ext}”不符；已按实际内容读取"]
+    assert read.warnings[0].text("en") == (
+        f"{name} is not what its extension .{ext} says (what it holds: {en}); "
+        "read as what it holds")
+
+
+@pytest.mark.parametrize(("case", "name", "kind", "zh", "en"), MISNAMED[:3])
+def test_validate_finds_a_misnamed_file(case: str, name: str, kind: str, zh: str, en: str,
+                                        app: Pressdocs, tmp_path: Path) -> None:
+    path = tmp_path / name
+    path.write_bytes(_misnamed_file(case))
+    found = [f for f in app.check(path).findings if f.code == "PD905"]
+    ext = name.rsplit(".", 1)[1]
+    assert [(f.severity, f.location.document, f.text("zh")) for f in found] == [(
+        "warning", name,
+        f"文件“{name}”实际是{zh}，与扩展名“.{ext}”不符；已按实际内容读取，请确认发送的文件是否正确")]
+    assert f"(what it holds: {en})" in found[0].text("en")
+
+
+#: Files named for a format their content is a close relative of: nothing to tell anyone.
+HARMLESS = [
+    ("图片1.jpg", lambda: png(3, size=8)),  # a PNG named .jpg: every viewer opens it
+    ("图片2.jpeg", lambda: _jpeg()),
+    ("登记表.doc", _python_docx),  # a .docx named .doc: Word opens it
+    ("登记表.wps", lambda: _converted("doc")),  # WPS writes .wps as Word 97
+    ("登记表.docx", lambda: _converted("rtf")),  # RTF among Word's own formats
+    ("统计表.et", lambda: convert(_openpyxl_xlsx(), suffix=".xlsx", target="xls")),
+    ("说明.txt", lambda: "新闻发布会登记表说明".encode("gb18030")),
+    ("附件", lambda: png(1)),  # no extension: no promise
+]
+
+
+def _jpeg() -> bytes:
+    return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + bytes(200) + b"\xff\xd9"
+
+
+@pytest.mark.parametrize(("name", "make"), HARMLESS, ids=[h[0] for h in HARMLESS])
+def test_harmless_pairs_are_not_reported(name: str, make: Any, app: Pressdocs,
+                                         tmp_path: Path) -> None:
+    if (name.endswith((".wps", ".et")) or name == "登记表.docx") and find_soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    data = make()
+    assert all(w.key != "read.misnamed" for w in app.read(data, name=name).warnings)
+    path = tmp_path / name
+    path.write_bytes(data)
+    assert "PD905" not in [f.code for f in app.check(path).findings]
+
+
+def test_a_web_page_named_like_a_picture_in_the_materials_is_pd206s_alone(
+        app: Pressdocs, tmp_path: Path) -> None:
+    folder = tmp_path / "材料"
+    folder.mkdir()
+    (folder / "发布稿.docx").write_bytes(press_release_docx("一季度全市经济运行稳中向好"))
+    (folder / "图片1.jpg").write_bytes(b"<html><body>403 Forbidden</body></html>")
+    (folder / "图片2.png").write_bytes(png(2))
+    (folder / "说明.doc").write_bytes(png(4))
+    sub = app.check(folder)
+    by_code = {f.code: f for f in sub.findings if f.location.document}
+    assert [f.location.document for f in sub.findings if f.code == "PD905"] == ["说明.doc"]
+    assert "图片1.jpg" in [f.location.document for f in sub.findings if f.code == "PD206"]
+    assert by_code["PD905"].severity == "warning"

@@ -3,7 +3,8 @@
 :func:`read_document` is the single path every file takes, whether it came from the
 command line, a zip package or a mail attachment:
 
-1. the media type is sniffed from the bytes (:mod:`pressdocs._sniff`), never the name;
+1. the media type is sniffed from the bytes (:mod:`pressdocs._sniff`), never the name
+   (a file whose content is not what its name says is read by its content, with a warning);
 2. pictures and videos are checked for being whole, packages are left to the caller;
 3. the first registered :class:`pressdocs.Parser` that recognises the bytes reads them;
 4. every :class:`pressdocs.Classifier` gives its opinion, the most confident wins;
@@ -107,7 +108,7 @@ def read_document(data: bytes, name: str, *, plugins: Plugins, config: Config,
     document = Document(name=name, media_type=media_type, size=len(data),
                         sha256=hashlib.sha256(data).hexdigest(), origin=origin,
                         container=container)
-    result = ReadResult(document)
+    result = ReadResult(document, warnings=_misnamed(name, media_type))
     if media_type == sniff.EMPTY:
         result.error = _empty(name)
         return result
@@ -199,6 +200,16 @@ def _media(result: ReadResult, data: bytes) -> None:
     if _broken_image(data, document.media_type):
         kind = "JPEG" if document.media_type == sniff.JPEG else "PNG"
         result.error = ParseError.of("read.broken_picture", format=kind, file=document.name)
+
+
+def _misnamed(name: str, media_type: str) -> list[Message]:
+    """A file read by its content although its name says otherwise (a photo named
+    登记表.docx) says so; :func:`pressdocs._sniff.misnamed` leaves the harmless pairs out."""
+    ext = sniff.misnamed(name, media_type)
+    if ext is None:
+        return []
+    return [Message.of("read.misnamed", name=name, ext=ext,
+                       actual=sniff.describe_media_type(media_type))]
 
 
 def _empty(name: str) -> ParseError:

@@ -10,6 +10,8 @@ Chinese files need: BOM, then UTF-8, then GB18030 (a superset of GB2312 and GBK)
 
 The media types are the module-level constants below; :func:`describe_media_type`
 names them for people, in both languages (``[sniff]``: "PNG 图片", "PNG picture").
+:func:`misnamed` says when a file's content is not what its extension promises (a
+photo named 登记表.docx), leaving out the pairs that cost nobody anything.
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ __all__ = [
     "ZIP",
     "decode_text",
     "describe_media_type",
+    "misnamed",
     "sniff_media_type",
 ]
 
@@ -233,6 +236,60 @@ def describe_media_type(media_type: str) -> Message:
     "PNG picture"); a type pressdocs has no words for is given as it is, in both."""
     key = DESCRIPTION_KEYS.get(media_type)
     return Message.of(key) if key else Message.literal(media_type)
+
+
+_WORD_TYPES = frozenset({DOC, DOCX, RTF, WORDML_2003, MS_WORKS, ENCRYPTED_OOXML})
+_EXCEL_TYPES = frozenset({XLS, XLSX, SPREADSHEETML_2003, ENCRYPTED_OOXML})
+_POWERPOINT_TYPES = frozenset({PPT, PPTX, ENCRYPTED_OOXML})
+_TEXT_TYPES = frozenset({TEXT, HTML, XML})
+#: What each extension promises: the media types a file so named may hold without anyone
+#: being misled.  A file whose sniffed type is outside its extension's set is misnamed.
+#: Within one set the program that opens the name opens the content too, so these pairs
+#: are harmless: .doc/.docx/.wps/.rtf among Word's own formats (WPS writes .wps as Word 97,
+#: Word opens a .docx named .doc), .xls/.xlsx/.et among Excel's, any picture format under
+#: any picture extension (.jpeg named .jpg, a PNG named .jpg), any video under any video
+#: extension, and text (or HTML, XML) named .txt.  A web page, PDF, picture or package
+#: named as a Word or Excel file is misnamed; so is a zip named .rar.
+_PROMISES: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("doc", "docx", "docm", "dot", "dotx", "dotm", "wps", "wpt"),
+                    _WORD_TYPES),
+    **dict.fromkeys(("xls", "xlsx", "xlsm", "xlt", "xltx", "xltm", "et", "ett"),
+                    _EXCEL_TYPES),
+    **dict.fromkeys(("ppt", "pptx", "pps", "ppsx", "dps"), _POWERPOINT_TYPES),
+    "pdf": frozenset({PDF}),
+    "rtf": frozenset({RTF}),
+    "odt": frozenset({ODT}),
+    "ods": frozenset({ODS}),
+    "odp": frozenset({ODP}),
+    **dict.fromkeys(("htm", "html"), frozenset({HTML})),
+    **dict.fromkeys(("mht", "mhtml"), frozenset({MHT, HTML})),
+    **dict.fromkeys(("txt", "text", "csv"), _TEXT_TYPES),
+    "zip": frozenset({ZIP}),
+    "7z": frozenset({SEVEN_ZIP}),
+    "rar": frozenset({RAR}),
+}
+_PICTURE_EXTENSIONS = frozenset({"jpg", "jpeg", "jpe", "jfif", "png", "gif", "bmp", "webp",
+                                 "heic", "heif", "tif", "tiff"})
+_VIDEO_EXTENSIONS = frozenset({"mp4", "m4v", "mov", "avi", "wmv", "flv", "mkv", "webm",
+                               "3gp", "mpg", "mpeg"})
+#: Content too little known to say it is something else: nothing to tell the sender.
+_UNKNOWN = frozenset({EMPTY, OCTET_STREAM, OLE_STORAGE})
+
+
+def misnamed(name: str, media_type: str) -> str | None:
+    """The extension of ``name`` (lowercase, without the dot) when the content, sniffed as
+    ``media_type``, is not what that extension promises; ``None`` when it is, when the
+    pair is harmless (see ``_PROMISES``), when the extension promises nothing pressdocs
+    knows, or when the content is unknown or empty."""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if not ext or media_type in _UNKNOWN:
+        return None
+    if ext in _PICTURE_EXTENSIONS:
+        return None if media_type.startswith("image/") else ext
+    if ext in _VIDEO_EXTENSIONS:
+        return None if media_type.startswith("video/") else ext
+    promised = _PROMISES.get(ext)
+    return ext if promised is not None and media_type not in promised else None
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
