@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import functools
 import io
+import json
+import os
 import re
+import shutil
+import subprocess
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -20,12 +24,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import Workbook
 
-from archive_fixtures import windows_zip
+from archive_fixtures import sevenzip, windows_zip, zip_with_raw_names
+from cli_support import invoke
 from pressdocs import Pressdocs, Submission
 from pressdocs import _sniff as sniff
 from pressdocs._archives import is_office_zip
 from pressdocs._libreoffice import convert, find_soffice
 from submissions import message, png, press_release_docx, registration_docx
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture
@@ -193,7 +200,7 @@ def test_a_misnamed_file_is_read_by_its_content_and_says_so(
         "read as what it holds")
 
 
-@pytest.mark.parametrize(("case", "name", "kind", "zh", "en"), MISNAMED[:3])
+@pytest.mark.parametrize(("case", "name", "kind", "zh", "en"), MISNAMED)
 def test_validate_finds_a_misnamed_file(case: str, name: str, kind: str, zh: str, en: str,
                                         app: Pressdocs, tmp_path: Path) -> None:
     path = tmp_path / name
@@ -248,3 +255,94 @@ def test_a_web_page_named_like_a_picture_in_the_materials_is_pd206s_alone(
     assert [f.location.document for f in sub.findings if f.code == "PD905"] == ["说明.doc"]
     assert "图片1.jpg" in [f.location.document for f in sub.findings if f.code == "PD206"]
     assert by_code["PD905"].severity == "warning"
+
+
+# --- packages: listed as documents, and parse says why one is refused ---------------------------
+
+
+def _zip_with_a_link(tmp_path: Path) -> bytes:
+    """A zip written by Info-ZIP ``zip --symlinks``: a press release and a link beside it
+    pointing out of the package (a shortcut to /etc/passwd)."""
+    if shutil.which("zip") is None:
+        pytest.skip("zip (Info-ZIP) is not installed")
+    folder = tmp_path / "src"
+    (folder / "发布材料").mkdir(parents=True)
+    (folder / "发布材料" / "发布稿.docx").write_bytes(press_release_docx("一季度经济运行"))
+    (folder / "发布材料" / "快捷方式").symlink_to("/etc/passwd")
+    out = tmp_path / "材料.zip"
+    subprocess.run(["zip", "-q", "-r", "--symlinks", str(out), "发布材料"], cwd=folder,
+                   check=True, env={**os.environ, "LC_ALL": "C.UTF-8"})
+    return out.read_bytes()
+
+
+UNSAFE = [
+    ("../evil.txt", "材料.zip", lambda: zip_with_raw_names([
+        ("发布稿.docx".encode("gbk"), b"fine"), (b"../evil.txt", b"evil")])),
+    ("/etc/passwd", "材料.zip", lambda: zip_with_raw_names([(b"/etc/passwd", b"root")])),
+    ("C:\\evil.txt", "材料.zip", lambda: zip_with_raw_names([(b"C:\\evil.txt", b"x")])),
+    ("../evil.txt", "材料.7z", lambda: sevenzip([("../evil.txt", b"x")], unchecked_names=True)),
+]
+
+
+@pytest.mark.parametrize(("member", "name", "make"), UNSAFE,
+                         ids=[f"{n}:{m}" for m, n, _ in UNSAFE])
+def test_parse_says_a_package_with_an_unsafe_name_is_refused_as_batch_does(
+        member: str, name: str, make: Any, app: Pressdocs, tmp_path: Path) -> None:
+    path = tmp_path / name
+    path.write_bytes(make())
+    said = f"压缩包内文件名不安全：{member}，请重新打包发送"
+    result = invoke(["parse", "--json", str(path)])
+    assert result.exit_code == 0, result.output  # read, and found wanting
+    (out,) = json.loads(result.stdout)
+    assert out["kind"] == "package"
+    assert out["warnings"][0] == f"{name}：{said}" == out["error"]
+    shown = invoke(["parse", str(path)])
+    assert said in re.sub(r"\s*\n\s*", "", shown.output)
+    english = json.loads(invoke(["--lang", "en", "parse", "--json", str(path)]).stdout)[0]
+    assert "unsafe file name" in english["error"] and not HAN.search(
+        english["error"].replace(name, ""))
+    # the same words as the batch's PD902 for the same package
+    (rejected,) = [f for f in app.check(path).findings if f.code == "PD902"]
+    assert rejected.text("zh") == f"压缩包“{name}”未能解开：{said}"
+
+
+def test_parse_names_the_links_a_package_leaves_out(app: Pressdocs, tmp_path: Path) -> None:
+    path = tmp_path / "材料.zip"
+    path.write_bytes(_zip_with_a_link(tmp_path))
+    (out,) = json.loads(invoke(["parse", "--json", str(path)]).stdout)
+    assert (out["kind"], out["error"]) == ("package", None)
+    assert out["warnings"] == ["压缩包“材料.zip”中的“发布材料/快捷方式”是一个链接（快捷方式），"
+                               "不是文件，已跳过；请把文件本身放进压缩包"]
+    # the batch takes the rest of the package as it always did
+    sub = app.check(path)
+    assert [(d.name, d.kind) for d in sub.documents] == [
+        ("材料.zip", "package"), ("发布稿.docx", "press_release")]
+
+
+def test_every_package_is_listed_as_a_document_before_the_files_it_holds(
+        app: Pressdocs, tmp_path: Path) -> None:
+    inner = windows_zip([("问答.docx", press_release_docx("问答")), ("图片1.png", png(1))])
+    outer = windows_zip([("发布会材料/发布稿.docx", press_release_docx("一季度经济运行")),
+                         ("发布会材料/图片.zip", inner)])
+    path = tmp_path / "某某发布会材料.zip"
+    path.write_bytes(outer)
+    sub = app.check(path)
+    assert [(d.name, d.kind, d.origin, d.container) for d in sub.documents] == [
+        ("某某发布会材料.zip", "package", "file", ""),
+        ("发布稿.docx", "press_release", "package", "某某发布会材料.zip"),
+        ("图片.zip", "package", "package", "某某发布会材料.zip"),
+        ("问答.docx", "press_release", "package", "某某发布会材料.zip/发布会材料/图片.zip"),
+        ("图片1.png", "picture", "package", "某某发布会材料.zip/发布会材料/图片.zip"),
+    ]
+    assert all(d.sha256 and d.size for d in sub.documents)
+    assert "PD902" not in [f.code for f in sub.findings]
+
+
+def test_a_package_of_nothing_readable_is_still_rejected(app: Pressdocs, tmp_path: Path) -> None:
+    """Listing the package does not make a message of unreadable files look readable."""
+    path = tmp_path / "材料.zip"
+    path.write_bytes(windows_zip([("说明.bin", b"\x00\x01\x02" * 100)]))
+    assert app.check(path).status == "rejected"
+    empty = tmp_path / "空.zip"
+    empty.write_bytes(windows_zip([]))
+    assert app.check(empty).status == "unrelated"

@@ -72,8 +72,10 @@ def status_of(sub: Submission, registry: Registry) -> SubmissionStatus:
     usable: every document unreadable, or an error of a rule that rejects — spam),
     unrelated."""
     if sub.kind is SubmissionKind.UNRELATED:
-        readable = [d for d in sub.documents if d.problem is None]
-        if sub.documents and not readable:
+        # a package that opened is judged by the files in it, not counted as one itself
+        files = [d for d in sub.documents
+                 if d.kind is not DocumentKind.PACKAGE or d.problem is not None]
+        if files and all(d.problem is not None for d in files):
             return SubmissionStatus.REJECTED
         return SubmissionStatus.UNRELATED
     errors = {f.code for f in sub.findings if f.severity is Severity.ERROR}
