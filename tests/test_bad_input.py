@@ -327,12 +327,13 @@ def test_every_package_is_listed_as_a_document_before_the_files_it_holds(
     path = tmp_path / "某某发布会材料.zip"
     path.write_bytes(outer)
     sub = app.check(path)
-    assert [(d.name, d.kind, d.origin, d.container) for d in sub.documents] == [
-        ("某某发布会材料.zip", "package", "file", ""),
-        ("发布稿.docx", "press_release", "package", "某某发布会材料.zip"),
-        ("图片.zip", "package", "package", "某某发布会材料.zip"),
-        ("问答.docx", "press_release", "package", "某某发布会材料.zip/发布会材料/图片.zip"),
-        ("图片1.png", "picture", "package", "某某发布会材料.zip/发布会材料/图片.zip"),
+    inner_zip = "某某发布会材料.zip/发布会材料/图片.zip"
+    assert [(d.name, d.kind, d.origin, d.container, d.path) for d in sub.documents] == [
+        ("某某发布会材料.zip", "package", "file", "", ""),
+        ("发布稿.docx", "press_release", "package", "某某发布会材料.zip", "发布会材料/发布稿.docx"),
+        ("图片.zip", "package", "package", "某某发布会材料.zip", "发布会材料/图片.zip"),
+        ("问答.docx", "press_release", "package", inner_zip, "问答.docx"),
+        ("图片1.png", "picture", "package", inner_zip, "图片1.png"),
     ]
     assert all(d.sha256 and d.size for d in sub.documents)
     assert "PD902" not in [f.code for f in sub.findings]

@@ -128,9 +128,9 @@ class Pipeline:
               received: datetime | None) -> list[ReadResult]:
         """One attachment or file: a document; or a package, listed as a document of its
         own (kind ``package``) followed by the documents in it, each naming the package it
-        came out of (``container``).  A zip that is an Office document — even a damaged
-        one, cut off before its central directory — is a document
-        (:func:`~pressdocs._archives.is_office_zip`)."""
+        came out of (``container``) and its path there (``path``).  A zip that is an Office
+        document — even a damaged one, cut off before its central directory — is a
+        document (:func:`~pressdocs._archives.is_office_zip`)."""
         from pressdocs._archives import is_office_zip, sniff_archive
 
         app, kept = self.app, self.originals
@@ -144,10 +144,12 @@ class Pipeline:
         for member in members:
             if kept is not None:
                 kept.put_blob(member.data)
-            results.append(read_document(member.data, member.path.rsplit("/", 1)[-1],
-                                         plugins=app.plugins, config=app.config,
-                                         received=received, origin="package",
-                                         container=member.container, open_package=False))
+            read = read_document(member.data, member.path.rsplit("/", 1)[-1],
+                                 plugins=app.plugins, config=app.config, received=received,
+                                 origin="package", container=member.container,
+                                 open_package=False)
+            read.document.path = member.path
+            results.append(read)
         return results
 
     def _spilled(self, part: SpilledPart, name: str, origin: str, received: datetime | None,

@@ -210,6 +210,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         )""",
         "CREATE INDEX submission_history_id ON submission_history (submission_id, id)",
     ), derive=_derive_conferences),
+    Migration(5, "documents keep their path inside the package they came out of", (
+        "ALTER TABLE documents ADD COLUMN path TEXT NOT NULL DEFAULT ''",
+    )),
 )
 
 #: The schema version this pressdocs writes.
