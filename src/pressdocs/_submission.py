@@ -39,6 +39,8 @@ T = TypeVar("T")
 
 #: An inline image smaller than this is a logo or an icon, not one of the 3 pictures.
 INLINE_PHOTO_MIN_BYTES = 20 * 1024
+#: The names of packages sent as links (their bytes are not here to sniff).
+_PACKAGE_SUFFIXES = (".zip", ".7z", ".rar")
 
 
 def assemble(results: Sequence[ReadResult], *, submission_id: str = "", source: str = "",
@@ -120,10 +122,13 @@ def _is_photo(doc: Document) -> bool:
 
 def _linked_document(linked: LinkedFile) -> Document:
     """A file that arrived only as a download link: recorded by name and size, its kind
-    guessed from the name (its bytes are not here: it is pending material, PD208)."""
+    guessed from the name (its bytes are not here: it is pending material, PD208); a
+    package (图片.zip) is a document of kind ``package``, as an attached one is."""
     media_type = mimetypes.guess_type(linked.name)[0] or "application/octet-stream"
     kind = (DocumentKind.VIDEO if media_type.startswith("video/") else
-            DocumentKind.PICTURE if media_type.startswith("image/") else DocumentKind.OTHER)
+            DocumentKind.PICTURE if media_type.startswith("image/") else
+            DocumentKind.PACKAGE if linked.name.lower().endswith(_PACKAGE_SUFFIXES) else
+            DocumentKind.OTHER)
     return Document(name=linked.name, media_type=media_type, size=linked.size or 0,
                     kind=kind, confidence=0.3, origin="link")
 
