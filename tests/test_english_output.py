@@ -87,8 +87,14 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def batch_content(report: dict[str, Any]) -> set[str]:
     content: set[str] = set()
     for m in report["messages"]:
-        content |= {m["subject"], m["unit"], m["sender"], m["source_key"]}
+        content |= {m["subject"], m["unit"], m["sender"], m["sender_name"], m["source_key"]}
         content |= {d["name"] for d in m["documents"]}
+        # where a document came from, and the conference as the unit wrote it
+        content |= {d[k] or "" for d in m["documents"] for k in ("package", "path")}
+        content |= {d["link"]["url"] for d in m["documents"] if d["link"]}
+        conference = m["conference"] or {}
+        content |= {conference.get(k) or "" for k in (
+            "title", "time_text", "venue", "organiser", "document")}
         content |= set(findings_content(m["findings"]))
     return content
 

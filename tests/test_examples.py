@@ -50,8 +50,11 @@ def test_demo_mailbox_batch_finds_what_the_office_would(tmp_path: Path, seed_pat
         "registration", "市统计局", 11, "accepted")
     package = by_subject["【市统计局】发布会材料（打包）"]
     assert package.status == "accepted", package.findings
-    assert sorted(d.name for d in package.documents) == sorted(
+    assert sorted(d.name for d in package.documents if d.kind != "package") == sorted(
         ["发布稿.docx", "问答.docx", "图片1.png", "图片2.png", "图片3.png"])
+    # the package itself is listed too, and its files name it
+    assert [d.name for d in package.documents if d.kind == "package"] == ["市统计局发布材料.zip"]
+    assert {d.container for d in package.documents if d.kind != "package"} == {"市统计局发布材料.zip"}
 
     hr = by_subject["市人社局新闻发布会材料"]
     assert hr.kind == "registration_and_materials" and hr.status == "incomplete"

@@ -188,7 +188,8 @@ def _files() -> Iterator[Finding]:
     docs = [Document(name="登记表.doc", media_type="application/msword",
                      problem=Message.literal("文档设有打开密码", "the document is password-protected")),
             Document(name="材料.zip", media_type="application/zip", kind=DocumentKind.PACKAGE,
-                     problem=Message.literal("压缩包设有密码", "the package has a password"))]
+                     problem=Message.literal("压缩包设有密码", "the package has a password")),
+            Document(name="登记表扫描件.docx", media_type="image/png", kind=DocumentKind.PICTURE)]
     yield from _every_rule(submission(documents=docs))
     shapes = submission(reg=registration(approval_date="2021-13-45"),  # type: ignore[arg-type]
                         mats=materials(qa=[QAPair("问？", "答", answer_chars=-1)]),

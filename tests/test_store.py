@@ -59,7 +59,9 @@ def sha(data: bytes) -> str:
 def submission(raw: bytes, **changes: Any) -> Submission:
     """A submission as the pipeline would make it: a registration plus materials."""
     picture = Document(name="发布会现场.jpg", media_type="image/jpeg", size=48_213,
-                       sha256=sha(b"jpeg"), kind=DocumentKind.PICTURE, confidence=0.9)
+                       sha256=sha(b"jpeg"), kind=DocumentKind.PICTURE, confidence=0.9,
+                       origin="package", container="发布会材料.zip",
+                       path="发布会材料/发布会现场.jpg")
     made = Submission(
         id=sha(raw),
         source="imaps://whxwtg@163.com@imap.163.com/INBOX;UIDVALIDITY=5;UID=7",

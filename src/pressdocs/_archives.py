@@ -15,7 +15,8 @@ What is done to the names:
   stored.
 - 7z names are UTF-16 and rar names UTF-8 (or RAR 3 Unicode): used as they are.
 - Junk is skipped: folders, ``__MACOSX/``, AppleDouble ``._*`` twins, ``.DS_Store``,
-  ``Thumbs.db``, ``desktop.ini``, and symbolic links (a link is not material).
+  ``Thumbs.db``, ``desktop.ini``, and symbolic links (a link is not material, and is
+  never followed; :func:`open_package` names the links it left out).
 - Backslashes are read as folder separators (PowerShell's Compress-Archive and some
   old tools write ``材料\\发布稿.docx``); ``.`` and empty parts are dropped.
 
@@ -68,14 +69,17 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Protocol
 
+from pressdocs import _sniff as sniff
 from pressdocs.errors import ArchiveRejected, ParseError, PressdocsError, UnsupportedFormat
 from pressdocs.models import Message
 
 __all__ = [
     "ArchiveLimits",
     "Member",
+    "Opened",
     "is_office_zip",
     "open_archive",
+    "open_package",
     "sniff_archive",
 ]
 
@@ -117,6 +121,20 @@ class Member:
     path: str
     data: bytes = field(repr=False)  # up to hundreds of MB: keep it out of logs
     container: str
+    package: bool = False  # a package found inside (only from open_package)
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A package opened by :func:`open_package`.
+
+    ``members`` are its files in order, each package found inside listed (``package``
+    set) just before its own files; ``links`` are the symbolic links left out, as
+    ``(container, path)``.
+    """
+
+    members: list[Member]
+    links: list[tuple[str, str]] = field(default_factory=list)
 
 
 # --- recognising packages --------------------------------------------------------------
@@ -142,18 +160,21 @@ def sniff_archive(data: bytes) -> str | None:
     return None
 
 
-def is_office_zip(data: bytes) -> bool:
+def is_office_zip(data: bytes, name: str = "") -> bool:
     """True if this zip is a document, not a package.
 
     Office Open XML (.docx, .xlsx, .pptx: ``[Content_Types].xml``), OpenDocument and EPUB
     (first member ``mimetype``), OFD 版式文档 (``OFD.xml``) and Apple iWork
-    (``Index/Document.iwa``).  False for anything that is not a readable zip.
+    (``Index/Document.iwa``).  A zip whose central directory is lost (a download cut off)
+    is judged as :func:`pressdocs._sniff.sniff_media_type` judges it, by its local headers
+    and then its ``name``: a truncated 登记表.docx is a damaged document, for its parser to
+    report as one, not a damaged package.  False for anything else.
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = zf.namelist()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, struct.error):
-        return False
+        return sniff_archive(data) == "zip" and sniff.sniff_media_type(data, name) != sniff.ZIP
     if names and names[0] == "mimetype":
         return True
     return any(marker in names for marker in _DOCUMENT_MARKERS)
@@ -168,6 +189,7 @@ class _Budget:
     limits: ArchiveLimits
     entries: int = 0
     inflated: int = 0
+    links: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -333,6 +355,8 @@ def _vet(entries: list[_Entry], scope: _Scope, *, encrypted: bool = False) -> li
     for e in entries:
         if e.path is None or (not e.path and not e.is_dir):
             raise scope.reject("archive.unsafe_name", name=_shown(e.raw_name))
+    budget.links.extend((scope.container, e.path) for e in entries
+                        if e.is_link and e.path and not _is_junk(e.path))
     wanted = [e for e in entries
               if not e.is_dir and not e.is_link and e.path and not _is_junk(e.path)]
     seen: set[str] = set()
@@ -645,7 +669,17 @@ def open_archive(data: bytes, name: str, limits: ArchiveLimits = ArchiveLimits()
     part of a multi-volume set) or :class:`~pressdocs.errors.UnsupportedFormat` (not a
     package; no rar tool; py7zr/rarfile missing; an unsupported compression method).
     """
-    return _open(data, name, depth, _Budget(limits))
+    return [m for m in _open(data, name, depth, _Budget(limits)) if not m.package]
+
+
+def open_package(data: bytes, name: str, limits: ArchiveLimits = ArchiveLimits()) -> Opened:
+    """Open the package ``data`` (called ``name``, attached to the mail) as
+    :func:`open_archive` does, and say more about it: the packages found inside, listed
+    as members of their own (``package`` set) before their files, and the symbolic links
+    left out.  Raises what :func:`open_archive` raises."""
+    budget = _Budget(limits)
+    members = _open(data, name, 1, budget)
+    return Opened(members, list(budget.links))
 
 
 def _open(data: bytes, container: str, depth: int, budget: _Budget) -> list[Member]:
@@ -660,7 +694,8 @@ def _open(data: bytes, container: str, depth: int, budget: _Budget) -> list[Memb
     members: list[Member] = []
     for path, content in _READERS[kind](data, scope):
         inner = sniff_archive(content)
-        if inner is not None and not (inner == "zip" and is_office_zip(content)):
+        if inner is not None and not (inner == "zip" and is_office_zip(content, path)):
+            members.append(Member(path, content, container, package=True))
             members.extend(_open(content, f"{container}/{path}", depth + 1, budget))
         else:
             members.append(Member(path, content, container))

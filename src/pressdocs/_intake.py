@@ -54,7 +54,10 @@ from pressdocs.events import (
 )
 from pressdocs.mail.message import ParsedMessage, parse_headers
 from pressdocs.models import (
+    Document,
+    DocumentKind,
     Finding,
+    LinkedFile,
     Message,
     Severity,
     Submission,
@@ -91,18 +94,64 @@ class MessageOutcome:
         return self.status is not SubmissionStatus.DUPLICATE
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
-        """The message as ``pressdocs batch --json`` reports it (schema ``batch``)."""
+        """The message as ``pressdocs batch --json`` reports it (schema ``batch``): who sent
+        it (address and display name), the conference it is about, each document with
+        where it came from, and the findings."""
         sub = self.submission
+        links = _links_by_name(sub)
         return {
             "message_id": sub.message_id, "subject": sub.subject, "sender": sub.sender,
+            "sender_name": sub.sender_name,
             "received": sub.received.isoformat() if sub.received else None,
             "status": self.status.value, "status_label": self.status.label(lang),
             "kind": sub.kind.value, "unit": sub.unit, "plan_year": sub.plan_year,
             "plan_item": sub.plan_item, "corrects": sub.corrects or None,
-            "documents": [{"name": d.name, "kind": d.kind.value} for d in sub.documents],
+            "conference": _conference(sub),
+            "documents": [_document(d, links, lang) for d in sub.documents],
             "findings": [f.to_dict() for f in sub.findings],
             "submission_id": sub.id, "source_key": self.source_key,
         }
+
+
+def _conference(sub: Submission) -> dict[str, Any] | None:
+    """The conference the submission registers, as its form (or the mail body it was
+    typed into) gives it; ``None`` without a registration."""
+    reg = sub.registration
+    if reg is None:
+        return None
+    read_from = next((d.name for d in sub.documents if d.kind is DocumentKind.REGISTRATION),
+                     None)
+    return {"title": reg.title, "time": reg.time.isoformat() if reg.time else None,
+            "time_text": reg.time_text, "venue": reg.venue, "organiser": reg.organiser,
+            "document": read_from}
+
+
+def _links_by_name(sub: Submission) -> dict[str, list[LinkedFile]]:
+    """The files the message sent as download links, by name, in order."""
+    found: dict[str, list[LinkedFile]] = {}
+    for link in sub.materials.linked_files if sub.materials else []:
+        found.setdefault(link.name, []).append(link)
+    return found
+
+
+def _document(doc: Document, links: dict[str, list[LinkedFile]], lang: str) -> dict[str, Any]:
+    """One document of the report: what it is, and where it came from — the mail (an
+    attachment, inline, the body), a package (which one, and the path in it), or a
+    download link (its address, size and expiry)."""
+    link = links[doc.name].pop(0) if doc.origin == "link" and links.get(doc.name) else None
+    packed = doc.origin == "package"
+    return {
+        "name": doc.name, "kind": doc.kind.value, "kind_label": doc.kind.label(lang),
+        "media_type": doc.media_type,
+        "size": link.size if link is not None else doc.size,
+        "sha256": doc.sha256 or None, "origin": doc.origin,
+        "package": (doc.container or None) if packed else None,
+        "path": (doc.path or doc.name) if packed else None,
+        "problem": doc.problem.text(lang) if doc.problem else None,
+        "link": None if link is None else {
+            "url": link.url, "provider": link.provider or None, "size_text": link.size_text,
+            "expires": link.expires.isoformat() if link.expires else None},
+    }
 
 
 @dataclass

@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pressdocs import _sniff as sniff
-from pressdocs._reading import ReadResult, read_document, read_large
+from pressdocs._reading import ReadResult, read_document, read_large, read_package
 from pressdocs.capabilities import RawMessage
-from pressdocs.errors import ParseError, PressdocsError
+from pressdocs.errors import ParseError
 from pressdocs.mail.message import ParsedMessage
 from pressdocs.mail.stream import SpilledPart, StreamLimits, parse_bytes, parse_stream
 from pressdocs.models import Document, DocumentKind, Submission
@@ -126,30 +126,30 @@ class Pipeline:
 
     def _file(self, data: bytes, name: str, origin: str,
               received: datetime | None) -> list[ReadResult]:
-        """One attachment or file: a document, or the documents of the package it is."""
-        from pressdocs._archives import is_office_zip, open_archive, sniff_archive
+        """One attachment or file: a document; or a package, listed as a document of its
+        own (kind ``package``) followed by the documents in it, each naming the package it
+        came out of (``container``) and its path there (``path``).  A zip that is an Office
+        document — even a damaged one, cut off before its central directory — is a
+        document (:func:`~pressdocs._archives.is_office_zip`)."""
+        from pressdocs._archives import is_office_zip, sniff_archive
 
         app, kept = self.app, self.originals
         if kept is not None:
             kept.put_blob(data)
-        if not sniff_archive(data) or is_office_zip(data):
+        if not sniff_archive(data) or is_office_zip(data, name):
             return [read_document(data, name, plugins=app.plugins, config=app.config,
-                                  received=received, origin=origin)]
-        try:
-            members = open_archive(data, name)
-        except PressdocsError as exc:  # rejected, damaged, or no tool for it: PD902/PD901
-            package = read_document(data, name, plugins=app.plugins, config=app.config,
-                                    received=received, origin=origin)
-            package.error = exc
-            return [package]
-        results = []
+                                  received=received, origin=origin, open_package=False)]
+        package, members = read_package(data, name, origin=origin)
+        results = [package]
         for member in members:
             if kept is not None:
                 kept.put_blob(member.data)
-            results.append(read_document(member.data, member.path.rsplit("/", 1)[-1],
-                                         plugins=app.plugins, config=app.config,
-                                         received=received, origin="package",
-                                         container=member.container))
+            read = read_document(member.data, member.path.rsplit("/", 1)[-1],
+                                 plugins=app.plugins, config=app.config, received=received,
+                                 origin="package", container=member.container,
+                                 open_package=False)
+            read.document.path = member.path
+            results.append(read)
         return results
 
     def _spilled(self, part: SpilledPart, name: str, origin: str, received: datetime | None,

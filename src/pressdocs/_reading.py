@@ -3,8 +3,10 @@
 :func:`read_document` is the single path every file takes, whether it came from the
 command line, a zip package or a mail attachment:
 
-1. the media type is sniffed from the bytes (:mod:`pressdocs._sniff`), never the name;
-2. pictures and videos are checked for being whole, packages are left to the caller;
+1. the media type is sniffed from the bytes (:mod:`pressdocs._sniff`), never the name
+   (a file whose content is not what its name says is read by its content, with a warning);
+2. pictures and videos are checked for being whole; a package is opened to say whether
+   it can be (:func:`read_package` also hands over its files);
 3. the first registered :class:`pressdocs.Parser` that recognises the bytes reads them;
 4. every :class:`pressdocs.Classifier` gives its opinion, the most confident wins;
 5. the form is extracted into the model of its kind (:mod:`pressdocs.extract`).
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from pressdocs import _sniff as sniff
+from pressdocs._archives import Member, open_package
 from pressdocs._plugins import Plugins
 from pressdocs.capabilities import Classification, Classifier, Content, Parser
 from pressdocs.config import Config
@@ -38,7 +41,7 @@ from pressdocs.models import (
     StatisticsReport,
 )
 
-__all__ = ["ReadResult", "parse_content", "read_document", "read_large"]
+__all__ = ["ReadResult", "parse_content", "read_document", "read_large", "read_package"]
 
 Extracted = Registration | StatisticsReport | Plan | PressRelease | list[QAPair] | None
 
@@ -98,16 +101,15 @@ class ReadResult:
 
 def read_document(data: bytes, name: str, *, plugins: Plugins, config: Config,
                   received: datetime | None = None, origin: str = "file",
-                  container: str = "") -> ReadResult:
+                  container: str = "", open_package: bool = True) -> ReadResult:
     """Read one file (its whole bytes, its name as sent) into a :class:`ReadResult`.
 
-    ``received`` supplies the year for dates written without one.
+    ``received`` supplies the year for dates written without one.  A package is opened
+    to see whether it can be (its ``error`` says why not, as a batch's PD902 would), unless
+    ``open_package`` is false: the caller opens it, or already has.
     """
-    media_type = sniff.sniff_media_type(data, name)
-    document = Document(name=name, media_type=media_type, size=len(data),
-                        sha256=hashlib.sha256(data).hexdigest(), origin=origin,
-                        container=container)
-    result = ReadResult(document)
+    result = _read_start(data, name, origin, container)
+    document, media_type = result.document, result.document.media_type
     if media_type == sniff.EMPTY:
         result.error = _empty(name)
         return result
@@ -116,6 +118,8 @@ def read_document(data: bytes, name: str, *, plugins: Plugins, config: Config,
         return result
     if media_type in _PACKAGES:
         document.kind, document.confidence = DocumentKind.PACKAGE, 1.0
+        if open_package:
+            _open_package(result, data)
         return result
 
     try:
@@ -144,6 +148,42 @@ def read_document(data: bytes, name: str, *, plugins: Plugins, config: Config,
     else:
         result.warnings.extend(warnings)
     return result
+
+
+def read_package(data: bytes, name: str, *, origin: str = "file",
+                 container: str = "") -> tuple[ReadResult, list[Member]]:
+    """A package (zip, 7z, rar) as a document of kind ``package``, and the files in it.
+
+    The files come in order, a package found inside listed (``Member.package``) before
+    its own files.  A package that cannot be opened — refused (an unsafe name, a password,
+    too large), damaged, or needing a tool that is missing — comes back with ``error`` set
+    and no files; the links left out are named in ``warnings``.
+    """
+    result = _read_start(data, name, origin, container)
+    result.document.kind, result.document.confidence = DocumentKind.PACKAGE, 1.0
+    return result, _open_package(result, data)
+
+
+def _read_start(data: bytes, name: str, origin: str, container: str) -> ReadResult:
+    """The document of ``data``: sniffed, hashed, and misnamed or not."""
+    media_type = sniff.sniff_media_type(data, name)
+    document = Document(name=name, media_type=media_type, size=len(data),
+                        sha256=hashlib.sha256(data).hexdigest(), origin=origin,
+                        container=container)
+    return ReadResult(document, warnings=_misnamed(name, media_type))
+
+
+def _open_package(result: ReadResult, data: bytes) -> list[Member]:
+    """Open the package ``result`` is about; say in ``result`` why it could not be, or
+    which links were left out."""
+    try:
+        opened = open_package(data, result.document.name)
+    except PressdocsError as exc:
+        result.error = exc
+        return []
+    result.warnings.extend(Message.of("read.link_skipped", name=path, package=container)
+                           for container, path in opened.links)
+    return opened.members
 
 
 def read_path(path: Path) -> bytes:
@@ -199,6 +239,16 @@ def _media(result: ReadResult, data: bytes) -> None:
     if _broken_image(data, document.media_type):
         kind = "JPEG" if document.media_type == sniff.JPEG else "PNG"
         result.error = ParseError.of("read.broken_picture", format=kind, file=document.name)
+
+
+def _misnamed(name: str, media_type: str) -> list[Message]:
+    """A file read by its content although its name says otherwise (a photo named
+    登记表.docx) says so; :func:`pressdocs._sniff.misnamed` leaves the harmless pairs out."""
+    ext = sniff.misnamed(name, media_type)
+    if ext is None:
+        return []
+    return [Message.of("read.misnamed", name=name, ext=ext,
+                       actual=sniff.describe_media_type(media_type))]
 
 
 def _empty(name: str) -> ParseError:

@@ -10,6 +10,8 @@ Chinese files need: BOM, then UTF-8, then GB18030 (a superset of GB2312 and GBK)
 
 The media types are the module-level constants below; :func:`describe_media_type`
 names them for people, in both languages (``[sniff]``: "PNG 图片", "PNG picture").
+:func:`misnamed` says when a file's content is not what its extension promises (a
+photo named 登记表.docx), leaving out the pairs that cost nobody anything.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import io
 import re
 import struct
 import zipfile
+import zlib
+from typing import NamedTuple
 
 from pressdocs.models import Message
 
@@ -67,6 +71,7 @@ __all__ = [
     "ZIP",
     "decode_text",
     "describe_media_type",
+    "misnamed",
     "sniff_media_type",
 ]
 
@@ -161,6 +166,7 @@ DESCRIPTION_KEYS: dict[str, str] = {
 _TEXT_PROBE = 64 * 1024
 _HEAD_PROBE = 4096
 _MAX_MEMBER_PROBE = 1024 * 1024
+_LOCAL_PROBE = 64 * 1024  # compressed bytes of a member inflated to sniff a damaged zip
 
 _OOXML_MAIN_TYPES = (
     ("wordprocessingml.document.main+xml", DOCX),
@@ -176,6 +182,13 @@ _OOXML_MAIN_TYPES = (
     ("ms-powerpoint.presentation.macroenabled.main+xml", PPTX),
 )
 _OOXML_DIRS = (("word/", DOCX), ("xl/", XLSX), ("ppt/", PPTX))
+#: The members every Office Open XML document has besides its own folder (word/, xl/ …).
+_OOXML_PARTS = ("[Content_Types].xml", "_rels/", "docProps/", "customXml/")
+_OOXML_BY_EXTENSION = {
+    "docx": DOCX, "docm": DOCX, "dotx": DOCX, "dotm": DOCX,
+    "xlsx": XLSX, "xlsm": XLSX, "xltx": XLSX, "xltm": XLSX,
+    "pptx": PPTX, "pptm": PPTX, "ppsx": PPTX,
+}
 
 # Stream names in an OLE2 directory, first match wins.
 _OLE_STREAMS = (
@@ -223,6 +236,60 @@ def describe_media_type(media_type: str) -> Message:
     "PNG picture"); a type pressdocs has no words for is given as it is, in both."""
     key = DESCRIPTION_KEYS.get(media_type)
     return Message.of(key) if key else Message.literal(media_type)
+
+
+_WORD_TYPES = frozenset({DOC, DOCX, RTF, WORDML_2003, MS_WORKS, ENCRYPTED_OOXML})
+_EXCEL_TYPES = frozenset({XLS, XLSX, SPREADSHEETML_2003, ENCRYPTED_OOXML})
+_POWERPOINT_TYPES = frozenset({PPT, PPTX, ENCRYPTED_OOXML})
+_TEXT_TYPES = frozenset({TEXT, HTML, XML})
+#: What each extension promises: the media types a file so named may hold without anyone
+#: being misled.  A file whose sniffed type is outside its extension's set is misnamed.
+#: Within one set the program that opens the name opens the content too, so these pairs
+#: are harmless: .doc/.docx/.wps/.rtf among Word's own formats (WPS writes .wps as Word 97,
+#: Word opens a .docx named .doc), .xls/.xlsx/.et among Excel's, any picture format under
+#: any picture extension (.jpeg named .jpg, a PNG named .jpg), any video under any video
+#: extension, and text (or HTML, XML) named .txt.  A web page, PDF, picture or package
+#: named as a Word or Excel file is misnamed; so is a zip named .rar.
+_PROMISES: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("doc", "docx", "docm", "dot", "dotx", "dotm", "wps", "wpt"),
+                    _WORD_TYPES),
+    **dict.fromkeys(("xls", "xlsx", "xlsm", "xlt", "xltx", "xltm", "et", "ett"),
+                    _EXCEL_TYPES),
+    **dict.fromkeys(("ppt", "pptx", "pps", "ppsx", "dps"), _POWERPOINT_TYPES),
+    "pdf": frozenset({PDF}),
+    "rtf": frozenset({RTF}),
+    "odt": frozenset({ODT}),
+    "ods": frozenset({ODS}),
+    "odp": frozenset({ODP}),
+    **dict.fromkeys(("htm", "html"), frozenset({HTML})),
+    **dict.fromkeys(("mht", "mhtml"), frozenset({MHT, HTML})),
+    **dict.fromkeys(("txt", "text", "csv"), _TEXT_TYPES),
+    "zip": frozenset({ZIP}),
+    "7z": frozenset({SEVEN_ZIP}),
+    "rar": frozenset({RAR}),
+}
+_PICTURE_EXTENSIONS = frozenset({"jpg", "jpeg", "jpe", "jfif", "png", "gif", "bmp", "webp",
+                                 "heic", "heif", "tif", "tiff"})
+_VIDEO_EXTENSIONS = frozenset({"mp4", "m4v", "mov", "avi", "wmv", "flv", "mkv", "webm",
+                               "3gp", "mpg", "mpeg"})
+#: Content too little known to say it is something else: nothing to tell the sender.
+_UNKNOWN = frozenset({EMPTY, OCTET_STREAM, OLE_STORAGE})
+
+
+def misnamed(name: str, media_type: str) -> str | None:
+    """The extension of ``name`` (lowercase, without the dot) when the content, sniffed as
+    ``media_type``, is not what that extension promises; ``None`` when it is, when the
+    pair is harmless (see ``_PROMISES``), when the extension promises nothing pressdocs
+    knows, or when the content is unknown or empty."""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if not ext or media_type in _UNKNOWN:
+        return None
+    if ext in _PICTURE_EXTENSIONS:
+        return None if media_type.startswith("image/") else ext
+    if ext in _VIDEO_EXTENSIONS:
+        return None if media_type.startswith("video/") else ext
+    promised = _PROMISES.get(ext)
+    return ext if promised is not None and media_type not in promised else None
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -309,6 +376,14 @@ def _sniff_ftyp(data: bytes) -> str:
 
 
 def _sniff_zip(data: bytes, ext: str) -> str:
+    """A zip: a document (OOXML, OpenDocument, EPUB …) or a package of files.
+
+    A zip whose central directory is lost (a download or copy cut off) is judged by its
+    local file headers instead: the members written before the cut, and the start of
+    ``[Content_Types].xml`` inflated as far as it goes.  When they show only the parts an
+    Office document is made of, or nothing at all, the extension decides — so a truncated
+    .docx stays a (damaged) Word document for its parser to report, never a package.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = zf.namelist()
@@ -317,27 +392,37 @@ def _sniff_zip(data: bytes, ext: str) -> str:
                 if re.fullmatch(r"application/[\w.+-]+", declared):
                     return declared
             if "[Content_Types].xml" in names:
-                types = _read_small(zf, "[Content_Types].xml").decode("utf-8", "replace")
-                types = types.lower()
-                for marker, media_type in _OOXML_MAIN_TYPES:
-                    if marker in types:
-                        return media_type
+                found = _ooxml_main_type(_read_small(zf, "[Content_Types].xml"))
+                if found:
+                    return found
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError,
-            ValueError):
+            ValueError, zlib.error):
         members = _local_members(data)
-        names = [n for n, _ in members]
+        names = [m.name for m in members]
         if names[:1] == ["mimetype"]:
-            declared = members[0][1].decode("ascii", "replace").strip()
+            declared = members[0].head.decode("ascii", "replace").strip()
             if declared.startswith("application/vnd.oasis.opendocument"):
                 return declared
+        for member in members:
+            if member.name == "[Content_Types].xml":
+                found = _ooxml_main_type(member.head)
+                if found:
+                    return found
     for prefix, media_type in _OOXML_DIRS:
         if any(n.startswith(prefix) for n in names):
             return media_type
-    if "[Content_Types].xml" in names or not names:
-        by_ext = {"docx": DOCX, "docm": DOCX, "xlsx": XLSX, "xlsm": XLSX, "pptx": PPTX}
-        if ext in by_ext:
-            return by_ext[ext]
+    if all(n.startswith(_OOXML_PARTS) for n in names) and ext in _OOXML_BY_EXTENSION:
+        return _OOXML_BY_EXTENSION[ext]
     return ZIP
+
+
+def _ooxml_main_type(types: bytes) -> str | None:
+    """The document type ``[Content_Types].xml`` declares for the main part, if any."""
+    lowered = types.decode("utf-8", "replace").lower()
+    for marker, media_type in _OOXML_MAIN_TYPES:
+        if marker in lowered:
+            return media_type
+    return None
 
 
 def _read_small(zf: zipfile.ZipFile, member: str) -> bytes:
@@ -345,23 +430,51 @@ def _read_small(zf: zipfile.ZipFile, member: str) -> bytes:
         return f.read(_MAX_MEMBER_PROBE)
 
 
-def _local_members(data: bytes) -> list[tuple[str, bytes]]:
-    """Member names (and up to 100 bytes of raw data) from the local file headers, for
-    a zip whose central directory is missing: a truncated download, an interrupted copy."""
-    members: list[tuple[str, bytes]] = []
+class _LocalMember(NamedTuple):
+    """A member as its local file header gives it: its name, and its first bytes
+    (inflated as far as they go when deflated; ``b""`` when stored otherwise)."""
+
+    name: str
+    head: bytes
+
+
+def _local_members(data: bytes) -> list[_LocalMember]:
+    """The members whose local file header is whole, for a zip whose central directory is
+    missing (a truncated download, an interrupted copy).  A name cut off by the end of the
+    data is left out: a fragment of a name would only mislead."""
+    members: list[_LocalMember] = []
     pos = 0
     while data.startswith(b"PK\x03\x04", pos) and pos + 30 <= len(data):
-        flags, = struct.unpack_from("<H", data, pos + 6)
+        flags, method = struct.unpack_from("<HH", data, pos + 6)
         compressed, = struct.unpack_from("<I", data, pos + 18)
         name_len, extra_len = struct.unpack_from("<HH", data, pos + 26)
-        raw = data[pos + 30:pos + 30 + name_len]
         start = pos + 30 + name_len + extra_len
+        if pos + 30 + name_len > len(data):
+            break
+        raw = data[pos + 30:pos + 30 + name_len]
         name = raw.decode("utf-8" if flags & 0x800 else "cp437", "replace")
-        members.append((name, data[start:start + min(compressed, 100)]))
-        if flags & 0x08:
-            break  # sizes follow the data (streamed zip): the next header cannot be found
-        pos = start + compressed
+        members.append(_LocalMember(name, _member_head(data[start:start + _LOCAL_PROBE],
+                                                      method)))
+        if flags & 0x08:  # sizes follow the data (a streamed zip: LibreOffice, Java)
+            pos = data.find(b"PK\x03\x04", start)
+            if pos == -1:
+                break
+        else:
+            pos = start + compressed
     return members
+
+
+def _member_head(packed: bytes, method: int) -> bytes:
+    """The first bytes of a member's data: as stored, or inflated as far as they go."""
+    if method == zipfile.ZIP_STORED:
+        return packed[:_MAX_MEMBER_PROBE]
+    if method != zipfile.ZIP_DEFLATED:
+        return b""
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    try:
+        return inflater.decompress(packed, _MAX_MEMBER_PROBE)
+    except zlib.error:
+        return b""
 
 
 def _sniff_ole(data: bytes, ext: str) -> str:

@@ -39,6 +39,8 @@ T = TypeVar("T")
 
 #: An inline image smaller than this is a logo or an icon, not one of the 3 pictures.
 INLINE_PHOTO_MIN_BYTES = 20 * 1024
+#: The names of packages sent as links (their bytes are not here to sniff).
+_PACKAGE_SUFFIXES = (".zip", ".7z", ".rar")
 
 
 def assemble(results: Sequence[ReadResult], *, submission_id: str = "", source: str = "",
@@ -72,8 +74,10 @@ def status_of(sub: Submission, registry: Registry) -> SubmissionStatus:
     usable: every document unreadable, or an error of a rule that rejects — spam),
     unrelated."""
     if sub.kind is SubmissionKind.UNRELATED:
-        readable = [d for d in sub.documents if d.problem is None]
-        if sub.documents and not readable:
+        # a package that opened is judged by the files in it, not counted as one itself
+        files = [d for d in sub.documents
+                 if d.kind is not DocumentKind.PACKAGE or d.problem is not None]
+        if files and all(d.problem is not None for d in files):
             return SubmissionStatus.REJECTED
         return SubmissionStatus.UNRELATED
     errors = {f.code for f in sub.findings if f.severity is Severity.ERROR}
@@ -118,10 +122,13 @@ def _is_photo(doc: Document) -> bool:
 
 def _linked_document(linked: LinkedFile) -> Document:
     """A file that arrived only as a download link: recorded by name and size, its kind
-    guessed from the name (its bytes are not here: it is pending material, PD208)."""
+    guessed from the name (its bytes are not here: it is pending material, PD208); a
+    package (图片.zip) is a document of kind ``package``, as an attached one is."""
     media_type = mimetypes.guess_type(linked.name)[0] or "application/octet-stream"
     kind = (DocumentKind.VIDEO if media_type.startswith("video/") else
-            DocumentKind.PICTURE if media_type.startswith("image/") else DocumentKind.OTHER)
+            DocumentKind.PICTURE if media_type.startswith("image/") else
+            DocumentKind.PACKAGE if linked.name.lower().endswith(_PACKAGE_SUFFIXES) else
+            DocumentKind.OTHER)
     return Document(name=linked.name, media_type=media_type, size=linked.size or 0,
                     kind=kind, confidence=0.3, origin="link")
 

@@ -352,7 +352,10 @@ class Document(Model):
     """One file as it arrived: an attachment, a package member, a body, or a link.
 
     ``media_type`` is sniffed from the content, never taken from the name or the
-    sender's Content-Type.  ``sha256`` addresses the original bytes in the store.
+    sender's Content-Type.  ``sha256`` addresses the original bytes in the store.  A file
+    that came out of a package names the package (``container``; a package inside another
+    is ``外层.zip/材料/内层.zip``) and its path there (``path``), while ``name`` is the
+    file's own name, as the rules and findings call it.
     """
 
     SCHEMA: ClassVar[str] = "document"
@@ -365,6 +368,7 @@ class Document(Model):
     confidence: float = 0.0  # of the kind, 0..1
     origin: str = "attachment"  # attachment | inline | body | package | link | file
     container: str = ""  # the package it came out of, if any
+    path: str = ""  # its path inside that package (发布会材料/登记表.docx); "" when none
     problem: Message | None = None  # why it could not be read; None when it was read
 
 

@@ -19,8 +19,8 @@ PD201–PD208   the materials package: on time, release and its 字数, Q&A, pic
 PD301–PD303   the annual plan: unplanned, delayed, overdue
 PD401–PD405   the statistics table (统计表): on time, complete, reconciled, heads, contact
 PD501         injected spam
-PD901–PD904   files that could not be read, rejected packages, data out of shape,
-              a malformed message
+PD901–PD905   files that could not be read, rejected packages, data out of shape,
+              a malformed message, a file that is not what its name says
 ============  =========================================================================
 """
 
@@ -36,6 +36,7 @@ from pressdocs.models import Message, Severity
 from pressdocs.rules.documents import (
     ExtractedDataShape,
     MalformedMessage,
+    MisnamedDocument,
     PackageRejected,
     UnreadableDocument,
 )
@@ -80,6 +81,7 @@ BUILTIN_RULES: tuple[type[Validator], ...] = (
     FilerContact,
     SpamCheck,
     UnreadableDocument, PackageRejected, ExtractedDataShape, MalformedMessage,
+    MisnamedDocument,
 )
 
 

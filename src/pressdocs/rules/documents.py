@@ -1,11 +1,16 @@
-"""Rules on the files themselves: PD901–PD903.
+"""Rules on the files themselves: PD901–PD905.
 
 - PD901 a document could not be read (damaged, encrypted, unsupported): one finding per
   document, in the reader's own words.  Packages are PD902's; pictures in a materials
   package are PD206's, so a broken picture is reported once;
 - PD902 a package (zip, 7z, rar) was rejected: too large, unsafe names, a password;
 - PD903 what was read out of a form does not fit its JSON Schema (a negative count, a
-  row numbered 0): the field path says where.
+  row numbered 0): the field path says where;
+- PD904 the message itself is malformed;
+- PD905 a file's content is not what its name says (a photo named 登记表.docx, a web page
+  named .doc): it was read by its content, and the unit is told what it really sent.
+  Harmless pairs are left out (:func:`pressdocs._sniff.misnamed` lists them), and so are
+  files named like pictures in a materials package, which PD206 already names.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from pressdocs.schemas import validate
 __all__ = [
     "ExtractedDataShape",
     "MalformedMessage",
+    "MisnamedDocument",
     "PackageRejected",
     "UnreadableDocument",
     "is_package",
@@ -140,3 +146,26 @@ class MalformedMessage(Rule):
         return [self.finding("malformed", defect=defect, document=document,
                              field="submission.message")
                 for defect in submission.defects if not is_harmless(defect)]
+
+
+class MisnamedDocument(Rule):
+    """PD905: every file is what its extension says it is."""
+
+    code = "PD905"
+    severity = Severity.WARNING
+    clause = CLAUSES["materials_due"]
+
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
+        pictures_checked = expects_materials(submission)
+        findings = []
+        for doc in submission.documents:
+            if doc.origin in ("link", "body"):  # no bytes of its own / no name of its own
+                continue
+            ext = sniff.misnamed(doc.name, doc.media_type)
+            if ext is None or (pictures_checked and is_picture_like(doc)
+                               and not doc.media_type.startswith("image/")):
+                continue
+            findings.append(self.finding(
+                "misnamed", name=doc.name, ext=ext,
+                actual=sniff.describe_media_type(doc.media_type), document=doc.name))
+        return findings

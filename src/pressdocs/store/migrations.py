@@ -214,6 +214,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         "ALTER TABLE notices ADD COLUMN next_attempt_at TEXT",
         "CREATE INDEX notices_unit ON notices (unit)",
     )),
+    Migration(6, "documents keep their path inside the package they came out of", (
+        "ALTER TABLE documents ADD COLUMN path TEXT NOT NULL DEFAULT ''",
+    )),
 )
 
 #: The schema version this pressdocs writes.

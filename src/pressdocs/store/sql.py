@@ -273,10 +273,11 @@ class SQLStore(Store):
         self._db.run("DELETE FROM documents WHERE submission_id = ?", (sub.id,))
         for position, doc in enumerate(sub.documents):
             self._db.run("INSERT INTO documents (submission_id, position, sha256, name, "
-                         "media_type, size, kind, confidence, origin, container) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         "media_type, size, kind, confidence, origin, container, path) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                          (sub.id, position, doc.sha256, doc.name, doc.media_type, doc.size,
-                          doc.kind.value, doc.confidence, doc.origin, doc.container))
+                          doc.kind.value, doc.confidence, doc.origin, doc.container,
+                          doc.path))
         self._db.run("DELETE FROM conferences WHERE submission_id = ?", (sub.id,))
         for row in conference_rows(sub, received_at):
             self._db.run(INSERT_CONFERENCE, row)
@@ -321,11 +322,11 @@ class SQLStore(Store):
         where.add("submission_id = ?", submission_id)
         where.add("sha256 = ?", None if sha256 is None else sha256.lower())
         rows = self._db.rows("SELECT submission_id, name, media_type, size, sha256, kind, "
-                             f"confidence, origin, container FROM documents{where} "
+                             f"confidence, origin, container, path FROM documents{where} "
                              "ORDER BY submission_id, position", where.params)
         return [(r[0], Document(name=r[1], media_type=r[2], size=int(r[3]), sha256=r[4],
                                 kind=DocumentKind(r[5]), confidence=float(r[6]),
-                                origin=r[7], container=r[8])) for r in rows]
+                                origin=r[7], container=r[8], path=r[9])) for r in rows]
 
     def findings(self, *, submission_id: str | None = None,
                  code: str | None = None) -> list[tuple[str, Finding]]:
