@@ -66,6 +66,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "pressdocs.builtin.rules",
     "pressdocs.builtin.source_imap",
     "pressdocs.builtin.source_files",
+    "pressdocs.builtin.channel_sms",
 )
 
 
