@@ -25,11 +25,13 @@ __all__ = ["Refusal", "SmsRequest", "find_link", "mobile_numbers", "template_var
 
 #: A web address: a scheme, ``www.``, or a host ending in a top-level domain seen in
 #: links sent by SMS (short links included: ``t.cn/…``, ``dwz.cn/…``, ``url.cn/…``).
+#: Its edges are ASCII ones: a link glued to Chinese text (``点t.cn/…查看``) is found,
+#: where ``\b`` would take 汉字 for letters of the host.
 _LINK = re.compile(
     r"(?:[a-z][a-z0-9+.-]*://|www\.|"
-    r"\b(?:[a-z0-9-]+\.)+(?:com|cn|net|org|gov|edu|info|biz|io|co|cc|me|tv|top|xyz|vip|"
-    r"site|online|ltd|link|ly|gl|to|app|shop|club|mobi|wang|ren|tech|icu|fun|ink|pub|"
-    r"中国|公司|网络)\b)", re.IGNORECASE)
+    r"(?<![a-z0-9.-])(?:[a-z0-9-]+\.)+(?:com|cn|net|org|gov|edu|info|biz|io|co|cc|me|tv|"
+    r"top|xyz|vip|site|online|ltd|link|ly|gl|to|app|shop|club|mobi|wang|ren|tech|icu|fun|"
+    r"ink|pub|中国|公司|网络)(?![a-z0-9-]))", re.IGNORECASE | re.ASCII)
 
 
 class Refusal(Exception):
