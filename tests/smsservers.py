@@ -24,6 +24,9 @@ import hashlib
 import hmac
 import json
 import re
+import shutil
+import ssl
+import subprocess
 import threading
 import time
 import urllib.parse
@@ -32,10 +35,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
+import pytest
+
 __all__ = ["AliyunServer", "Received", "TencentServer", "aliyun_expected_signature",
-           "closed_port_url", "tc3_expected_signature"]
+           "closed_port_url", "make_certificate", "tc3_expected_signature"]
 
 Reply = tuple[int, dict[str, Any]]
 Script = Reply | Callable[["Received"], Reply]
@@ -55,20 +61,26 @@ class Received:
 
 
 class _Server:
-    """The HTTP server, the record of requests and the script of answers."""
+    """The HTTP server, the record of requests and the script of answers; HTTPS with
+    ``cert`` (a certificate and its key, see :func:`make_certificate`)."""
 
-    def __init__(self, secrets: dict[str, str]) -> None:
+    def __init__(self, secrets: dict[str, str], cert: tuple[Path, Path] | None = None) -> None:
         self.secrets = dict(secrets)
         self.received: list[Received] = []
         self.script: list[Script] = []
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.tls = cert is not None
+        if cert is not None:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(str(cert[0]), str(cert[1]))
+            self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,),
                                         daemon=True)
 
     @property
     def url(self) -> str:
         host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}/"
+        return f"{'https' if self.tls else 'http'}://{host!s}:{port}/"
 
     def then(self, *answers: Script) -> None:
         """Answer the next requests (whose signature verifies) with these, in order."""
@@ -125,6 +137,18 @@ def closed_port_url() -> str:
     return f"http://127.0.0.1:{port}/"
 
 
+def make_certificate(folder: Path) -> tuple[Path, Path]:
+    """A throwaway self-signed certificate and key for 127.0.0.1 (its own CA), made with
+    ``openssl``; the test is skipped when openssl is absent (scripts/setup installs it)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed (scripts/setup installs it)")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    return cert, key
+
+
 def _request_id() -> str:
     return str(uuid.uuid4()).upper()
 
@@ -165,8 +189,8 @@ class AliyunServer(_Server):
                                 "Message": "The request has failed due to a temporary "
                                            "failure of the server."})
 
-    def __init__(self, secrets: dict[str, str]) -> None:
-        super().__init__(secrets)
+    def __init__(self, secrets: dict[str, str], cert: tuple[Path, Path] | None = None) -> None:
+        super().__init__(secrets, cert)
         self.nonces: set[str] = set()
         self.sent = 0
 
@@ -248,8 +272,8 @@ def tc3_expected_signature(secret_key: str, date: str, service: str,
 class TencentServer(_Server):
     """Tencent Cloud's ``sms.tencentcloudapi.com``: SendSms by POSTed JSON."""
 
-    def __init__(self, secrets: dict[str, str]) -> None:
-        super().__init__(secrets)
+    def __init__(self, secrets: dict[str, str], cert: tuple[Path, Path] | None = None) -> None:
+        super().__init__(secrets, cert)
         self.sent = 0
 
     @staticmethod

@@ -24,7 +24,7 @@ from pressdocs.builtin.channel_sms.payload import find_link
 from pressdocs.capabilities import Channel, Context
 from pressdocs.config import config_from_dict
 from pressdocs.store import DeliveryStatus
-from smsservers import AliyunServer, TencentServer, closed_port_url
+from smsservers import AliyunServer, TencentServer, closed_port_url, make_certificate
 
 ALIYUN_ID = "LTAI5tPressdocsTest"
 ALIYUN_SECRET = "aliyun-secret-0553"
@@ -289,6 +289,74 @@ receipt = "SMS_123456"
         assert pd.send(notice()).status == "sent"
         assert ALIYUN_SECRET not in pd.config.to_toml()
     assert aliyun.received[0].signature_ok
+
+
+# --- the endpoint ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cert(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return make_certificate(tmp_path_factory.mktemp("sms-cert"))
+
+
+@pytest.mark.parametrize("provider", ["aliyun", "tencent"])
+def test_https_endpoint_with_the_offices_ca_file(tmp_path: Path, cert: tuple[Path, Path],
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 provider: str) -> None:
+    if provider == "aliyun":
+        monkeypatch.setenv(SECRET_ENV, ALIYUN_SECRET)
+        server: AliyunServer | TencentServer = AliyunServer({ALIYUN_ID: ALIYUN_SECRET}, cert)
+        make = aliyun_settings
+    else:
+        monkeypatch.setenv(SECRET_ENV, TENCENT_SECRET)
+        server = TencentServer({TENCENT_ID: TENCENT_SECRET}, cert)
+        make = tencent_settings
+    with server:
+        assert server.url.startswith("https://127.0.0.1:")
+        with office(tmp_path, make(server.url, ca_file=str(cert[0]))) as pd:
+            assert pd.send(notice()).status == "sent"
+        # without the CA the certificate does not verify: nothing is sent, tried again later
+        with office(tmp_path / "no-ca", make(server.url)) as pd:
+            refused = pd.send(notice(("13905531235",), key="receipt:S2:sms"))
+    assert [r.signature_ok for r in server.received] == [True]
+    assert refused.status == "failed"
+    assert "证书无法验证" in refused.detail and "ca_file" in refused.detail
+
+
+def test_plain_http_is_only_for_a_server_on_this_machine(tmp_path: Path,
+                                                         aliyun: AliyunServer) -> None:
+    with office(tmp_path, aliyun_settings("http://dysmsapi.aliyuncs.com/")) as pd:
+        delivery = pd.send(notice())
+    assert delivery.status == "failed"  # nothing left the machine; fixed, it goes out
+    assert "只能用 https 地址" in delivery.detail
+    refused = _refusal(aliyun_settings("http://dysmsapi.aliyuncs.com/"))
+    assert "must be https" in refused.render("en")
+    with office(tmp_path, aliyun_settings(aliyun.url.replace("127.0.0.1", "localhost"))) as pd:
+        assert pd.send(notice()).status == "sent"
+
+
+def test_the_endpoint_and_region_are_settings(tmp_path: Path, tencent: TencentServer) -> None:
+    url = tencent.url + "sms/v3"
+    with office(tmp_path, tencent_settings(url, region="ap-nanjing")) as pd:
+        assert pd.send(notice()).status == "sent"
+    [request] = tencent.received
+    assert request.signature_ok, request.problem  # the path is part of what is signed
+    assert request.path == "/sms/v3"
+    assert request.headers["x-tc-region"] == "ap-nanjing"
+
+
+def test_a_notice_type_may_go_out_under_its_own_sign_name(tmp_path: Path,
+                                                          aliyun: AliyunServer) -> None:
+    templates = {"receipt": "SMS_123456",
+                 "digest": {"code": "SMS_123458", "sign_name": "芜湖发布"}}
+    with office(tmp_path, aliyun_settings(aliyun.url, templates=templates)) as pd:
+        assert pd.send(notice()).status == "sent"
+        assert pd.send(notice(template="digest", key="digest:2021-06:sms")).status == "sent"
+    assert [r.fields["SignName"] for r in aliyun.received] == ["芜湖市新闻办", "芜湖发布"]
+    assert [r.fields["TemplateCode"] for r in aliyun.received] == ["SMS_123456", "SMS_123458"]
+    typo = _refusal(aliyun_settings(aliyun.url, templates={"receipt": {"code": "SMS_1",
+                                                                       "sign": "芜湖发布"}}))
+    assert "templates.receipt.sign" in typo.render("zh") and "sign_name" in typo.render("en")
 
 
 # --- settings --------------------------------------------------------------------------------

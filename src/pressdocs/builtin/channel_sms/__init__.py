@@ -37,7 +37,7 @@ from pressdocs.builtin.channel_sms.payload import (
     template_variables,
 )
 from pressdocs.builtin.channel_sms.settings import SmsSettings, read_settings
-from pressdocs.builtin.channel_sms.transport import Endpoint, parse_endpoint
+from pressdocs.builtin.channel_sms.transport import Endpoint, is_loopback, parse_endpoint
 from pressdocs.capabilities import Channel, Context, Delivery
 from pressdocs.errors import ChannelError, ConfigError
 from pressdocs.hookspecs import hookimpl
@@ -71,12 +71,15 @@ class SmsChannel(Channel):
         endpoint = parse_endpoint(settings.endpoint)
         if endpoint is None:
             raise ChannelError.of("sms.bad_endpoint", value=settings.endpoint)
+        if not endpoint.tls and not is_loopback(endpoint.hostname):
+            raise ChannelError.of("sms.plain_not_local", value=settings.endpoint)
         template = settings.templates.get(notice.template)
         if template is None:
             raise ChannelError.of("sms.no_template", notice=notice.template)
         try:
             request = SmsRequest(
                 numbers=mobile_numbers(notice.recipients),
+                sign_name=template.sign_name or settings.sign_name,
                 template=template.code,
                 variables=template_variables(
                     notice.template, notice.context.get("sms"), template,

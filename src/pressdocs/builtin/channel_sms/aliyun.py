@@ -89,7 +89,7 @@ def send_sms(settings: SmsSettings, endpoint: Endpoint, request: SmsRequest) -> 
         "Format": "JSON",
         "PhoneNumbers": ",".join(_number(p.e164) for p in request.numbers),
         "RegionId": settings.region,
-        "SignName": settings.sign_name,
+        "SignName": request.sign_name,
         "SignatureMethod": "HMAC-SHA1",
         "SignatureNonce": str(uuid.uuid4()),
         "SignatureVersion": "1.0",

@@ -44,9 +44,11 @@ class Refusal(Exception):
 
 @dataclass(frozen=True)
 class SmsRequest:
-    """One request to a provider: the numbers, the template, the variables in order."""
+    """One request to a provider: the numbers, the sign name, the template, the variables
+    in order."""
 
     numbers: tuple[Phone, ...]
+    sign_name: str
     template: str
     variables: tuple[tuple[str, str], ...]
 

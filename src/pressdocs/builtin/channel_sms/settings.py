@@ -17,11 +17,16 @@
     [notify.sms.templates]             # a template code per notice type
     receipt = "SMS_123456"
     remind_register = {code = "SMS_123457", params = ["unit", "date"]}
+    digest = {code = "SMS_123458", sign_name = "芜湖发布"}
 
 A template is a code (Aliyun ``SMS_…``, Tencent a numeric ID) or a table with ``code``
-and ``params``, the template's variables in order: Tencent templates are filled by
-position (``{1}``, ``{2}``), so a Tencent template whose variables are named needs
-``params``; variables named ``"1"``, ``"2"`` … are taken in that order without it.
+and, optionally, ``params``, the template's variables in order, and ``sign_name``, when
+this notice type goes out under another approved sign name.  Tencent templates are
+filled by position (``{1}``, ``{2}``), so a Tencent template whose variables are named
+needs ``params``; variables named ``"1"``, ``"2"`` … are taken in that order without it.
+
+The endpoint is ``https``; plain ``http`` is allowed only on this machine (127.0.0.1, a
+test server), since the request carries the numbers and the message.
 
 The secret stays a :class:`pressdocs.config.Secret` here and is revealed only by the
 provider module, just before signing.  A setting missing or wrong is a
@@ -58,10 +63,11 @@ _TIMEOUT = 10.0
 @dataclass(frozen=True)
 class TemplateSetting:
     """The provider's template for one notice type: its code and, when given, the order
-    of its variables."""
+    of its variables and a sign name other than ``[notify.sms] sign_name``."""
 
     code: str
     params: tuple[str, ...] | None = None
+    sign_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -132,17 +138,19 @@ def _templates(value: Any) -> dict[str, TemplateSetting]:
         if isinstance(setting, str | int) and not isinstance(setting, bool):
             templates[notice] = TemplateSetting(str(setting))
         elif isinstance(setting, dict):
-            unknown = set(setting) - {"code", "params"}
+            known = ["code", "params", "sign_name"]
+            unknown = sorted(set(setting) - set(known))
             if unknown:
-                raise ChannelError.of("sms.unknown_key", key=f"{key}.{sorted(unknown)[0]}",
-                                      suggestion=None, known=["code", "params"])
+                raise ChannelError.of("sms.unknown_key", key=f"{key}.{unknown[0]}",
+                                      suggestion=did_you_mean(unknown[0], known), known=known)
             params = setting.get("params")
             if params is not None and not (isinstance(params, list)
                                            and all(isinstance(p, str) for p in params)):
                 raise _wrong_type(f"{key}.params", params, "config.type_list")
             templates[notice] = TemplateSetting(
                 _text(setting, "code", where=key),
-                tuple(params) if params is not None else None)
+                tuple(params) if params is not None else None,
+                _text(setting, "sign_name", where=key) if "sign_name" in setting else None)
         else:
             raise _wrong_type(key, setting, "config.type_str")
     return templates

@@ -114,7 +114,7 @@ def send_sms(settings: SmsSettings, endpoint: Endpoint, request: SmsRequest) -> 
     body = json.dumps({
         "PhoneNumberSet": [p.e164 for p in request.numbers],
         "SmsSdkAppId": settings.app_id,
-        "SignName": settings.sign_name,
+        "SignName": request.sign_name,
         "TemplateId": request.template,
         "TemplateParamSet": [value for _, value in request.variables],
     }, ensure_ascii=False).encode("utf-8")

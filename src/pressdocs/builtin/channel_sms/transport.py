@@ -12,6 +12,7 @@ for the provider module to judge.
 from __future__ import annotations
 
 import http.client
+import ipaddress
 import ssl
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -19,7 +20,7 @@ from urllib.parse import urlsplit
 from pressdocs.errors import ChannelError
 from pressdocs.models import Message
 
-__all__ = ["Answer", "Endpoint", "parse_endpoint", "post"]
+__all__ = ["Answer", "Endpoint", "is_loopback", "parse_endpoint", "post"]
 
 #: How much of an answer that is not the provider's JSON is kept in a message.
 SNIPPET = 200
@@ -64,6 +65,16 @@ def parse_endpoint(url: str) -> Endpoint | None:
     host = parts.hostname if port == default else f"{parts.hostname}:{port}"
     return Endpoint(url=url, tls=tls, host=host, hostname=parts.hostname, port=port,
                     path=parts.path or "/")
+
+
+def is_loopback(hostname: str) -> bool:
+    """Whether ``hostname`` is this machine (``localhost``, 127.0.0.0/8, ``::1``)."""
+    if hostname.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(hostname).is_loopback
+    except ValueError:
+        return False
 
 
 def post(endpoint: Endpoint, body: bytes, headers: dict[str, str], *, timeout: float,
