@@ -185,7 +185,7 @@ class Notifier:
             found += self._notices(reminder.type, reminder.ref, reminder.unit, context,
                                    period=reminder.period,
                                    sms={"unit": _short(reminder.unit),
-                                        "due": reminder.due.isoformat() if reminder.due else ""})
+                                        "date": _sms_day(reminder.due, self.lang)})
         return found
 
     def digest(self, since: datetime | None, as_of: date) -> list[Notice]:
@@ -486,8 +486,17 @@ def _moment(value: datetime | None, tz: Any, lang: str) -> str:
     return render_value(value.astimezone(tz), lang) if value is not None else ""
 
 
-def _short(text: str, limit: int = 20) -> str:
-    """An SMS variable: short, on one line."""
+def _sms_day(value: date | None, lang: str) -> str:
+    """A day as an SMS variable, short: ``6月30日`` (``30 June``)."""
+    from pressdocs._messages import render_text
+
+    if value is None:
+        return ""
+    return render_text("notify.sms_day", {"month": value.month, "day": value.day}, lang)
+
+
+def _short(text: str, limit: int = 12) -> str:
+    """An SMS variable: on one line, within the shorter provider limit (Tencent: 12)."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 

@@ -68,6 +68,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "pressdocs.builtin.source_files",
     "pressdocs.builtin.channel_email",
     "pressdocs.builtin.channel_outbox",
+    "pressdocs.builtin.channel_sms",
 )
 
 
