@@ -523,3 +523,44 @@ def test_each_channel_keeps_to_its_pace(tmp_path: Path) -> None:
     app.notify()
     gaps = [b - a for a, b in zip(channel.times, channel.times[1:], strict=False)]
     assert len(gaps) == 2 and all(g >= 0.45 for g in gaps)  # paced before the store write
+
+
+def test_receipts_of_a_batch_reach_the_units_by_email(demo: tuple[Path, Path],
+                                                      tmp_path: Path) -> None:
+    """The whole way: a mailbox taken in with receipts, then ``pressdocs notify`` over a
+    real SMTP server on loopback; what the units receive is parsed back."""
+    from smtpservers import SmtpServer
+
+    mail, planned = demo
+    store = tmp_path / "store"
+    shutil.copytree(planned, store)
+    with SmtpServer() as server:
+        config = write_config(tmp_path, f"""
+[notify]
+channels = ["email"]
+receipts = true
+
+[notify.email]
+host = "127.0.0.1"
+port = {server.port}
+security = "none"
+user = ""
+from_address = "whxwtg@163.com"
+from_name = "芜湖市新闻办"
+""")
+        common = ["--store", str(store), "--config", str(config)]
+        batch = json_of([*common, "batch", str(mail), "--json"])
+        assert len(batch["receipts"]) == 4
+        sent = json_of([*common, "notify", "--json"])
+        assert sent["by_status"] == {"sent": 4}
+        assert json_of([*common, "notify", "--json"])["notices"] == []  # once
+        received = list(server.received)
+    assert len(received) == 4
+    by_rcpt = {tuple(r.rcpt_tos): r.message for r in received}
+    rsj = by_rcpt[("rsj@wuhu.gov.cn",)]
+    assert str(rsj["Subject"]) == "【市新闻办】回执：市人社局新闻发布会材料（待补正）"
+    assert "芜湖市新闻办" in str(rsj["From"]) and "whxwtg@163.com" in str(rsj["From"])
+    body = rsj.get_body(("plain",))
+    assert body is not None and "发布材料中附有回答的提问问题只有1个" in body.get_content()
+    assert {r for rcpts in by_rcpt for r in rcpts} == {"tjj_bgs@wuhu.gov.cn", "rsj@wuhu.gov.cn",
+                                                       "sthjj@wuhu.gov.cn"}
