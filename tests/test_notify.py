@@ -564,3 +564,47 @@ from_name = "芜湖市新闻办"
     assert body is not None and "发布材料中附有回答的提问问题只有1个" in body.get_content()
     assert {r for rcpts in by_rcpt for r in rcpts} == {"tjj_bgs@wuhu.gov.cn", "rsj@wuhu.gov.cn",
                                                        "sthjj@wuhu.gov.cn"}
+
+
+def test_reminders_reach_the_units_by_sms(demo: tuple[Path, Path], tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """``pressdocs remind`` then ``pressdocs notify`` through the SMS channel to a loopback
+    Tencent Cloud server that checks every request's signature independently."""
+    from smsservers import TencentServer
+
+    _, planned = demo
+    store = tmp_path / "store"
+    shutil.copytree(planned, store)
+    monkeypatch.setenv("TEST_SMS_SECRET", "tencent-secret")
+    with TencentServer({"AKIDtest": "tencent-secret"}) as server:
+        config = write_config(tmp_path, f"""
+[notify]
+channels = ["sms"]
+
+[notify.sms]
+provider = "tencent"
+access_key_id = "AKIDtest"
+access_key_secret = {{env = "TEST_SMS_SECRET"}}
+sign_name = "芜湖市新闻办"
+app_id = "1400006666"
+endpoint = "{server.url}"
+
+[notify.sms.templates]
+remind_register = {{code = "1111", params = ["unit", "date"]}}
+remind_delayed = {{code = "1112", params = ["unit", "date"]}}
+
+[units."市人社局"]
+mobiles = ["139 0553 1234"]
+""")
+        common = ["--store", str(store), "--config", str(config)]
+        queued = json_of([*common, "remind", "--as-of", "2021-03-25", "--json"])
+        mine = [n for n in queued["notices"] if n["unit"] == "市人社局"]
+        assert [n["recipients"] for n in mine] == [["+8613905531234"]]
+        sent = json_of([*common, "notify", "--json"])
+        assert sent["by_status"] == {"sent": 1}
+        received = list(server.received)
+    (request,) = received
+    assert request.signature_ok, request.problem
+    assert request.fields["PhoneNumberSet"] == ["+8613905531234"]
+    assert request.fields["TemplateId"] == "1111"
+    assert request.fields["TemplateParamSet"] == ["市人社局", "4月30日"]  # the latest day allowed
