@@ -200,7 +200,7 @@ def test_no_temporary_files_are_left(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("table", "words"), [
     ({"folder": ""}, "folder"),
-    ({"path": "outbox"}, "只有 folder"),
+    ({"path": "outbox"}, "可用：folder、per_minute"),
 ])
 def test_bad_outbox_settings_are_named(table: dict[str, Any], words: str) -> None:
     with pytest.raises(ChannelError, match=words):

@@ -27,7 +27,17 @@ from cli_support import (
     plugin_site,
     with_plugins,
 )
-from pressdocs import Channel, Context, Delivery, Notice, Pressdocs, hookimpl, schemas
+from pressdocs import (
+    Channel,
+    ChannelError,
+    ConfigError,
+    Context,
+    Delivery,
+    Notice,
+    Pressdocs,
+    hookimpl,
+    schemas,
+)
 from pressdocs.events import Event, NoticeSent
 from pressdocs.store import DeliveryStatus
 from submissions import message, registration_docx
@@ -608,3 +618,22 @@ mobiles = ["139 0553 1234"]
     assert request.fields["PhoneNumberSet"] == ["+8613905531234"]
     assert request.fields["TemplateId"] == "1111"
     assert request.fields["TemplateParamSet"] == ["市人社局", "4月30日"]  # the latest day allowed
+
+
+@pytest.mark.parametrize("channel", ["outbox", "email", "sms"])
+def test_every_built_in_channel_takes_a_pace(channel: str, tmp_path: Path) -> None:
+    """``per_minute`` is the core's key in any channel's table: no channel refuses it."""
+    from pressdocs.config import load_config
+
+    config = load_config(write_config(tmp_path, f"[notify.{channel}]\nper_minute = 20\n"))
+    with Pressdocs(store=tmp_path / "s", config=config, load_entry_points=False) as pd:
+        found = pd.plugins.registry.get(Channel, channel)
+        assert found is not None
+        notice = Notice(f"receipt:pace:{channel}", channel, [], "receipt",
+                        {"subject": "回执", "text": "收到。\n"}, unit="市统计局")
+        try:
+            said = found.send(notice, pd.context(found, store=pd.store)).detail
+        except (ChannelError, ConfigError) as exc:  # sms: no provider set
+            said = exc.render("zh")
+    # whatever the channel makes of a notice with no recipient, the pace is no complaint
+    assert "per_minute" not in said

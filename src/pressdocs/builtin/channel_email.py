@@ -81,7 +81,7 @@ RETRY_LATER = ("DT:SPM", "MI:STC", "RP:TRC")
 _NETEASE = ("163.com", "126.com", "yeah.net", "188.com")
 _SECURITY_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
 _KEYS = ("host", "port", "security", "user", "secret", "from_address", "from_name",
-         "ca_file", "timeout")
+         "ca_file", "timeout", "per_minute")  # per_minute: read by the core's pacing
 _NAMED = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<address>[^<>]*)>\s*$")
 _CONTENT_TYPE = re.compile(r"^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+$")
 

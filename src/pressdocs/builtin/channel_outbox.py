@@ -81,7 +81,7 @@ def outbox_folder(context: Context) -> Path:
     if not isinstance(table, dict):
         raise ConfigError.of("outbox.not_a_table")
     for key in table:
-        if key != "folder":
+        if key not in ("folder", "per_minute"):  # per_minute: read by the core's pacing
             raise ConfigError.of("outbox.unknown_key", key=key)
     folder = table.get("folder")
     if folder is not None:

@@ -56,7 +56,8 @@ PROVIDERS: dict[str, tuple[str, str, int]] = {
 }
 
 _KNOWN = ("provider", "access_key_id", "access_key_secret", "sign_name", "app_id", "endpoint",
-          "region", "timeout", "ca_file", "max_variable_length", "templates")
+          "region", "timeout", "ca_file", "max_variable_length", "templates",
+          "per_minute")  # per_minute: read by the core's pacing
 _TIMEOUT = 10.0
 
 
