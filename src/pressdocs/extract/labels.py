@@ -1,12 +1,21 @@
 """Reading a form as a stream of labels and values, whatever its layout.
 
-Forms arrive as Word tables (label cells beside value cells, merged cells), as PDFs
-whose table structure is lost (one cell per line, labels broken over lines), and as
-email bodies ("举办时间：3月15日上午9:30").  :func:`label_values` flattens any of these
-into tokens in reading order and collects, for every known label, the text between it
-and the next label.  Labels are matched after :func:`pressdocs.text.normalize_label`,
-so "举 办\\n单 位" and "举办单位：" are the same label, and a label broken over up to three
-lines or cells is joined back.
+Forms arrive as Word tables and PDF tables (label cells beside value cells, merged
+cells), as PDFs read as text lines (one cell per line, labels broken over lines, a
+row's cells on one line), and as email bodies ("举办时间：3月15日上午9:30").
+:func:`label_values` flattens any of these into tokens in reading order and collects,
+for every known label, the text between it and the next label.  Labels are matched
+after :func:`pressdocs.text.normalize_label` and case-folded, so "举 办\\n单 位" and
+"举办单位：" are the same label, as are "Phone" and "phone"; a label broken over up to
+three lines or cells is joined back.
+
+A token that begins with a label may hold more of them: "负责人 姓名：王芳 电话：0553-1234567
+职务：副主任", "姓名 王芳 电话 （0553）1234567" and "Name: 王芳 Phone: 0553-1234567" are
+split into each label's value (:func:`split_labelled`).  A label inside such a token
+counts where it stands on its own: after the start, a space, a line break or
+punctuation, and before a colon (either width), a space or the end.  A token that
+begins with a value (a sentence of the content, a list) is never split, so a phone
+number mentioned in the content stays in the content.
 """
 
 from __future__ import annotations
@@ -16,16 +25,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from pressdocs.capabilities import Content
-from pressdocs.text import normalize_label
+from pressdocs.forms.spec import Field
+from pressdocs.text import normalize_label, strip_invisible, to_halfwidth
 
-__all__ = ["LabelValues", "label_values", "tokens"]
+__all__ = ["LabelValues", "label_remnants", "label_values", "split_labelled", "tokens"]
 
-_INLINE = re.compile(r"^\s*(?P<label>[^:：\n]{2,16}?)\s*[:：]\s*(?P<value>.*)$", re.DOTALL)
 _CJK_WRAP = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\n"
                        r"(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
-_SPACED = re.compile(r"^\s*(?P<label>\S{2,16}?)[ \t\u3000]+(?P<value>\S.*)$", re.DOTALL)
-_LABEL_COLON = re.compile(r"([^\s:：,，;；。]{2,16}?)\s*[:：]")
 _MAX_LABEL_PARTS = 3
+#: What may stand before a label inside a token (besides whitespace and the start).
+_BEFORE_LABEL = frozenset(",，;；。、:：|｜")
+#: What may follow a label inside a token (besides whitespace and the end).
+_AFTER_LABEL = frozenset(":：")
+_FULLWIDTH_OFFSET = 0xFEE0
 
 
 @dataclass
@@ -64,15 +76,17 @@ def label_values(items: Iterable[str], labels: Mapping[str, str], *,
 
     ``labels`` maps a normalized label (``"举办单位"``) to a field key (``"organiser"``).
     An item that is a label (alone, or joined with the next one or two items) starts that
-    field; "label：value" in one item gives both; anything else is appended to the field
-    last started.
+    field; an item that begins with a label gives that label's value and those of the
+    labels after it (:func:`split_labelled`); anything else is appended to the field last
+    started.
     """
     items = list(items)
+    folded = _folded(labels)
     result = LabelValues(wrapped=wrapped)
     current: str | None = None
     i = 0
     while i < len(items):
-        matched = _match_label(items, i, labels)
+        matched = _match_label(items, i, folded)
         if matched is not None:
             key, used = matched
             current = key
@@ -80,9 +94,9 @@ def label_values(items: Iterable[str], labels: Mapping[str, str], *,
             result.values.setdefault(key, [])
             i += used
             continue
-        inline = _inline_pairs(items[i], labels)
-        if inline:
-            for key, value in inline:
+        pairs = _split(items[i], folded)
+        if pairs:
+            for key, value in pairs:
                 current = key
                 result.seen.append(key)
                 result.values.setdefault(key, []).append(value)
@@ -92,28 +106,119 @@ def label_values(items: Iterable[str], labels: Mapping[str, str], *,
     return result
 
 
-def _inline_pairs(item: str, labels: Mapping[str, str]) -> list[tuple[str, str]]:
-    """ "姓名：张三  电话：139…  职务：主任" → [(name, 张三), (phone, 139…), (position, 主任)].
+def split_labelled(text: str, labels: Mapping[str, str]) -> list[tuple[str, str]]:
+    """ "负责人 姓名：张三  电话：139…  职务：主任" → [(person_in_charge, ""), (name, 张三),
+    (phone, 139…), (position, 主任)]; ``[]`` when ``text`` does not begin with a label.
 
-    Only when the item starts with a known label and a colon; later labels split it only
-    when they are known labels followed by a colon, so a colon inside a value is kept.
+    ``labels`` maps normalized labels to field keys, as for :func:`label_values`.  Labels
+    are found where they stand on their own (see the module's description), with or
+    without a colon after them, spaces inside them ("电 话") or full-width letters; a
+    value is the text up to the next label, trimmed.
     """
-    first = _INLINE.match(item)
-    if not first or normalize_label(first.group("label")) not in labels:
-        spaced = _SPACED.match(item)  # "举办单位 市统计局": a PDF line of a table row
-        if spaced and normalize_label(spaced.group("label")) in labels:
-            return [(labels[normalize_label(spaced.group("label"))],
-                     spaced.group("value").strip())]
-        return []
-    label_end = first.start("value")
-    marks: list[tuple[str, int, int]] = [(first.group("label"), 0, label_end)]
-    marks += [(m.group(1), m.start(), m.end()) for m in _LABEL_COLON.finditer(item, label_end)
-              if normalize_label(m.group(1)) in labels]
+    return _split(text, _folded(labels))
+
+
+def label_remnants(fields: Iterable[Field]) -> re.Pattern[str] | None:
+    """What a printed label adds to a shorter label of the same field, as a pattern that
+    finds it in a value: "新闻发布会内容（可以附附件）" printed, "新闻发布会内容" also known,
+    gives "（可以附附件）" (spaces, line breaks and either width of brackets allowed).
+
+    Such text is the form's, not the writer's: when a layout puts it beside the value
+    (the label read as its shorter variant), the extractor removes it from the value.
+    ``None`` when no field has such a label.
+    """
+    pieces: list[str] = []
+    for f in fields:
+        printed = normalize_label(f.printed)
+        for variant in (normalize_label(v) for v in f.variants):
+            if variant and printed.startswith(variant) and len(printed) > len(variant):
+                pieces.append(r"\s*".join(_either_width(ch) for ch in printed[len(variant):]))
+    if not pieces:
+        return None
+    return re.compile("|".join(sorted(set(pieces), key=len, reverse=True)))
+
+
+def _either_width(char: str) -> str:
+    """A pattern for ``char`` (as :func:`normalize_label` writes it) in either width."""
+    code = ord(char)
+    if 0x21 <= code <= 0x7E:
+        return "[" + re.escape(char) + chr(code + _FULLWIDTH_OFFSET) + "]"
+    return re.escape(char)
+
+
+def _fold(text: str) -> str:
+    return normalize_label(text).casefold()
+
+
+def _folded(labels: Mapping[str, str]) -> dict[str, str]:
+    return {label.casefold(): key for label, key in labels.items()}
+
+
+def _split(text: str, labels: Mapping[str, str]) -> list[tuple[str, str]]:
+    marks = _label_marks(text, labels)
     pairs = []
-    for n, (label, _, end) in enumerate(marks):
-        stop = marks[n + 1][1] if n + 1 < len(marks) else len(item)
-        pairs.append((labels[normalize_label(label)], item[end:stop].strip()))
+    for n, (key, _, end) in enumerate(marks):
+        stop = marks[n + 1][1] if n + 1 < len(marks) else len(text)
+        pairs.append((key, text[end:stop].strip().lstrip(":：").strip()))
     return pairs
+
+
+def _label_marks(text: str, labels: Mapping[str, str]) -> list[tuple[str, int, int]]:
+    """(key, start, end) of every label standing on its own in ``text``, in order, when
+    ``text`` begins with one; ``[]`` when it does not.
+
+    The text is compared in its folded form (:func:`_fold`: no whitespace, half-width,
+    case-folded), so a label may have spaces inside it; at each place a label may start,
+    the longest label that ends where a label may end is taken.
+    """
+    view, origin = _folded_view(text)
+    if not view:
+        return []
+    first = {pos: index for index, pos in reversed(list(enumerate(origin)))}
+    longest = max(map(len, labels), default=0)
+    marks: list[tuple[str, int, int]] = []
+    pos = origin[0]
+    while pos < len(text):
+        found = None
+        if pos in first and (pos == origin[0] or text[pos - 1].isspace()
+                             or text[pos - 1] in _BEFORE_LABEL):
+            found = _label_at(text, view, origin, first[pos], longest, labels)
+        if found is not None:
+            marks.append((found[0], pos, found[1]))
+            pos = found[1]
+        elif not marks:
+            return []
+        else:
+            pos += 1
+    return marks
+
+
+def _label_at(text: str, view: str, origin: list[int], index: int, longest: int,
+              labels: Mapping[str, str]) -> tuple[str, int] | None:
+    """The key and end (in ``text``) of the longest label at ``view[index:]`` that ends
+    where a label may end."""
+    for size in range(min(longest, len(view) - index), 0, -1):
+        key = labels.get(view[index:index + size])
+        if key is None:
+            continue
+        end = origin[index + size - 1] + 1
+        if end == len(text) or text[end].isspace() or text[end] in _AFTER_LABEL:
+            return key, end
+    return None
+
+
+def _folded_view(text: str) -> tuple[str, list[int]]:
+    """``text`` folded as labels are (see :func:`_fold`), with the position in ``text``
+    of each character of the result."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for pos, char in enumerate(text):
+        if char.isspace() or not strip_invisible(char):
+            continue
+        for folded in to_halfwidth(char).casefold():
+            chars.append(folded)
+            origin.append(pos)
+    return "".join(chars), origin
 
 
 def _match_label(items: list[str], i: int, labels: Mapping[str, str]) -> tuple[str, int] | None:
@@ -121,7 +226,7 @@ def _match_label(items: list[str], i: int, labels: Mapping[str, str]) -> tuple[s
     for used in range(1, _MAX_LABEL_PARTS + 1):
         if i + used > len(items):
             return None
-        joined += normalize_label(items[i + used - 1])
+        joined += _fold(items[i + used - 1])
         if not joined:
             return None
         if joined in labels:
