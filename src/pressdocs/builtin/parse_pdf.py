@@ -177,7 +177,10 @@ _WRAP_SLACK = 0.5
 #: Characters that may not begin a line (Chinese line breaking, 禁则): the word processor
 #: carries the character before them over to the next line too.
 _NO_LINE_START = set("、。，．,.；;：:！!？?）)】」』”’》〉%％")
+#: Characters that may not end a line: opening brackets and quotes.
+_NO_LINE_END = set("（([【「『“‘《〈")
 _WORD_CHAR = re.compile(r"[0-9A-Za-z@._%\-/+]")
+_LETTER = re.compile(r"[A-Za-z]")
 #: A line opening an item of a numbered list ("4. 上述内容…", "（二）", "三、") starts a
 #: paragraph of its own, however full the line above it is ("3.2亿元" is a number).
 _LIST_ITEM = re.compile(r"\s*(?:\d{1,2}[.．、)）](?!\d)|[（(][一二三四五六七八九十\d]{1,3}[)）]"
@@ -260,30 +263,38 @@ def _padding(placed: list[list[tuple[Sequence[float], list[dict[str, Any]]] | No
 
 def _cell_text(lines: list[dict[str, Any]], right: float) -> str:
     """The text of a cell whose text may reach ``right``: lines joined where the word
-    processor wrapped them, kept apart where the writer broke the line."""
+    processor wrapped them (with a space only between two Latin words), kept apart where
+    the writer broke the line."""
     out = ""
     for index, line in enumerate(lines):
         text = line["text"].strip()
         if index == 0:
             out = text
         elif _wrapped(lines[index - 1], line, right):
-            out += " " + text if _WORD_CHAR.match(out[-1:]) and _WORD_CHAR.match(text) else text
+            out += " " + text if _LETTER.match(out[-1:]) and _LETTER.match(text) else text
         else:
             out += "\n" + text
     return out
 
 
 def _wrapped(line: dict[str, Any], following: dict[str, Any], right: float) -> bool:
-    """Whether ``following`` continues ``line`` because it did not fit: the first thing
-    on it that cannot be broken (a Latin word or number, or a Chinese character with the
-    punctuation that may not start a line) would have run past ``right``, and it does
-    not open an item of a numbered list."""
+    """Whether ``following`` continues ``line`` because it did not fit: ``line`` ends in
+    an opening bracket (no line ends there by choice), or the first thing on
+    ``following`` that cannot be broken would have run past ``right`` (a run of Latin
+    letters, digits and the punctuation attached to them, or a Chinese character; with
+    the brackets that open it and the punctuation that may not start a line); and
+    ``following`` does not open an item of a numbered list."""
     chars = [c for c in following["chars"] if c["text"].strip()]
     if not chars or _LIST_ITEM.match(following["text"]):
         return False
+    if line["text"].rstrip()[-1:] in _NO_LINE_END:
+        return True
     end = 1
-    if _WORD_CHAR.match(chars[0]["text"]):
-        while end < len(chars) and _WORD_CHAR.match(chars[end]["text"]) and (
+    while end < len(chars) and chars[end - 1]["text"] in _NO_LINE_END:
+        end += 1  # an opening bracket goes with what it opens
+    if _WORD_CHAR.match(chars[end - 1]["text"]):
+        while end < len(chars) and (_WORD_CHAR.match(chars[end]["text"])
+                                    or chars[end]["text"] in _NO_LINE_START) and (
                 chars[end]["x0"] - chars[end - 1]["x1"] < chars[end]["size"] * 0.2):
             end += 1
     while end < len(chars) and chars[end]["text"] in _NO_LINE_START:

@@ -164,21 +164,22 @@ def _clean(value: str) -> str:
 
 
 def _person(whole: str, name: str, phone: str, position: str) -> Person:
-    """负责人: from its three cells, or from one text like "张三 13905531234 办公室主任"."""
+    """负责人: from its three cells, from one text like "张三 13905531234 办公室主任", or
+    from both ("张三 电话：13905531234": the parts a label names, the rest from the text)."""
     person = Person(name=_clean(name), phone=_clean(phone), position=_clean(position))
-    whole = _clean(whole)
-    if whole and not (person.name or person.phone or person.position):
-        phones = find_phones(whole)
-        rest = whole
-        if phones:
-            digits = re.search(r"[+\d（(][\d\s\-()（）+转]{6,}\d", whole)
-            if digits:
-                person.phone = digits.group(0).strip()
-                rest = whole.replace(digits.group(0), " ")
-        parts = [p for p in re.split(r"[\s,，、;；/]+", rest) if p]
-        if parts:
-            person.name = parts[0]
-            person.position = "".join(parts[1:])
+    rest = _clean(whole)
+    if not rest:
+        return person
+    digits = re.search(r"[+\d（(][\d\s\-()（）+转]{6,}\d", rest) if find_phones(rest) else None
+    if digits:
+        person.phone = person.phone or digits.group(0).strip()
+        rest = rest.replace(digits.group(0), " ")
+    parts = [p for p in re.split(r"[\s,，、;；/]+", rest)
+             if p and p not in (person.name, person.position)]
+    if parts and not person.name:
+        person.name = parts.pop(0)
+    if parts and not person.position:
+        person.position = "".join(parts)
     return person
 
 
