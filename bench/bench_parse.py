@@ -9,8 +9,12 @@ built with python-docx as in the tests):
 - ``docx.Document()`` — only loading the file with python-docx, for comparison.
 
 For the same form as PDF (LibreOffice's export; without LibreOffice, a small PDF written
-here): bare ``PdfReader(...).pages[i].extract_text()`` over all pages against
-``PdfParser.parse`` (target: within 1.5×).  Figures are the median of N runs.
+here): bare ``PdfReader(...).pages[i].extract_text()`` over all pages (the floor of a
+text-lines reader), bare pdfplumber ``find_tables()`` + ``extract_text()`` on every page
+(the floor of reading the layout, what ``PdfParser`` does for a form), and bare pypdfium2
+character boxes (the least any layout reader must do, without the ruling lines) against
+``PdfParser.parse`` (target: within 1.5× of the pdfplumber floor).  Figures are the
+median of N runs.
 """
 
 from __future__ import annotations
@@ -88,23 +92,43 @@ def docx_rows(data: bytes, runs: int) -> list[Row]:
     return [(name, t, t / ms[0]) for name, t in zip(names, ms, strict=True)]
 
 
-def pdf_rows(data: bytes, runs: int) -> list[Row]:
+def pdf_rows(data: bytes, runs: int) -> tuple[list[Row], float]:
+    """The PDF cases against the pypdf floor, and ``PdfParser.parse`` against the
+    pdfplumber floor."""
+    import pdfplumber
+    import pypdfium2
     from pypdf import PdfReader
 
     def bare() -> object:
         reader = PdfReader(io.BytesIO(data))
         return [page.extract_text() for page in reader.pages]
 
+    def bare_plumber() -> object:  # the layout: ruling lines, tables, text
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            return [(page.find_tables(), page.extract_text()) for page in pdf.pages]
+
+    def bare_pdfium() -> object:  # character boxes only: no lines, no tables
+        doc = pypdfium2.PdfDocument(data)
+        boxes = []
+        for page in doc:
+            text = page.get_textpage()
+            boxes.append([text.get_charbox(i) for i in range(text.count_chars())])
+        doc.close()
+        return boxes
+
     parser = PdfParser()
     from pressdocs import Config, load_plugins
     from pressdocs._reading import read_document
 
     plugins, config = load_plugins(entry_points=False), Config()
-    floor, ours, full = medians_ms([
-        bare, lambda: parser.parse(data, "登记表.pdf"),
+    floor, plumber, pdfium, ours, full = medians_ms([
+        bare, bare_plumber, bare_pdfium, lambda: parser.parse(data, "登记表.pdf"),
         lambda: read_document(data, "登记表.pdf", plugins=plugins, config=config)], runs)
-    return [("bare PdfReader + extract_text", floor, 1.0), ("PdfParser.parse", ours, ours / floor),
-            ("extraction (read_document → Registration)", full, full / floor)]
+    return [("floor: bare PdfReader + extract_text", floor, 1.0),
+            ("bare pdfplumber find_tables + extract_text", plumber, plumber / floor),
+            ("bare pypdfium2 character boxes", pdfium, pdfium / floor),
+            ("PdfParser.parse", ours, ours / floor),
+            ("extraction (read_document → Registration)", full, full / floor)], ours / plumber
 
 
 def registration_pdf(docx_data: bytes) -> tuple[bytes, str]:
@@ -172,8 +196,11 @@ def main() -> None:
                     f"median of {args.runs}", docx_rows(data, args.runs))
     pdf, origin = registration_pdf(docfixtures.registration_docx(controls=False))
     pages = len(__import__("pypdf").PdfReader(io.BytesIO(pdf)).pages)
+    rows, layout_ratio = pdf_rows(pdf, args.runs)
     print_table(f"登记表.pdf ({len(pdf):,} bytes, {pages} page(s), {origin}), "
-                f"median of {args.runs}", pdf_rows(pdf, args.runs))
+                f"median of {args.runs}", rows)
+    print(f"  PdfParser.parse is {layout_ratio:.2f}× the bare pdfplumber reading "
+          "(target: within 1.5×)")
 
 
 if __name__ == "__main__":

@@ -77,6 +77,7 @@ __all__ = [
     "positions",
     "press_releases",
     "qa_pairs",
+    "registration_forms",
     "registrations",
     "sha256_hex",
     "speakers",
@@ -411,6 +412,32 @@ def registrations(draw: st.DrawFn, complete: bool = True) -> Registration:
             setattr(reg, name, None if name in ("time", "approval_date", "filing_date") else "")
         if reg.time is None:
             reg.time_text = draw(st.sampled_from(("", "202127", "三月中旬", "待定")))
+    return reg
+
+
+@st.composite
+def registration_forms(draw: st.DrawFn) -> Registration:
+    """附件2 filled in the way that tests a printed form's layout: guest and media lists
+    long enough to wrap in their cells, the person in charge's phone with its area code
+    in brackets (（0553）3831234) or an extension (0553-3831234转801), 审批意见 written or
+    left empty, signed with its date or not."""
+    reg = draw(registrations())
+    number = st.from_regex(r"[2-8][0-9]{6}", fullmatch=True)
+    reg.person_in_charge.phone = draw(st.one_of(
+        st.builds(lambda n: f"（0553）{n}", number),
+        st.builds(lambda n: f"(0553){n}", number),
+        st.builds(lambda n, e: f"0553-{n}转{e}", number, st.integers(100, 899)),
+        mobile_phones()))
+    reg.guests = [f"{draw(positions().filter(lambda p: '、' not in p))}{draw(person_names())}"
+                  for _ in range(draw(st.one_of(st.just(0), st.integers(3, 9))))]
+    reg.media = draw(_distinct(media_outlets(), min_size=draw(st.one_of(st.just(0),
+                                                                        st.integers(4, 8))),
+                               max_size=len(MEDIA_OUTLETS)))
+    reg.approval_opinion = draw(st.sampled_from((
+        "", "同意。", "同意召开。", "同意，请按程序报市新闻办。",
+        "同意召开，请做好新闻发布会的组织和宣传工作，发布材料于发布会召开前一天报送市新闻办。")))
+    if draw(st.booleans()):
+        reg.approval_date = None
     return reg
 
 

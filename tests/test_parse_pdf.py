@@ -44,23 +44,35 @@ def test_sniff() -> None:
 
 
 def test_every_label_and_value_of_the_form_is_in_the_text(registration: Content) -> None:
-    text = _squeeze("\n".join(registration.paragraphs))
+    text = _squeeze(registration.text)
     for label in ("新闻发布会全称", "负责人", "举办地点", "拟邀请新闻单位名单", "审批意见"):
         assert label in text
     for key in ("新闻发布会全称", "举办单位", "姓名", "电话", "职务", "举办地点"):
         assert _squeeze(REGISTRATION[key]) in text
 
 
-def test_lines_are_paragraphs_in_reading_order(registration: Content) -> None:
+def test_lines_outside_the_table_are_paragraphs_in_reading_order(registration: Content) -> None:
     lines = [_squeeze(p) for p in registration.paragraphs]
     assert lines[:3] == [
         "附件2", "新闻发布会登记表", "填报单位：市生态环境局填表时间：2021年6月28日"
     ]
     assert all(p == p.strip() and p for p in registration.paragraphs)
-    person = lines.index("负责人姓名张三")
-    assert lines[person + 1:person + 3] == ["电话0553-3831234", "职务副局长"]
-    assert lines.index("审批意见同意。") > person
     assert lines[-3:] == ["联系人：赵六", "联系电话：13905531234", "附件：Workbook.xls、Book.xls"]
+
+
+def test_the_table_is_read_by_its_ruling_lines(registration: Content) -> None:
+    """One table, its rows in order; 负责人 merged down its three sub-rows (``None`` below
+    it, as the Word parser gives a merged cell), every value merged across."""
+    [table] = registration.tables
+    rows = [[_squeeze(c) if c is not None else None for c in row] for row in table]
+    person = rows.index(["负责人", "姓名", "张三"])
+    assert rows[person + 1:person + 3] == [[None, "电话", "0553-3831234"],
+                                           [None, "职务", "副局长"]]
+    assert rows.index(["审批意见", "同意。2021年6月28日", None]) > person
+    assert rows[0] == ["新闻发布会全称", _squeeze(REGISTRATION["新闻发布会全称"]), None]
+    # a line break the writer typed stays; label cells keep theirs ("举办\n单位")
+    assert table[5][1] == REGISTRATION["新闻发布会内容"]
+    assert table[1][0] == "举办\n单位"
 
 
 def test_filled_form_fields() -> None:

@@ -1,10 +1,26 @@
-"""PDF parser (pypdf): the text of every page, line by line, and form field values.
+"""PDF parser: the tables of a page from its ruling lines, the text around them, and
+form field values.
 
-A PDF exported from Word keeps no table structure, only positioned text; each text
-line becomes one paragraph, in the order pypdf's ``extract_text`` gives (reading
-order for ordinary documents), and the extractor works on those lines.  Filled form
-fields (AcroForm) go to ``Content.fields`` by their full name; a check box reads
-"☒" or "☐", a radio group the chosen option.
+A form saved or printed to PDF from Word or WPS (登记表, 统计表, 计划安排) is a table on
+paper, and its text lines alone do not say which cell a word was in: ``负责人 姓名 王芳
+电话 0553-1234567`` is one line of four cells, and a wrapped list runs into the label of
+the row below.  So each page is read by its layout (pdfplumber, on pdfminer's character
+boxes and the page's drawn lines and rectangles):
+
+- a table is a grid of ruling lines with at least two rows and two columns (a single
+  frame around a press release is no table); its cells go to ``Content.tables`` as the
+  Word parser gives them, a merged cell once and ``None`` at its other grid positions;
+- a cell's text is its characters line by line; a line that reaches the cell's right
+  edge (the next word would not have fitted) was wrapped by the word processor and is
+  joined to the next one, without a space between Chinese characters, so ``"\\n"`` in a
+  cell is a line break its writer typed, as in a Word table;
+- the text outside the tables is ``Content.paragraphs``, one per line, top to bottom.
+
+A PDF without a table anywhere (a press release, a form typed as plain lines) is read
+as text lines with pypdf's ``extract_text``, in its reading order; so is every page when
+the layout cannot be read at all.  Filled form fields (AcroForm) go to
+``Content.fields`` by their full name; a check box reads "☒" or "☐", a radio group the
+chosen option.
 
 A PDF locked with an open password cannot be read; one with only an owner password
 (printing or copying restricted, common for documents from government systems) is
@@ -17,7 +33,8 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from pressdocs._sniff import PDF, sniff_media_type
@@ -29,18 +46,20 @@ from pressdocs.models import Message
 
 __all__ = ["PdfParser"]
 
-REQUIRES: tuple[str, ...] = ("pypdf",)
+REQUIRES: tuple[str, ...] = ("pypdf", "pdfplumber")
 REQUIRES_TOOLS: tuple[str, ...] = ()
-INSTALL_HINT = "pip install pypdf"
+INSTALL_HINT = "pip install pypdf pdfplumber"
 
 _RADIO_FLAG = 1 << 15
 
+Table = list[list[str | None]]
+
 
 class PdfParser(Parser):
-    """PDF 文件：逐行文字和表单域。"""
+    """PDF 文件：按版面读取表格，其余文字逐行读取，含表单域。"""
 
     name = "pdf"
-    description = "PDF 文件（文字逐行读取，含表单域）"
+    description = "PDF 文件（按版面读取表格，其余文字逐行读取，含表单域）"
     media_types = (PDF,)
 
     def sniff(self, data: bytes, name: str) -> bool:
@@ -50,17 +69,18 @@ class PdfParser(Parser):
         check_not_foreign(data, name, PDF, Message.of("parse.kind.pdf"))
         reader = _open(data, name)
         content = Content(media_type=PDF)
-        for number, page in enumerate(reader.pages, start=1):
-            try:
-                text = page.extract_text()
-            # A page with a broken font or content stream should not cost the others.
-            except Exception:
-                content.warnings.append(Message.of("parse.pdf_page_unreadable", page=number))
-                continue
-            content.paragraphs.extend(
-                s for s in (_respace(line.strip()) for line in text.splitlines()) if s)
+        pages = _layout(data)
+        if pages is not None and any(page.tables for page in pages):
+            for number, page in enumerate(pages, start=1):
+                if page.failed:
+                    content.paragraphs.extend(_text_lines(reader, number, content))
+                content.paragraphs.extend(page.lines)
+                content.tables.extend(page.tables)
+        else:
+            for number in range(1, len(reader.pages) + 1):
+                content.paragraphs.extend(_text_lines(reader, number, content))
         content.fields = _form_fields(reader)
-        if not content.paragraphs and not any(content.fields.values()):
+        if not content.paragraphs and not content.tables and not any(content.fields.values()):
             raise ParseError.of("parse.pdf_no_text", file=name)
         return content
 
@@ -91,28 +111,39 @@ def _open(data: bytes, name: str) -> Any:
         raise ParseError.of("parse.pdf_damaged", file=name) from exc
 
 
+def _text_lines(reader: Any, number: int, content: Content) -> list[str]:
+    """Page ``number``'s text lines as pypdf reads them; a warning if it cannot."""
+    try:
+        text = reader.pages[number - 1].extract_text()
+    # A page with a broken font or content stream should not cost the others.
+    except Exception:
+        content.warnings.append(Message.of("parse.pdf_page_unreadable", page=number))
+        return []
+    return [s for s in (_respace(line.strip()) for line in text.splitlines()) if s]
+
+
 def _form_fields(reader: Any) -> dict[str, str]:
     try:
         fields = reader.get_fields() or {}
     except Exception:  # a broken AcroForm dictionary: the page text is still worth having
         return {}
     values: dict[str, str] = {}
-    for full_name, field in fields.items():
-        value = field.get("/V")
+    for full_name, field_ in fields.items():
+        value = field_.get("/V")
         if value is None:
             continue
-        values[str(full_name)] = _field_value(field, value)
+        values[str(full_name)] = _field_value(field_, value)
     return values
 
 
-def _field_value(field: Any, value: Any) -> str:
+def _field_value(field_: Any, value: Any) -> str:
     from pypdf.generic import NameObject
 
     if isinstance(value, list):
-        return "、".join(_field_value(field, v) for v in value)
+        return "、".join(_field_value(field_, v) for v in value)
     text = str(value)[1:] if isinstance(value, NameObject) else str(value).strip()
-    if field.get("/FT") == "/Btn":
-        if int(field.get("/Ff", 0)) & _RADIO_FLAG:
+    if field_.get("/FT") == "/Btn":
+        if int(field_.get("/Ff", 0)) & _RADIO_FLAG:
             return "" if text == "Off" else text
         return "☐" if text in ("Off", "") else "☒"
     return text
@@ -126,3 +157,147 @@ _SPLIT_NUMBER = re.compile(r"(?<=\d) +(?=[年月日时点分秒个字张号条�
 
 def _respace(line: str) -> str:
     return _SPLIT_NUMBER.sub("", line)
+
+
+# --- the layout: tables from ruling lines, and the lines around them --------------------------
+
+
+@dataclass
+class _Page:
+    """One page read by its layout: its tables, and the text lines outside them."""
+
+    lines: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    failed: bool = False
+
+
+#: Points a line may fall short of the room left in its cell and still have wrapped
+#: (rounding, and the glyphs' side bearings).
+_WRAP_SLACK = 0.5
+#: Characters that may not begin a line (Chinese line breaking, 禁则): the word processor
+#: carries the character before them over to the next line too.
+_NO_LINE_START = set("、。，．,.；;：:！!？?）)】」』”’》〉%％")
+#: Characters that may not end a line: opening brackets and quotes.
+_NO_LINE_END = set("（([【「『“‘《〈")
+_WORD_CHAR = re.compile(r"[0-9A-Za-z@._%\-/+]")
+_LETTER = re.compile(r"[A-Za-z]")
+#: A line opening an item of a numbered list ("4. 上述内容…", "（二）", "三、") starts a
+#: paragraph of its own, however full the line above it is ("3.2亿元" is a number).
+_LIST_ITEM = re.compile(r"\s*(?:\d{1,2}[.．、)）](?!\d)|[（(][一二三四五六七八九十\d]{1,3}[)）]"
+                        r"|[一二三四五六七八九十]{1,3}、)")
+
+
+def _layout(data: bytes) -> list[_Page] | None:
+    """Every page's tables and outside lines, or ``None`` when pdfplumber cannot open the
+    file at all (the text lines are read instead)."""
+    import pdfplumber
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    # pdfminer's own errors, and whatever a damaged or oddly encrypted file raises in it:
+    # pypdf already opened the file, so its text lines are still there to read.
+    except Exception:
+        return None
+    with pdf:
+        return [_read_page(page) for page in pdf.pages]
+
+
+def _read_page(page: Any) -> _Page:
+    try:
+        page = page.dedupe_chars()
+        found = [t for t in page.find_tables() if _is_table(t)]
+        chars = page.chars
+        tables = [_table_cells(t, chars) for t in found]
+        outside = [c for c in chars if not any(_inside(c, t.bbox) for t in found)]
+        return _Page(lines=_lines(outside), tables=tables)
+    except Exception:  # a broken content stream on this page only
+        return _Page(failed=True)
+
+
+def _is_table(table: Any) -> bool:
+    """A grid of at least two rows and two columns; a lone frame or a rule is not."""
+    return len(table.rows) >= 2 and max((len(row.cells) for row in table.rows), default=0) >= 2
+
+
+def _inside(char: dict[str, Any], bbox: Sequence[float]) -> bool:
+    """Whether the middle of ``char`` is inside ``bbox`` (x0, top, x1, bottom)."""
+    x = (char["x0"] + char["x1"]) / 2
+    y = (char["top"] + char["bottom"]) / 2
+    return bool(bbox[0] <= x < bbox[2] and bbox[1] <= y < bbox[3])
+
+
+def _text_of_lines(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    from pdfplumber.utils.text import chars_to_textmap
+
+    if not chars:
+        return []
+    lines: list[dict[str, Any]] = chars_to_textmap(chars).extract_text_lines(return_chars=True)
+    return [line for line in lines if line["text"].strip()]
+
+
+def _lines(chars: list[dict[str, Any]]) -> list[str]:
+    return [line["text"].strip() for line in _text_of_lines(chars)]
+
+
+def _table_cells(table: Any, chars: list[dict[str, Any]]) -> Table:
+    """The table's rows of cell texts; a merged cell once, ``None`` where it extends."""
+    in_table = [c for c in chars if _inside(c, table.bbox)]
+    placed: list[list[tuple[Sequence[float], list[dict[str, Any]]] | None]] = []
+    for row in table.rows:
+        row_chars = [c for c in in_table if _inside(c, row.bbox)]
+        placed.append([None if cell is None else
+                       (cell, _text_of_lines([c for c in row_chars if _inside(c, cell)]))
+                       for cell in row.cells])
+    padding = _padding(placed)
+    return [[None if item is None else _cell_text(item[1], item[0][2] - padding)
+             for item in row] for row in placed]
+
+
+def _padding(placed: list[list[tuple[Sequence[float], list[dict[str, Any]]] | None]]) -> float:
+    """The cells' inner margin: how far the leftmost text of any cell is from its left
+    border (a left-aligned cell shows it; Word and WPS use one margin for a table)."""
+    gaps = [line["x0"] - item[0][0] for row in placed for item in row if item is not None
+            for line in item[1]]
+    return max(0.0, min(gaps, default=0.0))
+
+
+def _cell_text(lines: list[dict[str, Any]], right: float) -> str:
+    """The text of a cell whose text may reach ``right``: lines joined where the word
+    processor wrapped them (with a space only between two Latin words), kept apart where
+    the writer broke the line."""
+    out = ""
+    for index, line in enumerate(lines):
+        text = line["text"].strip()
+        if index == 0:
+            out = text
+        elif _wrapped(lines[index - 1], line, right):
+            out += " " + text if _LETTER.match(out[-1:]) and _LETTER.match(text) else text
+        else:
+            out += "\n" + text
+    return out
+
+
+def _wrapped(line: dict[str, Any], following: dict[str, Any], right: float) -> bool:
+    """Whether ``following`` continues ``line`` because it did not fit: ``line`` ends in
+    an opening bracket (no line ends there by choice), or the first thing on
+    ``following`` that cannot be broken would have run past ``right`` (a run of Latin
+    letters, digits and the punctuation attached to them, or a Chinese character; with
+    the brackets that open it and the punctuation that may not start a line); and
+    ``following`` does not open an item of a numbered list."""
+    chars = [c for c in following["chars"] if c["text"].strip()]
+    if not chars or _LIST_ITEM.match(following["text"]):
+        return False
+    if line["text"].rstrip()[-1:] in _NO_LINE_END:
+        return True
+    end = 1
+    while end < len(chars) and chars[end - 1]["text"] in _NO_LINE_END:
+        end += 1  # an opening bracket goes with what it opens
+    if _WORD_CHAR.match(chars[end - 1]["text"]):
+        while end < len(chars) and (_WORD_CHAR.match(chars[end]["text"])
+                                    or chars[end]["text"] in _NO_LINE_START) and (
+                chars[end]["x0"] - chars[end - 1]["x1"] < chars[end]["size"] * 0.2):
+            end += 1
+    while end < len(chars) and chars[end]["text"] in _NO_LINE_START:
+        end += 1
+    width = chars[end - 1]["x1"] - chars[0]["x0"]
+    return bool(line["x1"] + width > right - _WRAP_SLACK)

@@ -1,22 +1,35 @@
 """附件2: reading a registration form (新闻发布会登记表) into :class:`Registration`.
 
 Works on any layout :mod:`pressdocs.extract.labels` understands: the Word table of the
-notice, a PDF exported from it, an email body of "标签：值" lines.  The printed
-requirements inside the 内容 cell (1. 提供新闻发布稿电子版… 4. …打包发送至邮箱) are the
-form's own text, not the unit's, and are dropped.
+notice, a PDF exported from it (its table recovered by the PDF parser, or its text lines),
+an email body of "标签：值" lines.  The labels are those of
+:data:`pressdocs.forms.spec.REGISTRATION`; 负责人's sub-labels (姓名, 电话, 职务) are also
+known by their English names (Name, Phone, Position), and wherever they stand (a cell of
+their own, or inline as "姓名：王芳 电话：0553-1234567") each value goes to its own field.
+The form's own text is not the unit's and is dropped: the printed requirements inside the
+内容 cell (1. 提供新闻发布稿电子版… 4. …打包发送至邮箱), and what a printed label adds to the
+label a layout was read by ("（可以附附件）" beside the value of 新闻发布会内容).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from pressdocs.capabilities import Content
-from pressdocs.extract.labels import label_values, tokens
+from pressdocs.extract.labels import label_remnants, label_values, tokens
 from pressdocs.forms.spec import REGISTRATION
 from pressdocs.models import Message, Person, Registration
-from pressdocs.text import find_phones, parse_date, parse_when, split_list, to_halfwidth
+from pressdocs.text import (
+    find_phones,
+    normalize_label,
+    parse_date,
+    parse_when,
+    split_list,
+    to_halfwidth,
+)
 
 __all__ = ["REGISTRATION_LABELS", "extract_registration"]
 
@@ -24,6 +37,8 @@ __all__ = ["REGISTRATION_LABELS", "extract_registration"]
 #: write (:data:`pressdocs.forms.spec.REGISTRATION`).
 REGISTRATION_LABELS: dict[str, str] = REGISTRATION.labels()
 _UNIT_LABELS = REGISTRATION.field("filing_unit").labels
+#: Printed label text beyond a shorter label of the same field: "（可以附附件）".
+_REMNANTS = label_remnants(REGISTRATION.fields)
 _DATE_LABELS = re.compile(
     r"\s*(?=" + "|".join(map(re.escape, REGISTRATION.field("filing_date").labels)) + ")")
 
@@ -46,28 +61,34 @@ def extract_registration(content: Content, *, tz: ZoneInfo, default_year: int | 
     ``default_year`` completes dates written without a year when the form's own 填表时间
     has none either (callers pass the year the message was received).
     """
-    found = label_values(_split_header(tokens(content)), REGISTRATION_LABELS,
-                         wrapped=content.media_type == "application/pdf")
+    # PDF text lines wrap where the cell was full; a PDF's tables come with their wraps
+    # already joined (pressdocs.builtin.parse_pdf), as a Word table's cells.
+    found = label_values(_split_header(tokens(content)), _labels(),
+                         wrapped=content.media_type == "application/pdf" and not content.tables)
+
+    def get(key: str) -> str:
+        value = found.get(key)
+        return _REMNANTS.sub("", value).strip() if _REMNANTS is not None else value
+
     warnings: list[Message] = []
     reg = Registration()
-    reg.title = _clean(found.get("title"))
-    reg.organiser = _clean(found.get("organiser"))
-    reg.venue = _clean(found.get("venue"))
-    reg.remarks = _clean(found.get("remarks"))
-    reg.filing_unit = _clean(found.get("filing_unit"))
-    filing_text = _clean(found.get("filing_date"))
+    reg.title = _clean(get("title"))
+    reg.organiser = _clean(get("organiser"))
+    reg.venue = _clean(get("venue"))
+    reg.remarks = _clean(get("remarks"))
+    reg.filing_unit = _clean(get("filing_unit"))
+    filing_text = _clean(get("filing_date"))
     reg.filing_date = parse_date(filing_text, default_year) if filing_text else None
     year = reg.filing_date.year if reg.filing_date else default_year
 
-    reg.person_in_charge = _person(found.get("person_in_charge"),
-                                   found.get("person_in_charge.name"),
-                                   found.get("person_in_charge.phone"),
-                                   found.get("person_in_charge.position"))
-    reg.content = _without_template(found.get("content"))
-    reg.guests = split_list(_clean(found.get("guests")))
-    reg.media = split_list(_clean(found.get("media")))
+    reg.person_in_charge = _person(get("person_in_charge"), get("person_in_charge.name"),
+                                   get("person_in_charge.phone"),
+                                   get("person_in_charge.position"))
+    reg.content = _without_template(get("content"))
+    reg.guests = split_list(_clean(get("guests")))
+    reg.media = split_list(_clean(get("media")))
 
-    reg.time_text = _clean(found.get("time"))
+    reg.time_text = _clean(get("time"))
     if reg.time_text:
         label = REGISTRATION.field("time").label
         when = parse_when(reg.time_text, year)
@@ -85,13 +106,22 @@ def extract_registration(content: Content, *, tz: ZoneInfo, default_year: int | 
                 day = _nearest_year(day, reg.filing_date)
             reg.time = datetime.combine(day, when.time or time(0, 0), tzinfo=tz)
 
-    opinion, approval_date = _approval(found.get("approval_opinion"), year)
+    opinion, approval_date = _approval(get("approval_opinion"), year)
     reg.approval_opinion, reg.approval_date = opinion, approval_date
     if "title" not in found.seen and "organiser" not in found.seen:
         warnings.append(Message.of(
             "extract.not_a_form", form=REGISTRATION.label,
             labels=[REGISTRATION.field(n).printed for n in ("title", "organiser")]))
     return reg, warnings
+
+
+@functools.cache
+def _labels() -> dict[str, str]:
+    """The labels extraction looks for: :data:`REGISTRATION_LABELS`, and 负责人's
+    sub-labels by their English names too (from the catalogue: name, phone, position)."""
+    english = {normalize_label(f.label.text("en")): f.name
+               for f in REGISTRATION.children("person_in_charge")}
+    return {**english, **REGISTRATION_LABELS}
 
 
 def _nearest_year(day: date, filed: date) -> date:
@@ -134,21 +164,22 @@ def _clean(value: str) -> str:
 
 
 def _person(whole: str, name: str, phone: str, position: str) -> Person:
-    """负责人: from its three cells, or from one text like "张三 13905531234 办公室主任"."""
+    """负责人: from its three cells, from one text like "张三 13905531234 办公室主任", or
+    from both ("张三 电话：13905531234": the parts a label names, the rest from the text)."""
     person = Person(name=_clean(name), phone=_clean(phone), position=_clean(position))
-    whole = _clean(whole)
-    if whole and not (person.name or person.phone or person.position):
-        phones = find_phones(whole)
-        rest = whole
-        if phones:
-            digits = re.search(r"[+\d（(][\d\s\-()（）+转]{6,}\d", whole)
-            if digits:
-                person.phone = digits.group(0).strip()
-                rest = whole.replace(digits.group(0), " ")
-        parts = [p for p in re.split(r"[\s,，、;；/]+", rest) if p]
-        if parts:
-            person.name = parts[0]
-            person.position = "".join(parts[1:])
+    rest = _clean(whole)
+    if not rest:
+        return person
+    digits = re.search(r"[+\d（(][\d\s\-()（）+转]{6,}\d", rest) if find_phones(rest) else None
+    if digits:
+        person.phone = person.phone or digits.group(0).strip()
+        rest = rest.replace(digits.group(0), " ")
+    parts = [p for p in re.split(r"[\s,，、;；/]+", rest)
+             if p and p not in (person.name, person.position)]
+    if parts and not person.name:
+        person.name = parts.pop(0)
+    if parts and not person.position:
+        person.position = "".join(parts)
     return person
 
 
