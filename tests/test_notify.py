@@ -303,6 +303,14 @@ def test_a_group_channel_gets_its_groups_and_an_unknown_channel_is_refused(
     (queued,) = app.batch(str(mail), receipts=True).receipts
     assert queued.notice.recipients == ["办公室群"]
 
+    # no groups named: one notice, the channel routes it by its own settings
+    routed = Recorder("robot", reaches="group")
+    app = Pressdocs(store=tmp_path / "routed", plugins=[Plugin(routed)],
+                    config=write_config(tmp_path, '[notify]\nchannels = ["robot"]\n'))
+    (queued,) = app.batch(str(mail), receipts=True).receipts
+    assert queued.status == "pending" and queued.notice.recipients == []
+    assert [o.status for o in app.notify().outcomes] == ["sent"] and len(routed.sent) == 1
+
     typo = write_config(tmp_path, '[notify]\nchannels = ["dingtlak"]\nreceipts = true\n')
     result = invoke(["--store", str(tmp_path / "other"), "--config", str(typo), "batch",
                      str(mail)])

@@ -238,7 +238,7 @@ class Notifier:
             with store.transaction():
                 if not store.record_notice(notice):
                     report.outcomes.append(NoticeOutcome(notice, "skipped"))
-                elif not notice.recipients:
+                elif not notice.recipients and self._reaches(notice.channel) != "group":
                     reason = Message.of("notify.no_recipient", unit=notice.unit or "-",
                                         channel=notice.channel)
                     store.set_delivery(notice.key, DeliveryStatus.ABANDONED, reason.zh)
@@ -254,7 +254,7 @@ class Notifier:
         for notice in notices:
             if self.app.store.notice_record(notice.key) is not None:
                 report.outcomes.append(NoticeOutcome(notice, "skipped"))
-            elif not notice.recipients:
+            elif not notice.recipients and self._reaches(notice.channel) != "group":
                 reason = Message.of("notify.no_recipient", unit=notice.unit or "-",
                                     channel=notice.channel)
                 report.outcomes.append(NoticeOutcome(notice, "no_recipient",
@@ -395,7 +395,9 @@ class Notifier:
         if reaches == "mobile":
             raw = [*(found.mobiles if found is not None else []), *([mobile] if mobile else [])]
             return list(dict.fromkeys(m for m in (_mobile(x) for x in raw) if m))
-        table = self.settings.get(channel, {})  # a group bot: the groups its settings name
+        # a group channel: the groups [notify.<channel>] recipients names; none, and the
+        # channel routes the notice by its own settings (an Apprise plugin's URLs)
+        table = self.settings.get(channel, {})
         groups = table.get("recipients", []) if isinstance(table, dict) else []
         return [str(g) for g in groups]
 

@@ -203,7 +203,8 @@ class Channel(Capability):
     kind: ClassVar[str] = "channel"
     #: What its recipients are: ``"email"`` (the unit's addresses, else the sender's),
     #: ``"mobile"`` (the unit's and the form's mobiles, E.164), or ``"group"`` (the
-    #: groups ``[notify.<name>] recipients`` names: a group robot).
+    #: groups ``[notify.<name>] recipients`` names; without any, the notice has no
+    #: recipient and the channel routes it by its own settings, as a robot plugin does).
     reaches: str = "group"
     per_minute: float | None = None
 
