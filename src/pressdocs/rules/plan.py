@@ -24,6 +24,7 @@ from __future__ import annotations
 from datetime import date
 
 from pressdocs.capabilities import Context
+from pressdocs.config import Config
 from pressdocs.models import (
     Conference,
     DocumentKind,
@@ -129,7 +130,9 @@ class OverduePlanItems(Rule):
             plan = plan_of(context.store, year)
             if plan is None:
                 continue
-            for status in overdue_items(plan, known, as_of,
+            partners = _partners(plan, submission.unit, config)
+            theirs = [c for c in known if any(same_unit(c.unit, u, config) for u in partners)]
+            for status in overdue_items(plan, theirs, as_of,
                                         max_delay_months=config.deadlines.max_delay_months,
                                         config=config, unit=submission.unit):
                 item = status.item
@@ -142,18 +145,27 @@ class OverduePlanItems(Rule):
 
     @staticmethod
     def _known(sub: Submission, context: Context, as_of: date) -> list[Conference]:
-        """The unit's conferences the office knew of when ``sub`` arrived: those registered
-        by then and those reported held by then (the store's, from submissions received
-        by then), and the ones ``sub`` itself tells of."""
+        """The conferences the office knew of when ``sub`` arrived: those registered by
+        then and those reported held by then (the store's, from submissions received by
+        then), and the ones ``sub`` itself tells of."""
         if context.store is None:
             return sub.conferences()
         assert sub.received is not None
-        # every unit's, compared through the unit directory: a statistics table may name
-        # the unit as 芜湖市人力资源和社会保障局 where the submission's unit is 市人社局
         kept = context.store.conferences(known_by=sub.received)
         return [c for c in kept if c.submission_id != sub.id
-                and same_unit(c.unit, sub.unit, context.config)
                 and (c.source == "registration" or c.held_on <= as_of)] + sub.conferences()
+
+
+def _partners(plan: Plan, unit: str, config: Config) -> list[str]:
+    """The units whose conferences can fulfil an item of ``unit``: ``unit`` and the units
+    named with it on an item (市财政局、市农业农村局: either one's registration fulfils
+    it), as the plan writes them.  Units are compared through the unit directory (a
+    statistics table may name 芜湖市人力资源和社会保障局 where the plan says 市人社局)."""
+    found = [unit]
+    for item in plan.items:
+        if any(same_unit(unit, u, config) for u in item.units):
+            found += [u for u in item.units if u not in found]
+    return found
 
 
 class AmbiguousPlanMatch(Rule):
