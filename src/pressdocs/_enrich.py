@@ -47,7 +47,7 @@ def enrich(sub: Submission, config: Config, ledger: Store | None) -> None:
         if found is not None:
             sub.plan_year, sub.plan_item, sub.plan_match = found.year, found.item, found
     if ledger is not None and not sub.corrects:
-        _detect_correction(sub, ledger)
+        _detect_correction(sub, ledger, config)
 
 
 def identify_unit(sub: Submission, config: Config) -> str:
@@ -113,22 +113,26 @@ def match_plan(sub: Submission, config: Config, ledger: Store) -> tuple[int, Pla
     return found.year, next(item for item in plan.items if item.number == found.item)
 
 
-def _detect_correction(sub: Submission, ledger: Store) -> None:
+def _detect_correction(sub: Submission, ledger: Store, config: Config) -> None:
     """A resend for the same conference by the same unit corrects the latest earlier one
     (received before it: run again later, or checked against a ledger holding newer
-    mail, a submission never corrects one that came after it)."""
+    mail, a submission never corrects one that came after it).  The unit is the same as
+    the unit directory tells, the title the same once compared
+    (:func:`pressdocs.rules.matching.compared_topic`: 《》, the city's name and
+    新闻发布会 aside)."""
     from pressdocs.rules.ledger import earlier_submissions
+    from pressdocs.rules.matching import compared_topic
 
     if not sub.unit or sub.kind is SubmissionKind.UNRELATED:
         return
-    title = sub.registration.title if sub.registration else ""
-    for earlier in reversed(earlier_submissions(ledger, sub)):
+    title = compared_topic(sub.registration.title, config.city) if sub.registration else ""
+    for earlier in reversed(earlier_submissions(ledger, sub, config)):
         if earlier.kind is SubmissionKind.UNRELATED:
             continue
         same_item = sub.plan_item is not None and \
             (earlier.plan_year, earlier.plan_item) == (sub.plan_year, sub.plan_item)
         same_title = bool(title) and earlier.registration is not None and \
-            earlier.registration.title == title
+            compared_topic(earlier.registration.title, config.city) == title
         same_stats = sub.kind is SubmissionKind.STATISTICS and \
             earlier.kind is SubmissionKind.STATISTICS and sub.statistics is not None and \
             earlier.statistics is not None and \

@@ -103,7 +103,7 @@ def units_resolve(app: Pressdocs, name: str, as_json: bool) -> None:
         suggestion = did_you_mean(compared, directory.names())
         if as_json:
             print_json({"query": name, "resolved": False, "compared": compared,
-                        "suggestion": suggestion.text(lang) if suggestion else None})
+                        "suggestion": suggestion.params["name"] if suggestion else None})
         else:
             click.echo(tr(lang, "cli.units.not_found", query=name, text=compared,
                           suggestion=suggestion))
