@@ -429,6 +429,15 @@ class PlanMatch(Model):
     months: int  # months between the planned month and the conference (0: that month)
     candidates: list[int] = field(default_factory=list)  # other items as likely (PD304)
 
+    def reason(self) -> Message:
+        """The match in a sentence: 按2021年计划安排第15项登记：责任单位市体育局，主题比对
+        “第十四届运动会”与“第十四届运动会”，相似度1.00，在计划月份召开."""
+        when = Message.of("plan_match.same_month") if self.months == 0 else \
+            Message.of("plan_match.months_off", months=self.months)
+        return Message.of("plan_match.reason", year=self.year, item=self.item, unit=self.unit,
+                          title=self.title, topic=self.topic, score=f"{self.score:.2f}",
+                          when=when)
+
 
 @dataclass
 class Submission(Model):
