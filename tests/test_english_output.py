@@ -84,10 +84,16 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return demo_mailbox_with_plan(tmp_path_factory.mktemp("english"))
 
 
+def match_content(match: dict[str, Any] | None) -> set[str]:
+    """What a plan match quotes: the unit, the title and the plan's topic as compared."""
+    return {match["unit"], match["title"], match["topic"]} if match else set()
+
+
 def batch_content(report: dict[str, Any]) -> set[str]:
     content: set[str] = set()
     for m in report["messages"]:
         content |= {m["subject"], m["unit"], m["sender"], m["sender_name"], m["source_key"]}
+        content |= match_content(m["plan_match"])
         content |= {d["name"] for d in m["documents"]}
         # where a document came from, and the conference as the unit wrote it
         content |= {d[k] or "" for d in m["documents"] for k in ("package", "path")}
@@ -141,6 +147,7 @@ def test_validate_in_english(demo: tuple[Path, Path], tmp_path: Path) -> None:
     content = {*paths}
     for entry in out:
         content |= {entry["unit"], *findings_content(entry["findings"])}
+        content |= match_content(entry["plan_match"])
     assert outside_content("\n".join(english_json(out)), content) == []
     table = _wide(args)
     assert table.exit_code == 2, table.output

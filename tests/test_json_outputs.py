@@ -74,6 +74,12 @@ def test_batch_json(taken: tuple[Path, dict[str, Any]]) -> None:
     assert {m["status"] for m in report["messages"]} == {
         "accepted", "incomplete", "unrelated"}
     assert assert_one_finding_shape(report) >= 5
+    # each registration found its plan item, and the report says why
+    matched = {m["plan_item"]: m["plan_match"] for m in report["messages"] if m["plan_match"]}
+    assert sorted(matched) == [2, 11]
+    assert matched[11]["unit"] == "市统计局" and matched[11]["title"] == "2021年一季度全市经济运行"
+    assert matched[11]["score"] == 1.0 and matched[11]["months"] == 0
+    assert all(m["plan_match"] is None for m in report["messages"] if m["plan_item"] is None)
 
 
 def test_batch_json_again_reports_duplicates(demo: tuple[Path, Path],
@@ -138,8 +144,10 @@ def test_validate_json_with_a_missing_path(taken: tuple[Path, dict[str, Any]],
                   exit_code=2)
     schemas.validate("validate", out)
     assert [e["input"] for e in out] == [*mails, str(missing)]
-    assert out[-1]["status"] == "error"
+    assert out[-1]["status"] == "error" and out[-1]["plan_match"] is None
     assert [f["code"] for f in out[-1]["findings"]] == ["PD901"]
+    assert [(e["plan_item"], e["plan_match"]["item"]) for e in out if e["plan_match"]] == [
+        (11, 11), (2, 2)]
     assert assert_one_finding_shape(out) >= 6
 
 

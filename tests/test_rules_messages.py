@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from pressdocs._enrich import enrich
 from pressdocs._messages import catalogue
 from pressdocs.config import Config, Deadlines
 from pressdocs.forms.spec import FIELD_IDS
@@ -128,6 +129,24 @@ def _plan(store: Store) -> Iterator[Finding]:
                              time=at(2021, 6, 3, 9))
     yield from _every_rule(submission(reg=unplanned, received=at(2021, 5, 28), unit="市统计局",
                                       id="e" * 64), None, store)
+    # PD304: as like two items (市统计局's quarterly briefings), and as like three
+    # (市教育局's on vocational education, planned a month apart)
+    store.save_plan(Plan(year=2021, items=[
+        PlanItem(number=n, venue="市政府新闻发布厅", month=m, topic=t, units=[u])
+        for n, m, t, u in [*rows, (11, 4, "2021年一季度全市经济运行情况", "市统计局"),
+                           (29, 7, "2021年上半年全市经济运行情况", "市统计局"),
+                           (35, 8, "《职业教育校企合作促进办法》解读", "市教育局"),
+                           (36, 9, "职业教育改革实施方案解读", "市教育局"),
+                           (68, 10, "职业教育发展情况", "市教育局")]]))
+    for title, unit, day, sub_id in (("2021年全市经济运行情况新闻发布会", "市统计局", 20, "f"),
+                                     ("职业教育新闻发布会", "市教育局", 15, "g")):
+        month = 5 if unit == "市统计局" else 9
+        ambiguous = submission(reg=registration(title=title, organiser=unit,
+                                                time=at(2021, month, day, 9)),
+                               received=at(2021, month, day - 6), unit=unit, id=sub_id * 64)
+        enrich(ambiguous, Config(), store)
+        assert ambiguous.plan_match is not None and ambiguous.plan_match.candidates
+        yield from _every_rule(ambiguous, None, store)
 
 
 def _row(**overrides: Any) -> StatisticsRow:

@@ -223,6 +223,21 @@ def test_pd303_a_registration_that_arrived_later_does_not_count(store: Store) ->
     assert "第9项" in finding.message.zh
 
 
+def test_pd303_an_item_of_two_units_registered_by_one_is_no_reminder_to_the_other(
+        store: Store) -> None:
+    """Item 10 is 市财政局、市农业农村局's: 市财政局 registered it (signing in full), so
+    市农业农村局's next mail is not told it is overdue; with nobody's registration, it is."""
+    sub = submission(reg=registration(title="农村人居环境整治", time=at(2021, 6, 8, 9)),
+                     unit="市农业农村局", received=at(2021, 6, 3), id="n" * 64)
+    [finding] = check(OverduePlanItems(), sub, store=store)
+    assert "第10项" in finding.message.zh
+    store.save_submission(submission(
+        reg=registration(title="芜湖市推进特色农业保险高质量发展情况新闻发布会",
+                         organiser="芜湖市财政局", time=at(2021, 3, 26, 9)),
+        id="f" * 64, unit="芜湖市财政局", received=at(2021, 3, 20)))
+    assert check(OverduePlanItems(), sub, store=store) == []
+
+
 def test_pd303_only_the_sending_units_items(store: Store) -> None:
     sub = submission(reg=registration(title="一季度经济", time=at(2021, 4, 20, 9)),
                      unit="市统计局", received=at(2021, 5, 3))

@@ -6,13 +6,16 @@ unit decides the plan match too) and before the rules; each fact is worked out h
 once and recorded on the submission, and the rules only read it:
 
 - **unit** (``sub.unit``, unless a plugin set it): the unit named on a form and found in
-  the unit directory (``[units]``), else the unit that sends from the sender's address,
-  else the name on the form as written, else the sender's display name ("市生态环境局
-  <sthjj@…>", "市统计局办公室" → 市统计局);
-- **plan item** (``sub.plan_year``/``sub.plan_item``): the item of the annual plan the
-  registered conference fulfils — the plan of the conference's year, and in January to
-  March also the previous year's (an item of last year held late) — by unit and topic
-  (:func:`pressdocs.rules.plan_status.match_plan_item`);
+  the unit directory (:mod:`pressdocs._units`: shipped with pressdocs, extended by
+  ``[units]``), by the name the directory records it by (芜湖市人力资源和社会保障局 →
+  市人社局); else the unit that sends from the sender's address; else the name on the
+  form as written; else the sender's display name ("市生态环境局 <sthjj@…>",
+  "市统计局办公室" → 市统计局);
+- **plan item** (``sub.plan_year``/``sub.plan_item``, and why: ``sub.plan_match``): the
+  item of the annual plan the registered conference fulfils — the plan of the
+  conference's year, and in January to March also the previous year's (an item of last
+  year held late) — by unit, topic and month
+  (:func:`pressdocs.rules.plan_status.find_plan_match`);
 - **correction** (``sub.corrects``, kind ``correction``): a resend by the same unit for
   the same plan item, the same conference title, or the same statistics period.
 """
@@ -23,12 +26,12 @@ import re
 from typing import TYPE_CHECKING
 
 from pressdocs.config import Config
-from pressdocs.models import PlanItem, Submission, SubmissionKind
+from pressdocs.models import PlanItem, PlanMatch, Submission, SubmissionKind
 
 if TYPE_CHECKING:
     from pressdocs.store import Store
 
-__all__ = ["enrich", "identify_unit", "match_plan"]
+__all__ = ["enrich", "find_match", "identify_unit", "match_plan"]
 
 _UNIT_IN_NAME = re.compile(
     r"^(?:[\u4e00-\u9fff]{1,6}市|[\u4e00-\u9fff]{1,6}[县区])?[\u4e00-\u9fff]{1,12}?"
@@ -40,41 +43,49 @@ def enrich(sub: Submission, config: Config, ledger: Store | None) -> None:
     if not sub.unit:
         sub.unit = identify_unit(sub, config)
     if sub.plan_item is None and ledger is not None:
-        found = match_plan(sub, config, ledger)
+        found = find_match(sub, config, ledger)
         if found is not None:
-            sub.plan_year, item = found
-            sub.plan_item = item.number
+            sub.plan_year, sub.plan_item, sub.plan_match = found.year, found.item, found
     if ledger is not None and not sub.corrects:
-        _detect_correction(sub, ledger)
+        _detect_correction(sub, ledger, config)
 
 
 def identify_unit(sub: Submission, config: Config) -> str:
-    """The sending unit: named on a form, found in the unit directory, or by address."""
+    """The sending unit, as the unit directory names it: named on a form, else by the
+    sender's address, else as the form writes it, else the sender's display name."""
+    directory = config.directory
     named = [n for n in (
         sub.registration.filing_unit if sub.registration else "",
         sub.registration.organiser if sub.registration else "",
         sub.statistics.filing_unit if sub.statistics else "",
     ) if n]
     for name in named:
-        unit = config.find_unit(name)
+        unit = directory.find(name)
         if unit is not None:
             return unit.name
     if sub.sender:
-        unit = config.unit_by_email(sub.sender)
+        unit = directory.by_email(sub.sender)
         if unit is not None:
             return unit.name
     if named:
         return named[0]
-    unit = config.find_unit(sub.sender_name) if sub.sender_name else None
+    if not sub.sender_name:
+        return ""
+    unit = directory.find(sub.sender_name)
     if unit is not None:
         return unit.name
-    found = _UNIT_IN_NAME.search(sub.sender_name or "")
-    return found.group(0) if found else ""
+    found = _UNIT_IN_NAME.search(sub.sender_name)
+    if found is None:
+        return ""
+    unit = directory.find(found.group(0))
+    return unit.name if unit is not None else found.group(0)
 
 
-def match_plan(sub: Submission, config: Config, ledger: Store) -> tuple[int, PlanItem] | None:
-    """The plan item (with its plan's year) the submission's conference fulfils, or ``None``."""
-    from pressdocs.rules.plan_status import match_plan_item, plan_years
+def find_match(sub: Submission, config: Config, ledger: Store) -> PlanMatch | None:
+    """The plan item the submission's registered conference fulfils and why, or ``None``:
+    by its unit, title and day (:func:`pressdocs.rules.plan_status.find_plan_match`), in
+    the plan of the conference's year, then in January to March the previous year's."""
+    from pressdocs.rules.plan_status import find_plan_match, plan_years
 
     reg = sub.registration
     if reg is None or reg.time is None:
@@ -85,28 +96,43 @@ def match_plan(sub: Submission, config: Config, ledger: Store) -> tuple[int, Pla
         plan = ledger.get_plan(year)
         if plan is None:
             continue
-        item = match_plan_item(plan, unit, reg.title, when=when, config=config)
-        if item is not None:
-            return plan.year, item
+        found = find_plan_match(plan, unit, reg.title, when=when, config=config)
+        if found is not None:
+            return found
     return None
 
 
-def _detect_correction(sub: Submission, ledger: Store) -> None:
+def match_plan(sub: Submission, config: Config, ledger: Store) -> tuple[int, PlanItem] | None:
+    """The plan item (with its plan's year) the submission's conference fulfils, or
+    ``None`` (:func:`find_match` without the reasons)."""
+    found = find_match(sub, config, ledger)
+    if found is None:
+        return None
+    plan = ledger.get_plan(found.year)
+    assert plan is not None
+    return found.year, next(item for item in plan.items if item.number == found.item)
+
+
+def _detect_correction(sub: Submission, ledger: Store, config: Config) -> None:
     """A resend for the same conference by the same unit corrects the latest earlier one
     (received before it: run again later, or checked against a ledger holding newer
-    mail, a submission never corrects one that came after it)."""
+    mail, a submission never corrects one that came after it).  The unit is the same as
+    the unit directory tells, the title the same once compared
+    (:func:`pressdocs.rules.matching.compared_topic`: 《》, the city's name and
+    新闻发布会 aside)."""
     from pressdocs.rules.ledger import earlier_submissions
+    from pressdocs.rules.matching import compared_topic
 
     if not sub.unit or sub.kind is SubmissionKind.UNRELATED:
         return
-    title = sub.registration.title if sub.registration else ""
-    for earlier in reversed(earlier_submissions(ledger, sub)):
+    title = compared_topic(sub.registration.title, config.city) if sub.registration else ""
+    for earlier in reversed(earlier_submissions(ledger, sub, config)):
         if earlier.kind is SubmissionKind.UNRELATED:
             continue
         same_item = sub.plan_item is not None and \
             (earlier.plan_year, earlier.plan_item) == (sub.plan_year, sub.plan_item)
         same_title = bool(title) and earlier.registration is not None and \
-            earlier.registration.title == title
+            compared_topic(earlier.registration.title, config.city) == title
         same_stats = sub.kind is SubmissionKind.STATISTICS and \
             earlier.kind is SubmissionKind.STATISTICS and sub.statistics is not None and \
             earlier.statistics is not None and \

@@ -56,6 +56,8 @@ class PlanStatusReport:
     plan: Plan
     as_of: date
     items: list[PlanItemStatus] = field(default_factory=list)
+    #: compares the units (through its unit directory); the notice's defaults without it
+    config: Config | None = field(default=None, repr=False, compare=False)
 
     @property
     def year(self) -> int:
@@ -69,10 +71,13 @@ class PlanStatusReport:
         return months
 
     def by_unit(self) -> dict[str, Counter[PlanState]]:
-        """How many items of each responsible unit are in each state."""
+        """How many items of each responsible unit are in each state: the units as the
+        unit directory tells them apart (a plan writing 市人社局 in one row and
+        市人力资源和社会保障局 in another counts one unit), each under the name the plan
+        first gives it."""
         units: dict[str, Counter[PlanState]] = {}
-        for s in self.items:
-            for unit in s.item.units:
+        for unit, statuses in _by_unit(self.items, self.config).items():
+            for s in statuses:
                 units.setdefault(unit, Counter())[s.state] += 1
         return units
 
@@ -93,7 +98,23 @@ def plan_report(store: Store, config: Config, *, as_of: date,
     conferences = store.conferences(known_by=_end_of(as_of, config))
     return PlanStatusReport(plan, as_of, plan_status(
         plan, conferences, as_of, max_delay_months=config.deadlines.max_delay_months,
-        config=config))
+        config=config), config=config)
+
+
+def _by_unit(statuses: list[PlanItemStatus],
+             config: Config | None) -> dict[str, list[PlanItemStatus]]:
+    """The items of each unit named in the plan, one entry per unit as the unit directory
+    tells them apart, under the name the plan first gives it; in plan order."""
+    from pressdocs.rules.matching import unit_key
+
+    names: dict[str, str] = {}
+    found: dict[str, list[PlanItemStatus]] = {}
+    for s in statuses:
+        for unit in s.item.units:
+            name = names.setdefault(unit_key(unit, config), unit)
+            if s not in found.setdefault(name, []):
+                found[name].append(s)
+    return found
 
 
 def status_dict(status: PlanItemStatus, lang: str = "zh") -> dict[str, Any]:
@@ -146,7 +167,7 @@ def annual_report(store: Store, config: Config, year: int, *, as_of: date) -> An
     subs = _known_by(store, as_of, config)
     reports = [s.statistics for s in subs if s.statistics is not None]
     appearances = appearances_from_statistics(reports) + appearances_from_registrations(subs)
-    units = list(dict.fromkeys(u for item in plan.items for u in item.units))
+    units = list(_by_unit(statuses, config))
     report = AnnualReport(year=year, as_of=as_of, planned=len(plan.items))
     report.year_over = as_of >= date(year, 12, 31)
     if report.year_over:  # "每年应参加一次": judged once the year is over, not in March

@@ -22,7 +22,7 @@ Example ``pressdocs.toml``::
     [rules.PD203]
     severity = "error"           # or: enabled = false
 
-    [units."市财政局"]
+    [units."市财政局"]            # extends the shipped unit directory (see _units.py)
     emails = ["czj@wuhu.gov.cn"]
     mobiles = ["13905531234"]
     aliases = ["财政局", "芜湖市财政局"]
@@ -49,6 +49,7 @@ from pressdocs.models import Message, Severity
 
 if TYPE_CHECKING:
     from pressdocs._plugins import Plugins
+    from pressdocs._units import UnitDirectory
 
 __all__ = [
     "Config",
@@ -122,7 +123,9 @@ class RuleSetting:
 
 @dataclass
 class Unit:
-    """One unit of the unit directory: how to reach it and the other names it goes by."""
+    """One unit of the unit directory: the name pressdocs records it by, how to reach it
+    and the other names it goes by (a ``[units."市财政局"]`` table, or an entry of the
+    directory shipped with pressdocs: :attr:`Config.directory`)."""
 
     name: str
     emails: list[str] = field(default_factory=list)
@@ -158,39 +161,33 @@ class Config:
         """The user's setting for rule ``code`` (default: enabled, default severity)."""
         return self.rules.get(code, RuleSetting())
 
-    def find_unit(self, name_or_alias: str) -> Unit | None:
-        """The unit called ``name_or_alias`` by its name or one of its aliases.
+    @property
+    def directory(self) -> UnitDirectory:
+        """The unit directory: the one shipped with pressdocs, extended and overridden by
+        the ``[units]`` tables (see :mod:`pressdocs._units`); built once per city and
+        set of tables."""
+        from pressdocs._units import directory
 
-        Names are compared as :meth:`unit_key` reduces them, so 芜湖市财政局, 市财政局 and
-        "市 财政局" find the same unit.
+        return directory(self)
+
+    def find_unit(self, name_or_alias: str) -> Unit | None:
+        """The unit of the unit directory called ``name_or_alias`` by any of its names.
+
+        Names are compared as the directory reduces them, so 芜湖市财政局, 市财政局,
+        "市 财政局" and 财政局 find the same unit, and 芜湖市人力资源和社会保障局 finds
+        市人社局.
         """
-        key = self.unit_key(name_or_alias)
-        if not key:
-            return None
-        for unit in self.units.values():
-            if key in {self.unit_key(n) for n in (unit.name, *unit.aliases)}:
-                return unit
-        return None
+        return self.directory.find(name_or_alias)
 
     def unit_key(self, name: str) -> str:
-        """A unit's name reduced for comparison: no spaces, half-width, without the city's
-        name and a leading 市 (芜湖市财政局 → 财政局)."""
-        from pressdocs.text.normalize import strip_invisible, to_halfwidth
-
-        text = re.sub(r"\s+", "", to_halfwidth(strip_invisible(name)))
-        for prefix in (self.city, self.city.removesuffix("市")):
-            if prefix and text.startswith(prefix):
-                text = text[len(prefix):]
-                break
-        return text.removeprefix("市")
+        """What a unit's name is compared by: the name the unit directory records the
+        unit by (芜湖市人力资源和社会保障局 → 市人社局), or for a unit it does not know, the
+        name without spaces, the city's name and a leading 市 (芜湖市文明办 → 文明办)."""
+        return self.directory.key(name)
 
     def unit_by_email(self, address: str) -> Unit | None:
         """The unit that sends from ``address`` (case-insensitive)."""
-        address = address.strip().lower()
-        for unit in self.units.values():
-            if address in (e.lower() for e in unit.emails):
-                return unit
-        return None
+        return self.directory.by_email(address)
 
     def to_toml(self) -> str:
         """The configuration as a ``pressdocs.toml`` that :func:`load_config` reads back to

@@ -417,6 +417,33 @@ class Conference(Model):
 
 
 @dataclass
+class PlanMatch(Model):
+    """Why a submission's conference was taken to be an item of the annual plan
+    (``Submission.plan_year``/``plan_item``): the item chosen, how alike its topic and
+    the conference's title are once spam, the city's name and words like 新闻发布会 are
+    set aside (both as compared), the unit they share, how many months lie between the
+    planned month and the conference, and the other items that were as likely (PD304)."""
+
+    year: int  # the plan's year
+    item: int  # 序号 of the item chosen
+    score: float  # how alike the title and the topic are, 0..1 (1: the same once compared)
+    title: str  # the conference's title as compared
+    topic: str  # the item's topic as compared
+    unit: str  # the unit, as the unit directory names it, that is one of the item's 责任单位
+    months: int  # months between the planned month and the conference (0: that month)
+    candidates: list[int] = field(default_factory=list)  # other items as likely (PD304)
+
+    def reason(self) -> Message:
+        """The match in a sentence: 按2021年计划安排第15项登记：责任单位市体育局，主题比对
+        “第十四届运动会”与“第十四届运动会”，相似度1.00，在计划月份召开."""
+        when = Message.of("plan_match.same_month") if self.months == 0 else \
+            Message.of("plan_match.months_off", months=self.months)
+        return Message.of("plan_match.reason", year=self.year, item=self.item, unit=self.unit,
+                          title=self.title, topic=self.topic, score=f"{self.score:.2f}",
+                          when=when)
+
+
+@dataclass
 class Submission(Model):
     """One incoming message or folder, and everything pressdocs made of it."""
 
@@ -434,6 +461,7 @@ class Submission(Model):
     unit: str = ""  # the sending unit, as named in the unit directory
     plan_item: int | None = None  # 序号 of the matched plan item
     plan_year: int | None = None
+    plan_match: PlanMatch | None = None  # why plan_item was chosen (None: by a plugin, or none)
     documents: list[Document] = field(default_factory=list)
     registration: Registration | None = None
     materials: MaterialsPackage | None = None

@@ -48,6 +48,7 @@ COMMANDS = {
     "reprocess": "pressdocs.cli.batch:reprocess_command",
     "rules": "pressdocs.cli.rules:rules_command",
     "schema": "pressdocs.cli.info:schema_command",
+    "units": "pressdocs.cli.units:units_group",
     "validate": "pressdocs.cli.validate:validate_command",
 }
 

@@ -50,6 +50,7 @@ class _Checked:
                 "unit": sub.unit if sub else "",
                 "plan_year": sub.plan_year if sub else None,
                 "plan_item": sub.plan_item if sub else None,
+                "plan_match": sub.plan_match.to_dict() if sub and sub.plan_match else None,
                 "findings": [f.to_dict() for f in self.findings]}
 
 
@@ -83,8 +84,12 @@ def validate_command(app: Pressdocs, paths: tuple[str, ...], as_json: bool) -> N
 def _table(results: list[_Checked], lang: str) -> None:
     console = Console()
     for result in results:
+        match = result.submission.plan_match if result.submission is not None else None
         if not result.findings:
             console.print(f"[green]{tr(lang, 'cli.validate.clean', path=result.path)}[/green]")
+            if match is not None:
+                console.print(match.reason().text(lang), markup=False, highlight=False,
+                              soft_wrap=True)
             continue
         table = Table(title=result.path, title_justify="left")
         for key in ("cli.validate.code", "cli.validate.severity", "cli.validate.where"):
@@ -93,4 +98,7 @@ def _table(results: list[_Checked], lang: str) -> None:
         for f in result.findings:
             where = location_label(f.location, lang)
             table.add_row(f.code, f.severity.label(lang), where, f.text(lang))
+        if match is not None:
+            table.caption = match.reason().text(lang)
+            table.caption_justify = "left"
         console.print(table)

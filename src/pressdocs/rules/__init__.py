@@ -16,7 +16,7 @@ codes         rules
 ============  =========================================================================
 PD101–PD106   the registration form (登记表): on time, complete, phone, approval, time
 PD201–PD208   the materials package: on time, release and its 字数, Q&A, pictures, video
-PD301–PD303   the annual plan: unplanned, delayed, overdue
+PD301–PD304   the annual plan: unplanned, delayed, overdue, ambiguous
 PD401–PD405   the statistics table (统计表): on time, complete, reconciled, heads, contact
 PD501         injected spam
 PD901–PD905   files that could not be read, rejected packages, data out of shape,
@@ -50,7 +50,12 @@ from pressdocs.rules.materials import (
     Questions,
     Videos,
 )
-from pressdocs.rules.plan import DelayedConference, OverduePlanItems, UnplannedConference
+from pressdocs.rules.plan import (
+    AmbiguousPlanMatch,
+    DelayedConference,
+    OverduePlanItems,
+    UnplannedConference,
+)
 from pressdocs.rules.registration import (
     ApprovalOpinion,
     CalendarCoverage,
@@ -77,6 +82,7 @@ BUILTIN_RULES: tuple[type[Validator], ...] = (
     MaterialsOnTime, PressReleasePresent, PressReleaseLength, Questions, AnswerLength,
     Pictures, Videos, DownloadLinks,
     UnplannedConference, DelayedConference, OverduePlanItems,
+    AmbiguousPlanMatch,
     StatisticsOnTime, StatisticsRowsComplete, RegisteredVersusReported, HeadAttendance,
     FilerContact,
     SpamCheck,

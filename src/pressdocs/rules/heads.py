@@ -107,12 +107,14 @@ def heads_without_conference(units: Iterable[str], appearances: Iterable[Appeara
 
     ``units`` are the departments the rule applies to (the office decides which: the
     notice says those close to the economy and people's livelihood); the result keeps
-    their order.
+    their order.  Units, and the units ``heads`` names, are compared through the unit
+    directory (:func:`pressdocs.rules.matching.same_unit`).
     """
     seen = [a for a in appearances if a.when.year == year]
     missing = []
     for unit in units:
-        head = (heads or {}).get(unit, "")
+        head = next((name for named, name in (heads or {}).items()
+                     if same_unit(named, unit, config)), "")
         attended = any(
             same_unit(a.unit, unit, config)
             and (is_principal(a.position) or (head and a.name.strip() == head.strip()))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from pressdocs.models import Plan, Submission
 
 if TYPE_CHECKING:
+    from pressdocs.config import Config
     from pressdocs.store import Store
 
 __all__ = ["earlier_submissions", "plan_of"]
@@ -25,17 +26,28 @@ def plan_of(store: Store | None, year: int) -> Plan | None:
     return store.get_plan(year) if store is not None else None
 
 
-def earlier_submissions(store: Store | None, sub: Submission) -> list[Submission]:
+def earlier_submissions(store: Store | None, sub: Submission,
+                        config: Config | None = None) -> list[Submission]:
     """The same unit's other submissions that had arrived by the time ``sub`` did.
 
-    Empty without a store, without a known unit, or when ``sub`` has no received time
-    (there is then no "earlier" to speak of).
+    "The same unit" as the unit directory tells (:func:`pressdocs.rules.matching.same_unit`):
+    a submission kept under 芜湖市统计局 (a plugin's name, or one recorded before the
+    office added the unit to ``[units]``) is 市统计局's too.  Empty without a store,
+    without a known unit, or when ``sub`` has no received time (there is then no
+    "earlier" to speak of).
     """
+    from pressdocs.rules.matching import same_unit
+
     if store is None or not sub.unit or sub.received is None:
         return []
     # asked of the store by unit and time (indexed): only what had arrived is decoded
     until = _aware(sub.received) + timedelta(microseconds=1)
-    return [s for s in store.submissions(unit=sub.unit, until=until) if s.id != sub.id]
+    names = [n for n in store.units() if n == sub.unit or same_unit(n, sub.unit, config)]
+    found = [s for name in names for s in store.submissions(unit=name, until=until)
+             if s.id != sub.id]
+    if len(names) > 1:
+        found.sort(key=lambda s: (_aware(s.received) if s.received else until, s.id))
+    return found
 
 
 def _aware(moment: datetime) -> datetime:

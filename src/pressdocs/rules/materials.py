@@ -92,7 +92,7 @@ def registration_for(sub: Submission, store: Any,
     """
     if sub.registration is not None and sub.registration.time is not None:
         return sub.registration, None
-    earlier = [s for s in earlier_submissions(store, sub)
+    earlier = [s for s in earlier_submissions(store, sub, config)
                if s.registration is not None and s.registration.time is not None]
     if not earlier:
         return None

@@ -1,4 +1,4 @@
-"""Rules on the annual plan (计划安排, 附件1): PD301–PD303.
+"""Rules on the annual plan (计划安排, 附件1): PD301–PD304.
 
 They need the plan of the conference's year from the store (``get_plan(year)``); with no
 store, or no plan for that year, they are silent.
@@ -10,7 +10,13 @@ store, or no plan for that year, they are silent.
 - PD303 a plan item of the sending unit has no registration although its deadline passed
   before this submission arrived: a reminder in the unit's receipt.  The same judgement
   over the whole plan is :func:`pressdocs.rules.plan_status.overdue_items`, which
-  ``pressdocs plan status`` and ``pressdocs report annual`` use.
+  ``pressdocs plan status`` and ``pressdocs report annual`` use;
+- PD304 the conference is as like another item of the plan as the one it was matched to
+  (:func:`pressdocs.rules.plan_status.find_plan_match`): a warning naming them, so that
+  the office confirms which, never a silent pick.
+
+A plan's topics are shown with the spam of the published plan put back to the city's
+name (:func:`pressdocs.rules.matching.readable_topic`).
 """
 
 from __future__ import annotations
@@ -18,10 +24,12 @@ from __future__ import annotations
 from datetime import date
 
 from pressdocs.capabilities import Context
+from pressdocs.config import Config
 from pressdocs.models import (
     Conference,
     DocumentKind,
     Finding,
+    Message,
     Plan,
     PlanItem,
     Severity,
@@ -29,9 +37,11 @@ from pressdocs.models import (
 )
 from pressdocs.rules.catalogue import CLAUSES, Rule, document_name, local
 from pressdocs.rules.ledger import plan_of
+from pressdocs.rules.matching import readable_topic, same_unit
 from pressdocs.rules.plan_status import overdue_items, plan_deadline, plan_years
 
-__all__ = ["DelayedConference", "OverduePlanItems", "UnplannedConference", "planned_item"]
+__all__ = ["AmbiguousPlanMatch", "DelayedConference", "OverduePlanItems",
+           "UnplannedConference", "planned_item"]
 
 
 def planned_item(sub: Submission, plan: Plan) -> PlanItem | None:
@@ -93,7 +103,8 @@ class DelayedConference(Rule):
             if held.date() <= deadline:
                 return []
             return [self.finding(
-                "delayed", topic=item.topic, number=item.number, year=plan.year,
+                "delayed", topic=readable_topic(item.topic, config.city), number=item.number,
+                year=plan.year,
                 month=item.month, held=held, months=months, deadline=deadline,
                 document=document_name(submission, DocumentKind.REGISTRATION),
                 field="registration.time")]
@@ -119,24 +130,67 @@ class OverduePlanItems(Rule):
             plan = plan_of(context.store, year)
             if plan is None:
                 continue
-            for status in overdue_items(plan, known, as_of,
+            partners = _partners(plan, submission.unit, config)
+            theirs = [c for c in known if any(same_unit(c.unit, u, config) for u in partners)]
+            for status in overdue_items(plan, theirs, as_of,
                                         max_delay_months=config.deadlines.max_delay_months,
                                         config=config, unit=submission.unit):
                 item = status.item
                 findings.append(self.finding(
-                    "overdue", year=year, number=item.number, topic=item.topic,
+                    "overdue", year=year, number=item.number,
+                    topic=readable_topic(item.topic, config.city),
                     month=item.month, deadline=status.deadline, as_of=as_of,
                     field="submission.plan_item"))
         return findings
 
     @staticmethod
     def _known(sub: Submission, context: Context, as_of: date) -> list[Conference]:
-        """The unit's conferences the office knew of when ``sub`` arrived: those registered
-        by then and those reported held by then (the store's, from submissions received
-        by then), and the ones ``sub`` itself tells of."""
+        """The conferences the office knew of when ``sub`` arrived: those registered by
+        then and those reported held by then (the store's, from submissions received by
+        then), and the ones ``sub`` itself tells of."""
         if context.store is None:
             return sub.conferences()
         assert sub.received is not None
-        kept = context.store.conferences(unit=sub.unit, known_by=sub.received)
+        kept = context.store.conferences(known_by=sub.received)
         return [c for c in kept if c.submission_id != sub.id
                 and (c.source == "registration" or c.held_on <= as_of)] + sub.conferences()
+
+
+def _partners(plan: Plan, unit: str, config: Config) -> list[str]:
+    """The units whose conferences can fulfil an item of ``unit``: ``unit`` and the units
+    named with it on an item (市财政局、市农业农村局: either one's registration fulfils
+    it), as the plan writes them.  Units are compared through the unit directory (a
+    statistics table may name 芜湖市人力资源和社会保障局 where the plan says 市人社局)."""
+    found = [unit]
+    for item in plan.items:
+        if any(same_unit(unit, u, config) for u in item.units):
+            found += [u for u in item.units if u not in found]
+    return found
+
+
+class AmbiguousPlanMatch(Rule):
+    """PD304: the conference is as like another item of the plan as the item it was
+    matched to; the office confirms which."""
+
+    code = "PD304"
+    severity = Severity.WARNING
+    clause = CLAUSES["plan"]
+
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
+        match = submission.plan_match
+        reg = submission.registration
+        if match is None or not match.candidates or reg is None \
+                or (submission.plan_year, submission.plan_item) != (match.year, match.item):
+            return []
+        plan = plan_of(context.store, match.year)
+        topics = {item.number: item.topic for item in plan.items} if plan is not None else {}
+        items = [Message.of("PD304.item", number=number,
+                            topic=readable_topic(topics.get(number, ""), context.config.city))
+                 for number in sorted([match.item, *match.candidates])]
+        where = {"document": document_name(submission, DocumentKind.REGISTRATION),
+                 "field": "submission.plan_item"}
+        if len(items) == 2:
+            return [self.finding("ambiguous", title=reg.title, year=match.year, first=items[0],
+                                 second=items[1], chosen=match.item, **where)]
+        return [self.finding("ambiguous_many", title=reg.title, year=match.year, items=items,
+                             chosen=match.item, **where)]

@@ -17,7 +17,9 @@ held until 2021年4月30日.  Each item is in one state:
 
 A conference fulfils an item when it names it (``plan_year``/``plan_item``), or else when
 it is by one of the item's units and its title is like the item's topic
-(:func:`pressdocs.rules.matching.topic_score`); each conference fulfils at most one item.
+(:func:`find_plan_match`: units through the unit directory, titles through
+:func:`pressdocs.rules.matching.topic_score`, the month to choose among alike items);
+each conference fulfils at most one item.
 """
 
 from __future__ import annotations
@@ -28,12 +30,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from pressdocs.config import Config
-from pressdocs.models import Conference, Labelled, Plan, PlanItem, Submission
-from pressdocs.rules.matching import same_unit, topic_score
+from pressdocs.models import Conference, Labelled, Plan, PlanItem, PlanMatch, Submission
+from pressdocs.rules.matching import compared_topic, likeness, same_unit
 
 __all__ = [
     "PlanItemStatus",
     "PlanState",
+    "find_plan_match",
     "match_plan_item",
     "overdue_items",
     "plan_deadline",
@@ -43,6 +46,12 @@ __all__ = [
 
 #: Titles at least this alike (0..1) are taken to be the same conference.
 MATCH_THRESHOLD = 0.5
+#: Items whose topics are within this of the likest are as like the title as it is.
+NEAR = 0.05
+#: An item as like the title is as likely when planned at most this many months further
+#: from the conference than the item chosen (PD304).
+MONTH_SLACK = 1
+
 
 class PlanState(Labelled):
     """Where a plan item stands (see the module docstring)."""
@@ -82,36 +91,62 @@ def plan_years(sub: Submission, config: Config) -> list[int]:
     return [day.year, day.year - 1] if day.month <= 3 else [day.year]
 
 
+def find_plan_match(plan: Plan, unit: str, title: str, *, when: date | None = None,
+                    config: Config | None = None,
+                    exclude: Iterable[int] = ()) -> PlanMatch | None:
+    """The plan item a conference of ``unit`` titled ``title`` held on ``when`` fulfils,
+    and why (a :class:`PlanMatch`), or ``None``.
+
+    An item counts when ``unit`` is one of its units (as the unit directory tells, so
+    芜湖市市场监督管理局 is the plan's 市市场监管局) and its topic is like the title
+    (:func:`pressdocs.rules.matching.topic_score` at least :data:`MATCH_THRESHOLD`, once
+    spam, the city's name and 新闻发布会… are set aside).  Of the items whose likeness is
+    within :data:`NEAR` of the best, the one planned closest to ``when`` is chosen (a
+    unit may plan four alike economy briefings a year), then the likest, then the first.
+    The others of them planned at most :data:`MONTH_SLACK` months further from ``when``
+    than the chosen one are as likely: they are the match's ``candidates``, which PD304
+    reports.  Items numbered in ``exclude`` are already taken.
+    """
+    config = config or Config()
+    directory, city = config.directory, config.city
+    compared = compared_topic(title, city)
+    if not compared:
+        return None
+    taken = set(exclude)
+    conference = when.year * 12 + when.month - 1 if when is not None else None
+    found: list[tuple[float, int, PlanItem, str]] = []
+    for item in plan.items:
+        if item.number in taken or not any(directory.same(unit, u) for u in item.units):
+            continue
+        topic = compared_topic(item.topic, city)
+        score = likeness(compared, topic)
+        if score < MATCH_THRESHOLD:
+            continue
+        planned = plan.year * 12 + item.month - 1
+        months = abs(conference - planned) if conference is not None else 0
+        found.append((score, months, item, topic))
+    if not found:
+        return None
+    best = max(score for score, *_ in found)
+    near = [f for f in found if f[0] >= best - NEAR]
+    score, months, item, topic = min(near, key=lambda f: (f[1], -f[0], f[2].number))
+    rivals = sorted(f[2].number for f in near
+                    if f[2] is not item and f[1] <= months + MONTH_SLACK)
+    return PlanMatch(year=plan.year, item=item.number, score=round(score, 3),
+                     title=compared, topic=topic, unit=directory.key(unit), months=months,
+                     candidates=rivals)
+
+
 def match_plan_item(plan: Plan, unit: str, title: str, *, when: date | None = None,
                     config: Config | None = None,
                     exclude: Iterable[int] = ()) -> PlanItem | None:
-    """The plan item a conference of ``unit`` titled ``title`` fulfils, or ``None``.
-
-    Only items of the same unit whose topic is like the title count; among near-equal
-    candidates the one planned closest to ``when`` wins (a unit may plan four similar
-    economy briefings a year).  Items numbered in ``exclude`` are already taken.
-    """
-    taken = set(exclude)
-    city = config.city if config is not None else ""
-    scored = []
-    for item in plan.items:
-        if item.number in taken or not any(same_unit(unit, u, config) for u in item.units):
-            continue
-        score = topic_score(item.topic, title, city)
-        if score >= MATCH_THRESHOLD:
-            scored.append((score, item))
-    if not scored:
+    """The plan item a conference of ``unit`` titled ``title`` fulfils, or ``None``
+    (:func:`find_plan_match` without the reasons)."""
+    found = find_plan_match(plan, unit, title, when=when, config=config, exclude=exclude)
+    if found is None:
         return None
-    best = max(score for score, _ in scored)
-    near = [(score, item) for score, item in scored if score >= best - 0.15]
-    month = when.month if when is not None and when.year == plan.year else None
+    return next(item for item in plan.items if item.number == found.item)
 
-    def closeness(pair: tuple[float, PlanItem]) -> tuple[int, float]:
-        score, item = pair
-        distance = abs(item.month - month) if month is not None else 0
-        return distance, -score
-
-    return min(near, key=closeness)[1]
 
 def plan_status(plan: Plan, conferences: Iterable[Conference], as_of: date, *,
                 max_delay_months: int = 1,

@@ -42,6 +42,7 @@ from pressdocs.rules.heads import (
     heads_without_conference,
 )
 from pressdocs.rules.ledger import earlier_submissions
+from pressdocs.rules.matching import same_unit
 from pressdocs.rules.reconcile import reconcile
 from pressdocs.text import find_phones
 
@@ -163,9 +164,12 @@ class RegisteredVersusReported(Rule):
             return []
         start, end = reporting_period(day, config.deadlines.statistics_due)
         cutoff = min(end, local(submission.received, config).date())
-        known = context.store.conferences(unit=submission.unit, known_by=submission.received)
+        # every unit's, compared through the unit directory (a conference registered
+        # under 芜湖市统计局 by a plugin is 市统计局's)
+        known = context.store.conferences(known_by=submission.received)
         registered = [c for c in known if c.source == "registration"
-                      and c.submission_id != submission.id and start <= c.held_on <= cutoff]
+                      and c.submission_id != submission.id and start <= c.held_on <= cutoff
+                      and same_unit(c.unit, submission.unit, config)]
         if not registered:
             return []
         result = reconcile(registered, report.rows, city=config.city)
@@ -201,7 +205,7 @@ class HeadAttendance(Rule):
         _, end = reporting_period(day, dues)
         if end != max(filing_days(end.year, dues)):
             return []
-        earlier = earlier_submissions(context.store, submission)
+        earlier = earlier_submissions(context.store, submission, config)
         reports = [report, *(s.statistics for s in earlier if s.statistics is not None)]
         # Everything here is the unit's own: rows may name a sub-unit or the county.
         appearances = [replace(a, unit=unit) for a in (

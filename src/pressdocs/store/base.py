@@ -284,6 +284,12 @@ class Store(abc.ABC):
         """
 
     @abc.abstractmethod
+    def units(self) -> list[str]:
+        """Every unit name submissions are kept under, as recorded (``Submission.unit``),
+        sorted; the empty name left out.  Which of them are the same unit is the unit
+        directory's to say (:func:`pressdocs.rules.matching.same_unit`)."""
+
+    @abc.abstractmethod
     def documents(self, *, submission_id: str | None = None,
                   sha256: str | None = None) -> list[tuple[str, Document]]:
         """``(submission id, document)`` pairs: the documents of a submission, or the

@@ -316,6 +316,11 @@ class SQLStore(Store):
                              where.params)
         return [Submission.from_dict(json.loads(r[0]), validate=False) for r in rows]
 
+    def units(self) -> list[str]:
+        rows = self._db.rows("SELECT DISTINCT unit FROM submissions WHERE unit <> '' "
+                             "ORDER BY unit", ())
+        return [r[0] for r in rows]
+
     def documents(self, *, submission_id: str | None = None,
                   sha256: str | None = None) -> list[tuple[str, Document]]:
         where = Where()
