@@ -215,3 +215,25 @@ def test_the_classifiers_reason_is_said_in_both_languages() -> None:
     assert result.reason.zh == "含有登记表的栏目：新闻发布会全称、举办单位、举办时间；文件名含“登记”"
     assert result.reason.en == ("has fields of the registration form: 新闻发布会全称, 举办单位, "
                                 "举办时间; the file name contains '登记'")
+
+
+@pytest.mark.parametrize("name", ["统计表.xlsx", "附件.xlsx", "上半年.xlsx"])
+def test_a_statistics_table_is_not_taken_for_the_plan(name: str) -> None:
+    """The statistics table has the plan's columns (序号, 时间, 地点, 单位, 发布主题) and
+    columns only it has (媒体单位, 发布人, 记者提问): those decide, whatever the file is
+    called, and the title 新闻发布会统计表 counts as the form's name."""
+    from docfixtures import statistics_xlsx
+    from pressdocs.builtin.parse_xlsx import XlsxParser
+
+    content = XlsxParser().parse(statistics_xlsx(), name)
+    result = FormClassifier().classify(content, name)
+    assert result is not None and result.kind is DocumentKind.STATISTICS, result
+    assert "统计表" in result.reason.zh
+
+
+def test_the_plan_is_still_the_plan(seed_path: Path) -> None:
+    from pressdocs.builtin.parse_text import TextParser
+
+    content = TextParser().parse(seed_path.read_bytes(), "附件1.txt")
+    result = FormClassifier().classify(content, "附件1.txt")
+    assert result is not None and result.kind is DocumentKind.PLAN

@@ -645,3 +645,39 @@ def test_every_built_in_channel_takes_a_pace(channel: str, tmp_path: Path) -> No
             said = exc.render("zh")
     # whatever the channel makes of a notice with no recipient, the pace is no complaint
     assert "per_minute" not in said
+
+
+def test_remind_for_the_statistics_table_before_its_filing_day(tmp_path: Path) -> None:
+    from docfixtures import statistics_xlsx
+
+    config = write_config(tmp_path, """
+[notify]
+statistics_units = ["芜湖市繁昌区"]
+
+[units."南陵县"]
+emails = ["nlx@wuhu.gov.cn"]
+aliases = ["南陵县人民政府"]
+
+[units."繁昌区"]
+emails = ["fcq@wuhu.gov.cn"]
+""")
+    app = Pressdocs(store=tmp_path / "store", config=config)
+
+    def filed(day: datetime, n: int) -> bytes:
+        return message(subject="新闻发布会统计表", sender="nlx@wuhu.gov.cn", date=day,
+                       attachments=[("统计表.xlsx", statistics_xlsx())],
+                       message_id=f"<stat{n}@wuhu.gov.cn>")
+
+    app.batch(str(mail_of(tmp_path / "mail1", filed(datetime(2020, 12, 28, 9, tzinfo=TZ), 1))))
+    assert [(s.unit, s.kind.value) for s in app.store.submissions()] == [("南陵县", "statistics")]
+    assert app.remind(as_of=datetime(2021, 6, 22).date()).outcomes == []  # 8 days ahead
+    due = app.remind(as_of=datetime(2021, 6, 25).date(), dry_run=True).outcomes
+    # the unit that filed before, and the one the office names (written another way)
+    assert sorted((o.notice.unit, o.notice.recipients[0]) for o in due) == \
+        [("南陵县", "nlx@wuhu.gov.cn"), ("芜湖市繁昌区", "fcq@wuhu.gov.cn")]
+    text = due[0].notice.context["text"]
+    assert "请于2021年6月30日前报送2020年12月31日至2021年6月30日召开的新闻发布会统计表" in text
+    # filed for this half-year: no reminder for it
+    app.batch(str(mail_of(tmp_path / "mail2", filed(datetime(2021, 6, 21, 9, tzinfo=TZ), 2))))
+    left = app.remind(as_of=datetime(2021, 6, 25).date()).outcomes
+    assert [o.notice.unit for o in left] == ["芜湖市繁昌区"]

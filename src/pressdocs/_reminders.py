@@ -108,13 +108,19 @@ def _materials(app: Pressdocs, as_of: date) -> list[Reminder]:
 
 
 def _has_materials(app: Pressdocs, unit: str, registration: object) -> bool:
+    """Whether the registration came with materials, or the same unit (as the unit
+    directory tells) sent them since."""
     from pressdocs.models import Submission
+    from pressdocs.rules.matching import same_unit
 
     assert isinstance(registration, Submission) and registration.received is not None
     if registration.materials is not None and (registration.materials.press_release
                                                 or registration.materials.qa):
         return True
-    later = app.store.submissions(unit=unit, since=registration.received)
+    store, config = app.store, app.config
+    names = [n for n in store.units() if n == unit or same_unit(n, unit, config)]
+    later = [s for name in names for s in store.submissions(unit=name,
+                                                            since=registration.received)]
     return any(s.materials is not None and (s.materials.press_release or s.materials.qa)
                for s in later)
 
@@ -122,19 +128,23 @@ def _has_materials(app: Pressdocs, unit: str, registration: object) -> bool:
 def _statistics(app: Pressdocs, as_of: date, days: int) -> list[Reminder]:
     """Filing days of the statistics table near, for the units that file it."""
     from pressdocs.rules.deadlines import filing_days, reporting_period
+    from pressdocs.rules.matching import unit_key
 
     store, config = app.store, app.config
     filed = store.submissions(kind=SubmissionKind.STATISTICS)
-    units = {s.unit for s in filed if s.unit}
     extra = config.notify.get("statistics_units", [])
-    units |= {str(u) for u in (extra if isinstance(extra, list) else [extra])}
+    named = [*(s.unit for s in filed if s.unit),
+             *(str(u) for u in (extra if isinstance(extra, list) else [extra]))]
+    units: dict[str, str] = {}  # one unit once, however it was written: key -> a name
+    for name in named:
+        units.setdefault(unit_key(name, config), name)
     found = []
     for due in filing_days(as_of.year, config.deadlines.statistics_due):
         if not 0 <= (due - as_of).days <= days:
             continue
         start, end = reporting_period(due, config.deadlines.statistics_due)
-        for unit in sorted(units):
-            if any(s.unit == unit and s.received is not None
+        for key, unit in sorted(units.items()):
+            if any(s.unit and unit_key(s.unit, config) == key and s.received is not None
                    and start <= s.received.astimezone(config.tz).date() <= due for s in filed):
                 continue
             what = Message.of("notify.remind_statistics.what", due=due)

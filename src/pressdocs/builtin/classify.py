@@ -57,6 +57,18 @@ def _found(texts: tuple[str, ...], labels: set[str], joined: str) -> str | None:
     return next((w for w in texts if w in labels or (len(w) > 3 and w in joined)), None)
 
 
+@cache
+def _shared() -> frozenset[str]:
+    """The labels more than one form prints (序号, 时间, 地点, 单位, 发布主题 …): a hit on
+    one of them says little about which form a table is."""
+    seen: dict[str, int] = {}
+    for form in _FORMS.values():
+        own = {normalize_label(t) for f in form.fields for t in (f.labels or (f.label.zh,))}
+        for label in own:
+            seen[label] = seen.get(label, 0) + 1
+    return frozenset(label for label, n in seen.items() if n > 1)
+
+
 class FormClassifier(Classifier):
     """Tells the notice's forms, Q&A and press releases apart by their content."""
 
@@ -68,13 +80,20 @@ class FormClassifier(Classifier):
         labels = {normalize_label(t) for t in items}
         joined = normalize_label("".join(items[:400]))
         scores: dict[DocumentKind, tuple[float, Message | None]] = {}
+        own: dict[DocumentKind, int] = {}  # hits on labels only that form prints
         for kind, form in _FORMS.items():
-            wanted = _wanted(form)
-            hits = [hit for texts in wanted if (hit := _found(texts, labels, joined))]
+            (form_name,), *fields = _wanted(form)
+            # the form's name stands in its title: 新闻发布会统计表, 2021年…计划安排
+            titled = form_name if any(form_name in label for label in labels) else None
+            hits = [hit for hit in (titled, *(_found(texts, labels, joined)
+                                              for texts in fields)) if hit]
+            own[kind] = sum(1 for hit in hits if hit not in _shared())
             if len(hits) >= 2:
-                scores[kind] = (len(hits) / len(wanted),
+                scores[kind] = (len(hits) / (len(fields) + 1),
                                 Message.of("classify.form_fields", form=form.label,
                                            labels=hits[:4]))
+        if max(own.values()) >= 2:  # columns only one form has outweigh shared ones
+            scores = {k: v for k, v in scores.items() if own[k] > 0}
         from pressdocs.extract.qa import looks_like_qa
 
         questions, answers = looks_like_qa(content)
