@@ -131,7 +131,9 @@ def _statistics(app: Pressdocs, as_of: date, days: int) -> list[Reminder]:
     from pressdocs.rules.matching import unit_key
 
     store, config = app.store, app.config
-    filed = store.submissions(kind=SubmissionKind.STATISTICS)
+    filed = [*store.submissions(kind=SubmissionKind.STATISTICS),  # a table sent again
+             *(s for s in store.submissions(kind=SubmissionKind.CORRECTION)
+               if s.statistics is not None)]
     extra = config.notify.get("statistics_units", [])
     named = [*(s.unit for s in filed if s.unit),
              *(str(u) for u in (extra if isinstance(extra, list) else [extra]))]
