@@ -681,3 +681,36 @@ emails = ["fcq@wuhu.gov.cn"]
     app.batch(str(mail_of(tmp_path / "mail2", filed(datetime(2021, 6, 21, 9, tzinfo=TZ), 2))))
     left = app.remind(as_of=datetime(2021, 6, 25).date()).outcomes
     assert [o.notice.unit for o in left] == ["芜湖市繁昌区"]
+
+
+def test_contact_persons_get_the_units_notices_and_their_mailbox_names_the_unit(
+        tmp_path: Path) -> None:
+    config = write_config(tmp_path, """
+[notify]
+channels = ["recorder", "textmsg"]
+
+[units."市统计局"]
+emails = ["tjj@wuhu.gov.cn"]
+contacts = [
+  {name = "王芳", role = "办公室主任", email = "wangfang@wuhu.gov.cn", mobile = "13905531235"},
+  {name = "李明", mobile = "0553-3845678"},
+]
+""")
+    app = Pressdocs(store=tmp_path / "store", config=config,
+                    plugins=[Plugin(Recorder(), Recorder("textmsg", reaches="mobile"))])
+    # 王芳 sends from her own mailbox: the directory knows the unit by it
+    form = registration_docx(title="芜湖市一季度经济运行情况新闻发布会", unit="统计局",
+                             when="2021年4月15日9:30", phone="13905531234")
+    mail = mail_of(tmp_path / "mail", message(
+        subject="登记表", sender="王芳 <wangfang@wuhu.gov.cn>",
+        date=datetime(2021, 4, 9, 10, tzinfo=TZ), attachments=[("登记表.docx", form)]))
+    report = app.batch(str(mail), receipts=True)
+    assert report.outcomes[0].submission.unit == "市统计局"
+    by = {(o.notice.channel, o.notice.recipients[0]) for o in report.receipts}
+    assert by == {("recorder", "tjj@wuhu.gov.cn"), ("recorder", "wangfang@wuhu.gov.cn"),
+                  ("textmsg", "+8613905531235"), ("textmsg", "+8613905531234")}
+    unit = app.config.find_unit("芜湖市统计局")
+    assert unit is not None and [c.name for c in unit.contacts] == ["王芳", "李明"]
+    bad = write_config(tmp_path, '[units."市统计局"]\ncontacts = [{name = "王芳", phone = "1"}]\n')
+    result = invoke(["--config", str(bad), "config", "show"])
+    assert result.exit_code == 2 and "phone" in result.output

@@ -36,6 +36,7 @@ from pressdocs.capabilities import (
 )
 from pressdocs.config import (
     Config,
+    Contact,
     Deadlines,
     MaterialsRules,
     RuleSetting,
@@ -96,6 +97,7 @@ from pressdocs.models import (
 
 if TYPE_CHECKING:
     from pressdocs._intake import BatchReport, MessageOutcome
+    from pressdocs._notify import NoticeOutcome, NotifyReport
     from pressdocs._plan_import import PlanImport
     from pressdocs._reading import ReadResult
     from pressdocs._reports import AnnualReport, PlanStatusReport
@@ -108,6 +110,8 @@ _LAZY = {
     "AnnualReport": "pressdocs._reports",
     "BatchReport": "pressdocs._intake",
     "MessageOutcome": "pressdocs._intake",
+    "NoticeOutcome": "pressdocs._notify",
+    "NotifyReport": "pressdocs._notify",
     "PlanImport": "pressdocs._plan_import",
     "PlanItemStatus": "pressdocs.rules.plan_status",
     "PlanState": "pressdocs.rules.plan_status",
@@ -146,6 +150,7 @@ __all__ = [
     "Conference",
     "Config",
     "ConfigError",
+    "Contact",
     "Content",
     "Context",
     "Deadlines",
@@ -167,7 +172,9 @@ __all__ = [
     "MessageOutcome",
     "Model",
     "Notice",
+    "NoticeOutcome",
     "NoticeSent",
+    "NotifyReport",
     "ParseError",
     "Parser",
     "Person",

@@ -390,10 +390,11 @@ class Notifier:
         found = self.app.config.find_unit(unit) if unit else None
         reaches = self._reaches(channel)
         if reaches == "email":
-            raw = list(found.emails if found is not None else []) or fallback
+            raw = (found.all_emails() if found is not None else []) or fallback
             return list(dict.fromkeys(a for a in (_email(x) for x in raw) if a))
         if reaches == "mobile":
-            raw = [*(found.mobiles if found is not None else []), *([mobile] if mobile else [])]
+            raw = [*(found.all_mobiles() if found is not None else []),
+                   *([mobile] if mobile else [])]
             return list(dict.fromkeys(m for m in (_mobile(x) for x in raw) if m))
         # a group channel: the groups [notify.<channel>] recipients names; none, and the
         # channel routes the notice by its own settings (an Apprise plugin's URLs)

@@ -46,7 +46,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from pressdocs.config import Unit
+from pressdocs.config import Contact, Unit
 from pressdocs.models import Message
 from pressdocs.text import strip_invisible, to_halfwidth
 
@@ -161,7 +161,7 @@ class UnitDirectory:
             for name, by in _names(entry):
                 for key in self._keys(name, entry.origin != "builtin"):
                     self._index.setdefault(key, _Hit(entry, name, by))
-            for email in entry.unit.emails:
+            for email in entry.unit.all_emails():  # a contact's own mailbox too
                 self._emails.setdefault(email.strip().lower(), entry)
 
     # --- looking up ------------------------------------------------------------------
@@ -294,14 +294,15 @@ class UnitDirectory:
 def directory(config: Config) -> UnitDirectory:
     """The unit directory of ``config``: the shipped one with the office's ``[units]``
     (built once per city and set of tables)."""
-    tables = tuple((u.name, tuple(u.emails), tuple(u.mobiles), tuple(u.aliases))
-                   for u in config.units.values())
+    tables = tuple((u.name, tuple(u.emails), tuple(u.mobiles), tuple(u.aliases),
+                    tuple(u.contacts)) for u in config.units.values())
     return _directory(config.city, tables)
 
 
 @lru_cache(maxsize=16)
 def _directory(city: str, tables: tuple[tuple[str, tuple[str, ...], tuple[str, ...],
-                                              tuple[str, ...]], ...]) -> UnitDirectory:
+                                              tuple[str, ...], tuple[Contact, ...]], ...]
+               ) -> UnitDirectory:
     level = city[-1:] or "市"
     builtin = [_from_data(entry, city, level) for entry in _data()["unit"]]
     patterns = [Pattern(p["name"], p.get("short", ""), tuple(p.get("aliases", ())),
@@ -309,7 +310,7 @@ def _directory(city: str, tables: tuple[tuple[str, tuple[str, ...], tuple[str, .
     shipped = UnitDirectory(city, builtin, [])
     own: list[DirectoryEntry] = []
     extended: set[int] = set()
-    for name, emails, mobiles, aliases in tables:
+    for name, emails, mobiles, aliases, contacts in tables:
         found = next((r for r in map(shipped.resolve, (name, *aliases)) if r is not None),
                      None)
         if found is not None and id(found.entry) not in extended:
@@ -319,12 +320,13 @@ def _directory(city: str, tables: tuple[tuple[str, tuple[str, ...], tuple[str, .
                       if n != name and n not in aliases]
             own.append(DirectoryEntry(
                 Unit(name=name, emails=list(emails), mobiles=list(mobiles),
-                     aliases=[*aliases, *others]),
+                     aliases=[*aliases, *others], contacts=list(contacts)),
                 base.full_name, "builtin+config"))
         else:
             full = city + name[len(level):] if name.startswith(level) else name
             own.append(DirectoryEntry(Unit(name=name, emails=list(emails),
-                                           mobiles=list(mobiles), aliases=list(aliases)),
+                                           mobiles=list(mobiles), aliases=list(aliases),
+                                           contacts=list(contacts)),
                                       full, "config"))
     rest = [entry for entry in builtin if id(entry) not in extended]
     return UnitDirectory(city, own + rest, patterns)

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Config",
+    "Contact",
     "Deadlines",
     "MaterialsRules",
     "RuleSetting",
@@ -121,16 +122,39 @@ class RuleSetting:
     severity: Severity | None = None
 
 
+@dataclass(frozen=True)
+class Contact:
+    """A person notices reach at a unit (联系人): ``{name = "王芳", role = "办公室主任",
+    email = "…", mobile = "…"}`` in a unit's ``contacts``."""
+
+    name: str = ""
+    role: str = ""
+    email: str = ""
+    mobile: str = ""
+
+
 @dataclass
 class Unit:
     """One unit of the unit directory: the name pressdocs records it by, how to reach it
-    and the other names it goes by (a ``[units."市财政局"]`` table, or an entry of the
-    directory shipped with pressdocs: :attr:`Config.directory`)."""
+    (the unit's ``emails`` and ``mobiles``, and its ``contacts``' own) and the other names
+    it goes by (a ``[units."市财政局"]`` table, or an entry of the directory shipped with
+    pressdocs: :attr:`Config.directory`)."""
 
     name: str
     emails: list[str] = field(default_factory=list)
     mobiles: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+
+    def all_emails(self) -> list[str]:
+        """The unit's addresses, then its contacts', each once."""
+        return list(dict.fromkeys([*self.emails, *(c.email for c in self.contacts
+                                                   if c.email)]))
+
+    def all_mobiles(self) -> list[str]:
+        """The unit's mobiles, then its contacts', each once."""
+        return list(dict.fromkeys([*self.mobiles, *(c.mobile for c in self.contacts
+                                                    if c.mobile)]))
 
 
 @dataclass
@@ -295,8 +319,12 @@ def _toml_value(value: Any) -> Any:
     if isinstance(value, Secret):
         return {"env": value.env}
     if isinstance(value, Unit):
-        return _toml_value({"emails": value.emails, "mobiles": value.mobiles,
-                            "aliases": value.aliases})
+        table: dict[str, Any] = {"emails": value.emails, "mobiles": value.mobiles,
+                                 "aliases": value.aliases}
+        if value.contacts:
+            table["contacts"] = [{k: v for k, v in vars(c).items() if v}
+                                 for c in value.contacts]
+        return _toml_value(table)
     if hasattr(value, "__dataclass_fields__"):
         value = {f.name: getattr(value, f.name) for f in fields(value)}
     if isinstance(value, dict):
@@ -401,11 +429,23 @@ def _unit(name: str, value: Any) -> Unit:
     table = _table(value, f"units.{name}")
     unit = Unit(name=name)
     for key, v in table.items():
-        if key not in ("emails", "mobiles", "aliases"):
+        if key not in ("emails", "mobiles", "aliases", "contacts"):
             raise _unknown(key, f"units.{name}")
         _expect_type(f"units.{name}.{key}", v, list)
-        setattr(unit, key, [str(x) for x in v])
+        if key == "contacts":
+            unit.contacts = [_contact(f"units.{name}.contacts", c) for c in v]
+        else:
+            setattr(unit, key, [str(x) for x in v])
     return unit
+
+
+def _contact(where: str, value: Any) -> Contact:
+    table = _table(value, where)
+    for key, v in table.items():
+        if key not in ("name", "role", "email", "mobile"):
+            raise _unknown(key, where)
+        _expect_type(f"{where}.{key}", v, str)
+    return Contact(**{k: str(v) for k, v in table.items()})
 
 
 def _table(value: Any, name: str) -> dict[str, Any]:
