@@ -24,9 +24,7 @@ import hashlib
 import hmac
 import json
 import re
-import shutil
 import ssl
-import subprocess
 import threading
 import time
 import urllib.parse
@@ -38,7 +36,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import pytest
+from smtpservers import make_certificate  # one throwaway CA for every loopback server
 
 __all__ = ["AliyunServer", "Received", "TencentServer", "aliyun_expected_signature",
            "closed_port_url", "make_certificate", "tc3_expected_signature"]
@@ -135,18 +133,6 @@ def closed_port_url() -> str:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     return f"http://127.0.0.1:{port}/"
-
-
-def make_certificate(folder: Path) -> tuple[Path, Path]:
-    """A throwaway self-signed certificate and key for 127.0.0.1 (its own CA), made with
-    ``openssl``; the test is skipped when openssl is absent (scripts/setup installs it)."""
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is not installed (scripts/setup installs it)")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1",
-                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
-    return cert, key
 
 
 def _request_id() -> str:
