@@ -403,6 +403,11 @@ def test_notify_correction_queues_a_correction_request_for_a_submission_with_err
                     right["submission_id"], "--json"])["notices"] == []
     unknown = invoke(["--store", str(store), "notify", "--correction", "abcdef"])
     assert unknown.exit_code == 2 and "没有编号为 abcdef 的提交" in unknown.output
+    typo = invoke(["--store", str(store), "notify", "--channel", "emial"])
+    assert typo.exit_code == 2 and "没有名为 emial 的通知渠道" in typo.output
+    only = json_of(["--store", str(store), "notify", "--dry-run", "--channel", "email",
+                    "--json"])
+    assert only["notices"] == [] and only["dry_run"] is True  # nothing queued for email
 
 
 def test_remind_queues_each_due_reminder_once(demo: tuple[Path, Path],

@@ -368,7 +368,13 @@ class Pressdocs:
 
     def notify(self, *, dry_run: bool = False, channel: str | None = None) -> NotifyReport:
         """Send the notices pending (and those due again after a failure), each once; a
-        dry run lists them and sends nothing."""
+        dry run lists them and sends nothing.  ``channel``: only that channel's
+        (:class:`ChannelError` when no channel has that name)."""
+        from pressdocs.capabilities import Channel
+        from pressdocs.errors import ChannelError
+
+        if channel is not None and self.plugins.registry.get(Channel, channel) is None:
+            raise ChannelError.of("app.no_channel", channel=channel)
         return self.notifier.send_pending(dry_run=dry_run, channel=channel)
 
     def notices(self, *, status: str | None = None, unit: str | None = None) -> list[NoticeRecord]:
