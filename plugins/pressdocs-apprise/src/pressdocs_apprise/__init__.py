@@ -1,0 +1,312 @@
+"""pressdocs-apprise: a pressdocs channel for every service Apprise supports.
+
+DingTalk (钉钉) and WeCom (企业微信) group robots, Feishu (飞书), Telegram and the rest of
+Apprise's list: a notice whose channel is ``"apprise"`` is sent to Apprise URLs taken from
+``[plugins.apprise]`` in ``pressdocs.toml`` (README.md has the settings).  The notice's
+``subject`` is the message's title and its ``text`` the body.
+
+Outcomes, as pressdocs' channel contract has them:
+
+- ``sent``: every target accepted the message;
+- ``failed`` (pressdocs retries later): a target did not accept it (an HTTP error, no
+  connection, a robot over its limit) or a URL's secret is not set in the environment;
+- ``abandoned`` (never retried): a URL Apprise cannot use, a setting of the wrong shape,
+  no URL for the notice at all, or a notice without text.
+
+Robots allow about 20 messages a minute; the channel keeps each URL under ``per_minute``
+(default 20) messages in any 60 seconds by waiting before it sends.
+
+This module is the example to copy for a channel of your own: one ``Channel`` subclass,
+one ``register_channels`` hook, its settings read from ``context.plugin_config()``, and its
+own small catalogue of messages in Chinese and English (:data:`MESSAGES`), since a plugin
+cannot add keys to pressdocs' catalogue.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from pressdocs import Channel, ConfigError, Context, Delivery, Message, Notice, Secret, hookimpl
+
+__all__ = ["MESSAGES", "AppriseChannel", "RateLimit", "message", "register_channels"]
+__version__ = "0.1.0"
+
+#: The plugin's messages for people, Chinese first (the default) and English: the
+#: ``detail`` of a delivery is written in the notice's language (``notice.context["lang"]``).
+MESSAGES: dict[str, tuple[str, str]] = {
+    "delivered": ("已送达 {targets}", "delivered to {targets}"),
+    "not_delivered": ("{target} 未送达：{reason}", "{target}: not delivered: {reason}"),
+    "no_reason": ("服务未说明原因", "the service gave no reason"),
+    "bad_url": ("{where} 不是可用的 Apprise 地址：{url}{reason}。各服务地址的写法见 "
+                "https://github.com/caronc/apprise/wiki",
+                "{where} is not a usable Apprise URL: {url}{reason}. How to write each "
+                "service's URL: https://github.com/caronc/apprise/wiki"),
+    "bad_setting": ("[plugins.{plugin}] 中的 {key} 应为 Apprise 地址（字符串，或 "
+                    "{{env = \"变量名\"}} 从环境变量读取）或地址的列表",
+                    "{key} in [plugins.{plugin}] must be an Apprise URL (a string, or "
+                    "{{env = \"VARIABLE\"}} to read it from the environment) or a list of them"),
+    "bad_table": ("[plugins.{plugin}] 中的 {key} 应为表：名称 = Apprise 地址",
+                  "{key} in [plugins.{plugin}] must be a table: name = Apprise URL"),
+    "bad_per_minute": ("[plugins.{plugin}] 中的 per_minute 应为不小于 0 的整数"
+                       "（每个地址每分钟最多发送的条数，0 为不限）",
+                       "per_minute in [plugins.{plugin}] must be a whole number, 0 or more "
+                       "(at most that many messages a minute to each URL; 0: no limit)"),
+    "no_target": ("通知（{template}，单位：{unit}）没有可发送的 Apprise 地址：请在 "
+                  "[plugins.{plugin}] 中设置 urls，或在 units、notices 中为该单位或通知类型设置地址",
+                  "no Apprise URL to send the notice ({template}, unit: {unit}) to: set urls "
+                  "in [plugins.{plugin}], or a URL for its unit or notice type under units "
+                  "or notices"),
+    "no_unit": ("无", "none"),
+    "no_text": ("通知没有正文（text），无法发送", "the notice has no text to send"),
+}
+
+_SEPARATOR = {"zh": "；", "en": "; "}
+_APPRISE_LOGGER = "apprise"
+
+
+def message(name: str, /, **params: Any) -> Message:
+    """The plugin's message ``name`` (a key of :data:`MESSAGES`) in both languages; a
+    parameter that is itself a :class:`Message` is put in in the same language."""
+    zh, en = MESSAGES[name]
+
+    def fill(template: str, lang: str) -> str:
+        return template.format(**{k: v.text(lang) if isinstance(v, Message) else v
+                                  for k, v in params.items()})
+
+    return Message.literal(fill(zh, "zh"), fill(en, "en"), key=f"apprise.{name}")
+
+
+class RateLimit:
+    """At most ``per_minute`` messages to one target in any 60 seconds: :meth:`wait`
+    sleeps until the next one may go.  ``clock`` and ``sleep`` are replaceable (tests)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.clock = clock
+        self.sleep = sleep
+        self._sent: dict[str, deque[float]] = {}
+
+    def wait(self, target: str, per_minute: int) -> float:
+        """Wait until a message to ``target`` keeps within the limit, and count it;
+        returns the seconds waited."""
+        if per_minute <= 0:
+            return 0.0
+        times = self._sent.setdefault(target, deque())
+        now = self.clock()
+        waited = 0.0
+        while times and now - times[0] >= 60:
+            times.popleft()
+        if len(times) >= per_minute:
+            waited = 60 - (now - times[0])
+            self.sleep(waited)
+            now = self.clock()
+            while times and now - times[0] >= 60 - 1e-9:
+                times.popleft()
+        times.append(now)
+        return waited
+
+
+@dataclass
+class _Target:
+    """One URL to send to: where it was set (for messages), as written, and its value."""
+
+    where: str
+    written: str | Secret
+
+    def shown(self, lang: str) -> str:
+        """The URL as it may be shown: a secret is named by its variable, never revealed."""
+        return self.written.note(lang) if isinstance(self.written, Secret) else self.written
+
+
+class _Refused(Exception):
+    """The notice can never be sent as the settings stand: abandoned with ``message``."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.zh)
+        self.message = message
+
+
+class AppriseChannel(Channel):
+    """Sends a notice's subject and text to Apprise URLs (group robots and the like)."""
+
+    name = "apprise"
+    description = "Apprise：钉钉、企业微信、飞书群机器人，Telegram 等"
+    #: The default of ``per_minute``: DingTalk and WeCom robots take 20 messages a minute.
+    per_minute = 20
+
+    def __init__(self) -> None:
+        self.rate = RateLimit()
+        # (notice key, URL) already delivered: a retry in the same run after a partial
+        # failure sends only to the URLs that did not take the notice
+        self.delivered: set[tuple[str, str]] = set()
+
+    def send(self, notice: Notice, context: Context) -> Delivery:
+        lang = _language(notice, context)
+        plugin = context.plugin or self.name
+        settings = context.plugin_config()
+        try:
+            per_minute = _per_minute(settings, plugin, self.per_minute)
+            targets = _targets(notice, settings, context, plugin)
+            if not str(notice.context.get("text") or "").strip():
+                raise _Refused(message("no_text"))
+        except _Refused as refused:
+            return Delivery("abandoned", refused.message.text(lang))
+
+        import apprise
+
+        services = []
+        for target in targets:
+            try:
+                url = target.written.reveal() if isinstance(target.written, Secret) \
+                    else target.written
+            except ConfigError as exc:  # a variable not set: sent once it is
+                return Delivery("failed", exc.message.text(lang))
+            with _apprise_warnings() as said:
+                service = apprise.Apprise.instantiate(url) if "://" in url else None
+            if service is None:
+                # Apprise's reason quotes the URL: never for one that holds a secret
+                secret = isinstance(target.written, Secret)
+                reason = _reason(said, lang) if said and not secret else ""
+                return Delivery("abandoned", message(
+                    "bad_url", where=target.where, url=target.shown(lang),
+                    reason=reason).text(lang))
+            services.append((url, service))
+
+        title = str(notice.context.get("subject") or "")
+        body = str(notice.context["text"])
+        delivered: list[str] = []
+        problems: list[str] = []
+        for url, service in services:
+            url_of: Callable[..., Any] = service.url  # typed in some Apprise versions only
+            shown = str(url_of(privacy=True)).split("?")[0]  # tokens masked, no options
+            if (notice.key, url) in self.delivered:
+                delivered.append(shown)
+                continue
+            self.rate.wait(url, per_minute)
+            with _apprise_warnings() as said:
+                try:
+                    ok = bool(service.notify(body=body, title=title,
+                                             notify_type=apprise.NotifyType.INFO,
+                                             body_format=apprise.NotifyFormat.TEXT))
+                except Exception as exc:  # a service's bug must not stop the run
+                    ok = False
+                    said.append(f"{type(exc).__name__}: {exc}")
+            if ok:
+                self.delivered.add((notice.key, url))
+                delivered.append(shown)
+            else:
+                problems.append(message("not_delivered", target=shown, reason=(
+                    " ".join(said) or message("no_reason").text(lang))).text(lang))
+        if delivered:
+            done = message("delivered", targets=", ".join(delivered)).text(lang)
+            if not problems:
+                return Delivery("sent", done)
+            problems.append(done)
+        return Delivery("failed", _SEPARATOR[lang].join(problems))
+
+
+@hookimpl
+def register_channels(register: Callable[[Channel], None]) -> None:
+    register(AppriseChannel())
+
+
+# --- settings ------------------------------------------------------------------------------
+
+
+def _language(notice: Notice, context: Context) -> str:
+    lang = notice.context.get("lang") or notice.lang or context.lang
+    return lang if lang in _SEPARATOR else "zh"
+
+
+def _per_minute(settings: dict[str, Any], plugin: str, default: int) -> int:
+    value = settings.get("per_minute", default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _Refused(message("bad_per_minute", plugin=plugin))
+    return value
+
+
+def _targets(notice: Notice, settings: dict[str, Any], context: Context,
+             plugin: str) -> list[_Target]:
+    """Where ``notice`` goes: its recipients, the URLs of its unit and of its notice type;
+    when none of these gives one, ``urls``."""
+    chosen = [_Target(f"recipients[{i}]", r) for i, r in enumerate(notice.recipients)]
+    for key, name in (("units", notice.unit), ("notices", notice.template)):
+        table = settings.get(key, {})
+        if not isinstance(table, dict):
+            raise _Refused(message("bad_table", plugin=plugin, key=key))
+        for entry, value in table.items():
+            if name and _same(key, entry, name, context):
+                chosen += _urls(value, f"[plugins.{plugin}.{key}] {entry}", plugin,
+                                f"{key}.{entry}")
+    if not chosen:
+        chosen = _urls(settings.get("urls", []), f"[plugins.{plugin}] urls", plugin, "urls")
+    if not chosen:
+        raise _Refused(message("no_target", plugin=plugin, template=notice.template,
+                               unit=notice.unit or message("no_unit")))
+    unique: dict[str, _Target] = {}
+    for target in chosen:  # the same URL named twice gets the notice once
+        unique.setdefault(repr(target.written), target)
+    return list(unique.values())
+
+
+def _same(key: str, entry: str, name: str, context: Context) -> bool:
+    """Whether table entry ``entry`` is ``name``: a notice type exactly, a unit as the unit
+    directory compares names (芜湖市统计局, 市统计局 and the unit's aliases are one unit)."""
+    if entry == name:
+        return True
+    if key == "notices":
+        return False
+    config = context.config
+    unit = config.find_unit(name)
+    if unit is not None and unit is config.find_unit(entry):
+        return True
+    return bool(config.unit_key(entry)) and config.unit_key(entry) == config.unit_key(name)
+
+
+def _urls(value: Any, where: str, plugin: str, key: str) -> list[_Target]:
+    values = value if isinstance(value, list) else [value]
+    if not all(isinstance(v, str | Secret) for v in values):
+        raise _Refused(message("bad_setting", plugin=plugin, key=key))
+    if len(values) == 1:
+        return [_Target(where, values[0])]
+    return [_Target(f"{where}[{i}]", v) for i, v in enumerate(values)]
+
+
+# --- Apprise's own words ----------------------------------------------------------------------
+
+
+@contextmanager
+def _apprise_warnings() -> Iterator[list[str]]:
+    """Collect what Apprise logs at warning level or above while the block runs: why a
+    URL was refused, or the service's answer when a message was not accepted.  It goes
+    into the delivery's detail only, not to the terminal (it may quote a URL's secret)."""
+    said: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            said.append(" ".join(record.getMessage().split()))
+
+    logger = logging.getLogger(_APPRISE_LOGGER)
+    handler = Collect(logging.WARNING)
+    level, propagate = logger.level, logger.propagate
+    if logger.getEffectiveLevel() > logging.WARNING:
+        logger.setLevel(logging.WARNING)
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield said
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
+
+
+def _reason(said: list[str], lang: str) -> str:
+    text = " ".join(said)
+    return f"（{text}）" if lang == "zh" else f" ({text})"
