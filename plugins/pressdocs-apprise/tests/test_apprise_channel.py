@@ -1,0 +1,249 @@
+"""The apprise channel delivering to a loopback JSON webhook (``json://127.0.0.1:PORT``):
+what arrives, what a server error, a refused connection and a bad URL become, where a
+notice goes, and the robots' limit of about 20 messages a minute."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import pressdocs_apprise
+from apprise_support import Webhook
+from pressdocs import Channel, Context, Delivery, Notice, Pressdocs, load_plugins
+from pressdocs.config import config_from_dict
+from pressdocs_apprise import AppriseChannel, RateLimit
+
+SUBJECT = "回执：市统计局“2021年统计工作新闻发布会”登记表已收到"
+TEXT = "市统计局：\n您单位6月28日报送的登记表已收到，材料请于发布会召开前1天报送。\n市新闻办"
+
+
+def notice(key: str = "receipt:s1:apprise", *, unit: str = "芜湖市统计局",
+           template: str = "receipt", recipients: list[str] | None = None,
+           lang: str = "zh", text: str = TEXT) -> Notice:
+    return Notice(key=key, channel="apprise", recipients=recipients or [], template=template,
+                  context={"subject": SUBJECT, "text": text, "lang": lang}, unit=unit,
+                  submission_id="s1", lang=lang)
+
+
+def send(settings: dict[str, Any], the_notice: Notice | None = None,
+         channel: AppriseChannel | None = None, **config: Any) -> Delivery:
+    """Send through the channel as pressdocs would, with ``[plugins.apprise]`` = settings."""
+    cfg = config_from_dict({"city": "芜湖市", "plugins": {"apprise": settings}, **config})
+    context = Context(config=cfg, plugin="apprise")
+    return (channel or AppriseChannel()).send(the_notice or notice(), context)
+
+
+def test_the_subject_and_text_arrive_as_title_and_body(webhook: Webhook) -> None:
+    delivery = send({"urls": [webhook.url("/office")]})
+
+    assert delivery.status == "sent"
+    assert delivery.detail == f"已送达 json://127.0.0.1:{webhook.port}/office"
+    [got] = webhook.received
+    assert got.path == "/office"
+    assert got.body["title"] == SUBJECT
+    assert got.body["message"] == TEXT
+
+
+def test_a_server_error_is_failed_and_says_what_the_server_answered(webhook: Webhook) -> None:
+    webhook.status["/office"] = 500
+
+    delivery = send({"urls": webhook.url("/office")})
+
+    assert delivery.status == "failed"  # pressdocs tries again later
+    assert delivery.detail.startswith(f"json://127.0.0.1:{webhook.port}/office 未送达：")
+    assert "500" in delivery.detail
+    assert len(webhook.received) == 1
+
+
+def test_a_server_that_cannot_be_reached_is_failed(webhook: Webhook) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port on which nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    delivery = send({"urls": [f"json://127.0.0.1:{port}/gone"]})
+
+    assert delivery.status == "failed"
+    assert f"json://127.0.0.1:{port}/gone 未送达：" in delivery.detail
+    assert "onnection" in delivery.detail  # Apprise's words: "A Connection error occurred…"
+
+
+@pytest.mark.parametrize("url", ["dingtalk://", "nosuchservice://token", "hooks.example/abc"])
+def test_a_url_apprise_cannot_use_is_abandoned_naming_the_setting(webhook: Webhook,
+                                                                   url: str) -> None:
+    delivery = send({"urls": [webhook.url("/office"), url]})
+
+    assert delivery.status == "abandoned"  # never retried: the setting must be fixed
+    assert delivery.detail.startswith(f"[plugins.apprise] urls[1] 不是可用的 Apprise 地址：{url}")
+    assert "https://github.com/caronc/apprise/wiki" in delivery.detail
+    assert webhook.received == []  # nothing sent to the good URL either
+
+
+def test_messages_follow_the_notice_language(webhook: Webhook) -> None:
+    webhook.status["/office"] = 500
+
+    bad = send({"urls": ["nosuchservice://x"]}, notice(lang="en"))
+    failed = send({"urls": [webhook.url("/office")]}, notice(lang="en"))
+    sent = send({"urls": [webhook.url("/ok")]}, notice(lang="en"))
+
+    assert bad.detail.startswith("[plugins.apprise] urls is not a usable Apprise URL: "
+                                 "nosuchservice://x")
+    assert failed.detail.startswith(f"json://127.0.0.1:{webhook.port}/office: not delivered: ")
+    assert sent.detail == f"delivered to json://127.0.0.1:{webhook.port}/ok"
+
+
+def test_a_url_with_its_secret_comes_from_the_environment(webhook: Webhook,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRESSDOCS_APPRISE_OFFICE", webhook.url("/office", auth="xwb:s3cr3t@"))
+
+    delivery = send({"urls": [{"env": "PRESSDOCS_APPRISE_OFFICE"}]})
+
+    assert delivery.status == "sent"
+    assert "s3cr3t" not in delivery.detail  # Apprise masks it when naming the URL
+    [got] = webhook.received
+    assert base64.b64decode(got.headers["Authorization"].split()[1]) == b"xwb:s3cr3t"
+
+
+def test_a_secret_not_set_is_failed_naming_the_variable(webhook: Webhook) -> None:
+    delivery = send({"urls": [{"env": "PRESSDOCS_APPRISE_OFFICE"}]})
+
+    assert delivery.status == "failed"  # sent once the variable is set
+    assert "PRESSDOCS_APPRISE_OFFICE" in delivery.detail
+
+
+def test_a_bad_url_from_the_environment_is_named_by_its_variable(
+        webhook: Webhook, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRESSDOCS_APPRISE_OFFICE", "nosuchservice://t0ken")
+
+    delivery = send({"urls": {"env": "PRESSDOCS_APPRISE_OFFICE"}})
+
+    assert delivery.status == "abandoned"
+    assert "PRESSDOCS_APPRISE_OFFICE" in delivery.detail
+    assert "t0ken" not in delivery.detail
+
+
+def test_a_literal_secret_in_the_file_is_refused_by_pressdocs() -> None:
+    from pressdocs import ConfigError
+
+    with pytest.raises(ConfigError):
+        config_from_dict({"plugins": {"apprise": {"token": "abc"}}})
+
+
+def test_a_notice_goes_to_its_unit_and_type_else_to_urls(webhook: Webhook) -> None:
+    settings = {
+        "urls": [webhook.url("/office")],
+        "units": {"市统计局": webhook.url("/tjj")},      # named as the unit directory does
+        "notices": {"digest": [webhook.url("/leaders"), webhook.url("/office")]},
+    }
+    config = {"units": {"芜湖市统计局": {"aliases": ["统计局"]},
+                        "芜湖市财政局": {"aliases": []}}}
+
+    assert send(settings, notice("r:1"), **config).status == "sent"  # 芜湖市统计局
+    assert send(settings, notice("r:2", unit="财政局"), **config).status == "sent"
+    assert send(settings, notice("d:1", unit="", template="digest"), **config).status == "sent"
+    recipients = [webhook.url("/direct")]
+    assert send(settings, notice("r:3", unit="财政局", recipients=recipients),
+                **config).status == "sent"
+
+    assert webhook.paths() == ["/tjj", "/office", "/leaders", "/office", "/direct"]
+
+
+def test_no_url_for_a_notice_is_abandoned_saying_what_to_set() -> None:
+    delivery = send({}, notice(unit="市财政局"))
+
+    assert delivery.status == "abandoned"
+    assert delivery.detail.startswith("通知（receipt，单位：市财政局）没有可发送的 Apprise 地址")
+    assert "urls" in delivery.detail
+
+
+@pytest.mark.parametrize(("settings", "expected"), [
+    ({"urls": [1]}, "[plugins.apprise] 中的 urls 应为 Apprise 地址"),
+    ({"units": ["x"]}, "[plugins.apprise] 中的 units 应为表"),
+    ({"notices": {"receipt": {"x": 1}}}, "[plugins.apprise] 中的 notices.receipt 应为"),
+    ({"urls": ["json://127.0.0.1:9/"], "per_minute": "20"},
+     "[plugins.apprise] 中的 per_minute 应为不小于 0 的整数"),
+])
+def test_settings_of_the_wrong_shape_are_abandoned_naming_the_key(settings: dict[str, Any],
+                                                                  expected: str) -> None:
+    delivery = send(settings)
+
+    assert delivery.status == "abandoned"
+    assert delivery.detail.startswith(expected)
+
+
+def test_a_notice_without_text_is_abandoned(webhook: Webhook) -> None:
+    delivery = send({"urls": [webhook.url()]}, notice(text=" "))
+
+    assert (delivery.status, delivery.detail) == ("abandoned", "通知没有正文（text），无法发送")
+    assert webhook.received == []
+
+
+def test_a_partial_delivery_is_failed_and_the_retry_skips_who_got_it(webhook: Webhook) -> None:
+    channel = AppriseChannel()
+    webhook.status["/leaders"] = 503
+    settings = {"urls": [webhook.url("/office"), webhook.url("/leaders")]}
+
+    first = send(settings, channel=channel)
+    webhook.status["/leaders"] = 200
+    second = send(settings, channel=channel)
+
+    assert first.status == "failed"
+    assert f"json://127.0.0.1:{webhook.port}/leaders 未送达：" in first.detail
+    assert f"已送达 json://127.0.0.1:{webhook.port}/office" in first.detail
+    assert second.status == "sent"
+    assert webhook.paths() == ["/office", "/leaders", "/leaders"]
+
+
+def test_each_url_gets_at_most_per_minute_messages_a_minute(webhook: Webhook) -> None:
+    clock = [1000.0]
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        clock[0] += seconds
+
+    channel = AppriseChannel()
+    channel.rate = RateLimit(clock=lambda: clock[0], sleep=sleep)
+    settings = {"urls": [webhook.url("/office")], "per_minute": 2,
+                "notices": {"digest": webhook.url("/leaders")}}
+
+    for i in range(3):
+        assert send(settings, notice(f"r:{i}"), channel=channel).status == "sent"
+        clock[0] += 1
+    assert send(settings, notice("d:1", template="digest"), channel=channel).status == "sent"
+
+    assert waits == [58.0]  # the third to /office waited until the first was a minute old
+    assert webhook.paths() == ["/office", "/office", "/office", "/leaders"]
+
+
+def test_robots_default_to_20_messages_a_minute() -> None:
+    rate = RateLimit(clock=lambda: 0.0, sleep=lambda s: None)
+
+    assert [rate.wait("dingtalk://t/", AppriseChannel.per_minute) for _ in range(21)] \
+        == [0.0] * 20 + [60.0]
+    assert rate.wait("other://", 0) == 0.0  # 0: no limit
+
+
+def test_through_pressdocs_the_outcome_is_stored_and_a_failure_retried(
+        webhook: Webhook, tmp_path: Path) -> None:
+    plugins = load_plugins(builtins=(), entry_points=False, strict=True,
+                           extra=[("apprise", pressdocs_apprise)])
+    assert plugins.info("apprise").registered == {"channel": ["apprise"]}
+    config = config_from_dict({"plugins": {"apprise": {"urls": [webhook.url("/office")]}}})
+    webhook.status["/office"] = 500
+
+    with Pressdocs(config=config, store=tmp_path / "store", plugins=plugins) as pd:
+        assert isinstance(pd.plugins.registry.get(Channel, "apprise"), AppriseChannel)
+        first = pd.send(notice())
+        webhook.status["/office"] = 200
+        second = pd.send(notice())
+        third = pd.send(notice())
+        state = pd.store.notice_state(notice().key)
+
+    assert (first.status, second.status, third.status) == ("failed", "sent", "skipped")
+    assert state == "sent"
+    assert webhook.paths() == ["/office", "/office"]  # sent once, after one failure

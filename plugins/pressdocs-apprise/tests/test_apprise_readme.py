@@ -1,0 +1,58 @@
+"""The README tells the truth: its configuration loads, and notices go where it says."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from apprise_support import Webhook
+from pressdocs import Context, Notice
+from pressdocs.config import config_from_dict
+from pressdocs_apprise import AppriseChannel
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def toml_blocks() -> list[str]:
+    return re.findall(r"```toml\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+
+
+def test_the_readme_configuration_routes_notices_as_it_says(
+        webhook: Webhook, monkeypatch: pytest.MonkeyPatch) -> None:
+    [block] = toml_blocks()
+    config = config_from_dict({**tomllib.loads(block),
+                               "units": {"芜湖市统计局": {}, "芜湖市财政局": {}}})
+    for name in ("OFFICE", "TJJ", "LEADERS"):
+        monkeypatch.setenv(f"PRESSDOCS_APPRISE_{name}", webhook.url(f"/{name.lower()}"))
+    channel, context = AppriseChannel(), Context(config=config, plugin="apprise")
+
+    def send(unit: str, template: str) -> str:
+        the_notice = Notice(key=f"{template}:{unit}", channel="apprise", recipients=[],
+                            template=template, unit=unit,
+                            context={"subject": "回执", "text": "登记表已收到"})
+        return channel.send(the_notice, context).status
+
+    assert send("芜湖市统计局", "receipt") == "sent"    # its unit's group
+    assert send("芜湖市财政局", "receipt") == "sent"    # no group of its own: urls
+    assert send("", "digest") == "sent"                # by notice type, to both
+
+    assert webhook.paths() == ["/tjj", "/office", "/leaders", "/office"]
+
+
+def test_the_readme_names_the_services_urls_apprise_accepts() -> None:
+    import apprise
+
+    text = README.read_text(encoding="utf-8")
+    urls = re.findall(r"'((?:dingtalk|wecombot|feishu)://[^']+)'", text)
+    urls += re.findall(r"(tgram://[A-Z_/]+)", text)
+    assert len(urls) == 4
+    fake = {"SIGN_SECRET": "SEC0a1b2c3d", "ACCESS_TOKEN": "0a1b2c3d4e5f",
+            "WEBHOOK_KEY": "693a91f6-7a0c-4bc4-97a0-0ec2a1b2c3d4", "WEBHOOK_TOKEN": "0a1b2c3d-4e5f",
+            "BOT_TOKEN": "123456789:ABCdefGHIjklMNOpqrSTUvwxYZ012345678", "CHAT_ID": "-1001234567"}
+    for url in urls:  # with made-up values of the right shape for the placeholders
+        for placeholder, value in fake.items():
+            url = url.replace(placeholder, value)
+        assert apprise.Apprise.instantiate(url) is not None, url
