@@ -1,7 +1,11 @@
-"""A loopback JSON webhook for the channel to deliver to.
+"""What the plugin's tests share: a loopback JSON webhook and a clean environment.
 
 Apprise's ``json://127.0.0.1:PORT/PATH`` posts ``{"title", "message", "type", …}`` to the
 webhook; the test reads back what arrived.  Nothing outside 127.0.0.1 is contacted.
+
+There is deliberately no ``conftest.py`` here: pressdocs' own tests do ``from conftest
+import …``, and a second ``conftest`` module among the test paths would take its place.
+Each test module declares its two fixtures from these helpers instead.
 """
 
 from __future__ import annotations
@@ -12,7 +16,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 
 @dataclass
@@ -70,3 +77,14 @@ def serve() -> Iterator[Webhook]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test sees the developer's configuration, store or plugin choice, each runs in its
+    own folder, and loopback requests never go through a proxy."""
+    for var in ("PRESSDOCS_CONFIG", "PRESSDOCS_HOME", "PRESSDOCS_LANG",
+                "PRESSDOCS_LOAD_PLUGINS"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    monkeypatch.chdir(tmp_path)

@@ -5,19 +5,32 @@ notice goes, and the robots' limit of about 20 messages a minute."""
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import pressdocs_apprise
-from apprise_support import Webhook
+from apprise_support import Webhook, clean_env, serve
 from pressdocs import Channel, Context, Delivery, Notice, Pressdocs, load_plugins
 from pressdocs.config import config_from_dict
 from pressdocs_apprise import AppriseChannel, RateLimit
 
 SUBJECT = "回执：市统计局“2021年统计工作新闻发布会”登记表已收到"
 TEXT = "市统计局：\n您单位6月28日报送的登记表已收到，材料请于发布会召开前1天报送。\n市新闻办"
+
+
+@pytest.fixture(autouse=True)
+def _clean(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    clean_env(monkeypatch, tmp_path)
+
+
+@pytest.fixture
+def webhook() -> Iterator[Webhook]:
+    """A JSON webhook on 127.0.0.1 (``json://127.0.0.1:PORT/PATH`` in Apprise's words)."""
+    with serve() as hook:
+        yield hook
 
 
 def notice(key: str = "receipt:s1:apprise", *, unit: str = "芜湖市统计局",

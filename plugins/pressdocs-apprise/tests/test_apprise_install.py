@@ -17,12 +17,13 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 import pressdocs
-from apprise_support import Webhook
+from apprise_support import Webhook, clean_env, serve
 
 PLUGIN_DIR = Path(__file__).resolve().parents[1]
 
@@ -43,6 +44,18 @@ SEND = textwrap.dedent("""
                       "status": delivery.status, "detail": delivery.detail,
                       "stored": state}))
 """)
+
+
+@pytest.fixture(autouse=True)
+def _clean(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    clean_env(monkeypatch, tmp_path)
+
+
+@pytest.fixture
+def webhook() -> Iterator[Webhook]:
+    """A JSON webhook on 127.0.0.1 (``json://127.0.0.1:PORT/PATH`` in Apprise's words)."""
+    with serve() as hook:
+        yield hook
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str]) -> str:

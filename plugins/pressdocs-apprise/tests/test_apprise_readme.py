@@ -4,16 +4,29 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from apprise_support import Webhook
+from apprise_support import Webhook, clean_env, serve
 from pressdocs import Context, Notice
 from pressdocs.config import config_from_dict
 from pressdocs_apprise import AppriseChannel
 
 README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+@pytest.fixture(autouse=True)
+def _clean(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    clean_env(monkeypatch, tmp_path)
+
+
+@pytest.fixture
+def webhook() -> Iterator[Webhook]:
+    """A JSON webhook on 127.0.0.1 (``json://127.0.0.1:PORT/PATH`` in Apprise's words)."""
+    with serve() as hook:
+        yield hook
 
 
 def toml_blocks() -> list[str]:
