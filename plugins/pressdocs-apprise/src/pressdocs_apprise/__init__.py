@@ -5,16 +5,21 @@ Apprise's list: a notice whose channel is ``"apprise"`` is sent to Apprise URLs 
 ``[plugins.apprise]`` in ``pressdocs.toml`` (README.md has the settings).  The notice's
 ``subject`` is the message's title and its ``text`` the body.
 
+It is a group channel (``reaches = "group"``): a notice's recipients are the groups
+``[notify.apprise] recipients`` names, each group's URLs set under
+``[plugins.apprise.groups]``; a notice without recipients is routed by the plugin's own
+settings (the URLs of its unit, of its notice type, else ``urls``).
+
 Outcomes, as pressdocs' channel contract has them:
 
-- ``sent``: every target accepted the message;
-- ``failed`` (pressdocs retries later): a target did not accept it (an HTTP error, no
-  connection, a robot over its limit) or a URL's secret is not set in the environment;
-- ``abandoned`` (never retried): a URL Apprise cannot use, a setting of the wrong shape,
-  no URL for the notice at all, or a notice without text.
+- ``sent``: every URL accepted the message;
+- ``failed`` (pressdocs tries again later): a URL did not accept it (an HTTP error, no
+  connection) or a URL's secret is not set in the environment;
+- ``abandoned`` (never tried again): a URL Apprise cannot use, a group with no URL, a
+  setting of the wrong shape, no URL for the notice at all, or a notice without text.
 
-Robots allow about 20 messages a minute; the channel keeps each URL under ``per_minute``
-(default 20) messages in any 60 seconds by waiting before it sends.
+Robots take about 20 messages a minute: ``per_minute = 20`` makes ``pressdocs notify``
+pace the channel (``[notify.apprise] per_minute`` changes it).
 
 This module is the example to copy for a channel of your own: one ``Channel`` subclass,
 one ``register_channels`` hook, its settings read from ``context.plugin_config()``, and its
@@ -25,8 +30,6 @@ cannot add keys to pressdocs' catalogue.
 from __future__ import annotations
 
 import logging
-import time
-from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,7 +37,7 @@ from typing import Any
 
 from pressdocs import Channel, ConfigError, Context, Delivery, Message, Notice, Secret, hookimpl
 
-__all__ = ["MESSAGES", "AppriseChannel", "RateLimit", "message", "register_channels"]
+__all__ = ["MESSAGES", "AppriseChannel", "message", "register_channels"]
 __version__ = "0.1.0"
 
 #: The plugin's messages for people, Chinese first (the default) and English: the
@@ -53,10 +56,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "{{env = \"VARIABLE\"}} to read it from the environment) or a list of them"),
     "bad_table": ("[plugins.{plugin}] 中的 {key} 应为表：名称 = Apprise 地址",
                   "{key} in [plugins.{plugin}] must be a table: name = Apprise URL"),
-    "bad_per_minute": ("[plugins.{plugin}] 中的 per_minute 应为不小于 0 的整数"
-                       "（每个地址每分钟最多发送的条数，0 为不限）",
-                       "per_minute in [plugins.{plugin}] must be a whole number, 0 or more "
-                       "(at most that many messages a minute to each URL; 0: no limit)"),
+    "no_group": ("没有名为“{name}”的群：请在 [plugins.{plugin}.groups] 中设置它的 Apprise 地址",
+                 "no group named “{name}”: set its Apprise URL under [plugins.{plugin}.groups]"),
     "no_target": ("通知（{template}，单位：{unit}）没有可发送的 Apprise 地址：请在 "
                   "[plugins.{plugin}] 中设置 urls，或在 units、notices 中为该单位或通知类型设置地址",
                   "no Apprise URL to send the notice ({template}, unit: {unit}) to: set urls "
@@ -80,36 +81,6 @@ def message(name: str, /, **params: Any) -> Message:
                                   for k, v in params.items()})
 
     return Message.literal(fill(zh, "zh"), fill(en, "en"), key=f"apprise.{name}")
-
-
-class RateLimit:
-    """At most ``per_minute`` messages to one target in any 60 seconds: :meth:`wait`
-    sleeps until the next one may go.  ``clock`` and ``sleep`` are replaceable (tests)."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
-        self.clock = clock
-        self.sleep = sleep
-        self._sent: dict[str, deque[float]] = {}
-
-    def wait(self, target: str, per_minute: int) -> float:
-        """Wait until a message to ``target`` keeps within the limit, and count it;
-        returns the seconds waited."""
-        if per_minute <= 0:
-            return 0.0
-        times = self._sent.setdefault(target, deque())
-        now = self.clock()
-        waited = 0.0
-        while times and now - times[0] >= 60:
-            times.popleft()
-        if len(times) >= per_minute:
-            waited = 60 - (now - times[0])
-            self.sleep(waited)
-            now = self.clock()
-            while times and now - times[0] >= 60 - 1e-9:
-                times.popleft()
-        times.append(now)
-        return waited
 
 
 @dataclass
@@ -137,21 +108,18 @@ class AppriseChannel(Channel):
 
     name = "apprise"
     description = "Apprise：钉钉、企业微信、飞书群机器人，Telegram 等"
-    #: The default of ``per_minute``: DingTalk and WeCom robots take 20 messages a minute.
-    per_minute = 20
-
-    def __init__(self) -> None:
-        self.rate = RateLimit()
-        # (notice key, URL) already delivered: a retry in the same run after a partial
-        # failure sends only to the URLs that did not take the notice
-        self.delivered: set[tuple[str, str]] = set()
+    #: Recipients are groups (``[notify.apprise] recipients``), not addresses or mobiles.
+    reaches = "group"
+    #: ``pressdocs notify`` sends at most this many notices a minute on the channel:
+    #: DingTalk and WeCom robots take 20 messages a minute (DingTalk blocks a robot for
+    #: 10 minutes past that).  ``[notify.apprise] per_minute`` changes it.
+    per_minute = 20.0
 
     def send(self, notice: Notice, context: Context) -> Delivery:
         lang = _language(notice, context)
         plugin = context.plugin or self.name
         settings = context.plugin_config()
         try:
-            per_minute = _per_minute(settings, plugin, self.per_minute)
             targets = _targets(notice, settings, context, plugin)
             if not str(notice.context.get("text") or "").strip():
                 raise _Refused(message("no_text"))
@@ -160,7 +128,7 @@ class AppriseChannel(Channel):
 
         import apprise
 
-        services = []
+        services: list[Any] = []  # Apprise's service objects, one per URL
         for target in targets:
             try:
                 url = target.written.reveal() if isinstance(target.written, Secret) \
@@ -176,19 +144,15 @@ class AppriseChannel(Channel):
                 return Delivery("abandoned", message(
                     "bad_url", where=target.where, url=target.shown(lang),
                     reason=reason).text(lang))
-            services.append((url, service))
+            services.append(service)
 
         title = str(notice.context.get("subject") or "")
         body = str(notice.context["text"])
         delivered: list[str] = []
         problems: list[str] = []
-        for url, service in services:
+        for service in services:
             url_of: Callable[..., Any] = service.url  # typed in some Apprise versions only
             shown = str(url_of(privacy=True)).split("?")[0]  # tokens masked, no options
-            if (notice.key, url) in self.delivered:
-                delivered.append(shown)
-                continue
-            self.rate.wait(url, per_minute)
             with _apprise_warnings() as said:
                 try:
                     ok = bool(service.notify(body=body, title=title,
@@ -198,7 +162,6 @@ class AppriseChannel(Channel):
                     ok = False
                     said.append(f"{type(exc).__name__}: {exc}")
             if ok:
-                self.delivered.add((notice.key, url))
                 delivered.append(shown)
             else:
                 problems.append(message("not_delivered", target=shown, reason=(
@@ -224,28 +187,29 @@ def _language(notice: Notice, context: Context) -> str:
     return lang if lang in _SEPARATOR else "zh"
 
 
-def _per_minute(settings: dict[str, Any], plugin: str, default: int) -> int:
-    value = settings.get("per_minute", default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise _Refused(message("bad_per_minute", plugin=plugin))
-    return value
-
-
 def _targets(notice: Notice, settings: dict[str, Any], context: Context,
              plugin: str) -> list[_Target]:
-    """Where ``notice`` goes: its recipients, the URLs of its unit and of its notice type;
-    when none of these gives one, ``urls``."""
-    chosen = [_Target(f"recipients[{i}]", r) for i, r in enumerate(notice.recipients)]
-    for key, name in (("units", notice.unit), ("notices", notice.template)):
-        table = settings.get(key, {})
-        if not isinstance(table, dict):
-            raise _Refused(message("bad_table", plugin=plugin, key=key))
-        for entry, value in table.items():
-            if name and _same(key, entry, name, context):
-                chosen += _urls(value, f"[plugins.{plugin}.{key}] {entry}", plugin,
-                                f"{key}.{entry}")
-    if not chosen:
-        chosen = _urls(settings.get("urls", []), f"[plugins.{plugin}] urls", plugin, "urls")
+    """Where ``notice`` goes: the URLs of its recipients, groups named under ``groups`` (a
+    recipient is stored with the notice, so it is a name, never a URL with a token); a
+    notice without recipients, to the URLs of its unit and of its notice type, and when
+    neither gives one, to ``urls``."""
+    groups = _table(settings, "groups", plugin)
+    chosen: list[_Target] = []
+    for recipient in notice.recipients:
+        if recipient in groups:
+            chosen += _urls(groups[recipient], f"[plugins.{plugin}.groups] {recipient}",
+                            plugin, f"groups.{recipient}")
+        else:
+            raise _Refused(message("no_group", name=recipient, plugin=plugin))
+    if not notice.recipients:
+        for key, name in (("units", notice.unit), ("notices", notice.template)):
+            for entry, value in _table(settings, key, plugin).items():
+                if name and _same(key, entry, name, context):
+                    chosen += _urls(value, f"[plugins.{plugin}.{key}] {entry}", plugin,
+                                    f"{key}.{entry}")
+        if not chosen:
+            chosen = _urls(settings.get("urls", []), f"[plugins.{plugin}] urls", plugin,
+                           "urls")
     if not chosen:
         raise _Refused(message("no_target", plugin=plugin, template=notice.template,
                                unit=notice.unit or message("no_unit")))
@@ -253,6 +217,13 @@ def _targets(notice: Notice, settings: dict[str, Any], context: Context,
     for target in chosen:  # the same URL named twice gets the notice once
         unique.setdefault(repr(target.written), target)
     return list(unique.values())
+
+
+def _table(settings: dict[str, Any], key: str, plugin: str) -> dict[str, Any]:
+    table = settings.get(key, {})
+    if not isinstance(table, dict):
+        raise _Refused(message("bad_table", plugin=plugin, key=key))
+    return table
 
 
 def _same(key: str, entry: str, name: str, context: Context) -> bool:
