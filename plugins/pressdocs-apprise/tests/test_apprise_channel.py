@@ -1,6 +1,6 @@
 """The apprise channel delivering to a loopback JSON webhook (``json://127.0.0.1:PORT``):
 what arrives, what a server error, a refused connection and a bad URL become, where a
-notice goes, and the robots' limit of about 20 messages a minute."""
+notice goes, and the channel's pace for the robots' limit of about 20 messages a minute."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pressdocs_apprise
 from apprise_support import Webhook, clean_env, serve
 from pressdocs import Channel, Context, Delivery, Notice, Pressdocs, load_plugins
 from pressdocs.config import config_from_dict
-from pressdocs_apprise import AppriseChannel, RateLimit
+from pressdocs_apprise import AppriseChannel
 
 SUBJECT = "回执：市统计局“2021年统计工作新闻发布会”登记表已收到"
 TEXT = "市统计局：\n您单位6月28日报送的登记表已收到，材料请于发布会召开前1天报送。\n市新闻办"
@@ -146,23 +146,33 @@ def test_a_literal_secret_in_the_file_is_refused_by_pressdocs() -> None:
         config_from_dict({"plugins": {"apprise": {"token": "abc"}}})
 
 
-def test_a_notice_goes_to_its_unit_and_type_else_to_urls(webhook: Webhook) -> None:
+def test_a_notice_goes_to_its_groups_else_to_its_unit_and_type_else_to_urls(
+        webhook: Webhook) -> None:
     settings = {
         "urls": [webhook.url("/office")],
+        "groups": {"领导群": webhook.url("/leaders"), "办公室群": [webhook.url("/office")]},
         "units": {"市统计局": webhook.url("/tjj")},      # named as the unit directory does
-        "notices": {"digest": [webhook.url("/leaders"), webhook.url("/office")]},
+        "notices": {"remind_statistics": [webhook.url("/stats"), webhook.url("/office")]},
     }
     config = {"units": {"芜湖市统计局": {"aliases": ["统计局"]},
                         "芜湖市财政局": {"aliases": []}}}
 
     assert send(settings, notice("r:1"), **config).status == "sent"  # 芜湖市统计局
     assert send(settings, notice("r:2", unit="财政局"), **config).status == "sent"
-    assert send(settings, notice("d:1", unit="", template="digest"), **config).status == "sent"
-    recipients = [webhook.url("/direct")]
-    assert send(settings, notice("r:3", unit="财政局", recipients=recipients),
+    assert send(settings, notice("s:1", unit="财政局", template="remind_statistics"),
                 **config).status == "sent"
+    assert send(settings, notice("r:3", recipients=["领导群"]), **config).status == "sent"
 
-    assert webhook.paths() == ["/tjj", "/office", "/leaders", "/office", "/direct"]
+    assert webhook.paths() == ["/tjj", "/office", "/stats", "/office", "/leaders"]
+
+
+def test_a_group_not_set_is_abandoned_saying_where_to_set_it(webhook: Webhook) -> None:
+    delivery = send({"groups": {"办公室群": webhook.url()}}, notice(recipients=["领导群"]))
+
+    assert delivery.status == "abandoned"
+    assert delivery.detail == ("没有名为“领导群”的群：请在 [plugins.apprise.groups] 中设置它的 "
+                               "Apprise 地址")
+    assert webhook.received == []
 
 
 def test_no_url_for_a_notice_is_abandoned_saying_what_to_set() -> None:
@@ -177,8 +187,7 @@ def test_no_url_for_a_notice_is_abandoned_saying_what_to_set() -> None:
     ({"urls": [1]}, "[plugins.apprise] 中的 urls 应为 Apprise 地址"),
     ({"units": ["x"]}, "[plugins.apprise] 中的 units 应为表"),
     ({"notices": {"receipt": {"x": 1}}}, "[plugins.apprise] 中的 notices.receipt 应为"),
-    ({"urls": ["json://127.0.0.1:9/"], "per_minute": "20"},
-     "[plugins.apprise] 中的 per_minute 应为不小于 0 的整数"),
+    ({"groups": "json://127.0.0.1:9/"}, "[plugins.apprise] 中的 groups 应为表"),
 ])
 def test_settings_of_the_wrong_shape_are_abandoned_naming_the_key(settings: dict[str, Any],
                                                                   expected: str) -> None:
@@ -195,50 +204,23 @@ def test_a_notice_without_text_is_abandoned(webhook: Webhook) -> None:
     assert webhook.received == []
 
 
-def test_a_partial_delivery_is_failed_and_the_retry_skips_who_got_it(webhook: Webhook) -> None:
-    channel = AppriseChannel()
+def test_a_partial_delivery_is_failed_naming_who_got_it(webhook: Webhook) -> None:
     webhook.status["/leaders"] = 503
     settings = {"urls": [webhook.url("/office"), webhook.url("/leaders")]}
 
-    first = send(settings, channel=channel)
-    webhook.status["/leaders"] = 200
-    second = send(settings, channel=channel)
+    delivery = send(settings)
 
-    assert first.status == "failed"
-    assert f"json://127.0.0.1:{webhook.port}/leaders 未送达：" in first.detail
-    assert f"已送达 json://127.0.0.1:{webhook.port}/office" in first.detail
-    assert second.status == "sent"
-    assert webhook.paths() == ["/office", "/leaders", "/leaders"]
+    assert delivery.status == "failed"  # tried again later, to both
+    assert delivery.detail.startswith(f"json://127.0.0.1:{webhook.port}/leaders 未送达：")
+    assert delivery.detail.endswith(f"；已送达 json://127.0.0.1:{webhook.port}/office")
+    assert webhook.paths() == ["/office", "/leaders"]
 
 
-def test_each_url_gets_at_most_per_minute_messages_a_minute(webhook: Webhook) -> None:
-    clock = [1000.0]
-    waits: list[float] = []
-
-    def sleep(seconds: float) -> None:
-        waits.append(seconds)
-        clock[0] += seconds
-
+def test_the_channel_reaches_groups_at_robots_pace() -> None:
     channel = AppriseChannel()
-    channel.rate = RateLimit(clock=lambda: clock[0], sleep=sleep)
-    settings = {"urls": [webhook.url("/office")], "per_minute": 2,
-                "notices": {"digest": webhook.url("/leaders")}}
 
-    for i in range(3):
-        assert send(settings, notice(f"r:{i}"), channel=channel).status == "sent"
-        clock[0] += 1
-    assert send(settings, notice("d:1", template="digest"), channel=channel).status == "sent"
-
-    assert waits == [58.0]  # the third to /office waited until the first was a minute old
-    assert webhook.paths() == ["/office", "/office", "/office", "/leaders"]
-
-
-def test_robots_default_to_20_messages_a_minute() -> None:
-    rate = RateLimit(clock=lambda: 0.0, sleep=lambda s: None)
-
-    assert [rate.wait("dingtalk://t/", AppriseChannel.per_minute) for _ in range(21)] \
-        == [0.0] * 20 + [60.0]
-    assert rate.wait("other://", 0) == 0.0  # 0: no limit
+    assert channel.reaches == "group"  # recipients: [notify.apprise] recipients, or none
+    assert channel.per_minute == 20  # pressdocs notify: at most 20 notices a minute
 
 
 def test_through_pressdocs_the_outcome_is_stored_and_a_failure_retried(

@@ -33,26 +33,29 @@ def toml_blocks() -> list[str]:
     return re.findall(r"```toml\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
 
 
-def test_the_readme_configuration_routes_notices_as_it_says(
+def test_the_readme_configurations_send_notices_where_it_says(
         webhook: Webhook, monkeypatch: pytest.MonkeyPatch) -> None:
-    [block] = toml_blocks()
-    config = config_from_dict({**tomllib.loads(block),
-                               "units": {"芜湖市统计局": {}, "芜湖市财政局": {}}})
-    for name in ("OFFICE", "TJJ", "LEADERS"):
+    groups, routed = toml_blocks()
+    for name in ("OFFICE", "TJJ", "STATS"):
         monkeypatch.setenv(f"PRESSDOCS_APPRISE_{name}", webhook.url(f"/{name.lower()}"))
-    channel, context = AppriseChannel(), Context(config=config, plugin="apprise")
+    channel = AppriseChannel()
 
-    def send(unit: str, template: str) -> str:
-        the_notice = Notice(key=f"{template}:{unit}", channel="apprise", recipients=[],
-                            template=template, unit=unit,
+    def send(block: str, unit: str, template: str, recipients: list[str]) -> str:
+        config = config_from_dict({**tomllib.loads(block),
+                                   "units": {"芜湖市统计局": {}, "芜湖市财政局": {}}})
+        the_notice = Notice(key=f"{template}:{unit}", channel="apprise", template=template,
+                            recipients=recipients, unit=unit,
                             context={"subject": "回执", "text": "登记表已收到"})
-        return channel.send(the_notice, context).status
+        return channel.send(the_notice, Context(config=config, plugin="apprise")).status
 
-    assert send("芜湖市统计局", "receipt") == "sent"    # its unit's group
-    assert send("芜湖市财政局", "receipt") == "sent"    # no group of its own: urls
-    assert send("", "digest") == "sent"                # by notice type, to both
+    named = tomllib.loads(groups)["notify"]["apprise"]["recipients"]
+    assert named == ["办公室群"]
+    assert send(groups, "芜湖市统计局", "receipt", named) == "sent"   # the group named
+    assert send(routed, "芜湖市统计局", "receipt", []) == "sent"      # its unit's group
+    assert send(routed, "芜湖市财政局", "receipt", []) == "sent"      # none of its own: urls
+    assert send(routed, "芜湖市财政局", "remind_statistics", []) == "sent"  # by type
 
-    assert webhook.paths() == ["/tjj", "/office", "/leaders", "/office"]
+    assert webhook.paths() == ["/office", "/tjj", "/office", "/stats"]
 
 
 def test_the_readme_names_the_services_urls_apprise_accepts() -> None:
