@@ -179,8 +179,10 @@ class Validator(Capability):
 
 @dataclass
 class Delivery:
-    """The outcome of sending one notice: ``sent``, ``failed`` or ``skipped`` (already
-    sent under the same key), with the channel's reference or error text."""
+    """The outcome of sending one notice: ``sent``, ``failed`` (tried again later),
+    ``abandoned`` (never tried again) or, from :meth:`pressdocs.Pressdocs.send`,
+    ``skipped`` (sent before under the same key); ``detail`` is the channel's reference
+    or the server's answer."""
 
     status: str
     detail: str = ""
