@@ -14,7 +14,9 @@ and prints:
      ``parse_bytes`` (the front end that splits on the boundary and decodes attachments
      itself — what the intake uses), ``parse_stream`` as large messages take it;
    - the whole intake: ``Pressdocs.batch`` on the .eml folder into a fresh store (archive,
-     ledger, parse, read and classify every document, assemble, validate);
+     ledger, parse, read and classify every document, assemble, validate), and the same
+     queueing a receipt for each message (``batch --notify``: render, store with the
+     submission);
 2. **memory**: the peak of Python allocations (tracemalloc) and the peak resident size of
    a fresh process taking in N and 2N messages — it must not grow with N — and taking in
    one message carrying a 200 MB video.
@@ -160,13 +162,13 @@ def timed(label: str, paths: list[Path], work: Callable[[bytes], object]) -> tup
     return label, len(datas) / (time.perf_counter() - start)
 
 
-def batch_speed(folder: Path, scratch: Path) -> float:
+def batch_speed(folder: Path, scratch: Path, *, receipts: bool = False) -> float:
     from pressdocs import Config, Pressdocs
 
     store = Path(tempfile.mkdtemp(dir=scratch))
     app = Pressdocs(store=store, config=Config())
     start = time.perf_counter()
-    report = app.batch(str(folder))
+    report = app.batch(str(folder), receipts=receipts)
     elapsed = time.perf_counter() - start
     statuses = report.by_status()
     if statuses.get("error"):
@@ -268,6 +270,8 @@ def main() -> None:
         ]
         rows.append(("pressdocs intake: Pressdocs.batch, whole pipeline",
                      batch_speed(scratch / "mailbox", scratch)))
+        rows.append(("… and a receipt queued per message (--notify)",
+                     batch_speed(scratch / "mailbox", scratch, receipts=True)))
         floor_rate = rows[0][1]
         print(f"{'speed':<46} {'msg/s':>9} {'× floor time':>13}")
         for label, rate in rows:

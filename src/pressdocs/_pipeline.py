@@ -48,7 +48,10 @@ __all__ = ["BODY_NAME", "LOAD_LIMIT", "STREAM_LIMITS", "STREAM_THRESHOLD", "Pipe
 
 _MiB = 1024 * 1024
 #: A message larger than this (bytes) is taken apart as it streams past, never held whole.
-STREAM_THRESHOLD = 32 * _MiB
+#: Held whole, a message costs about nine times its size at its peak (raw, base64 text,
+#: decoded parts, the documents read): a 27 MB message peaked at 237 MB of Python memory
+#: under the old 32 MiB threshold and at 9 MB streamed (bench/bench_intake.py --video-mb 20).
+STREAM_THRESHOLD = 8 * _MiB
 #: How much of a streamed message stays in memory (see :class:`StreamLimits`).
 STREAM_LIMITS = StreamLimits()
 #: The largest document or package of a streamed message that is read whole to be understood.
