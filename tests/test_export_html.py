@@ -188,3 +188,13 @@ def test_the_dashboard_page(office: Path, tmp_path: Path) -> None:
     total = re.search(r"<tfoot><tr><td>合计</td>(.*?)</tr></tfoot>", page)
     assert total is not None and total.group(1).endswith(f'<td class="n">{74}</td>')
     assert "Press office dashboard 2021" in en and "as of 2021-07-05" in en
+
+
+def test_writing_a_page_again_leaves_no_stale_pictures(office: Path, tmp_path: Path) -> None:
+    with open_office(office) as pd:
+        record = pd.conference_record(plan_item=11)
+        pd.export(record, tmp_path / "r.html")
+        (tmp_path / "r_files" / "说明.txt").write_text("the office's own note")
+        record.pictures = record.pictures[1:2]
+        pd.export(record, tmp_path / "r.html")
+    assert sorted(p.name for p in (tmp_path / "r_files").iterdir()) == ["01.jpg", "说明.txt"]

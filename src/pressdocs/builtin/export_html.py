@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import tempfile
 from collections import Counter
@@ -48,6 +49,9 @@ __all__ = ["PICTURE_MAX_PX", "HtmlExporter", "safe_url"]
 #: Pictures are scaled so that their longest side is at most this (a page column is
 #: about 800 px wide; 1280 stays sharp on a phone's high-density screen).
 PICTURE_MAX_PX = 1280
+
+#: The names the exporter gives the files it writes beside a page.
+_OWN_FILE = re.compile(r"(?:\d{2,}\.(?:jpg|png)|video\d{2,}(?:\.\w+)?)")
 
 #: The colour of each plan state in the charts (and its legend).
 STATE_COLOURS = {"held": "#2e7d32", "registered": "#1565c0", "due": "#9e9e9e",
@@ -131,6 +135,9 @@ def render_record(record: ConferenceRecord, lang: str, files: Path) -> str:
     folder = quote(files.name)
     if record.pictures or record.video_files:
         files.mkdir(parents=True, exist_ok=True)
+        for old in files.iterdir():  # what an earlier export of this page wrote there
+            if _OWN_FILE.fullmatch(old.name) and old.is_file():
+                old.unlink()
     for number, picture in enumerate(record.pictures, 1):
         scaled = scale_picture(picture.data)
         if scaled is None:
