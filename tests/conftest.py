@@ -31,3 +31,15 @@ def runner() -> CliRunner:
 def seed_path() -> Path:
     """The city's notice: a real document and a real test input."""
     return SEED
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, object]) -> dict[str, object]:
+    """pytest-playwright's browser is Debian's chromium (``scripts/setup`` installs it):
+    Playwright's own downloads are never used (``playwright install`` is not run)."""
+    import shutil
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("chromium is not installed (scripts/setup installs it)")
+    return {**browser_type_launch_args, "executable_path": chromium}

@@ -96,10 +96,12 @@ from pressdocs.models import (
 )
 
 if TYPE_CHECKING:
+    from pressdocs._dashboard import Dashboard
     from pressdocs._intake import BatchReport, MessageOutcome
     from pressdocs._notify import NoticeOutcome, NotifyReport
     from pressdocs._plan_import import PlanImport
     from pressdocs._reading import ReadResult
+    from pressdocs._record import ConferenceRecord
     from pressdocs._reports import AnnualReport, PlanStatusReport
     from pressdocs.forms.spec import FIELD_IDS, field_label, location_label
     from pressdocs.rules import RuleInfo
@@ -109,6 +111,8 @@ if TYPE_CHECKING:
 _LAZY = {
     "AnnualReport": "pressdocs._reports",
     "BatchReport": "pressdocs._intake",
+    "ConferenceRecord": "pressdocs._record",
+    "Dashboard": "pressdocs._dashboard",
     "MessageOutcome": "pressdocs._intake",
     "NoticeOutcome": "pressdocs._notify",
     "NotifyReport": "pressdocs._notify",
@@ -148,11 +152,13 @@ __all__ = [
     "Classification",
     "Classifier",
     "Conference",
+    "ConferenceRecord",
     "Config",
     "ConfigError",
     "Contact",
     "Content",
     "Context",
+    "Dashboard",
     "Deadlines",
     "Delivery",
     "Document",

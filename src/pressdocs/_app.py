@@ -32,10 +32,12 @@ from pressdocs._plugins import Plugins, load_plugins
 from pressdocs.config import Config, check_config, load_config
 
 if TYPE_CHECKING:
+    from pressdocs._dashboard import Dashboard
     from pressdocs._intake import BatchReport, Progress
     from pressdocs._notify import Notifier, NotifyReport
     from pressdocs._plan_import import PlanImport
     from pressdocs._reading import ReadResult
+    from pressdocs._record import ConferenceRecord
     from pressdocs._reports import AnnualReport, PlanStatusReport
     from pressdocs.capabilities import Capability, Context, Delivery
     from pressdocs.events import Event
@@ -309,6 +311,30 @@ class Pressdocs:
                     (exporter is not None or fmt in candidate.formats):
                 return candidate.export(subject, target, self.context(candidate))
         raise ExportError.of("app.no_exporter", subject=type(subject).__name__, format=fmt)
+
+    # --- exports (yours) -----------------------------------------------------------------
+
+    def conference_record(self, *, submission_id: str | None = None,
+                          plan_item: int | None = None,
+                          year: int | None = None) -> ConferenceRecord:
+        """The 新闻发布会实录 of one conference: of the conference a submission tells of
+        (its id or the first characters of it; a materials package: the registration it
+        belongs to), or of the one registered for ``plan_item`` of ``year``'s plan
+        (default: the latest).  Its registration form and every materials package that
+        belongs to it, wherever they came in."""
+        from pressdocs._record import build_record
+
+        found = self.submission(submission_id) if submission_id is not None else None
+        return build_record(self.store, self.config, submission=found, plan_item=plan_item,
+                            year=year)
+
+    def dashboard(self, *, year: int | None = None, as_of: date | None = None) -> Dashboard:
+        """The office dashboard of ``year`` (default: the latest plan's) on ``as_of``
+        (default today): the plan by month and unit, submissions waiting for correction,
+        findings by rule, statistics tables received per half-year."""
+        from pressdocs._dashboard import build_dashboard
+
+        return build_dashboard(self, year=year, as_of=as_of)
 
     # --- notices ---------------------------------------------------------------------------
 

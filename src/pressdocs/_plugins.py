@@ -69,6 +69,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "pressdocs.builtin.channel_email",
     "pressdocs.builtin.channel_outbox",
     "pressdocs.builtin.channel_sms",
+    "pressdocs.builtin.export_html",
 )
 
 
