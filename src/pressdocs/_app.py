@@ -36,7 +36,9 @@ if TYPE_CHECKING:
     from pressdocs._notify import Notifier, NotifyReport
     from pressdocs._plan_import import PlanImport
     from pressdocs._reading import ReadResult
+    from pressdocs._register import SubmissionsRegister
     from pressdocs._reports import AnnualReport, PlanStatusReport
+    from pressdocs._statistics_table import StatisticsTable
     from pressdocs.capabilities import Capability, Context, Delivery
     from pressdocs.events import Event
     from pressdocs.models import (
@@ -309,6 +311,29 @@ class Pressdocs:
                     (exporter is not None or fmt in candidate.formats):
                 return candidate.export(subject, target, self.context(candidate))
         raise ExportError.of("app.no_exporter", subject=type(subject).__name__, format=fmt)
+
+    # --- exports (xlsx helper) ------------------------------------------------------------
+
+    def statistics_table(self, period: str | None = None, *, unit: str | None = None,
+                         as_of: date | None = None) -> StatisticsTable:
+        """附件3 of a half-year (``"2021H1"``, ``"2021H2"``; default the half-year of
+        ``as_of``), a sheet per unit (or only ``unit``): the statistics tables units sent
+        merged with the conferences held by their registrations (and materials), as known
+        on ``as_of`` (default today), differences flagged (:mod:`pressdocs._statistics_table`)."""
+        from pressdocs._statistics_table import current_period, statistics_table
+
+        day = as_of or self.today()
+        return statistics_table(self.store, self.config, period or current_period(day, self.config),
+                                unit=unit, as_of=day)
+
+    def submissions_register(self, *, year: int | None = None,
+                             unit: str | None = None) -> SubmissionsRegister:
+        """The submissions register (收件登记簿): every stored submission received in
+        ``year`` (all when ``None``), of ``unit`` (all when ``None``), in the order received:
+        when, from whom, unit, status, plan item, documents, findings."""
+        from pressdocs._register import submissions_register
+
+        return submissions_register(self.store, self.config, year=year, unit=unit)
 
     # --- notices ---------------------------------------------------------------------------
 
