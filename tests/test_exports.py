@@ -397,3 +397,22 @@ def test_an_unwritable_place_is_a_clear_error(office: Path, tmp_path: Path) -> N
     assert str(target) in str(bad.value) and "目录不存在" in str(bad.value)
     assert not list(tmp_path.iterdir())
 
+
+
+def test_dates_are_written_the_notices_way_and_sheet_names_are_valid(tmp_path: Path) -> None:
+    """A date a unit wrote as 2021.4.16 is 2021年4月16日 in the export; a unit whose name
+    Excel refuses as a sheet name gets one it accepts."""
+    from pressdocs import StatisticsLine, StatisticsRow, UnitStatistics
+
+    line = StatisticsLine(StatisticsRow(held_on=date(2021, 4, 16), held_on_text="2021.4.16",
+                                        topic="-1 发布会"), StatisticsSource.REPORTED)
+    units = [UnitStatistics(unit=name, lines=[line]) for name in (
+        "经开区[管委会]/办公室", "经开区[管委会]/办公室", "某" * 40)]
+    table = StatisticsTable(period="2021H1", start=date(2020, 12, 31), end=date(2021, 6, 30),
+                            as_of=AS_OF, units=units, city="芜湖市")
+    with Pressdocs(store=tmp_path / "store", config=Config(), load_entry_points=False) as pd:
+        book = openpyxl.load_workbook(pd.export(table, tmp_path / "表.xlsx"))
+    assert book.sheetnames == ["经开区_管委会__办公室", "经开区_管委会__办公室 (2)", "某" * 31, "核对"]
+    ws = book.worksheets[0]
+    assert ws["B5"].value == "2021年4月16日"
+    assert ws["F5"].value == "-1 发布会" and ws["F5"].data_type == "s" and ws["F5"].quotePrefix

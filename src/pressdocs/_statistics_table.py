@@ -99,9 +99,12 @@ class UnitStatistics:
 
     def report(self, year: int | None = None) -> StatisticsReport:
         """The sheet as a filled 附件3: the unit's filing details (its name as filing unit
-        when it sent no table) and the merged rows, numbered 1, 2, 3 …"""
+        when it sent no table) and the merged rows, numbered 1, 2, 3 …, each date written
+        2021年6月30日 whatever way the unit wrote it (kept as written when unreadable)."""
         filed = self.filed or StatisticsReport(filing_unit=self.unit)
-        rows = [replace(line.row, number=i) for i, line in enumerate(self.lines, start=1)]
+        rows = [replace(line.row, number=i,
+                        held_on_text="" if line.row.held_on else line.row.held_on_text)
+                for i, line in enumerate(self.lines, start=1)]
         return replace(filed, filing_unit=filed.filing_unit or self.unit, rows=rows,
                        year=year if year is not None else filed.year)
 
@@ -201,8 +204,10 @@ def statistics_table(store: Store, config: Config, period: str, *, unit: str | N
             if day is not None and start <= day <= end:
                 tables[key_of(sub.unit or report.filing_unit)] = sub  # received order: latest wins
         for conference in sub.conferences():
-            if conference.source == "registration" and start <= conference.held_on <= last:
-                held.setdefault(key_of(sub.unit or conference.unit), []).append((conference, sub))
+            name = sub.unit or conference.unit
+            if conference.source == "registration" and name and \
+                    start <= conference.held_on <= last:
+                held.setdefault(key_of(name), []).append((conference, sub))
     materials = [s for s in known if s.materials is not None]
     keys = sorted(set(tables) | set(held), key=lambda k: names[k])
     if unit is not None:
