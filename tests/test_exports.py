@@ -84,9 +84,16 @@ def libreoffice(exported: dict[str, Path], tmp_path_factory: pytest.TempPathFact
         subprocess.run([SOFFICE, "--headless", "--norestore", profile, "--convert-to", target,
                         "--outdir", str(work / folder), *books],
                        check=True, capture_output=True, timeout=240)
+    # our CSV files opened the way that is most dangerous: formulas evaluated on import
+    subprocess.run([SOFFICE, "--headless", "--norestore", profile,
+                    "--infilter=CSV:44,34,76,1,,0,false,true,false,false,true",
+                    "--convert-to", "xlsx", "--outdir", str(work / "from-csv"),
+                    str(exported["stats.csv"]), str(exported["register.csv"])],
+                   check=True, capture_output=True, timeout=240)
     sheets = {p.stem: list(csv.reader(io.StringIO(p.read_text("utf-8"))))
               for p in (work / "csv").glob("*.csv")}
-    return {"csv": sheets, "pdf": {p.stem: p for p in (work / "pdf").glob("*.pdf")}}
+    return {"csv": sheets, "pdf": {p.stem: p for p in (work / "pdf").glob("*.pdf")},
+            "from-csv": {p.stem: p for p in (work / "from-csv").glob("*.xlsx")}}
 
 
 def sheet(book: openpyxl.Workbook, title: str) -> Worksheet:
@@ -339,6 +346,21 @@ def test_csv_has_a_bom_and_no_formula(exported: dict[str, Path]) -> None:
     for name in ("stats.csv", "plan.csv", "register.csv", "plan-month.csv"):
         for r in csv.reader(io.StringIO(exported[name].read_text("utf-8-sig"))):
             assert not any(c[:1] in ("=", "+", "-", "@", "\t", "\r") for c in r), (name, r)
+
+
+def test_libreoffice_evaluates_no_formula_from_our_csv(libreoffice: dict[str, Any]) -> None:
+    """Even told to evaluate formulas while importing, LibreOffice finds none in the CSV
+    files: the formula-like texts come in as text."""
+    books = libreoffice["from-csv"]
+    assert set(books) == {"stats", "register"}
+    texts = []
+    for book in books.values():
+        ws = openpyxl.load_workbook(book).worksheets[0]
+        cells = [c for row in ws.iter_rows() for c in row if c.value is not None]
+        assert not [c.coordinate for c in cells if c.data_type == "f"]
+        texts += [c.value for c in cells]
+    assert "'" + FORMULA_TOPIC in texts and "'" + FORMULA_SUBJECT in texts
+    assert "鸠江区人民政府" in texts  # Chinese intact through the BOM
 
 
 def test_json_validates_against_the_published_schemas(exported: dict[str, Path]) -> None:
