@@ -251,10 +251,12 @@ class Pressdocs:
     def plan_status(self, *, as_of: date | None = None,
                     year: int | None = None) -> PlanStatusReport:
         """Where each item of the plan stands on ``as_of`` (default today), judged from
-        what had been received by then."""
+        what had been received by then; with the submissions behind each item, which the
+        exports show (registered on, findings)."""
         from pressdocs._reports import plan_report
 
-        return plan_report(self.store, self.config, as_of=as_of or self.today(), year=year)
+        return plan_report(self.store, self.config, as_of=as_of or self.today(), year=year,
+                           details=True)
 
     def annual(self, year: int, *, as_of: date | None = None) -> AnnualReport:
         """The annual check of ``year`` on ``as_of`` (default today): heads who attended no

@@ -110,25 +110,35 @@ class PlanStatusReport:
 
 
 def plan_report(store: Store, config: Config, *, as_of: date,
-                year: int | None = None) -> PlanStatusReport:
-    """The plan of ``year`` (default: the latest) and each item's state on ``as_of``."""
+                year: int | None = None, details: bool = False) -> PlanStatusReport:
+    """The plan of ``year`` (default: the latest) and each item's state on ``as_of``; with
+    ``details``, the submissions behind the items too (for exports: when each item was
+    registered, its findings), which costs reading them from the store."""
     plan = plan_for(store, year)
     conferences = store.conferences(known_by=_end_of(as_of, config))
     statuses = plan_status(plan, conferences, as_of,
                            max_delay_months=config.deadlines.max_delay_months, config=config)
+    report = PlanStatusReport(plan, as_of, statuses, config=config)
+    if details:
+        report.submissions = _behind(store, report, _end_of(as_of, config))
+    return report
+
+
+def _behind(store: Store, report: PlanStatusReport, end: datetime) -> dict[str, Submission]:
+    """The submissions behind the items: each conference's, and those matched to an item
+    of the plan (materials, registrations with materials, corrections) received by ``end``."""
     behind: dict[str, Submission] = {}
-    for s in statuses:
+    for s in report.items:
         if s.conference is not None and s.conference.submission_id:
             found = store.get_submission(s.conference.submission_id)
             if found is not None:
                 behind[found.id] = found
-    end = _end_of(as_of, config)
     for kind in (SubmissionKind.MATERIALS, SubmissionKind.BOTH, SubmissionKind.CORRECTION):
         for sub in store.submissions(kind=kind):
-            if sub.plan_year == plan.year and sub.plan_item is not None and (
+            if sub.plan_year == report.year and sub.plan_item is not None and (
                     sub.received is None or sub.received <= end):
                 behind[sub.id] = sub
-    return PlanStatusReport(plan, as_of, statuses, config=config, submissions=behind)
+    return behind
 
 
 def _by_unit(statuses: list[PlanItemStatus],
