@@ -102,7 +102,14 @@ if TYPE_CHECKING:
     from pressdocs._plan_import import PlanImport
     from pressdocs._reading import ReadResult
     from pressdocs._record import ConferenceRecord
+    from pressdocs._register import RegisterEntry, SubmissionsRegister
     from pressdocs._reports import AnnualReport, PlanStatusReport
+    from pressdocs._statistics_table import (
+        StatisticsLine,
+        StatisticsSource,
+        StatisticsTable,
+        UnitStatistics,
+    )
     from pressdocs.forms.spec import FIELD_IDS, field_label, location_label
     from pressdocs.rules import RuleInfo
     from pressdocs.rules.plan_status import PlanItemStatus, PlanState
@@ -121,6 +128,12 @@ _LAZY = {
     "PlanState": "pressdocs.rules.plan_status",
     "PlanStatusReport": "pressdocs._reports",
     "ReadResult": "pressdocs._reading",
+    "RegisterEntry": "pressdocs._register",
+    "StatisticsLine": "pressdocs._statistics_table",
+    "StatisticsSource": "pressdocs._statistics_table",
+    "StatisticsTable": "pressdocs._statistics_table",
+    "SubmissionsRegister": "pressdocs._register",
+    "UnitStatistics": "pressdocs._statistics_table",
     "RuleInfo": "pressdocs.rules",
     # the field ids findings point at, and their names for people
     "FIELD_IDS": "pressdocs.forms.spec",
@@ -200,6 +213,7 @@ __all__ = [
     "QAPair",
     "RawMessage",
     "ReadResult",
+    "RegisterEntry",
     "Registration",
     "RuleInfo",
     "RuleSetting",
@@ -208,8 +222,11 @@ __all__ = [
     "Severity",
     "SourceError",
     "Speaker",
+    "StatisticsLine",
     "StatisticsReport",
     "StatisticsRow",
+    "StatisticsSource",
+    "StatisticsTable",
     "StoreError",
     "StoreLocked",
     "Submission",
@@ -217,7 +234,9 @@ __all__ = [
     "SubmissionKind",
     "SubmissionProcessed",
     "SubmissionStatus",
+    "SubmissionsRegister",
     "Unit",
+    "UnitStatistics",
     "UnsupportedFormat",
     "Validator",
     "__version__",

@@ -38,7 +38,9 @@ if TYPE_CHECKING:
     from pressdocs._plan_import import PlanImport
     from pressdocs._reading import ReadResult
     from pressdocs._record import ConferenceRecord
+    from pressdocs._register import SubmissionsRegister
     from pressdocs._reports import AnnualReport, PlanStatusReport
+    from pressdocs._statistics_table import StatisticsTable
     from pressdocs.capabilities import Capability, Context, Delivery
     from pressdocs.events import Event
     from pressdocs.models import (
@@ -251,10 +253,12 @@ class Pressdocs:
     def plan_status(self, *, as_of: date | None = None,
                     year: int | None = None) -> PlanStatusReport:
         """Where each item of the plan stands on ``as_of`` (default today), judged from
-        what had been received by then."""
+        what had been received by then; with the submissions behind each item, which the
+        exports show (registered on, findings)."""
         from pressdocs._reports import plan_report
 
-        return plan_report(self.store, self.config, as_of=as_of or self.today(), year=year)
+        return plan_report(self.store, self.config, as_of=as_of or self.today(), year=year,
+                           details=True)
 
     def annual(self, year: int, *, as_of: date | None = None) -> AnnualReport:
         """The annual check of ``year`` on ``as_of`` (default today): heads who attended no
@@ -312,7 +316,29 @@ class Pressdocs:
                 return candidate.export(subject, target, self.context(candidate))
         raise ExportError.of("app.no_exporter", subject=type(subject).__name__, format=fmt)
 
-    # --- exports (yours) -----------------------------------------------------------------
+    # --- reports to export ---------------------------------------------------------------
+
+    def statistics_table(self, period: str | None = None, *, unit: str | None = None,
+                         as_of: date | None = None) -> StatisticsTable:
+        """附件3 of a half-year (``"2021H1"``, ``"2021H2"``; default the half-year of
+        ``as_of``), a sheet per unit (or only ``unit``): the statistics tables units sent
+        merged with the conferences held by their registrations (and materials), as known
+        on ``as_of`` (default today), differences flagged (:mod:`pressdocs._statistics_table`)."""
+        from pressdocs._statistics_table import current_period, statistics_table
+
+        day = as_of or self.today()
+        return statistics_table(self.store, self.config, period or current_period(day, self.config),
+                                unit=unit, as_of=day)
+
+    def submissions_register(self, *, year: int | None = None,
+                             unit: str | None = None) -> SubmissionsRegister:
+        """The submissions register (收件登记簿): every stored submission received in
+        ``year`` (all when ``None``), of ``unit`` (all when ``None``), in the order received:
+        when, from whom, unit, status, plan item, documents, findings."""
+        from pressdocs._register import submissions_register
+
+        return submissions_register(self.store, self.config, year=year, unit=unit)
+
 
     def conference_record(self, *, submission_id: str | None = None,
                           plan_item: int | None = None,

@@ -70,6 +70,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "pressdocs.builtin.channel_outbox",
     "pressdocs.builtin.channel_sms",
     "pressdocs.builtin.export_html",
+    "pressdocs.builtin.export_xlsx",
+    "pressdocs.builtin.export_rows",
 )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from pressdocs.config import Config
 from pressdocs.errors import StoreError
-from pressdocs.models import Plan, Submission
+from pressdocs.models import Plan, Submission, SubmissionKind
 from pressdocs.rules.plan_status import PlanItemStatus, PlanState, plan_status
 from pressdocs.store import Store
 
@@ -58,6 +58,24 @@ class PlanStatusReport:
     items: list[PlanItemStatus] = field(default_factory=list)
     #: compares the units (through its unit directory); the notice's defaults without it
     config: Config | None = field(default=None, repr=False, compare=False)
+    #: the submissions behind the items, by id: each conference's registration and the
+    #: materials matched to an item (exports show when each was registered and its findings)
+    submissions: dict[str, Submission] = field(default_factory=dict, repr=False,
+                                               compare=False)
+    #: how an export lays the items out: "" one sheet, "month" or "unit" a sheet each
+    #: (``dataclasses.replace(report, sheets="unit")``)
+    sheets: str = ""
+
+    def submissions_of(self, status: PlanItemStatus) -> list[Submission]:
+        """The submissions behind ``status``: its conference's registration first, then
+        the other submissions matched to the item (materials, corrections), by time."""
+        first = status.conference.submission_id if status.conference is not None else ""
+        found = [s for s in self.submissions.values() if s.id != first
+                 and (s.plan_year, s.plan_item) == (status.year, status.item.number)]
+        found.sort(key=lambda s: (s.received is None,
+                                  s.received.timestamp() if s.received else 0.0))
+        head = [self.submissions[first]] if first in self.submissions else []
+        return head + found
 
     @property
     def year(self) -> int:
@@ -92,13 +110,35 @@ class PlanStatusReport:
 
 
 def plan_report(store: Store, config: Config, *, as_of: date,
-                year: int | None = None) -> PlanStatusReport:
-    """The plan of ``year`` (default: the latest) and each item's state on ``as_of``."""
+                year: int | None = None, details: bool = False) -> PlanStatusReport:
+    """The plan of ``year`` (default: the latest) and each item's state on ``as_of``; with
+    ``details``, the submissions behind the items too (for exports: when each item was
+    registered, its findings), which costs reading them from the store."""
     plan = plan_for(store, year)
     conferences = store.conferences(known_by=_end_of(as_of, config))
-    return PlanStatusReport(plan, as_of, plan_status(
-        plan, conferences, as_of, max_delay_months=config.deadlines.max_delay_months,
-        config=config), config=config)
+    statuses = plan_status(plan, conferences, as_of,
+                           max_delay_months=config.deadlines.max_delay_months, config=config)
+    report = PlanStatusReport(plan, as_of, statuses, config=config)
+    if details:
+        report.submissions = _behind(store, report, _end_of(as_of, config))
+    return report
+
+
+def _behind(store: Store, report: PlanStatusReport, end: datetime) -> dict[str, Submission]:
+    """The submissions behind the items: each conference's, and those matched to an item
+    of the plan (materials, registrations with materials, corrections) received by ``end``."""
+    behind: dict[str, Submission] = {}
+    for s in report.items:
+        if s.conference is not None and s.conference.submission_id:
+            found = store.get_submission(s.conference.submission_id)
+            if found is not None:
+                behind[found.id] = found
+    for kind in (SubmissionKind.MATERIALS, SubmissionKind.BOTH, SubmissionKind.CORRECTION):
+        for sub in store.submissions(kind=kind):
+            if sub.plan_year == report.year and sub.plan_item is not None and (
+                    sub.received is None or sub.received <= end):
+                behind[sub.id] = sub
+    return behind
 
 
 def _by_unit(statuses: list[PlanItemStatus],

@@ -46,7 +46,8 @@ def schema_command(name: str | None) -> None:
     """打印 JSON Schema，或列出全部 / print a JSON Schema, or list them.
 
     Besides the models (registration, submission, …) there is one schema per ``--json``
-    output: batch, validate, parse, plan-status, annual.
+    output: batch, validate, parse, plan-status, annual; and one per JSON export:
+    statistics-table, register.
     """
     if name is None:
         for n in ALL_SCHEMAS:

@@ -26,10 +26,12 @@ _NEAR_DAYS = 7
 @dataclass
 class Reconciliation:
     """What does not agree: registered conferences absent from the statistics, and
-    statistics rows (by index) with no registered conference."""
+    statistics rows (by index) with no registered conference; and what does: each
+    registered conference found in the statistics with the index of its row."""
 
     missing_from_statistics: list[Conference] = field(default_factory=list)
     unregistered_rows: list[int] = field(default_factory=list)
+    matched: list[tuple[Conference, int]] = field(default_factory=list)
 
 
 def reconcile(registered: Sequence[Conference], rows: Sequence[StatisticsRow], *,
@@ -49,6 +51,7 @@ def reconcile(registered: Sequence[Conference], rows: Sequence[StatisticsRow], *
                          for i in same_day), reverse=True)
         if scored and (scored[0][0] >= _SAME_DAY_SCORE or len(same_day) == 1):
             free.discard(scored[0][1])
+            result.matched.append((conference, scored[0][1]))
         else:
             pending.append(conference)
     for conference in pending:
@@ -57,6 +60,7 @@ def reconcile(registered: Sequence[Conference], rows: Sequence[StatisticsRow], *
                       if abs((_row_day(rows[i]) - day).days) <= _NEAR_DAYS)
         if near and near[-1][0] >= _NEAR_DAY_SCORE:
             free.discard(near[-1][1])
+            result.matched.append((conference, near[-1][1]))
         else:
             result.missing_from_statistics.append(conference)
     result.unregistered_rows = sorted(free)

@@ -47,6 +47,8 @@ OUTPUT_SCHEMA_NAMES: tuple[str, ...] = (
     "annual",
     "notify",
     "notices",
+    "statistics-table",
+    "register",
 )
 
 #: Every schema ``pressdocs schema`` knows: the models', then the outputs'.
