@@ -37,6 +37,7 @@ __all__ = ["cli", "main"]
 COMMANDS = {
     "batch": "pressdocs.cli.batch:batch_command",
     "config": "pressdocs.cli.info:config_group",
+    "export": "pressdocs.cli.export:export_command",
     "forms": "pressdocs.cli.documents:forms_command",
     "notices": "pressdocs.cli.notify:notices_command",
     "notify": "pressdocs.cli.notify:notify_command",
