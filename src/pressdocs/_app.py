@@ -47,6 +47,7 @@ if TYPE_CHECKING:
         Message,
         Notice,
         Plan,
+        PlanItem,
         Registration,
         StatisticsReport,
         Submission,
@@ -249,6 +250,28 @@ class Pressdocs:
         from pressdocs._reports import plan_for
 
         return plan_for(self.store, year)
+
+    def cancel_plan_item(self, number: int, *, reason: str,
+                         year: int | None = None) -> PlanItem:
+        """Record that the office cancelled item ``number`` of ``year``'s plan (default:
+        the latest) and why: it is then neither due nor overdue (no PD303, no reminder)
+        unless a conference is held for it after all.  Returns the item."""
+        from pressdocs.errors import StoreError
+
+        plan = self.plan(year)
+        item = next((i for i in plan.items if i.number == number), None)
+        if item is None:
+            raise StoreError.of("store.no_plan_item", year=plan.year, number=number,
+                                count=len(plan.items))
+        if not reason.strip():
+            raise StoreError.of("store.no_cancel_reason", year=plan.year, number=number)
+        self.store.cancel_plan_item(plan.year, number, reason.strip())
+        return item
+
+    def restore_plan_item(self, number: int, *, year: int | None = None) -> bool:
+        """Undo :meth:`cancel_plan_item`; whether the item had been cancelled."""
+        plan = self.plan(year)
+        return self.store.restore_plan_item(plan.year, number)
 
     def plan_status(self, *, as_of: date | None = None,
                     year: int | None = None) -> PlanStatusReport:

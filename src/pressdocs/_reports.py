@@ -117,7 +117,8 @@ def plan_report(store: Store, config: Config, *, as_of: date,
     plan = plan_for(store, year)
     conferences = store.conferences(known_by=_end_of(as_of, config))
     statuses = plan_status(plan, conferences, as_of,
-                           max_delay_months=config.deadlines.max_delay_months, config=config)
+                           max_delay_months=config.deadlines.max_delay_months, config=config,
+                           cancelled=store.plan_cancellations(plan.year))
     report = PlanStatusReport(plan, as_of, statuses, config=config)
     if details:
         report.submissions = _behind(store, report, _end_of(as_of, config))
@@ -164,7 +165,8 @@ def status_dict(status: PlanItemStatus, lang: str = "zh") -> dict[str, Any]:
     return {"number": item.number, "month": item.month, "topic": item.topic,
             "units": item.units, "venue": item.venue, "state": status.state.value,
             "state_label": status.state.label(lang), "deadline": status.deadline.isoformat(),
-            "held_on": held.isoformat() if held is not None else None}
+            "held_on": held.isoformat() if held is not None else None,
+            "reason": status.reason or None}
 
 
 @dataclass

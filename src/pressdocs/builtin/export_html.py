@@ -55,7 +55,7 @@ _OWN_FILE = re.compile(r"(?:\d{2,}\.(?:jpg|png)|video\d{2,}(?:\.\w+)?)")
 
 #: The colour of each plan state in the charts (and its legend).
 STATE_COLOURS = {"held": "#2e7d32", "registered": "#1565c0", "due": "#9e9e9e",
-                 "overdue": "#c62828", "delayed": "#ef6c00"}
+                 "overdue": "#c62828", "delayed": "#ef6c00", "cancelled": "#bdbdbd"}
 
 
 def safe_url(url: str) -> str | None:

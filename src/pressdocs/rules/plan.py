@@ -132,9 +132,12 @@ class OverduePlanItems(Rule):
                 continue
             partners = _partners(plan, submission.unit, config)
             theirs = [c for c in known if any(same_unit(c.unit, u, config) for u in partners)]
+            cancelled = context.store.plan_cancellations(year) \
+                if context.store is not None else {}
             for status in overdue_items(plan, theirs, as_of,
                                         max_delay_months=config.deadlines.max_delay_months,
-                                        config=config, unit=submission.unit):
+                                        config=config, unit=submission.unit,
+                                        cancelled=cancelled):
                 item = status.item
                 findings.append(self.finding(
                     "overdue", year=year, number=item.number,

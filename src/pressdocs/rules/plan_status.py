@@ -25,7 +25,7 @@ each conference fulfils at most one item.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -61,6 +61,7 @@ class PlanState(Labelled):
     DUE = "due"  # 待召开
     OVERDUE = "overdue"  # 逾期未登记 (PD303)
     DELAYED = "delayed"  # 延期超过时限 (PD302)
+    CANCELLED = "cancelled"  # 已取消: the office cancelled it (pressdocs plan cancel)
 
 @dataclass(frozen=True)
 class PlanItemStatus:
@@ -72,6 +73,7 @@ class PlanItemStatus:
     state: PlanState
     deadline: date
     conference: Conference | None = None
+    reason: str = ""  # why the office cancelled it
 
 def plan_deadline(year: int, month: int, max_delay_months: int = 1) -> date:
     """The last day an item planned for ``month`` of ``year`` may be held: the end of the
@@ -149,18 +151,25 @@ def match_plan_item(plan: Plan, unit: str, title: str, *, when: date | None = No
 
 
 def plan_status(plan: Plan, conferences: Iterable[Conference], as_of: date, *,
-                max_delay_months: int = 1,
-                config: Config | None = None) -> list[PlanItemStatus]:
+                max_delay_months: int = 1, config: Config | None = None,
+                cancelled: Mapping[int, str] | None = None) -> list[PlanItemStatus]:
     """The state of every item of ``plan`` on ``as_of``, in plan order.
 
     ``conferences`` are those known on ``as_of`` (registered or reported); the caller
     leaves out what arrived later, so a past day is judged as it stood then.
+    ``cancelled`` (number → reason) are the items the office cancelled: neither due nor
+    overdue — unless a conference was held for one after all, which counts.
     """
     claimed = _claim(plan, list(conferences), config, max_delay_months)
+    cancelled = cancelled or {}
     result = []
     for item in plan.items:
         deadline = plan_deadline(plan.year, item.month, max_delay_months)
         conference = claimed.get(item.number)
+        if conference is None and item.number in cancelled:
+            result.append(PlanItemStatus(item, plan.year, PlanState.CANCELLED, deadline,
+                                         reason=cancelled[item.number]))
+            continue
         if conference is not None:
             day = _day(conference.held_on)
             if day > deadline:
@@ -176,11 +185,13 @@ def plan_status(plan: Plan, conferences: Iterable[Conference], as_of: date, *,
 
 def overdue_items(plan: Plan, conferences: Iterable[Conference], as_of: date, *,
                   max_delay_months: int = 1, config: Config | None = None,
-                  unit: str | None = None) -> list[PlanItemStatus]:
+                  unit: str | None = None,
+                  cancelled: Mapping[int, str] | None = None) -> list[PlanItemStatus]:
     """PD303: the items with no conference registered by the end of the month after their
-    planned month, as of ``as_of`` (only ``unit``'s items when given)."""
+    planned month, as of ``as_of`` (only ``unit``'s items when given); the office's
+    ``cancelled`` items are not overdue."""
     return [s for s in plan_status(plan, conferences, as_of, max_delay_months=max_delay_months,
-                                   config=config)
+                                   config=config, cancelled=cancelled)
             if s.state is PlanState.OVERDUE
             and (unit is None or any(same_unit(unit, u, config) for u in s.item.units))]
 

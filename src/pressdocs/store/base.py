@@ -314,6 +314,20 @@ class Store(abc.ABC):
     def plan_years(self) -> list[int]:
         """The years that have a plan, ascending."""
 
+    @abc.abstractmethod
+    def cancel_plan_item(self, year: int, number: int, reason: str) -> None:
+        """Record that the office cancelled item ``number`` of ``year``'s plan, and why
+        (replacing an earlier reason).  Kept apart from the plan: importing the plan again
+        leaves it."""
+
+    @abc.abstractmethod
+    def restore_plan_item(self, year: int, number: int) -> bool:
+        """Undo a cancellation; whether there was one."""
+
+    @abc.abstractmethod
+    def plan_cancellations(self, year: int) -> dict[int, str]:
+        """The cancelled items of ``year``'s plan: number → the reason given."""
+
     # --- notices ---------------------------------------------------------------------------
 
     @abc.abstractmethod

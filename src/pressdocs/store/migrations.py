@@ -217,6 +217,15 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "documents keep their path inside the package they came out of", (
         "ALTER TABLE documents ADD COLUMN path TEXT NOT NULL DEFAULT ''",
     )),
+    Migration(7, "plan items the office cancelled, kept apart from the plan a re-import replaces", (
+        """CREATE TABLE plan_cancellations (
+            year INTEGER NOT NULL,
+            number INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            cancelled_at TEXT NOT NULL,
+            PRIMARY KEY (year, number)
+        )""",
+    )),
 )
 
 #: The schema version this pressdocs writes.

@@ -381,6 +381,24 @@ class SQLStore(Store):
     def plan_years(self) -> list[int]:
         return [int(r[0]) for r in self._db.rows("SELECT year FROM plans ORDER BY year")]
 
+    def cancel_plan_item(self, year: int, number: int, reason: str) -> None:
+        with self._db.transaction():
+            self._db.run("INSERT INTO plan_cancellations (year, number, reason, cancelled_at) "
+                         "VALUES (?, ?, ?, ?) ON CONFLICT (year, number) DO UPDATE SET "
+                         "reason = excluded.reason, cancelled_at = excluded.cancelled_at",
+                         (year, number, reason, now()))
+
+    def restore_plan_item(self, year: int, number: int) -> bool:
+        with self._db.transaction():
+            cursor = self._db.run("DELETE FROM plan_cancellations WHERE year = ? AND number = ?",
+                                  (year, number))
+            return cursor.rowcount == 1
+
+    def plan_cancellations(self, year: int) -> dict[int, str]:
+        rows = self._db.rows("SELECT number, reason FROM plan_cancellations WHERE year = ? "
+                             "ORDER BY number", (year,))
+        return {int(r[0]): str(r[1]) for r in rows}
+
     # --- notices ---------------------------------------------------------------------------
 
     def record_notice(self, notice: Notice) -> bool:
