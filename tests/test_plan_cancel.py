@@ -104,3 +104,23 @@ def test_the_command_line(office: Pressdocs) -> None:
     assert "item 5 of the 2021 plan" in english.output and "is cancelled (reason: merged)" in english.output
     assert json.loads(invoke(["--store", store, "plan", "status", "--as-of", "2021-06-30",
                               "--json", "--lang", "en"]).stdout)["items"][4]["state_label"] == "cancelled"
+
+
+def test_one_conference_told_twice_fulfils_one_item(office: Pressdocs) -> None:
+    """Its registration and a row of the unit's statistics table: one conference (the same
+    unit, day and an alike title), not a second item of the plan held."""
+    from pressdocs.models import Conference
+    from pressdocs.rules.plan_status import plan_status
+
+    plan = office.plan(2021)
+    told = [Conference("市统计局", "芜湖市2021年一季度全市经济运行情况新闻发布会", date(2021, 4, 15)),
+            Conference("芜湖市统计局", "一季度全市经济运行情况", date(2021, 4, 15),
+                       source="statistics"),
+            Conference("市统计局", "全市民营经济发展情况", date(2021, 4, 15),
+                       source="statistics")]  # another conference that day
+    held = {s.item.number: s.state for s in plan_status(plan, told, date(2021, 12, 31),
+                                                        config=office.config)}
+    assert held[11] is PlanState.HELD
+    statistics_items = [n for n, st in held.items()
+                        if st in (PlanState.HELD, PlanState.DELAYED) and n != 11]
+    assert 53 not in statistics_items  # 前三季度: not this conference

@@ -31,7 +31,7 @@ from datetime import date, datetime
 
 from pressdocs.config import Config
 from pressdocs.models import Conference, Labelled, Plan, PlanItem, PlanMatch, Submission
-from pressdocs.rules.matching import compared_topic, likeness, same_unit
+from pressdocs.rules.matching import compared_topic, likeness, same_unit, unit_key
 
 __all__ = [
     "PlanItemStatus",
@@ -216,11 +216,26 @@ def _claim(plan: Plan, conferences: Sequence[Conference], config: Config | None,
             continue
         elif start <= day <= last:
             rest.append(conference)
+    # one conference told of twice (its registration, and a row of the unit's statistics
+    # table) fulfils one item: the same unit, the same day and an alike title
+    city = config.city if config is not None else ""
+    held: dict[tuple[str, date], list[str]] = {}
+
+    def told(c: Conference) -> tuple[tuple[str, date], str]:
+        return (unit_key(c.unit, config), _day(c.held_on)), compared_topic(c.title, city)
+
+    for c in claimed.values():
+        key, title = told(c)
+        held.setdefault(key, []).append(title)
     for conference in rest:
+        key, title = told(conference)
+        if any(not title or not t or likeness(title, t) >= 0.5 for t in held.get(key, [])):
+            continue
         item = match_plan_item(plan, conference.unit, conference.title,
                                when=_day(conference.held_on), config=config, exclude=claimed)
         if item is not None:
             claimed[item.number] = conference
+            held.setdefault(key, []).append(title)
     return claimed
 
 def _day(value: date) -> date:
