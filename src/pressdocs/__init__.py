@@ -104,6 +104,7 @@ if TYPE_CHECKING:
     from pressdocs._record import ConferenceRecord
     from pressdocs._register import RegisterEntry, SubmissionsRegister
     from pressdocs._reports import AnnualReport, PlanStatusReport
+    from pressdocs._review import Review, ReviewState
     from pressdocs._statistics_table import (
         StatisticsLine,
         StatisticsSource,
@@ -128,6 +129,8 @@ _LAZY = {
     "PlanState": "pressdocs.rules.plan_status",
     "PlanStatusReport": "pressdocs._reports",
     "ReadResult": "pressdocs._reading",
+    "Review": "pressdocs._review",
+    "ReviewState": "pressdocs._review",
     "RegisterEntry": "pressdocs._register",
     "StatisticsLine": "pressdocs._statistics_table",
     "StatisticsSource": "pressdocs._statistics_table",
@@ -215,6 +218,8 @@ __all__ = [
     "ReadResult",
     "RegisterEntry",
     "Registration",
+    "Review",
+    "ReviewState",
     "RuleInfo",
     "RuleSetting",
     "SchemaError",

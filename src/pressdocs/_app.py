@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from pressdocs._record import ConferenceRecord
     from pressdocs._register import SubmissionsRegister
     from pressdocs._reports import AnnualReport, PlanStatusReport
+    from pressdocs._review import Review
     from pressdocs._statistics_table import StatisticsTable
     from pressdocs.capabilities import Capability, Context, Delivery
     from pressdocs.events import Event
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
         SubmissionStatus,
     )
     from pressdocs.rules import RuleInfo
-    from pressdocs.store import NoticeRecord, Store
+    from pressdocs.store import AuditEntry, NoticeRecord, Store
 
 __all__ = ["DEFAULT_STORE", "Pressdocs", "resolve_lang"]
 
@@ -251,8 +252,8 @@ class Pressdocs:
 
         return plan_for(self.store, year)
 
-    def cancel_plan_item(self, number: int, *, reason: str,
-                         year: int | None = None) -> PlanItem:
+    def cancel_plan_item(self, number: int, *, reason: str, year: int | None = None,
+                         by: str | None = None) -> PlanItem:
         """Record that the office cancelled item ``number`` of ``year``'s plan (default:
         the latest) and why: it is then neither due nor overdue (no PD303, no reminder)
         unless a conference is held for it after all.  Returns the item."""
@@ -265,13 +266,78 @@ class Pressdocs:
                                 count=len(plan.items))
         if not reason.strip():
             raise StoreError.of("store.no_cancel_reason", year=plan.year, number=number)
-        self.store.cancel_plan_item(plan.year, number, reason.strip())
+        from pressdocs._review import current_actor
+
+        store = self.store
+        earlier = store.plan_cancellations(plan.year).get(number)
+        with store.transaction():
+            store.cancel_plan_item(plan.year, number, reason.strip())
+            store.record_audit(actor=current_actor(by), action="plan_cancel",
+                               subject=f"plan:{plan.year}:{number}",
+                               previous="cancelled" if earlier is not None else "planned",
+                               state="cancelled", text=reason.strip(),
+                               data={"year": plan.year, "number": number,
+                                     "earlier_reason": earlier})
         return item
 
-    def restore_plan_item(self, number: int, *, year: int | None = None) -> bool:
+    def restore_plan_item(self, number: int, *, year: int | None = None,
+                          by: str | None = None) -> bool:
         """Undo :meth:`cancel_plan_item`; whether the item had been cancelled."""
-        plan = self.plan(year)
-        return self.store.restore_plan_item(plan.year, number)
+        from pressdocs._review import current_actor
+
+        plan, store = self.plan(year), self.store
+        earlier = store.plan_cancellations(plan.year).get(number)
+        with store.transaction():
+            restored = store.restore_plan_item(plan.year, number)
+            if restored:
+                store.record_audit(actor=current_actor(by), action="plan_restore",
+                                   subject=f"plan:{plan.year}:{number}", previous="cancelled",
+                                   state="planned", text=earlier or "",
+                                   data={"year": plan.year, "number": number})
+        return restored
+
+    # --- review ----------------------------------------------------------------------------
+
+    def review(self, submission_id: str) -> Review:
+        """A submission (its id or the first characters of it) at the review desk: its
+        review state, the decision standing, waived findings, its audit trail."""
+        from pressdocs._review import review_of
+
+        return review_of(self, submission_id)
+
+    def approve(self, submission_id: str, *, opinion: str | None = None,
+                by: str | None = None) -> Review:
+        """Approve a submission, recording the 审批意见 (default 同意) and today's date;
+        :class:`StoreError` while an error stands unfixed and unwaived.  ``by``: the
+        account deciding (default: the operating system's user)."""
+        from pressdocs._review import approve
+
+        return approve(self, submission_id, opinion=opinion, by=by)
+
+    def return_submission(self, submission_id: str, *, reasons: Iterable[str],
+                          keep_findings: bool | Iterable[str] = True,
+                          by: str | None = None) -> Review:
+        """Return a submission with ``reasons`` (at least one), queueing a correction
+        request (请补正) that carries them and the findings kept (every one not waived,
+        none, or the codes given)."""
+        from pressdocs._review import return_submission
+
+        return return_submission(self, submission_id, reasons=reasons,
+                                 keep_findings=keep_findings, by=by)
+
+    def waive(self, submission_id: str, code: str, *, note: str,
+              by: str | None = None) -> Review:
+        """Waive finding ``code`` for this submission only (the notice's limits hold 原则上),
+        with a note; the finding stays, marked waived, in the audit trail and reports."""
+        from pressdocs._review import waive
+
+        return waive(self, submission_id, code, note=note, by=by)
+
+    def audit(self, since: datetime | None = None, *,
+              subject: str | None = None) -> list[AuditEntry]:
+        """The audit trail (审计记录), oldest first: every decision from ``since``
+        (timezone-aware), about ``subject`` (a submission id, ``plan:2021:3``)."""
+        return self.store.audit(since=since, subject=subject)
 
     def plan_status(self, *, as_of: date | None = None,
                     year: int | None = None) -> PlanStatusReport:

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 from pressdocs.errors import ChannelError, ConfigError
 from pressdocs.models import (
     DocumentKind,
+    Finding,
     Message,
     Notice,
     Severity,
@@ -171,6 +172,24 @@ class Notifier:
         if not any(f.severity is Severity.ERROR for f in submission.findings):
             return []
         return self._about(submission, "correction", self._submission_context(submission))
+
+    def returned(self, submission: Submission, reasons: list[str], findings: list[Finding],
+                 *, period: str) -> list[Notice]:
+        """The correction request of a submission a reviewer returned: the reasons given,
+        then the findings kept (``period`` tells one return from a later one)."""
+        context = self._submission_context(submission)
+        context["reasons"] = reasons
+        context["findings"] = [{"code": f.code, "severity": f.severity.label(self.lang),
+                                "text": f.text(self.lang), "clause": f.clause}
+                               for f in findings]
+        fallback = [submission.sender] if submission.sender else []
+        person = submission.registration.person_in_charge.phone \
+            if submission.registration else ""
+        sms = {"unit": _short(submission.unit), "status": submission.status.label(self.lang),
+               "count": str(len(reasons) + len(findings))}
+        return self._notices("correction", submission.id[:16], submission.unit, context,
+                             period=period, submission_id=submission.id, fallback=fallback,
+                             mobile=person, sms=sms)
 
     def reminders(self, as_of: date) -> list[Notice]:
         """The reminders due on ``as_of`` (see the module docstring)."""
@@ -449,6 +468,7 @@ class Notifier:
                            "received": _moment(sub.received, config.tz, lang)},
             "documents": sorted(by_kind.items()), "findings": findings, "todo": todo,
             "deadline": deadline.text(lang) if deadline is not None else "",
+            "reasons": [],
         }
 
     def _deadline(self, sub: Submission) -> Message | None:

@@ -35,6 +35,7 @@ __all__ = ["cli", "main"]
 
 #: Built-in commands, imported only when run (or listed by --help): start-up stays light.
 COMMANDS = {
+    "audit": "pressdocs.cli.review:audit_command",
     "batch": "pressdocs.cli.batch:batch_command",
     "config": "pressdocs.cli.info:config_group",
     "export": "pressdocs.cli.export:export_command",
@@ -47,6 +48,7 @@ COMMANDS = {
     "report": "pressdocs.cli.report:report_group",
     "remind": "pressdocs.cli.notify:remind_command",
     "reprocess": "pressdocs.cli.batch:reprocess_command",
+    "review": "pressdocs.cli.review:review_group",
     "rules": "pressdocs.cli.rules:rules_command",
     "schema": "pressdocs.cli.info:schema_command",
     "units": "pressdocs.cli.units:units_group",

@@ -68,18 +68,20 @@ def plan_show(app: Pressdocs, year: int | None, as_json: bool) -> None:
 @click.option("--reason", default=None, help="取消的原因（必填）/ why it is cancelled (required).")
 @click.option("--undo", is_flag=True, help="撤销取消 / undo the cancellation.")
 @click.option("--year", type=Number(), default=None, help="年份（默认最近一年）/ year (default: latest).")
+@click.option("--as", "by", default=None, metavar="NAME",
+              help="以谁的名义（默认当前系统用户）/ the account deciding (default: the OS user).")
 @common_options
 @pass_app
 def plan_cancel(app: Pressdocs, number: int, reason: str | None, undo: bool,
-                year: int | None) -> None:
+                year: int | None, by: str | None) -> None:
     """取消计划中的一项（不再视为逾期、不再提醒）/ cancel a plan item (no PD303, no reminder)."""
     lang = app.lang
     if undo:
-        restored = app.restore_plan_item(number, year=year)
+        restored = app.restore_plan_item(number, year=year, by=by)
         click.echo(tr(lang, "cli.plan.restored" if restored else "cli.plan.not_cancelled",
                       year=app.plan(year).year, number=number))
         return
-    item = app.cancel_plan_item(number, reason=reason or "", year=year)
+    item = app.cancel_plan_item(number, reason=reason or "", year=year, by=by)
     click.echo(tr(lang, "cli.plan.cancelled", year=app.plan(year).year, number=number,
                   topic=item.topic, reason=(reason or "").strip()))
 

@@ -49,6 +49,7 @@ OUTPUT_SCHEMA_NAMES: tuple[str, ...] = (
     "notices",
     "statistics-table",
     "register",
+    "audit",
 )
 
 #: Every schema ``pressdocs schema`` knows: the models', then the outputs'.

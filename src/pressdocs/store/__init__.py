@@ -28,12 +28,15 @@ import os
 from pathlib import Path
 
 from pressdocs.store.base import (
+    AuditEntry,
     DeliveryStatus,
     MessageRecord,
     MessageState,
     NoticeRecord,
+    ReviewRecord,
     Store,
     SubmissionVersion,
+    Waiver,
 )
 from pressdocs.store.blobs import BlobWriter
 from pressdocs.store.database import Database
@@ -41,16 +44,19 @@ from pressdocs.store.sql import SQLStore
 from pressdocs.store.sqlite import SQLiteStore
 
 __all__ = [
+    "AuditEntry",
     "BlobWriter",
     "Database",
     "DeliveryStatus",
     "MessageRecord",
     "MessageState",
     "NoticeRecord",
+    "ReviewRecord",
     "SQLStore",
     "SQLiteStore",
     "Store",
     "SubmissionVersion",
+    "Waiver",
     "open_store",
 ]
 

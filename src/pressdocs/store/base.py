@@ -24,7 +24,7 @@ import abc
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
@@ -44,12 +44,15 @@ from pressdocs.models import (
 from pressdocs.store.blobs import BlobWriter
 
 __all__ = [
+    "AuditEntry",
     "DeliveryStatus",
     "MessageRecord",
     "MessageState",
     "NoticeRecord",
+    "ReviewRecord",
     "Store",
     "SubmissionVersion",
+    "Waiver",
 ]
 
 
@@ -122,6 +125,60 @@ class NoticeRecord:
                 "status_label": Message.of(f"notify.status.{self.status.value}").text(lang),
                 "detail": self.detail, "attempts": self.attempts,
                 "updated": self.updated.isoformat(), "text": str(n.context.get("text", ""))}
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One decision in the audit trail (审计记录), never changed once written: when
+    (UTC), who (the account), what (``approve``, ``return``, ``waive``, ``plan_cancel``,
+    ``plan_restore`` …), about what (a submission id, ``plan:2021:3``), the state before
+    and after, the opinion, reasons or note, and whatever else the action keeps."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    subject: str
+    previous: str
+    state: str
+    text: str
+    data: dict[str, Any]
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        """The entry as ``pressdocs audit --json`` lists it (schema ``audit``)."""
+        return {"id": self.id, "at": self.at.isoformat(), "actor": self.actor,
+                "action": self.action,
+                "action_label": Message.of(f"review.action.{self.action}").text(lang),
+                "subject": self.subject, "previous": self.previous, "state": self.state,
+                "text": self.text, "data": self.data}
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """The review decision standing on a submission: ``approved`` or ``returned``, the
+    opinion (审批意见) or reasons, the day it bears, who decided and when."""
+
+    submission_id: str
+    state: str
+    opinion: str
+    decided_on: date | None
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """A finding a reviewer waived for one submission (原则上: the limit holds in
+    principle), with the note saying why, who and when."""
+
+    submission_id: str
+    code: str
+    note: str
+    by: str
+    at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"note": self.note, "by": self.by, "at": self.at.isoformat()}
 
 
 class Store(abc.ABC):
@@ -380,3 +437,41 @@ class Store(abc.ABC):
         A conference whose submission was corrected by a later one (received by then) is
         left out: the correction tells of it instead.
         """
+
+    # --- review and audit ------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def record_audit(self, *, actor: str, action: str, subject: str, previous: str = "",
+                     state: str = "", text: str = "",
+                     data: dict[str, Any] | None = None) -> AuditEntry:
+        """Append an entry to the audit trail (inside the caller's transaction, if any, so
+        that a decision and its entry are kept together or not at all)."""
+
+    @abc.abstractmethod
+    def audit(self, *, since: datetime | None = None,
+              subject: str | None = None) -> list[AuditEntry]:
+        """The audit trail, oldest first: entries at or after ``since`` (timezone-aware),
+        about ``subject``."""
+
+    @abc.abstractmethod
+    def review(self, submission_id: str) -> ReviewRecord | None:
+        """The review decision standing on a submission, or ``None`` (none taken yet)."""
+
+    @abc.abstractmethod
+    def set_review(self, record: ReviewRecord) -> None:
+        """Record the review decision on a submission, replacing the one before (whose
+        trace is the audit entry the caller writes with it)."""
+
+    @abc.abstractmethod
+    def add_waiver(self, waiver: Waiver) -> bool:
+        """Keep a waiver; ``False`` (and nothing changes) if that code is already waived
+        for that submission."""
+
+    @abc.abstractmethod
+    def waivers(self, submission_id: str | None = None) -> list[Waiver]:
+        """The waivers of a submission (of every submission when ``None``), in the order
+        they were given."""
+
+    @abc.abstractmethod
+    def corrections_of(self, submission_id: str) -> list[str]:
+        """The ids of the submissions that correct this one (it is superseded by them)."""

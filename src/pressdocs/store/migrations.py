@@ -226,6 +226,43 @@ MIGRATIONS: tuple[Migration, ...] = (
             PRIMARY KEY (year, number)
         )""",
     )),
+    Migration(8, "the review desk: each submission's review state, waived findings, and an "
+                 "append-only audit trail of every decision", (
+        """CREATE TABLE reviews (
+            submission_id TEXT PRIMARY KEY,
+            state TEXT NOT NULL,
+            opinion TEXT NOT NULL,
+            decided_on TEXT,
+            decided_by TEXT NOT NULL,
+            decided_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE waivers (
+            submission_id TEXT NOT NULL,
+            code TEXT NOT NULL,
+            note TEXT NOT NULL,
+            waived_by TEXT NOT NULL,
+            waived_at TEXT NOT NULL,
+            PRIMARY KEY (submission_id, code)
+        )""",
+        """CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            previous TEXT NOT NULL,
+            state TEXT NOT NULL,
+            text TEXT NOT NULL,
+            data TEXT NOT NULL
+        )""",
+        "CREATE INDEX audit_at ON audit (at)",
+        "CREATE INDEX audit_subject ON audit (subject, id)",
+        # append-only: the database itself refuses to change or remove an entry
+        """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+        """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+    )),
 )
 
 #: The schema version this pressdocs writes.

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from pressdocs.errors import StoreError
 from pressdocs.models import (
@@ -34,12 +35,15 @@ from pressdocs.models import (
     SubmissionStatus,
 )
 from pressdocs.store.base import (
+    AuditEntry,
     DeliveryStatus,
     MessageRecord,
     MessageState,
     NoticeRecord,
+    ReviewRecord,
     Store,
     SubmissionVersion,
+    Waiver,
 )
 from pressdocs.store.blobs import BlobStore, BlobWriter
 from pressdocs.store.database import (
@@ -472,6 +476,77 @@ class SQLStore(Store):
                              where.params)
         return [Conference(source=r[0], unit=r[1], title=r[2], held_on=date.fromisoformat(r[3]),
                            plan_year=r[4], plan_item=r[5], submission_id=r[6]) for r in rows]
+
+
+    # --- review and audit ------------------------------------------------------------------
+
+    def record_audit(self, *, actor: str, action: str, subject: str, previous: str = "",
+                     state: str = "", text: str = "",
+                     data: dict[str, Any] | None = None) -> AuditEntry:
+        stamp = now()
+        payload = to_json(data or {})
+        with self._db.transaction():
+            row = self._db.row("INSERT INTO audit (at, actor, action, subject, previous, state, "
+                               "text, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                               (stamp, actor, action, subject, previous, state, text, payload))
+        assert row is not None
+        return AuditEntry(id=int(row[0]), at=from_utc(stamp), actor=actor, action=action,
+                          subject=subject, previous=previous, state=state, text=text,
+                          data=json.loads(payload))
+
+    def audit(self, *, since: datetime | None = None,
+              subject: str | None = None) -> list[AuditEntry]:
+        where = Where()
+        where.add("at >= ?", None if since is None else utc(since))
+        where.add("subject = ?", subject)
+        rows = self._db.rows("SELECT id, at, actor, action, subject, previous, state, text, "
+                             f"data FROM audit{where} ORDER BY id", where.params)
+        return [AuditEntry(id=int(r[0]), at=from_utc(r[1]), actor=r[2], action=r[3],
+                           subject=r[4], previous=r[5], state=r[6], text=r[7],
+                           data=json.loads(r[8])) for r in rows]
+
+    def review(self, submission_id: str) -> ReviewRecord | None:
+        row = self._db.row("SELECT state, opinion, decided_on, decided_by, decided_at "
+                           "FROM reviews WHERE submission_id = ?", (submission_id,))
+        if row is None:
+            return None
+        return ReviewRecord(submission_id=submission_id, state=row[0], opinion=row[1],
+                            decided_on=date.fromisoformat(row[2]) if row[2] else None,
+                            by=row[3], at=from_utc(row[4]))
+
+    def set_review(self, record: ReviewRecord) -> None:
+        day = record.decided_on.isoformat() if record.decided_on else None
+        with self._db.transaction():
+            self._db.run("INSERT INTO reviews (submission_id, state, opinion, decided_on, "
+                         "decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?) "
+                         "ON CONFLICT (submission_id) DO UPDATE SET state = excluded.state, "
+                         "opinion = excluded.opinion, decided_on = excluded.decided_on, "
+                         "decided_by = excluded.decided_by, decided_at = excluded.decided_at",
+                         (record.submission_id, record.state, record.opinion, day, record.by,
+                          utc(record.at)))
+
+    def add_waiver(self, waiver: Waiver) -> bool:
+        with self._db.transaction():
+            cursor = self._db.run("INSERT INTO waivers (submission_id, code, note, waived_by, "
+                                  "waived_at) VALUES (?, ?, ?, ?, ?) "
+                                  "ON CONFLICT (submission_id, code) DO NOTHING",
+                                  (waiver.submission_id, waiver.code, waiver.note, waiver.by,
+                                   utc(waiver.at)))
+            return cursor.rowcount == 1
+
+    def waivers(self, submission_id: str | None = None) -> list[Waiver]:
+        where = Where()
+        where.add("submission_id = ?", submission_id)
+        rows = self._db.rows("SELECT submission_id, code, note, waived_by, waived_at "
+                             f"FROM waivers{where} ORDER BY waived_at, submission_id, code",
+                             where.params)
+        return [Waiver(submission_id=r[0], code=r[1], note=r[2], by=r[3], at=from_utc(r[4]))
+                for r in rows]
+
+    def corrections_of(self, submission_id: str) -> list[str]:
+        rows = self._db.rows("SELECT id FROM submissions WHERE corrects = ? "
+                             "ORDER BY received_at, id", (submission_id,))
+        return [str(r[0]) for r in rows]
 
 
 # --- conversions -------------------------------------------------------------------------
