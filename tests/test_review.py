@@ -6,6 +6,7 @@ every decision — the plan's cancellations too — is written to."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 import sqlite3
 from datetime import date
@@ -125,6 +126,15 @@ def test_a_waived_finding_is_shown_waived_and_no_longer_blocks_approval(office: 
     assert all(m is None for c, m in marks.items() if c not in errors)
     text = invoke([*args, "review", "show", sid])
     assert "已豁免：原则上，本次同意（李处长" in text.output
+    # the submissions register (收件登记簿) counts them as waived, in JSON and in CSV
+    exported = invoke([*args, "export", "submissions", "--format", "json", "-o", "-"])
+    register = json.loads(exported.stdout)
+    schemas.validate("register", register)
+    entry = next(e for e in register["submissions"] if e["id"] == rsj["submission_id"])
+    assert entry["waived"] == [{"code": c, "note": "原则上，本次同意"} for c in errors]
+    assert all(e["waived"] == [] for e in register["submissions"] if e is not entry)
+    table = invoke([*args, "export", "submissions", "--format", "csv", "-o", "-"])
+    assert f"{errors[0]} " in table.stdout and "（已豁免：原则上，本次同意）" in table.stdout
     assert invoke([*args, "review", "approve", sid]).exit_code == 0
     actions = [e["action"] for e in audit(args)]
     assert actions == ["waive"] * len(errors) + ["approve"]

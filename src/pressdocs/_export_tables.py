@@ -65,8 +65,13 @@ def _day(value: date | None, lang: str) -> str:
     return render_value(value, lang) if value is not None else ""
 
 
-def _findings(findings: Iterable[Finding], lang: str) -> str:
-    return "\n".join(f"{f.code} {f.text(lang)}" for f in findings)
+def _findings(findings: Iterable[Finding], lang: str,
+              waived: dict[str, str] | None = None) -> str:
+    """The findings, one a line; a waived one followed by the reviewer's note."""
+    waived = waived or {}
+    return "\n".join(f"{f.code} {f.text(lang)}" + (text("value.waived", lang, note=waived[f.code])
+                                                   if f.code in waived else "")
+                     for f in findings)
 
 
 # --- the plan and its status ------------------------------------------------------------
@@ -147,7 +152,7 @@ def register_row_maker(lang: str, zone: ZoneInfo) -> Callable[[RegisterEntry], l
         item = text("value.plan_item", lang, year=e.plan_year, item=e.plan_item) \
             if e.plan_item is not None and e.plan_year is not None else ""
         return [received, e.sender_name, e.sender, e.unit, e.subject, kind, state, item,
-                "\n".join(e.documents), _findings(e.findings, lang),
+                "\n".join(e.documents), _findings(e.findings, lang, e.waived),
                 e.corrects[:ID_CHARS], e.id[:ID_CHARS]]
 
     return row

@@ -41,6 +41,8 @@ class RegisterEntry:
     documents: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     corrects: str = ""
+    #: the findings a reviewer waived for this submission: code → the note
+    waived: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         return {"id": self.id, "received": self.received.isoformat() if self.received else None,
@@ -50,7 +52,8 @@ class RegisterEntry:
                 "status_label": self.status.label(lang), "plan_year": self.plan_year,
                 "plan_item": self.plan_item, "documents": self.documents,
                 "findings": [f.to_dict() for f in self.findings],
-                "corrects": self.corrects or None}
+                "corrects": self.corrects or None,
+                "waived": [{"code": c, "note": n} for c, n in self.waived.items()]}
 
 
 @dataclass
@@ -71,16 +74,16 @@ class SubmissionsRegister:
                 "submissions": [e.to_dict(lang) for e in self.entries]}
 
 
-def register_entry(sub: Submission) -> RegisterEntry:
+def register_entry(sub: Submission, waived: dict[str, str] | None = None) -> RegisterEntry:
     """What the register keeps of ``sub``: each document by its name (inside its package:
-    ``材料.zip/发布稿.docx``)."""
+    ``材料.zip/发布稿.docx``), and the findings waived for it (code → note)."""
     documents = [f"{d.container}/{d.path or d.name}" if d.container else d.name
                  for d in sub.documents]
     return RegisterEntry(id=sub.id, received=sub.received, sender_name=sub.sender_name,
                          sender=sub.sender, unit=sub.unit, subject=sub.subject, kind=sub.kind,
                          status=sub.status, plan_year=sub.plan_year, plan_item=sub.plan_item,
                          documents=documents, findings=list(sub.findings),
-                         corrects=sub.corrects)
+                         corrects=sub.corrects, waived=dict(waived or {}))
 
 
 def submissions_register(store: Store, config: Config, *, year: int | None = None,
@@ -95,6 +98,9 @@ def submissions_register(store: Store, config: Config, *, year: int | None = Non
         until = datetime(year + 1, 1, 1, tzinfo=config.tz)
     wanted = unit_key(unit, config) if unit else None
     subs: Iterable[Submission] = store.submissions(since=since, until=until)
-    entries = [register_entry(s) for s in subs
+    waivers: dict[str, dict[str, str]] = {}
+    for w in store.waivers():
+        waivers.setdefault(w.submission_id, {})[w.code] = w.note
+    entries = [register_entry(s, waivers.get(s.id)) for s in subs
                if wanted is None or unit_key(s.unit, config) == wanted]
     return SubmissionsRegister(entries=entries, year=year, unit=unit, config=config)
