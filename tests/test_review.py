@@ -47,6 +47,12 @@ def outbox(args: list[str]) -> list[dict[str, Any]]:
     return [n for n in listed["notices"] if n["type"] == "correction"]
 
 
+def shown(args: list[str], submission: str) -> dict[str, Any]:
+    data: dict[str, Any] = json_of([*args, "review", "show", submission, "--json"])
+    schemas.validate("review", data)
+    return data
+
+
 def audit(args: list[str], *more: str) -> list[dict[str, Any]]:
     trail = json_of([*args, "audit", "--json", *more])
     schemas.validate("audit", trail)
@@ -76,8 +82,8 @@ def test_returning_queues_one_correction_request_with_the_reasons(office: Any) -
     assert entry["subject"] == rsj["submission_id"]
     assert entry["data"]["reasons"] == ["新闻发布稿超过字数", "请补充答问口径"]
     assert entry["data"]["notices"] == [notice["key"]]
-    shown = json_of([*args, "review", "show", rsj["submission_id"][:8], "--json"])
-    assert (shown["state"], shown["state_label"]) == ("returned", "已退回")
+    data = shown(args, rsj["submission_id"][:8])
+    assert (data["state"], data["state_label"]) == ("returned", "已退回")
     # returned twice is refused; nothing more is queued
     again = invoke([*args, "review", "return", rsj["submission_id"][:8], "--reason", "再次"])
     assert again.exit_code == 2 and "已经退回" in again.output
@@ -92,10 +98,10 @@ def test_approving_records_the_opinion_and_date(office: Any) -> None:
                      "同意召开", "--as", "李处长"])
     assert result.exit_code == 0, result.output
     assert "审批意见“同意召开”" in result.output and "李处长" in result.output
-    shown = json_of([*args, "review", "show", tjj["submission_id"], "--json"])
-    assert (shown["state"], shown["opinion"], shown["decided_by"]) == \
+    data = shown(args, tjj["submission_id"])
+    assert (data["state"], data["opinion"], data["decided_by"]) == \
         ("approved", "同意召开", "李处长")
-    assert date.fromisoformat(shown["decided_on"])
+    assert date.fromisoformat(data["decided_on"])
     [entry] = audit(args)
     assert (entry["action"], entry["previous"], entry["state"], entry["text"]) == \
         ("approve", "under_review", "approved", "同意召开")
@@ -118,11 +124,11 @@ def test_a_waived_finding_is_shown_waived_and_no_longer_blocks_approval(office: 
                          "--as", "李处长"])
         assert waived.exit_code == 0, waived.output
         assert f"已豁免提交 {rsj['submission_id'][:12]} 的 {code}" in waived.output
-    shown = json_of([*args, "review", "show", sid, "--json"])
-    marks = {f["code"]: f["waived"] for f in shown["findings"]}
+    data = shown(args, sid)
+    marks = {f["code"]: f["waived"] for f in data["findings"]}
     assert all(marks[c] is not None and marks[c]["note"] == "原则上，本次同意" and
                marks[c]["by"] == "李处长" for c in errors)
-    assert shown["waived"] == len(errors)
+    assert data["waived"] == len(errors)
     assert all(m is None for c, m in marks.items() if c not in errors)
     text = invoke([*args, "review", "show", sid])
     assert "已豁免：原则上，本次同意（李处长" in text.output
@@ -201,6 +207,8 @@ def test_the_library_says_the_review_state(office: Any) -> None:
         returned = pd.return_submission(rsj.submission.id, reasons=["缺少答问"],
                                         keep_findings=False, by="王科长")
         assert returned.state is ReviewState.RETURNED and returned.notices is not None
+        schemas.validate("review", returned.to_dict("zh"))
+        schemas.validate("review", returned.to_dict("en"))
         [outcome] = returned.notices.outcomes
         assert "缺少答问" in outcome.notice.context["text"]
         assert "《通知》" not in outcome.notice.context["text"]  # no findings kept

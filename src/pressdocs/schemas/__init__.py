@@ -50,6 +50,7 @@ OUTPUT_SCHEMA_NAMES: tuple[str, ...] = (
     "statistics-table",
     "register",
     "audit",
+    "review",
 )
 
 #: Every schema ``pressdocs schema`` knows: the models', then the outputs'.
