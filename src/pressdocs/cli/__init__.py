@@ -49,6 +49,7 @@ COMMANDS = {
     "reprocess": "pressdocs.cli.batch:reprocess_command",
     "rules": "pressdocs.cli.rules:rules_command",
     "schema": "pressdocs.cli.info:schema_command",
+    "submissions": "pressdocs.cli.submissions:submissions_group",
     "units": "pressdocs.cli.units:units_group",
     "validate": "pressdocs.cli.validate:validate_command",
 }

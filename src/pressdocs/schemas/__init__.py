@@ -49,6 +49,8 @@ OUTPUT_SCHEMA_NAMES: tuple[str, ...] = (
     "notices",
     "statistics-table",
     "register",
+    "submissions",
+    "submission-detail",
 )
 
 #: Every schema ``pressdocs schema`` knows: the models', then the outputs'.

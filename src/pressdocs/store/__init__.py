@@ -33,6 +33,7 @@ from pressdocs.store.base import (
     MessageState,
     NoticeRecord,
     Store,
+    SubmissionSummary,
     SubmissionVersion,
 )
 from pressdocs.store.blobs import BlobWriter
@@ -50,6 +51,7 @@ __all__ = [
     "SQLStore",
     "SQLiteStore",
     "Store",
+    "SubmissionSummary",
     "SubmissionVersion",
     "open_store",
 ]
