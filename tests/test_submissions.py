@@ -50,7 +50,7 @@ def test_the_inbox_lists_every_submission_newest_first(store: Path) -> None:
     times = [s["received"] for s in subs]
     assert times == sorted(times, reverse=True)
     first = subs[0]  # 2021-04-13 16:40 Beijing time: the statistics bureau's package
-    assert first["received"].startswith("2021-04-13T08:40")
+    assert first["received"] == "2021-04-13T16:40:00+08:00"  # in the office's time
     assert (first["sender_name"], first["sender"]) == ("市统计局", "tjj_bgs@wuhu.gov.cn")
     assert "发布会材料" in first["subject"]
     hrss = next(s for s in subs if s["sender"] == "rsj@wuhu.gov.cn")
@@ -170,3 +170,20 @@ def test_a_prefix_shared_by_two_is_refused(tmp_path: Path) -> None:
             pd.submission_detail("ab")
         page = pd.submissions()
         assert page.total == 3 and all(s.received is None for s in page.items)
+
+
+def test_a_corrected_submission_names_its_correction(tmp_path: Path) -> None:
+    from pressdocs.models import Submission, SubmissionKind
+
+    first, fix = "e1" + "0" * 62, "f2" + "0" * 62
+    with Pressdocs(store=tmp_path / "store") as pd:
+        pd.store.save_submission(Submission(id=first, subject="发布会材料"))
+        pd.store.save_submission(Submission(id=fix, subject="发布会材料（补正）",
+                                            kind=SubmissionKind.CORRECTION, corrects=first))
+        assert pd.submission_detail("e1").corrected_by == [fix]
+        assert pd.submissions(limit=1).items[0].corrects == first  # no time: by id, f2 first
+    shown = invoke(["--store", str(tmp_path / "store"), "submissions", "show", "e1"])
+    assert shown.exit_code == 0 and f"已由 {fix} 更正" in shown.output
+    data = json_of(["--store", str(tmp_path / "store"), "submissions", "show", "f2", "--json"])
+    validator("submission-detail").validate(data)
+    assert data["corrects"] == first and data["message"] is None

@@ -12,7 +12,7 @@ clauses, the plan item it was matched to, its earlier results and its correction
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pressdocs.config import Config
@@ -122,6 +122,9 @@ def submission_list(store: Store, config: Config, *, status: SubmissionStatus | 
         names = [n for n in store.units() if unit_key(n, config) == key]
     total, items = store.submission_summaries(status=wanted, units=names, plan_month=month,
                                               limit=limit, offset=offset)
+    # the store keeps UTC; the office reads its own time
+    items = [replace(s, received=s.received.astimezone(config.tz)) if s.received else s
+             for s in items]
     return SubmissionList(total=total, items=items, status=wanted, unit=unit, month=month,
                           limit=limit, offset=offset)
 
