@@ -226,6 +226,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             PRIMARY KEY (year, number)
         )""",
     )),
+    # (8 is the review desk's: reviews, waivers, the audit trail)
+    Migration(9, "the inbox asks for submissions by status and by plan item, the newest first", (
+        "CREATE INDEX submissions_status ON submissions (status, received_at)",
+        "CREATE INDEX submissions_plan ON submissions (plan_year, plan_item, received_at)",
+    )),
 )
 
 #: The schema version this pressdocs writes.
