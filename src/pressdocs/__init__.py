@@ -111,6 +111,7 @@ if TYPE_CHECKING:
         StatisticsTable,
         UnitStatistics,
     )
+    from pressdocs._submissions import SubmissionDetail, SubmissionList
     from pressdocs.forms.spec import FIELD_IDS, field_label, location_label
     from pressdocs.rules import RuleInfo
     from pressdocs.rules.plan_status import PlanItemStatus, PlanState
@@ -136,6 +137,8 @@ _LAZY = {
     "StatisticsSource": "pressdocs._statistics_table",
     "StatisticsTable": "pressdocs._statistics_table",
     "SubmissionsRegister": "pressdocs._register",
+    "SubmissionDetail": "pressdocs._submissions",
+    "SubmissionList": "pressdocs._submissions",
     "UnitStatistics": "pressdocs._statistics_table",
     "RuleInfo": "pressdocs.rules",
     # the field ids findings point at, and their names for people
@@ -236,7 +239,9 @@ __all__ = [
     "StoreLocked",
     "Submission",
     "SubmissionChecked",
+    "SubmissionDetail",
     "SubmissionKind",
+    "SubmissionList",
     "SubmissionProcessed",
     "SubmissionStatus",
     "SubmissionsRegister",

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from pressdocs._reports import AnnualReport, PlanStatusReport
     from pressdocs._review import Review
     from pressdocs._statistics_table import StatisticsTable
+    from pressdocs._submissions import SubmissionDetail, SubmissionList
     from pressdocs.capabilities import Capability, Context, Delivery
     from pressdocs.events import Event
     from pressdocs.models import (
@@ -429,6 +430,28 @@ class Pressdocs:
         return submissions_register(self.store, self.config, year=year, unit=unit)
 
 
+    def submissions(self, *, status: SubmissionStatus | str | None = None,
+                    unit: str | None = None, month: tuple[int, int] | None = None,
+                    limit: int | None = None, offset: int = 0) -> SubmissionList:
+        """A page of the stored submissions (收件箱), the newest received first: ``total``
+        that match, and the ``limit`` of them (all when ``None``) after the first
+        ``offset``.  Of ``status``, of ``unit`` (as the unit directory tells units
+        apart), matched to a plan item of ``month`` (``(year, month)``).  Asked of the
+        store's indexes: only the page's submissions are read."""
+        from pressdocs._submissions import submission_list
+
+        return submission_list(self.store, self.config, status=status, unit=unit, month=month,
+                               limit=limit, offset=offset)
+
+    def submission_detail(self, submission_id: str) -> SubmissionDetail:
+        """Everything known of one submission (its id or the first characters of it): the
+        mail and its ledger record, the documents and where each came from, the forms read,
+        字数 of the release and the answers, the findings with their clauses, the plan
+        item, earlier results and later corrections."""
+        from pressdocs._submissions import submission_detail
+
+        return submission_detail(self.store, self.submission(submission_id))
+
     def conference_record(self, *, submission_id: str | None = None,
                           plan_item: int | None = None,
                           year: int | None = None) -> ConferenceRecord:
@@ -477,12 +500,12 @@ class Pressdocs:
         wanted = submission_id.strip().lower()
         found = self.store.get_submission(wanted) if len(wanted) == 64 else None
         if found is None and wanted:
-            ids = {r.submission_id for r in self.store.processed_messages()
-                   if r.submission_id and r.submission_id.startswith(wanted)}
+            ids = self.store.submission_ids(wanted)  # by the primary key: no other is read
             if len(ids) > 1:
+                count = len(self.store.submission_ids(wanted, limit=1_000_000))
                 raise StoreError.of("store.ambiguous_submission", submission=submission_id,
-                                    count=len(ids))
-            found = self.store.get_submission(ids.pop()) if ids else None
+                                    count=count)
+            found = self.store.get_submission(ids[0]) if ids else None
         if found is None:
             raise StoreError.of("store.no_submission", submission=submission_id)
         return found

@@ -51,6 +51,8 @@ OUTPUT_SCHEMA_NAMES: tuple[str, ...] = (
     "register",
     "audit",
     "review",
+    "submissions",
+    "submission-detail",
 )
 
 #: Every schema ``pressdocs schema`` knows: the models', then the outputs'.

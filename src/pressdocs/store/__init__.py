@@ -35,6 +35,7 @@ from pressdocs.store.base import (
     NoticeRecord,
     ReviewRecord,
     Store,
+    SubmissionSummary,
     SubmissionVersion,
     Waiver,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "SQLStore",
     "SQLiteStore",
     "Store",
+    "SubmissionSummary",
     "SubmissionVersion",
     "Waiver",
     "open_store",

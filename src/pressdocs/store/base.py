@@ -21,7 +21,7 @@ else changes.
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -51,6 +51,7 @@ __all__ = [
     "NoticeRecord",
     "ReviewRecord",
     "Store",
+    "SubmissionSummary",
     "SubmissionVersion",
     "Waiver",
 ]
@@ -104,6 +105,38 @@ class SubmissionVersion:
     submission: Submission
     saved: datetime
     replaced: datetime
+
+
+@dataclass(frozen=True)
+class SubmissionSummary:
+    """What a list of submissions shows of one (收件箱): read from the store's columns
+    and the submission's own record, its documents and readings left where they are."""
+
+    id: str
+    received: datetime | None
+    sender: str
+    sender_name: str
+    subject: str
+    unit: str
+    kind: SubmissionKind
+    status: SubmissionStatus
+    plan_year: int | None
+    plan_item: int | None
+    findings: int  # how many findings it has
+    errors: int  # how many of them are errors
+    corrects: str  # the id of the submission it corrects; "" when none
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        """The submission as ``pressdocs submissions list --json`` lists it (schema
+        ``submissions``)."""
+        return {"id": self.id,
+                "received": self.received.isoformat() if self.received else None,
+                "sender": self.sender, "sender_name": self.sender_name,
+                "subject": self.subject, "unit": self.unit, "kind": self.kind.value,
+                "kind_label": self.kind.label(lang), "status": self.status.value,
+                "status_label": self.status.label(lang), "plan_year": self.plan_year,
+                "plan_item": self.plan_item, "findings": self.findings,
+                "errors": self.errors, "corrects": self.corrects or None}
 
 
 @dataclass(frozen=True)
@@ -339,6 +372,30 @@ class Store(abc.ABC):
         ``since`` is inclusive, ``until`` exclusive; both must be timezone-aware, and a
         submission with no ``received`` time matches neither.
         """
+
+    @abc.abstractmethod
+    def submission_summaries(self, *, status: SubmissionStatus | str | None = None,
+                             units: Sequence[str] | None = None,
+                             plan_month: tuple[int, int] | None = None,
+                             limit: int | None = None,
+                             offset: int = 0) -> tuple[int, list[SubmissionSummary]]:
+        """A page of submissions, the newest received first (unknown times last): how
+        many match every filter given, and the summaries of the ``limit`` of them after
+        the first ``offset`` (every one when ``limit`` is ``None``).
+
+        ``units`` lists unit names as recorded (any of them matches; an empty list
+        matches none); ``plan_month`` is ``(year, month)`` of the plan item a submission
+        was matched to.  Asked of the store's indexes: the page's submissions are the
+        only ones read.
+        """
+
+    @abc.abstractmethod
+    def submission_ids(self, prefix: str, *, limit: int = 2) -> list[str]:
+        """The ids of up to ``limit`` submissions whose id starts with ``prefix``, sorted."""
+
+    @abc.abstractmethod
+    def corrected_by(self, submission_id: str) -> list[str]:
+        """The ids of the submissions that correct this one, the first received first."""
 
     @abc.abstractmethod
     def units(self) -> list[str]:

@@ -263,6 +263,10 @@ MIGRATIONS: tuple[Migration, ...] = (
         """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
         BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
     )),
+    Migration(9, "the inbox asks for submissions by status and by plan item, the newest first", (
+        "CREATE INDEX submissions_status ON submissions (status, received_at)",
+        "CREATE INDEX submissions_plan ON submissions (plan_year, plan_item, received_at)",
+    )),
 )
 
 #: The schema version this pressdocs writes.

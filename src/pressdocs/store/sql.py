@@ -42,6 +42,7 @@ from pressdocs.store.base import (
     NoticeRecord,
     ReviewRecord,
     Store,
+    SubmissionSummary,
     SubmissionVersion,
     Waiver,
 )
@@ -320,6 +321,50 @@ class SQLStore(Store):
                              where.params)
         return [Submission.from_dict(json.loads(r[0]), validate=False) for r in rows]
 
+    def submission_summaries(self, *, status: SubmissionStatus | str | None = None,
+                             units: Sequence[str] | None = None,
+                             plan_month: tuple[int, int] | None = None,
+                             limit: int | None = None,
+                             offset: int = 0) -> tuple[int, list[SubmissionSummary]]:
+        where = Where()
+        where.add("status = ?", None if status is None else SubmissionStatus(status).value)
+        if units is not None:
+            names = sorted(set(units))
+            if names:
+                where.require(f"unit IN ({', '.join('?' * len(names))})", *names)
+            else:
+                where.require("1 = 0")
+        if plan_month is not None:
+            year, month = plan_month
+            where.require("plan_year = ? AND plan_item IN (SELECT number FROM plan_items "
+                          "WHERE year = ? AND month = ?)", year, year, month)
+        count = self._db.row(f"SELECT COUNT(*) FROM submissions{where}", where.params)
+        total = int(count[0]) if count is not None else 0
+        page = f" LIMIT {max(limit, 0):d} OFFSET {max(offset, 0):d}" if limit is not None else ""
+        # the newest first: the index on received_at read backwards, NULLs (unknown) last
+        rows = self._db.rows(
+            "SELECT id, received_at, sender, unit, kind, status, plan_year, plan_item, "
+            "corrects, data, (SELECT COUNT(*) FROM findings f WHERE f.submission_id = s.id), "
+            "(SELECT COUNT(*) FROM findings f WHERE f.submission_id = s.id AND f.severity = ?) "
+            f"FROM submissions s{where} ORDER BY received_at DESC NULLS LAST, id DESC{page}",
+            [Severity.ERROR.value, *where.params])
+        if limit is None and offset > 0:
+            rows = rows[offset:]
+        return total, [_summary(r) for r in rows]
+
+    def submission_ids(self, prefix: str, *, limit: int = 2) -> list[str]:
+        # a range over the primary key rather than LIKE, which would read every id
+        rows = self._db.rows(f"SELECT id FROM submissions WHERE id >= ? AND id < ? "
+                             f"ORDER BY id LIMIT {max(limit, 0):d}",
+                             (prefix, prefix + "\U0010ffff"))
+        return [str(r[0]) for r in rows]
+
+    def corrected_by(self, submission_id: str) -> list[str]:
+        rows = self._db.rows("SELECT id FROM submissions WHERE corrects = ? ORDER BY "
+                             "CASE WHEN received_at IS NULL THEN 1 ELSE 0 END, received_at, id",
+                             (submission_id,))
+        return [str(r[0]) for r in rows]
+
     def units(self) -> list[str]:
         rows = self._db.rows("SELECT DISTINCT unit FROM submissions WHERE unit <> '' "
                              "ORDER BY unit", ())
@@ -563,6 +608,18 @@ def _notice_record(row: Row) -> NoticeRecord:
     return NoticeRecord(notice=Notice.from_dict(json.loads(row[0]), validate=False),
                         status=DeliveryStatus(row[1]), detail=row[2], attempts=int(row[3]),
                         updated=from_utc(row[4]))
+
+
+def _summary(row: Row) -> SubmissionSummary:
+    """A row of :meth:`SQLStore.submission_summaries`: the columns, and from the
+    submission's record only its sender's name and subject."""
+    data = json.loads(row[9])
+    return SubmissionSummary(
+        id=row[0], received=from_utc(row[1]) if row[1] else None, sender=row[2],
+        sender_name=str(data.get("sender_name", "")), subject=str(data.get("subject", "")),
+        unit=row[3], kind=SubmissionKind(row[4]), status=SubmissionStatus(row[5]),
+        plan_year=row[6], plan_item=row[7], findings=int(row[10]), errors=int(row[11]),
+        corrects=row[8])
 
 
 def _finding_message(data: str, zh: str, en: str) -> Message:
