@@ -20,6 +20,7 @@ text (:mod:`pressdocs._cells`).
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -75,7 +76,19 @@ class XlsxExporter(Exporter):
         else:
             assert isinstance(subject, SubmissionsRegister)
             workbook = register_workbook(subject, lang)
-        return write_file(path, lambda target: workbook.save(str(target)))
+        try:
+            return write_file(path, lambda target: workbook.save(str(target)))
+        except BaseException:
+            _discard(workbook)
+            raise
+
+
+def _discard(workbook: Workbook) -> None:
+    """Close the rows a write-only workbook that was never saved still holds open."""
+    if workbook.write_only and not getattr(workbook, "_archive", None):
+        for sheet in workbook.worksheets:
+            with contextlib.suppress(Exception):
+                sheet.close()
 
 
 def sheet_title(name: str, taken: set[str]) -> str:
