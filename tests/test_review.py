@@ -141,6 +141,13 @@ def test_a_waived_finding_is_shown_waived_and_no_longer_blocks_approval(office: 
     assert all(e["waived"] == [] for e in register["submissions"] if e is not entry)
     table = invoke([*args, "export", "submissions", "--format", "csv", "-o", "-"])
     assert f"{errors[0]} " in table.stdout and "（已豁免：原则上，本次同意）" in table.stdout
+    # and the inbox's full view of the submission says so too
+    detail = invoke([*args, "submissions", "show", sid, "--json"])
+    full = json.loads(detail.stdout)
+    schemas.validate("submission-detail", full)
+    assert sorted(w["code"] for w in full["waivers"]) == errors
+    assert all(w["by"] == "李处长" for w in full["waivers"])
+    assert "已豁免：原则上，本次同意（李处长" in invoke([*args, "submissions", "show", sid]).output
     assert invoke([*args, "review", "approve", sid]).exit_code == 0
     actions = [e["action"] for e in audit(args)]
     assert actions == ["waive"] * len(errors) + ["approve"]

@@ -17,7 +17,7 @@ from typing import Any
 
 from pressdocs.config import Config
 from pressdocs.models import PlanItem, Submission, SubmissionStatus
-from pressdocs.store import MessageRecord, Store, SubmissionSummary, SubmissionVersion
+from pressdocs.store import MessageRecord, Store, SubmissionSummary, SubmissionVersion, Waiver
 
 __all__ = ["SubmissionDetail", "SubmissionList", "submission_detail", "submission_list"]
 
@@ -54,6 +54,7 @@ class SubmissionDetail:
     plan_cancelled: str | None = None  # the reason, when the office cancelled that item
     history: list[SubmissionVersion] = field(default_factory=list)  # earlier results
     corrected_by: list[str] = field(default_factory=list)  # corrections that came later
+    waivers: list[Waiver] = field(default_factory=list)  # findings a reviewer waived
 
     @property
     def release_chars(self) -> int | None:
@@ -96,6 +97,7 @@ class SubmissionDetail:
             "statistics": sub.statistics.to_dict() if sub.statistics else None,
             "zishu": {"release": self.release_chars, "answers": self.answer_chars},
             "findings": [f.to_dict() for f in sub.findings],
+            "waivers": [{"code": w.code, **w.to_dict()} for w in self.waivers],
             "defects": [d.to_dict() for d in sub.defects],
             "corrects": sub.corrects or None,
             "corrected_by": list(self.corrected_by),
@@ -142,4 +144,5 @@ def submission_detail(store: Store, sub: Submission) -> SubmissionDetail:
             cancelled = store.plan_cancellations(sub.plan_year).get(item.number)
     return SubmissionDetail(submission=sub, message=record, plan_item=item,
                             plan_cancelled=cancelled, history=store.submission_history(sub.id),
-                            corrected_by=store.corrected_by(sub.id))
+                            corrected_by=store.corrected_by(sub.id),
+                            waivers=store.waivers(sub.id))

@@ -197,11 +197,16 @@ def _show(lang: str, detail: SubmissionDetail, tz: tzinfo) -> None:
     say(t("finding_list"), bold=True)
     if not sub.findings:
         say("  " + t("no_findings"))
+    waived = {w.code: w for w in detail.waivers}
     for f in sub.findings:
         colour = {"error": "red", "warning": "yellow"}.get(f.severity.value)
         say(f"  {f.code} [{f.severity.label(lang)}] {f.text(lang)}", fg=colour)
         if f.clause:
             say("    " + t("clause", clause=f.clause))
+        if f.code in waived:
+            w = waived[f.code]
+            say(tr(lang, "cli.review.waived_mark", note=w.note, by=w.by,
+                   date=render_value(w.at.astimezone(tz).date(), lang)))
 
     if detail.history:
         say(t("history"), bold=True)
