@@ -34,7 +34,7 @@ from pressdocs import (
     StatisticsTable,
     SubmissionsRegister,
 )
-from pressdocs.builtin.export_xlsx import FLAG_FILL
+from pressdocs._xlsx_export import FLAG_FILL
 from pressdocs.config import Config
 from pressdocs.forms import write_statistics_form
 

@@ -15,9 +15,10 @@ cells (xlsx and CSV alike) passes each text through here:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl.cell.cell import Cell
+if TYPE_CHECKING:  # openpyxl is loaded when a workbook is written, not on start-up
+    from openpyxl.cell.cell import Cell
 
 __all__ = ["FORMULA_STARTS", "csv_text", "looks_like_formula", "set_text"]
 

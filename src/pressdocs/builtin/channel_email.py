@@ -50,8 +50,6 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
-
 from pressdocs._messages import did_you_mean
 from pressdocs.capabilities import Channel, Context, Delivery
 from pressdocs.config import Config, Secret
@@ -171,6 +169,8 @@ class EmailSettings:
             _check_header(self.from_address, "email.part_sender")
         except NoticeRefused as exc:
             raise ConfigError(exc.message) from None
+        from email_validator import EmailNotValidError
+
         try:
             address = _valid_address(self.from_address)
         except EmailNotValidError as exc:
@@ -283,6 +283,8 @@ def _visible(value: str) -> str:
 
 def _valid_address(address: str) -> str:
     """The address in its normal ASCII form; :class:`EmailNotValidError` when invalid."""
+    from email_validator import validate_email  # on sending, not when plugins load
+
     valid = validate_email(address, check_deliverability=False, allow_smtputf8=False)
     return valid.ascii_email or valid.normalized
 
@@ -290,6 +292,8 @@ def _valid_address(address: str) -> str:
 def _recipients(recipients: Iterable[str]) -> tuple[list[Address], list[tuple[str, str]]]:
     """The valid recipients as addresses (each once) and the invalid ones with the reason;
     a line break anywhere refuses the notice."""
+    from email_validator import EmailNotValidError
+
     valid: list[Address] = []
     invalid: list[tuple[str, str]] = []
     seen: set[str] = set()
