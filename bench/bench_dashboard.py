@@ -32,10 +32,11 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from timing import best
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "examples" / "notice_2021.txt"
@@ -144,14 +145,6 @@ def build_store(folder: Path, rounds: int) -> tuple[Path, int]:
                                                             rows=rows, year=2021)))
     return store, count
 
-
-def best(repeat: int, work: Callable[[], object]) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

@@ -33,6 +33,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from timing import best
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "examples" / "notice_2021.txt"
 TZ = ZoneInfo("Asia/Shanghai")
@@ -97,14 +99,6 @@ def build_store(folder: Path, count: int) -> Path:
                 pd.store.save_submission(sub)
     return store
 
-
-def best(repeat: int, work: Callable[[], object]) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def main() -> None:
