@@ -78,10 +78,7 @@ class NoticeOutcome:
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         """One notice as ``pressdocs notify --json`` lists it (schema ``notify``)."""
-        n = self.notice
-        return {"key": n.key, "type": n.template, "channel": n.channel,
-                "recipients": n.recipients, "unit": n.unit, "submission_id": n.submission_id,
-                "subject": n.context.get("subject", ""), "status": self.status,
+        return {**self.notice.listing(), "status": self.status,
                 "status_label": Message.of(f"notify.status.{self.status}").text(lang),
                 "detail": self.detail}
 

@@ -509,3 +509,10 @@ class Notice(Model):
     unit: str = ""
     submission_id: str = ""
     lang: str = "zh"
+
+    def listing(self) -> dict[str, Any]:
+        """What a list of notices shows of it (``notify --json``, ``notices --json``)."""
+        return {"key": self.key, "type": self.template, "channel": self.channel,
+                "recipients": self.recipients, "unit": self.unit,
+                "submission_id": self.submission_id,
+                "subject": str(self.context.get("subject", ""))}

@@ -151,13 +151,11 @@ class NoticeRecord:
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         """The notice as ``pressdocs notices --json`` lists it (schema ``notices``)."""
-        n = self.notice
-        return {"key": n.key, "type": n.template, "channel": n.channel,
-                "recipients": n.recipients, "unit": n.unit, "submission_id": n.submission_id,
-                "subject": str(n.context.get("subject", "")), "status": self.status.value,
+        return {**self.notice.listing(), "status": self.status.value,
                 "status_label": Message.of(f"notify.status.{self.status.value}").text(lang),
                 "detail": self.detail, "attempts": self.attempts,
-                "updated": self.updated.isoformat(), "text": str(n.context.get("text", ""))}
+                "updated": self.updated.isoformat(),
+                "text": str(self.notice.context.get("text", ""))}
 
 
 @dataclass(frozen=True)
