@@ -56,6 +56,7 @@ if TYPE_CHECKING:
         SubmissionStatus,
     )
     from pressdocs.rules import RuleInfo
+    from pressdocs.rules.plan_status import PlanItemStatus
     from pressdocs.store import AuditEntry, NoticeRecord, Store
 
 __all__ = ["DEFAULT_STORE", "Pressdocs", "resolve_lang"]
@@ -253,49 +254,38 @@ class Pressdocs:
 
         return plan_for(self.store, year)
 
+    def mark_plan_item(self, number: int, state: str, *, held_on: date | str | None = None,
+                       month: str | tuple[int, int] | None = None, reason: str = "",
+                       year: int | None = None, by: str | None = None) -> PlanItemStatus:
+        """Put the office's mark on item ``number`` of ``year``'s plan (default: the
+        latest): ``held`` on ``held_on`` (default today, never a day to come), ``delayed``
+        to ``month`` (``"2021-05"``, ``"5"`` or ``(2021, 5)``: its deadline becomes the
+        end of that month), ``cancelled`` with a ``reason``; ``planned`` takes the mark
+        off.  One audit entry by ``by`` (default: the operating system's user).  Returns
+        the item's status today; its ``warning`` says when a move goes beyond the
+        notice's 延期一般不超过1个月.  See :mod:`pressdocs._plan_marks`."""
+        from pressdocs._plan_marks import mark_plan_item
+
+        return mark_plan_item(self, number, state, held_on=held_on, month=month,
+                              reason=reason, year=year, by=by)
+
     def cancel_plan_item(self, number: int, *, reason: str, year: int | None = None,
                          by: str | None = None) -> PlanItem:
         """Record that the office cancelled item ``number`` of ``year``'s plan (default:
         the latest) and why: it is then neither due nor overdue (no PD303, no reminder)
-        unless a conference is held for it after all.  Returns the item."""
-        from pressdocs.errors import StoreError
-
-        plan = self.plan(year)
-        item = next((i for i in plan.items if i.number == number), None)
-        if item is None:
-            raise StoreError.of("store.no_plan_item", year=plan.year, number=number,
-                                count=len(plan.items))
-        if not reason.strip():
-            raise StoreError.of("store.no_cancel_reason", year=plan.year, number=number)
-        from pressdocs._review import current_actor
-
-        store = self.store
-        earlier = store.plan_cancellations(plan.year).get(number)
-        with store.transaction():
-            store.cancel_plan_item(plan.year, number, reason.strip())
-            store.record_audit(actor=current_actor(by), action="plan_cancel",
-                               subject=f"plan:{plan.year}:{number}",
-                               previous="cancelled" if earlier is not None else "planned",
-                               state="cancelled", text=reason.strip(),
-                               data={"year": plan.year, "number": number,
-                                     "earlier_reason": earlier})
-        return item
+        unless a conference is held for it after all.  Returns the item
+        (:meth:`mark_plan_item` with ``cancelled``)."""
+        return self.mark_plan_item(number, "cancelled", reason=reason, year=year, by=by).item
 
     def restore_plan_item(self, number: int, *, year: int | None = None,
                           by: str | None = None) -> bool:
         """Undo :meth:`cancel_plan_item`; whether the item had been cancelled."""
-        from pressdocs._review import current_actor
-
-        plan, store = self.plan(year), self.store
-        earlier = store.plan_cancellations(plan.year).get(number)
-        with store.transaction():
-            restored = store.restore_plan_item(plan.year, number)
-            if restored:
-                store.record_audit(actor=current_actor(by), action="plan_restore",
-                                   subject=f"plan:{plan.year}:{number}", previous="cancelled",
-                                   state="planned", text=earlier or "",
-                                   data={"year": plan.year, "number": number})
-        return restored
+        plan = self.plan(year)
+        mark = self.store.plan_marks(plan.year).get(number)
+        if mark is None or mark.state != "cancelled":
+            return False
+        self.mark_plan_item(number, "planned", year=plan.year, by=by)
+        return True
 
     # --- review ----------------------------------------------------------------------------
 

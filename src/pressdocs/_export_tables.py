@@ -114,10 +114,10 @@ def _plan_row(report: PlanStatusReport, status: PlanItemStatus, lang: str,
     behind = report.submissions_of(status)
     registered = next((s.received for s in behind if s.registration is not None
                        and s.received is not None), None)
-    held = status.conference.held_on if status.conference is not None else None
+    held = status.held_on
     findings = [f for s in behind for f in s.findings]
     return [item.number, text("value.month", lang, month=item.month),
-            render_value(item.units, lang), item.topic, item.venue, status.state.label(lang),
+            render_value(item.units, lang), item.topic, item.venue, status.state_text(lang),
             _day(status.deadline, lang),
             _day(registered.astimezone(zone).date() if registered else None, lang),
             _day(held, lang), _findings(findings, lang)]

@@ -118,7 +118,7 @@ def plan_report(store: Store, config: Config, *, as_of: date,
     conferences = store.conferences(known_by=_end_of(as_of, config))
     statuses = plan_status(plan, conferences, as_of,
                            max_delay_months=config.deadlines.max_delay_months, config=config,
-                           cancelled=store.plan_cancellations(plan.year))
+                           marks=store.plan_marks(plan.year))
     report = PlanStatusReport(plan, as_of, statuses, config=config)
     if details:
         report.submissions = _behind(store, report, _end_of(as_of, config))
@@ -159,14 +159,22 @@ def _by_unit(statuses: list[PlanItemStatus],
 
 
 def status_dict(status: PlanItemStatus, lang: str = "zh") -> dict[str, Any]:
-    """One plan item's status as JSON: item fields, state, deadline, conference date."""
+    """One plan item's status as JSON: item fields, state, deadline, the day it was held
+    (its conference's, or the one the office marked), the month the office moved it to,
+    the office's mark."""
+    from pressdocs.rules.plan_status import moved_label
+
     item = status.item
-    held = status.conference.held_on if status.conference is not None else None
+    held = status.held_on
+    moved = status.moved_to
     return {"number": item.number, "month": item.month, "topic": item.topic,
             "units": item.units, "venue": item.venue, "state": status.state.value,
             "state_label": status.state.label(lang), "deadline": status.deadline.isoformat(),
             "held_on": held.isoformat() if held is not None else None,
-            "reason": status.reason or None}
+            "reason": status.reason or None,
+            "moved_to": f"{moved[0]:04d}-{moved[1]:02d}" if moved is not None else None,
+            "moved_label": moved_label(moved).text(lang) if moved is not None else None,
+            "mark": status.mark.to_dict() if status.mark is not None else None}
 
 
 @dataclass

@@ -141,7 +141,8 @@ def submission_detail(store: Store, sub: Submission) -> SubmissionDetail:
         plan = store.get_plan(sub.plan_year)
         item = next((i for i in plan.items if i.number == sub.plan_item), None) if plan else None
         if item is not None:
-            cancelled = store.plan_cancellations(sub.plan_year).get(item.number)
+            mark = store.plan_marks(sub.plan_year).get(item.number)
+            cancelled = mark.reason if mark is not None and mark.state == "cancelled" else None
     return SubmissionDetail(submission=sub, message=record, plan_item=item,
                             plan_cancelled=cancelled, history=store.submission_history(sub.id),
                             corrected_by=store.corrected_by(sub.id),

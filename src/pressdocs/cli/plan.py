@@ -11,9 +11,11 @@ from rich.table import Table
 
 from pressdocs._app import Pressdocs
 from pressdocs._messages import render_value
-from pressdocs._reports import PlanStatusReport
+from pressdocs._reports import PlanStatusReport, status_dict
 from pressdocs.cli.common import DAY, Number, common_options, pass_app, print_json, tr
-from pressdocs.rules.plan_status import PlanState
+from pressdocs.models import Message
+from pressdocs.rules.plan_status import PlanState, moved_label
+from pressdocs.store import PlanMark
 
 __all__ = ["plan_group"]
 
@@ -86,6 +88,64 @@ def plan_cancel(app: Pressdocs, number: int, reason: str | None, undo: bool,
                   topic=item.topic, reason=(reason or "").strip()))
 
 
+@plan_group.command("mark")
+@click.argument("number", type=Number())
+@click.argument("state", metavar="held|delayed|cancelled|planned")
+@click.option("--date", "held_on", default=None, metavar="YYYY-MM-DD",
+              help="召开日期（held，默认今天）/ the day it was held (held; default today).")
+@click.option("--month", default=None, metavar="YYYY-MM",
+              help="延期到的月份（delayed，必填；或只写月份数字）/ the month it is moved to "
+                   "(delayed; required).")
+@click.option("--reason", default="", help="原因或备注（cancelled 必填）/ why (required for "
+                                          "cancelled).")
+@click.option("--year", type=Number(), default=None, help="年份（默认最近一年）/ year (default: latest).")
+@click.option("--as", "by", default=None, metavar="NAME",
+              help="以谁的名义（默认当前系统用户）/ the account deciding (default: the OS user).")
+@click.option("--json", "as_json", is_flag=True, help="JSON 输出 / JSON output.")
+@common_options
+@pass_app
+def plan_mark(app: Pressdocs, number: int, state: str, held_on: str | None, month: str | None,
+              reason: str, year: int | None, by: str | None, as_json: bool) -> None:
+    """标记计划项：已召开、延期到某月、取消，或恢复为计划 / mark a plan item held, delayed,
+    cancelled, or planned again (the mark taken off)."""
+    lang = app.lang
+    plan = app.plan(year)
+    earlier = app.store.plan_marks(plan.year).get(number)
+    status = app.mark_plan_item(number, state.strip().lower(), held_on=held_on, month=month,
+                                reason=reason, year=plan.year, by=by)
+    if as_json:
+        print_json(status_dict(status, lang))
+        return
+    where = {"year": plan.year, "number": number, "topic": status.item.topic}
+    mark = status.mark
+    if mark is None:
+        if earlier is None:
+            click.echo(tr(lang, "cli.plan.not_marked", **where))
+        else:
+            click.echo(tr(lang, "cli.plan.cleared", **where, earlier=_mark_text(earlier)))
+    elif mark.state == "held":
+        click.echo(tr(lang, "cli.plan.marked_held", **where, day=mark.held_on))
+        if status.conference is not None:
+            click.echo(tr(lang, "cli.plan.ledger_stands", day=status.conference.held_on))
+    elif mark.state == "delayed" and mark.moved_to is not None:
+        click.echo(tr(lang, "cli.plan.marked_delayed", **where, moved=moved_label(mark.moved_to),
+                      deadline=status.deadline))
+    else:
+        click.echo(tr(lang, "cli.plan.cancelled", **where, reason=mark.reason))
+    if status.warning is not None:
+        click.secho(status.warning.text(lang), fg="yellow", err=True)
+    click.echo(tr(lang, "cli.plan.state_now", state=status.state_text(lang),
+                  deadline=status.deadline))
+
+
+def _mark_text(mark: PlanMark) -> Message:
+    if mark.state == "delayed" and mark.moved_to is not None:
+        return moved_label(mark.moved_to)
+    if mark.state == "held":
+        return Message.of("enum.PlanState.held")
+    return Message.of("enum.PlanState.cancelled")
+
+
 @plan_group.command("status")
 @click.option("--as-of", "as_of", type=DAY, default=None,
               help="按哪一天的情况（默认今天）/ as of this day (YYYY-MM-DD, default today).")
@@ -111,7 +171,7 @@ def _status_tables(report: PlanStatusReport, lang: str) -> None:
     table.add_column(tr(lang, "cli.plan.topic"), overflow="fold", ratio=2)
     table.add_column(tr(lang, "cli.plan.units"), overflow="fold", ratio=1)
     for s in report.items:
-        table.add_row(str(s.item.number), str(s.item.month), s.state.label(lang),
+        table.add_row(str(s.item.number), str(s.item.month), s.state_text(lang),
                       render_value(s.deadline, lang), s.item.topic,
                       render_value(s.item.units, lang))
     console.print(table)

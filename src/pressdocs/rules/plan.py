@@ -6,7 +6,8 @@ store, or no plan for that year, they are silent.
 - PD301 (info) the registered conference is not in the plan: allowed (没有安排计划的其他
   单位,可以根据工作需要适时召开), recorded for the office;
 - PD302 the conference is held after its item's deadline, the end of the month after the
-  planned month (延期一般不超过1个月);
+  planned month (延期一般不超过1个月), or of the month the office moved it to
+  (``pressdocs plan mark N delayed``);
 - PD303 a plan item of the sending unit has no registration although its deadline passed
   before this submission arrived: a reminder in the unit's receipt.  The same judgement
   over the whole plan is :func:`pressdocs.rules.plan_status.overdue_items`, which
@@ -38,7 +39,7 @@ from pressdocs.models import (
 from pressdocs.rules.catalogue import CLAUSES, Rule, document_name, local
 from pressdocs.rules.ledger import plan_of
 from pressdocs.rules.matching import readable_topic, same_unit
-from pressdocs.rules.plan_status import overdue_items, plan_deadline, plan_years
+from pressdocs.rules.plan_status import item_deadline, moved_label, overdue_items, plan_years
 
 __all__ = ["AmbiguousPlanMatch", "DelayedConference", "OverduePlanItems",
            "UnplannedConference", "planned_item"]
@@ -98,10 +99,19 @@ class DelayedConference(Rule):
                 continue
             assert reg is not None and reg.time is not None
             months = config.deadlines.max_delay_months
-            deadline = plan_deadline(plan.year, item.month, months)
+            marks = context.store.plan_marks(plan.year) if context.store is not None else {}
+            mark = marks.get(item.number)
+            deadline = item_deadline(plan.year, item, mark, months)
             held = local(reg.time, config)
             if held.date() <= deadline:
                 return []
+            if mark is not None and mark.state == "delayed" and mark.moved_to is not None:
+                return [self.finding(
+                    "delayed_moved", topic=readable_topic(item.topic, config.city),
+                    number=item.number, year=plan.year, month=item.month, held=held,
+                    moved=moved_label(mark.moved_to), deadline=deadline,
+                    document=document_name(submission, DocumentKind.REGISTRATION),
+                    field="registration.time")]
             return [self.finding(
                 "delayed", topic=readable_topic(item.topic, config.city), number=item.number,
                 year=plan.year,
@@ -132,12 +142,11 @@ class OverduePlanItems(Rule):
                 continue
             partners = _partners(plan, submission.unit, config)
             theirs = [c for c in known if any(same_unit(c.unit, u, config) for u in partners)]
-            cancelled = context.store.plan_cancellations(year) \
-                if context.store is not None else {}
+            marks = context.store.plan_marks(year) if context.store is not None else {}
             for status in overdue_items(plan, theirs, as_of,
                                         max_delay_months=config.deadlines.max_delay_months,
                                         config=config, unit=submission.unit,
-                                        cancelled=cancelled):
+                                        marks=marks):
                 item = status.item
                 findings.append(self.finding(
                     "overdue", year=year, number=item.number,

@@ -13,7 +13,15 @@ held until 2021年4月30日.  Each item is in one state:
 - ``delayed`` (延期超过时限, PD302) — the matching conference is (to be) held after the
   deadline;
 - ``due`` (待召开) — nothing yet, and the deadline has not passed;
-- ``overdue`` (逾期未登记, PD303) — nothing registered, and the deadline has passed.
+- ``overdue`` (逾期未登记, PD303) — nothing registered, and the deadline has passed;
+- ``cancelled`` (已取消) — the office cancelled it and no conference was held for it.
+
+The office's marks on an item (``pressdocs plan mark``, :class:`PlanMark`) change this:
+``held`` on a day counts as a conference held that day when the ledger has none for
+the item (when it has one, the ledger's stands and the mark is the office's note);
+``delayed`` to a later month moves the deadline to the end of that month, and every
+state above is judged against it; ``cancelled`` is neither due nor overdue unless a
+conference was held for it after all.
 
 A conference fulfils an item when it names it (``plan_year``/``plan_item``), or else when
 it is by one of the item's units and its title is like the item's topic
@@ -28,16 +36,24 @@ import calendar
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from pressdocs.config import Config
-from pressdocs.models import Conference, Labelled, Plan, PlanItem, PlanMatch, Submission
+from pressdocs.models import Conference, Labelled, Message, Plan, PlanItem, PlanMatch, Submission
 from pressdocs.rules.matching import compared_topic, likeness, same_unit, unit_key
+
+if TYPE_CHECKING:
+    from pressdocs.store.base import PlanMark
 
 __all__ = [
     "PlanItemStatus",
     "PlanState",
     "find_plan_match",
+    "item_deadline",
     "match_plan_item",
+    "month_deadline",
+    "month_label",
+    "moved_label",
     "overdue_items",
     "plan_deadline",
     "plan_status",
@@ -61,12 +77,13 @@ class PlanState(Labelled):
     DUE = "due"  # 待召开
     OVERDUE = "overdue"  # 逾期未登记 (PD303)
     DELAYED = "delayed"  # 延期超过时限 (PD302)
-    CANCELLED = "cancelled"  # 已取消: the office cancelled it (pressdocs plan cancel)
+    CANCELLED = "cancelled"  # 已取消: the office cancelled it (pressdocs plan mark/cancel)
 
 @dataclass(frozen=True)
 class PlanItemStatus:
     """One plan item, its state on the ``as_of`` day, its deadline and the conference
-    that fulfils it (``None`` when there is none)."""
+    that fulfils it (``None`` when there is none); the month the office moved it to and
+    the office's mark on it, if any."""
 
     item: PlanItem
     year: int
@@ -74,6 +91,54 @@ class PlanItemStatus:
     deadline: date
     conference: Conference | None = None
     reason: str = ""  # why the office cancelled it
+    moved_to: tuple[int, int] | None = None  # (year, month) the office delayed it to
+    mark: PlanMark | None = None  # the office's mark (pressdocs plan mark)
+    #: what the office should know of the mark it just made (a move beyond the notice's
+    #: 延期一般不超过1个月); set by :meth:`pressdocs.Pressdocs.mark_plan_item` only
+    warning: Message | None = None
+
+    @property
+    def held_on(self) -> date | None:
+        """The day it was held: its conference's, else the day the office marked it held."""
+        if self.conference is not None:
+            return _day(self.conference.held_on)
+        if self.mark is not None and self.mark.state == "held" and \
+                self.state in (PlanState.HELD, PlanState.DELAYED, PlanState.REGISTERED):
+            return self.mark.held_on
+        return None
+
+    def state_text(self, lang: str = "zh") -> str:
+        """The state as people read it: 待召开, or 待召开（延期至2021年5月） when moved."""
+        label = self.state.label(lang)
+        if self.moved_to is None or self.state is PlanState.CANCELLED:
+            return label
+        return Message.of("plan_mark.state_moved", state=label,
+                          moved=moved_label(self.moved_to)).text(lang)
+
+
+def month_label(month: tuple[int, int]) -> Message:
+    """2021年5月 / May 2021."""
+    return Message.of("plan_mark.month_label", year=month[0],
+                      month_name=Message.of(f"plan_mark.month.m{month[1]}"))
+
+
+def moved_label(month: tuple[int, int]) -> Message:
+    """延期至2021年5月 / moved to May 2021."""
+    return Message.of("plan_mark.moved_to", month=month_label(month))
+
+
+def month_deadline(year: int, month: int) -> date:
+    """The last day of ``month`` of ``year``: the deadline of an item moved there."""
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def item_deadline(year: int, item: PlanItem, mark: PlanMark | None = None,
+                  max_delay_months: int = 1) -> date:
+    """The deadline of ``item`` of ``year``'s plan: the end of the month the office moved it
+    to (a ``delayed`` mark), else :func:`plan_deadline`."""
+    if mark is not None and mark.state == "delayed" and mark.moved_to is not None:
+        return month_deadline(*mark.moved_to)
+    return plan_deadline(year, item.month, max_delay_months)
 
 def plan_deadline(year: int, month: int, max_delay_months: int = 1) -> date:
     """The last day an item planned for ``month`` of ``year`` may be held: the end of the
@@ -152,26 +217,35 @@ def match_plan_item(plan: Plan, unit: str, title: str, *, when: date | None = No
 
 def plan_status(plan: Plan, conferences: Iterable[Conference], as_of: date, *,
                 max_delay_months: int = 1, config: Config | None = None,
-                cancelled: Mapping[int, str] | None = None) -> list[PlanItemStatus]:
+                marks: Mapping[int, PlanMark] | None = None) -> list[PlanItemStatus]:
     """The state of every item of ``plan`` on ``as_of``, in plan order.
 
     ``conferences`` are those known on ``as_of`` (registered or reported); the caller
     leaves out what arrived later, so a past day is judged as it stood then.
-    ``cancelled`` (number → reason) are the items the office cancelled: neither due nor
-    overdue — unless a conference was held for one after all, which counts.
+    ``marks`` (number → :class:`PlanMark`) are the office's marks (see the module
+    docstring): a cancelled item is neither due nor overdue — unless a conference was
+    held for it after all, which counts; a delayed one is judged against the end of the
+    month it was moved to; one marked held counts as held that day when no conference
+    fulfils it.
     """
-    claimed = _claim(plan, list(conferences), config, max_delay_months)
-    cancelled = cancelled or {}
+    marks = marks or {}
+    claimed = _claim(plan, list(conferences), config, max_delay_months, marks)
     result = []
     for item in plan.items:
-        deadline = plan_deadline(plan.year, item.month, max_delay_months)
+        mark = marks.get(item.number)
+        moved = mark.moved_to if mark is not None and mark.state == "delayed" else None
+        deadline = item_deadline(plan.year, item, mark, max_delay_months)
         conference = claimed.get(item.number)
-        if conference is None and item.number in cancelled:
+        if conference is None and mark is not None and mark.state == "cancelled":
             result.append(PlanItemStatus(item, plan.year, PlanState.CANCELLED, deadline,
-                                         reason=cancelled[item.number]))
+                                         reason=mark.reason, mark=mark))
             continue
+        day: date | None = None
         if conference is not None:
             day = _day(conference.held_on)
+        elif mark is not None and mark.state == "held" and mark.held_on is not None:
+            day = mark.held_on
+        if day is not None:
             if day > deadline:
                 state = PlanState.DELAYED
             elif day <= as_of:
@@ -180,33 +254,38 @@ def plan_status(plan: Plan, conferences: Iterable[Conference], as_of: date, *,
                 state = PlanState.REGISTERED
         else:
             state = PlanState.OVERDUE if as_of > deadline else PlanState.DUE
-        result.append(PlanItemStatus(item, plan.year, state, deadline, conference))
+        result.append(PlanItemStatus(item, plan.year, state, deadline, conference,
+                                     moved_to=moved, mark=mark))
     return result
 
 def overdue_items(plan: Plan, conferences: Iterable[Conference], as_of: date, *,
                   max_delay_months: int = 1, config: Config | None = None,
                   unit: str | None = None,
-                  cancelled: Mapping[int, str] | None = None) -> list[PlanItemStatus]:
-    """PD303: the items with no conference registered by the end of the month after their
-    planned month, as of ``as_of`` (only ``unit``'s items when given); the office's
-    ``cancelled`` items are not overdue."""
+                  marks: Mapping[int, PlanMark] | None = None) -> list[PlanItemStatus]:
+    """PD303: the items with no conference registered by their deadline (the end of the
+    month after their planned month, or of the month the office moved them to), as of
+    ``as_of`` (only ``unit``'s items when given); the office's cancelled items are not
+    overdue, nor those it marked held."""
     return [s for s in plan_status(plan, conferences, as_of, max_delay_months=max_delay_months,
-                                   config=config, cancelled=cancelled)
+                                   config=config, marks=marks)
             if s.state is PlanState.OVERDUE
             and (unit is None or any(same_unit(unit, u, config) for u in s.item.units))]
 
 def _claim(plan: Plan, conferences: Sequence[Conference], config: Config | None,
-           max_delay_months: int) -> dict[int, Conference]:
+           max_delay_months: int, marks: Mapping[int, PlanMark]) -> dict[int, Conference]:
     """Which conference fulfils which item: those naming an item first, then by likeness.
 
     Likeness is only tried for conferences held in the plan's year or in the months of
-    the next year that a December item may still be delayed into.
+    the next year that a December item may still be delayed (or the office moved an
+    item) into.
     """
     numbers = {item.number for item in plan.items}
     claimed: dict[int, Conference] = {}
     rest = []
     start = date(plan.year, 1, 1)
-    last = plan_deadline(plan.year, 12, max_delay_months)
+    last = max([plan_deadline(plan.year, 12, max_delay_months),
+                *(month_deadline(*m.moved_to) for m in marks.values()
+                  if m.state == "delayed" and m.moved_to is not None)])
     for conference in sorted(conferences, key=lambda c: _day(c.held_on)):
         day = _day(conference.held_on)
         if conference.plan_item is not None and conference.plan_year == plan.year \

@@ -49,6 +49,7 @@ __all__ = [
     "MessageRecord",
     "MessageState",
     "NoticeRecord",
+    "PlanMark",
     "ReviewRecord",
     "Store",
     "SubmissionSummary",
@@ -161,8 +162,8 @@ class NoticeRecord:
 @dataclass(frozen=True)
 class AuditEntry:
     """One decision in the audit trail (审计记录), never changed once written: when
-    (UTC), who (the account), what (``approve``, ``return``, ``waive``, ``plan_cancel``,
-    ``plan_restore`` …), about what (a submission id, ``plan:2021:3``), the state before
+    (UTC), who (the account), what (``approve``, ``return``, ``waive``, ``plan_mark``,
+    ``plan_cancel``, ``plan_restore`` …), about what (a submission id, ``plan:2021:3``), the state before
     and after, the opinion, reasons or note, and whatever else the action keeps."""
 
     id: int
@@ -195,6 +196,27 @@ class ReviewRecord:
     decided_on: date | None
     by: str
     at: datetime
+
+
+@dataclass(frozen=True)
+class PlanMark:
+    """The office's mark on a plan item (``pressdocs plan mark``): ``held`` on ``held_on``
+    (the office knows it took place), ``delayed`` to ``moved_to`` (year, month: the office
+    agreed to move it), or ``cancelled``; with the reason given and when it was marked
+    (UTC).  Kept apart from the plan: importing the plan again leaves it."""
+
+    state: str  # held | delayed | cancelled
+    held_on: date | None = None
+    moved_to: tuple[int, int] | None = None
+    reason: str = ""
+    marked_at: datetime | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        moved = f"{self.moved_to[0]:04d}-{self.moved_to[1]:02d}" if self.moved_to else None
+        return {"state": self.state,
+                "held_on": self.held_on.isoformat() if self.held_on else None,
+                "moved_to": moved, "reason": self.reason,
+                "marked_at": self.marked_at.isoformat() if self.marked_at else None}
 
 
 @dataclass(frozen=True)
@@ -427,18 +449,17 @@ class Store(abc.ABC):
         """The years that have a plan, ascending."""
 
     @abc.abstractmethod
-    def cancel_plan_item(self, year: int, number: int, reason: str) -> None:
-        """Record that the office cancelled item ``number`` of ``year``'s plan, and why
-        (replacing an earlier reason).  Kept apart from the plan: importing the plan again
-        leaves it."""
+    def mark_plan_item(self, year: int, number: int, mark: PlanMark) -> None:
+        """Put the office's ``mark`` on item ``number`` of ``year``'s plan, replacing an
+        earlier one.  Kept apart from the plan: importing the plan again leaves it."""
 
     @abc.abstractmethod
-    def restore_plan_item(self, year: int, number: int) -> bool:
-        """Undo a cancellation; whether there was one."""
+    def clear_plan_mark(self, year: int, number: int) -> bool:
+        """Take the office's mark off an item (it is planned again); whether it had one."""
 
     @abc.abstractmethod
-    def plan_cancellations(self, year: int) -> dict[int, str]:
-        """The cancelled items of ``year``'s plan: number → the reason given."""
+    def plan_marks(self, year: int) -> dict[int, PlanMark]:
+        """The office's marks on ``year``'s plan: item number → its mark."""
 
     # --- notices ---------------------------------------------------------------------------
 

@@ -267,6 +267,23 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE INDEX submissions_status ON submissions (status, received_at)",
         "CREATE INDEX submissions_plan ON submissions (plan_year, plan_item, received_at)",
     )),
+    Migration(10, "the office's marks on plan items: held on a day, delayed to a new month, "
+                  "cancelled", (
+        """CREATE TABLE plan_marks (
+            year INTEGER NOT NULL,
+            number INTEGER NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('held', 'delayed', 'cancelled')),
+            held_on TEXT,
+            moved_to TEXT,
+            reason TEXT NOT NULL,
+            marked_at TEXT NOT NULL,
+            PRIMARY KEY (year, number)
+        )""",
+        "INSERT INTO plan_marks (year, number, state, held_on, moved_to, reason, marked_at) "
+        "SELECT year, number, 'cancelled', NULL, NULL, reason, cancelled_at "
+        "FROM plan_cancellations",
+        "DROP TABLE plan_cancellations",
+    )),
 )
 
 #: The schema version this pressdocs writes.

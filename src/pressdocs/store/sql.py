@@ -40,6 +40,7 @@ from pressdocs.store.base import (
     MessageRecord,
     MessageState,
     NoticeRecord,
+    PlanMark,
     ReviewRecord,
     Store,
     SubmissionSummary,
@@ -430,23 +431,37 @@ class SQLStore(Store):
     def plan_years(self) -> list[int]:
         return [int(r[0]) for r in self._db.rows("SELECT year FROM plans ORDER BY year")]
 
-    def cancel_plan_item(self, year: int, number: int, reason: str) -> None:
+    def mark_plan_item(self, year: int, number: int, mark: PlanMark) -> None:
+        moved = f"{mark.moved_to[0]:04d}-{mark.moved_to[1]:02d}" if mark.moved_to else None
         with self._db.transaction():
-            self._db.run("INSERT INTO plan_cancellations (year, number, reason, cancelled_at) "
-                         "VALUES (?, ?, ?, ?) ON CONFLICT (year, number) DO UPDATE SET "
-                         "reason = excluded.reason, cancelled_at = excluded.cancelled_at",
-                         (year, number, reason, now()))
+            self._db.run("INSERT INTO plan_marks (year, number, state, held_on, moved_to, reason, "
+                         "marked_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (year, number) DO "
+                         "UPDATE SET state = excluded.state, held_on = excluded.held_on, "
+                         "moved_to = excluded.moved_to, reason = excluded.reason, "
+                         "marked_at = excluded.marked_at",
+                         (year, number, mark.state,
+                          mark.held_on.isoformat() if mark.held_on else None, moved,
+                          mark.reason, utc(mark.marked_at) if mark.marked_at else now()))
 
-    def restore_plan_item(self, year: int, number: int) -> bool:
+    def clear_plan_mark(self, year: int, number: int) -> bool:
         with self._db.transaction():
-            cursor = self._db.run("DELETE FROM plan_cancellations WHERE year = ? AND number = ?",
+            cursor = self._db.run("DELETE FROM plan_marks WHERE year = ? AND number = ?",
                                   (year, number))
             return cursor.rowcount == 1
 
-    def plan_cancellations(self, year: int) -> dict[int, str]:
-        rows = self._db.rows("SELECT number, reason FROM plan_cancellations WHERE year = ? "
-                             "ORDER BY number", (year,))
-        return {int(r[0]): str(r[1]) for r in rows}
+    def plan_marks(self, year: int) -> dict[int, PlanMark]:
+        rows = self._db.rows("SELECT number, state, held_on, moved_to, reason, marked_at "
+                             "FROM plan_marks WHERE year = ? ORDER BY number", (year,))
+        marks = {}
+        for number, state, held_on, moved_to, reason, marked_at in rows:
+            moved = None
+            if moved_to:
+                y, m = str(moved_to).split("-")
+                moved = (int(y), int(m))
+            marks[int(number)] = PlanMark(
+                state=str(state), held_on=date.fromisoformat(held_on) if held_on else None,
+                moved_to=moved, reason=str(reason), marked_at=from_utc(str(marked_at)))
+        return marks
 
     # --- notices ---------------------------------------------------------------------------
 
