@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from contextlib import closing
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -135,3 +135,25 @@ def test_version_3_store_gets_the_conferences_of_its_submissions(tmp_path: Path)
                           date(2021, 4, 20), 11),
                          ("statistics", "鸠江区", "优化营商环境", date(2021, 5, 6), None)]
         assert store.submission_history("a" * 64) == []
+
+
+def test_version_9_store_keeps_its_cancelled_plan_items_as_marks(tmp_path: Path) -> None:
+    """Version 10 turns the cancellations (plan_cancellations) into the office's marks."""
+    store_dir = tmp_path / "pressdocs-data"
+    with SQLiteStore(store_dir, migrations=MIGRATIONS[:9]) as old:  # what release 9 made
+        assert old.schema_version == 9
+    with database(store_dir) as db, db:  # as release 9 cancelled item 5 of 2021
+        db.execute("INSERT INTO plan_cancellations (year, number, reason, cancelled_at) "
+                   "VALUES (2021, 5, '机构改革', '2021-03-02T01:30:00.000000Z')")
+
+    with open_store(store_dir) as store:
+        assert store.schema_version == LATEST
+        (marked,) = store.plan_marks(2021).items()
+        number, mark = marked
+        assert (number, mark.state, mark.reason, mark.held_on, mark.moved_to) == \
+            (5, "cancelled", "机构改革", None, None)
+        assert mark.marked_at == datetime(2021, 3, 2, 1, 30, tzinfo=UTC)
+    with database(store_dir) as db:
+        tables = {t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "plan_cancellations" not in tables and "plan_marks" in tables
+    assert 10 in versions(store_dir)
