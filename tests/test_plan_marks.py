@@ -203,3 +203,25 @@ def test_the_json_output_and_the_library(store: str) -> None:
         assert after.warning is not None and "延期一般不超过1个月" in after.warning.zh
         assert after.mark is not None and after.mark.state == "delayed"
         assert pd.audit(subject="plan:2021:8")[0].actor == "李四"
+
+
+def test_exports_and_the_dashboard_show_the_move(store: str, tmp_path: Path) -> None:
+    import openpyxl
+
+    assert mark(store, "3", "delayed", "--month", "2021-06").exit_code == 0
+    assert mark(store, "4", "held", "--date", "2021-03-28", "--reason", "电话登记").exit_code == 0
+    common = ["--store", store, "export"]
+    sheet = tmp_path / "plan.xlsx"
+    done = invoke([*common, "plan", "-o", str(sheet), "--as-of", "2021-06-15"])
+    assert done.exit_code == 0, done.output
+    cells = [str(c.value) for row in openpyxl.load_workbook(sheet).active.iter_rows()
+             for c in row if c.value is not None]
+    assert "待召开（延期至2021年6月）" in cells
+    table = tmp_path / "plan.csv"
+    assert invoke([*common, "plan", "-o", str(table), "--as-of", "2021-06-15"]).exit_code == 0
+    assert "待召开（延期至2021年6月）" in table.read_text("utf-8-sig")
+    board = tmp_path / "board.html"
+    assert invoke([*common, "dashboard", "-o", str(board), "--as-of", "2021-06-15"]).exit_code == 0
+    html = board.read_text("utf-8")
+    assert "办公室标记的计划项" in html and "待召开（延期至2021年6月）" in html
+    assert "2021年3月28日 电话登记" in html

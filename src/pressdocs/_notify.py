@@ -222,7 +222,7 @@ class Notifier:
             statuses = plan_report(store, self.app.config, as_of=as_of).items
         items = [{"number": s.item.number, "topic": s.item.topic,
                   "units": "、".join(s.item.units) if lang == "zh" else ", ".join(s.item.units),
-                  "state": s.state.label(lang), "deadline": _day(s.deadline, lang)}
+                  "state": s.state_text(lang), "deadline": _day(s.deadline, lang)}
                  for s in statuses]
         context = self._base() | {
             "since": _day(since.astimezone(tz).date(), lang), "as_of": _day(as_of, lang),
