@@ -40,7 +40,7 @@ from pressdocs.models import (
     SubmissionKind,
 )
 from pressdocs.rules import builtin_validators
-from pressdocs.store import Store, open_store
+from pressdocs.store import PlanMark, Store, open_store
 from rules_support import (
     assert_natural_chinese,
     at,
@@ -125,6 +125,11 @@ def _plan(store: Store) -> Iterator[Finding]:
                            time=at(2021, 6, 3, 9), time_text="2021年6月3日9:00")
     yield from _every_rule(submission(reg=delayed, received=at(2021, 5, 28), unit="市发改委",
                                       id="d" * 64), None, store)
+    # PD302 of an item the office moved to April: judged against the end of April
+    store.mark_plan_item(2021, 9, PlanMark(state="delayed", moved_to=(2021, 4)))
+    yield from _every_rule(submission(reg=delayed, received=at(2021, 5, 28), unit="市发改委",
+                                      id="c" * 64), None, store)
+    store.clear_plan_mark(2021, 9)
     unplanned = registration(title="全国文明城市创建工作新闻发布会", organiser="市统计局",
                              time=at(2021, 6, 3, 9))
     yield from _every_rule(submission(reg=unplanned, received=at(2021, 5, 28), unit="市统计局",
