@@ -28,6 +28,7 @@ import os
 from pathlib import Path
 
 from pressdocs.store.base import (
+    AccountRecord,
     AuditEntry,
     DeliveryStatus,
     MessageRecord,
@@ -45,6 +46,7 @@ from pressdocs.store.sql import SQLStore
 from pressdocs.store.sqlite import SQLiteStore
 
 __all__ = [
+    "AccountRecord",
     "AuditEntry",
     "BlobWriter",
     "Database",

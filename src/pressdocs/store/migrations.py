@@ -267,6 +267,20 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE INDEX submissions_status ON submissions (status, received_at)",
         "CREATE INDEX submissions_plan ON submissions (plan_year, plan_item, received_at)",
     )),
+    # Numbered 11 on main (10 is another change made at the same time); kept contiguous
+    # here until they meet.
+    Migration(10, "staff accounts: who may sign in to the review desk, in which role, with "
+                  "their password kept only as a salted scrypt hash", (
+        # NOCASE: 李处长 and an ASCII name differing only in case are one account
+        """CREATE TABLE accounts (
+            name TEXT PRIMARY KEY COLLATE NOCASE,
+            role TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            disabled INTEGER NOT NULL DEFAULT 0,
+            password_changed_at TEXT NOT NULL
+        )""",
+    )),
 )
 
 #: The schema version this pressdocs writes.
