@@ -96,6 +96,7 @@ from pressdocs.models import (
 )
 
 if TYPE_CHECKING:
+    from pressdocs._accounts import Account, Role
     from pressdocs._dashboard import Dashboard
     from pressdocs._intake import BatchReport, MessageOutcome
     from pressdocs._notify import NoticeOutcome, NotifyReport
@@ -118,6 +119,7 @@ if TYPE_CHECKING:
 
 #: Names imported on first use (their modules pull in the document readers).
 _LAZY = {
+    "Account": "pressdocs._accounts",
     "AnnualReport": "pressdocs._reports",
     "BatchReport": "pressdocs._intake",
     "ConferenceRecord": "pressdocs._record",
@@ -132,6 +134,7 @@ _LAZY = {
     "ReadResult": "pressdocs._reading",
     "Review": "pressdocs._review",
     "ReviewState": "pressdocs._review",
+    "Role": "pressdocs._accounts",
     "RegisterEntry": "pressdocs._register",
     "StatisticsLine": "pressdocs._statistics_table",
     "StatisticsSource": "pressdocs._statistics_table",
@@ -161,6 +164,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "FIELD_IDS",
+    "Account",
     "AnnualReport",
     "ArchiveRejected",
     "BatchFinished",
@@ -223,6 +227,7 @@ __all__ = [
     "Registration",
     "Review",
     "ReviewState",
+    "Role",
     "RuleInfo",
     "RuleSetting",
     "SchemaError",

@@ -32,6 +32,7 @@ from pressdocs._plugins import Plugins, load_plugins
 from pressdocs.config import Config, check_config, load_config
 
 if TYPE_CHECKING:
+    from pressdocs._accounts import Account, Role
     from pressdocs._dashboard import Dashboard
     from pressdocs._intake import BatchReport, Progress
     from pressdocs._notify import Notifier, NotifyReport
@@ -329,6 +330,55 @@ class Pressdocs:
         """The audit trail (审计记录), oldest first: every decision from ``since``
         (timezone-aware), about ``subject`` (a submission id, ``plan:2021:3``)."""
         return self.store.audit(since=since, subject=subject)
+
+    # --- staff accounts ---------------------------------------------------------------------
+
+    def add_user(self, name: str, password: str, *, role: Role | str = "reviewer",
+                 by: str | None = None) -> Account:
+        """Add a staff account (``role``: ``reviewer`` 审核员 or ``viewer`` 查看者) with
+        ``password`` (at least 8 characters; only its scrypt hash is kept).
+        :class:`StoreError` when the name is taken (case ignored) or unusable."""
+        from pressdocs._accounts import add_user
+
+        return add_user(self, name, password, role=role, by=by)
+
+    def users(self) -> list[Account]:
+        """Every staff account, by name (without password hashes)."""
+        from pressdocs._accounts import users
+
+        return users(self)
+
+    def user(self, name: str) -> Account | None:
+        """The staff account called ``name`` (case ignored), or ``None``."""
+        from pressdocs._accounts import user
+
+        return user(self, name)
+
+    def set_password(self, name: str, password: str, *, by: str | None = None) -> Account:
+        """Give account ``name`` a new password; :class:`StoreError` if there is no such
+        account or the password is too short."""
+        from pressdocs._accounts import set_password
+
+        return set_password(self, name, password, by=by)
+
+    def disable_user(self, name: str, *, by: str | None = None) -> Account:
+        """Disable account ``name`` (停用): it can no longer sign in; its decisions stay."""
+        from pressdocs._accounts import disable_user
+
+        return disable_user(self, name, by=by)
+
+    def enable_user(self, name: str, *, by: str | None = None) -> Account:
+        """Enable a disabled account again."""
+        from pressdocs._accounts import enable_user
+
+        return enable_user(self, name, by=by)
+
+    def authenticate(self, name: str, password: str) -> Account | None:
+        """The account if ``password`` is its password and it is not disabled, else
+        ``None`` (the same answer, in the same time, for a name that does not exist)."""
+        from pressdocs._accounts import authenticate
+
+        return authenticate(self.store, name, password)
 
     def plan_status(self, *, as_of: date | None = None,
                     year: int | None = None) -> PlanStatusReport:

@@ -53,6 +53,7 @@ COMMANDS = {
     "schema": "pressdocs.cli.info:schema_command",
     "submissions": "pressdocs.cli.submissions:submissions_group",
     "units": "pressdocs.cli.units:units_group",
+    "users": "pressdocs.cli.users:users_group",
     "validate": "pressdocs.cli.validate:validate_command",
 }
 

@@ -53,6 +53,7 @@ OUTPUT_SCHEMA_NAMES: tuple[str, ...] = (
     "review",
     "submissions",
     "submission-detail",
+    "users",
 )
 
 #: Every schema ``pressdocs schema`` knows: the models', then the outputs'.

@@ -28,6 +28,7 @@ import os
 from pathlib import Path
 
 from pressdocs.store.base import (
+    AccountRecord,
     AuditEntry,
     DeliveryStatus,
     MessageRecord,
@@ -46,6 +47,7 @@ from pressdocs.store.sql import SQLStore
 from pressdocs.store.sqlite import SQLiteStore
 
 __all__ = [
+    "AccountRecord",
     "AuditEntry",
     "BlobWriter",
     "Database",

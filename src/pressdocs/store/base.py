@@ -11,7 +11,9 @@ The store (数据存储) keeps everything a batch must remember from one run to 
 - **notices** and how far their delivery got;
 - **conferences** — the conferences units announced (登记表) or reported held (统计表),
   derived from the submissions that tell of them (:meth:`pressdocs.Submission.conferences`)
-  and kept with them in the same transaction.
+  and kept with them in the same transaction;
+- **reviews**, **waivers** and the append-only **audit trail** (审计记录);
+- **staff accounts** — who may sign in, in which role, their password as a scrypt hash.
 
 Callers only see :class:`Store`; :func:`pressdocs.store.open_store` picks the backend
 (SQLite today).  A backend for another database implements this class and nothing
@@ -23,7 +25,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -44,6 +46,7 @@ from pressdocs.models import (
 from pressdocs.store.blobs import BlobWriter
 
 __all__ = [
+    "AccountRecord",
     "AuditEntry",
     "DeliveryStatus",
     "MessageRecord",
@@ -232,6 +235,20 @@ class Waiver:
 
     def to_dict(self) -> dict[str, Any]:
         return {"note": self.note, "by": self.by, "at": self.at.isoformat()}
+
+
+@dataclass(frozen=True)
+class AccountRecord:
+    """A staff account as the store keeps it.  ``password_hash`` is the self-describing
+    scrypt string (:func:`pressdocs._accounts.hash_password`), never the password; it is
+    left out of the record's ``repr`` so that no log or traceback shows it."""
+
+    name: str
+    role: str
+    password_hash: str = field(repr=False)
+    created_at: datetime
+    disabled: bool
+    password_changed_at: datetime
 
 
 class Store(abc.ABC):
@@ -551,3 +568,26 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def corrections_of(self, submission_id: str) -> list[str]:
         """The ids of the submissions that correct this one (it is superseded by them)."""
+
+    # --- staff accounts --------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def add_account(self, name: str, role: str, password_hash: str, at: datetime) -> bool:
+        """Keep a new account; ``False`` (and nothing changes) if the name is taken,
+        compared ignoring the case of ASCII letters."""
+
+    @abc.abstractmethod
+    def account(self, name: str) -> AccountRecord | None:
+        """The account called ``name`` (ASCII letters in any case), or ``None``."""
+
+    @abc.abstractmethod
+    def accounts(self) -> list[AccountRecord]:
+        """Every account, by name."""
+
+    @abc.abstractmethod
+    def set_account_password(self, name: str, password_hash: str, at: datetime) -> bool:
+        """Replace an account's password hash (changed at ``at``); whether it exists."""
+
+    @abc.abstractmethod
+    def set_account_disabled(self, name: str, disabled: bool) -> bool:
+        """Disable or enable an account; whether it exists."""

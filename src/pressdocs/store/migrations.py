@@ -284,6 +284,18 @@ MIGRATIONS: tuple[Migration, ...] = (
         "FROM plan_cancellations",
         "DROP TABLE plan_cancellations",
     )),
+    Migration(11, "staff accounts: who may sign in to the review desk, in which role, with "
+                  "their password kept only as a salted scrypt hash", (
+        # NOCASE: 李处长 and an ASCII name differing only in case are one account
+        """CREATE TABLE accounts (
+            name TEXT PRIMARY KEY COLLATE NOCASE,
+            role TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            disabled INTEGER NOT NULL DEFAULT 0,
+            password_changed_at TEXT NOT NULL
+        )""",
+    )),
 )
 
 #: The schema version this pressdocs writes.

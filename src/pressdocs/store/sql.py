@@ -35,6 +35,7 @@ from pressdocs.models import (
     SubmissionStatus,
 )
 from pressdocs.store.base import (
+    AccountRecord,
     AuditEntry,
     DeliveryStatus,
     MessageRecord,
@@ -68,6 +69,7 @@ _SUBMISSION_COLUMNS = ("id", "source", "message_id", "sender", "unit", "kind", "
                        "saved_at")
 _MESSAGE_COLUMNS = "id, sha256, message_id, size, state, received_at, submission_id"
 _NOTICE_COLUMNS = "data, status, detail, attempts, updated_at"
+_ACCOUNT_COLUMNS = "name, role, password_hash, created_at, disabled, password_changed_at"
 _CONFERENCE_COLUMNS = ("source, unit, title, held_date, plan_year, plan_item, "
                        "conferences.submission_id")
 
@@ -608,6 +610,38 @@ class SQLStore(Store):
                              "ORDER BY received_at, id", (submission_id,))
         return [str(r[0]) for r in rows]
 
+    # --- staff accounts --------------------------------------------------------------------
+
+    def add_account(self, name: str, role: str, password_hash: str, at: datetime) -> bool:
+        stamp = utc(at)
+        with self._db.transaction():
+            cursor = self._db.run("INSERT INTO accounts (name, role, password_hash, created_at, "
+                                  "disabled, password_changed_at) VALUES (?, ?, ?, ?, 0, ?) "
+                                  "ON CONFLICT (name) DO NOTHING",
+                                  (name, role, password_hash, stamp, stamp))
+            return cursor.rowcount == 1
+
+    def account(self, name: str) -> AccountRecord | None:
+        row = self._db.row(f"SELECT {_ACCOUNT_COLUMNS} FROM accounts WHERE name = ?", (name,))
+        return None if row is None else _account_record(row)
+
+    def accounts(self) -> list[AccountRecord]:
+        rows = self._db.rows(f"SELECT {_ACCOUNT_COLUMNS} FROM accounts ORDER BY name")
+        return [_account_record(row) for row in rows]
+
+    def set_account_password(self, name: str, password_hash: str, at: datetime) -> bool:
+        with self._db.transaction():
+            cursor = self._db.run("UPDATE accounts SET password_hash = ?, "
+                                  "password_changed_at = ? WHERE name = ?",
+                                  (password_hash, utc(at), name))
+            return cursor.rowcount == 1
+
+    def set_account_disabled(self, name: str, disabled: bool) -> bool:
+        with self._db.transaction():
+            cursor = self._db.run("UPDATE accounts SET disabled = ? WHERE name = ?",
+                                  (1 if disabled else 0, name))
+            return cursor.rowcount == 1
+
 
 # --- conversions -------------------------------------------------------------------------
 
@@ -623,6 +657,12 @@ def _notice_record(row: Row) -> NoticeRecord:
     return NoticeRecord(notice=Notice.from_dict(json.loads(row[0]), validate=False),
                         status=DeliveryStatus(row[1]), detail=row[2], attempts=int(row[3]),
                         updated=from_utc(row[4]))
+
+
+def _account_record(row: Row) -> AccountRecord:
+    return AccountRecord(name=row[0], role=row[1], password_hash=row[2],
+                         created_at=from_utc(row[3]), disabled=bool(row[4]),
+                         password_changed_at=from_utc(row[5]))
 
 
 def _summary(row: Row) -> SubmissionSummary:
