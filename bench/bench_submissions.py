@@ -16,6 +16,10 @@ in this run on the same store:
 - ``Pressdocs.submission_detail`` of one submission by the first 8 characters of its id,
   and ``pressdocs submissions show --json``.
 
+- the review desk's pages (``pressdocs serve``) through Starlette's test client, each
+  request's whole time in-process: the 收件箱, filtered, deep, a submission's page, the
+  JSON API.
+
 The target is well under 100 ms each.  It asserts nothing.
 """
 
@@ -162,6 +166,7 @@ def main() -> None:
             ("pressdocs submissions show ID --json",
              best(args.repeat, command("submissions", "show", some[:8], "--json"))),
         ]
+        rows += desk_rows(store, some, args.repeat)
         floor_time = rows[0][1]
         print(f"{'best of ' + str(args.repeat):<54} {'ms':>8} {'× floor':>8}")
         for label, seconds in rows:
@@ -169,6 +174,48 @@ def main() -> None:
         print("\n(the commands include opening the store and rendering; in-process)")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def desk_rows(store: Path, some: str, repeat: int) -> list[tuple[str, float]]:
+    """The review desk's pages (``pressdocs serve``), each request's whole time in
+    Starlette's test client, in-process: a reviewer logged in, the 收件箱 (first page of
+    25, with the count of every status), filtered, one submission's page, the JSON API."""
+    try:
+        from starlette.testclient import TestClient
+
+        from pressdocs.config import Config
+        from pressdocs.web.app import create_app
+        from pressdocs.web.desk import Desk
+    except ImportError:
+        print("(the review desk is not measured: pip install 'pressdocs[web]')")
+        return []
+    import re
+
+    from pressdocs import Pressdocs
+
+    with Pressdocs(store=store, load_entry_points=False) as pd:
+        pd.add_user("bench", "bench-password", role="reviewer")
+    client = TestClient(create_app(Desk(config=Config(), store=store), secret="b" * 32))
+    page = client.get("/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token is not None
+    client.post("/login", data={"name": "bench", "password": "bench-password",
+                                "csrf_token": token[1]})
+
+    def get(path: str) -> Callable[[], object]:
+        def run() -> None:
+            answer = client.get(path)
+            assert answer.status_code == 200, (path, answer.status_code)
+        return run
+
+    get("/inbox")()  # warm: templates compiled
+    return [
+        ("desk: 收件箱 /inbox (25 rows, counts of 6 statuses)", best(repeat, get("/inbox"))),
+        ("desk: /inbox?status=incomplete", best(repeat, get("/inbox?status=incomplete"))),
+        ("desk: /inbox?page=200", best(repeat, get("/inbox?page=200"))),
+        ("desk: a submission's page", best(repeat, get(f"/submissions/{some}"))),
+        ("desk: /api/submissions?limit=50", best(repeat, get("/api/submissions?limit=50"))),
+    ]
 
 
 if __name__ == "__main__":

@@ -192,7 +192,30 @@ def test_plugin_block_loads_strictly_and_works(plugin: ModuleType) -> None:
             hooks.remove("handle_event")
             for event in _every_event(pd, checked):
                 assert pd.emit(event) == [], event.name
+        if "register_routes" in hooks:
+            hooks.remove("register_routes")
+            _exercise_routes(pd)
         assert not hooks, f"{hooks}: add a way to exercise them to tests/test_docs.py"
+
+
+def _exercise_routes(pd: Pressdocs) -> None:
+    """Serve the desk with the block's pages and ask each of them once, anonymously: the
+    page answers (refusing an anonymous visitor is an answer), it does not fail."""
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from pressdocs.web.app import create_app
+    from pressdocs.web.desk import Desk
+
+    added: list[Route] = []
+    for impl in pd.plugins.pm.hook.register_routes.get_hookimpls():
+        impl.function(register=added.append)
+    assert added, "register_routes registered nothing"
+    client = TestClient(create_app(Desk(config=pd.config, store=pd.store_path,
+                                        plugins=pd.plugins), secret="d" * 32))
+    for route in added:
+        answer = client.get(route.path, follow_redirects=False)
+        assert answer.status_code < 500, (route.path, answer.status_code, answer.text)
 
 
 def _exercise(pd: Pressdocs, kind: str, name: str) -> None:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -169,6 +170,41 @@ def test_hook_register_commands(monkeypatch: pytest.MonkeyPatch) -> None:
     result = CliRunner().invoke(group, ["ping-office"], obj=app)
     assert (result.exit_code, result.output) == (0, "pong 新闻办\n")
     assert "ping-office" not in cli_module.cli.commands  # the real CLI is untouched
+
+
+def test_hook_register_routes(tmp_path: Path) -> None:
+    """A plugin's page is served by the review desk, behind its login."""
+    pytest.importorskip("starlette", reason="the review desk needs pressdocs[web]")
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from pressdocs.web.app import create_app
+    from pressdocs.web.desk import Desk
+    from pressdocs.web.security import Refused
+
+    def weekly(request):  # type: ignore[no-untyped-def]
+        if not request.user.is_authenticated:
+            raise Refused(401, "web.refused.login")
+        return PlainTextResponse(f"本周简报 for {request.user.display_name}")
+
+    class Plugin:
+        @hookimpl
+        def register_routes(self, register):  # type: ignore[no-untyped-def]
+            register(Route("/weekly", weekly))
+
+    store = tmp_path / "store"
+    with Pressdocs(store=store) as app:
+        app.add_user("wang", "reviewer-pass-1", role="reviewer")
+    desk = Desk(config=Config(), store=store, plugins=_only(Plugin()))
+    client = TestClient(create_app(desk, secret="s" * 32))
+    anonymous = client.get("/weekly", follow_redirects=False)
+    assert anonymous.status_code == 303 and anonymous.headers["location"] == "/login?next=/weekly"
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+    assert token is not None
+    client.post("/login", data={"name": "wang", "password": "reviewer-pass-1",
+                                "csrf_token": token[1]})
+    assert client.get("/weekly").text == "本周简报 for wang"
 
 
 def test_hook_prepare_config(tmp_path: Path) -> None:

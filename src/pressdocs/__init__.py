@@ -8,7 +8,9 @@ The public surface is what ``pressdocs.__all__`` names, re-exported here: the en
 :class:`Pressdocs`, the results its methods return, the domain model, the capabilities
 plugins subclass, the events, the exceptions.  They also live in the public modules
 ``models``, ``capabilities``, ``events``, ``errors``, ``config`` and ``hookspecs``, and
-the pure text functions in ``pressdocs.text``.  The modules behind the API start with an
+the pure text functions in ``pressdocs.text``; the review desk (``pressdocs serve``) is
+the package ``pressdocs.web``, whose ``create_app``, ``Desk`` and
+``security.desk_of``/``Refused`` plugins adding pages use.  The modules behind the API start with an
 underscore (``_app``, ``_pipeline``, ``_intake`` …) and, with the packages ``builtin``,
 ``extract``, ``forms``, ``mail``, ``rules`` and ``store``, are private: they may change
 without notice.  The result types of the heavier parts (:class:`BatchReport`,

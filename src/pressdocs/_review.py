@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from pressdocs.store import Store
 
 __all__ = ["Review", "ReviewState", "approve", "current_actor", "return_submission",
-           "review_of", "review_state", "waive"]
+           "review_of", "review_state", "state_of", "waive"]
 
 
 class ReviewState(Labelled):
@@ -104,14 +104,21 @@ def current_actor(by: str | None = None) -> str:
 
 def review_state(store: Store, sub: Submission) -> ReviewState:
     """The review state of a stored submission (see the module docstring)."""
-    if store.corrections_of(sub.id):
+    return state_of(store, sub.id, sub.status)
+
+
+def state_of(store: Store, submission_id: str, status: SubmissionStatus) -> ReviewState:
+    """The review state of the stored submission ``submission_id`` whose checks ended in
+    ``status``: two indexed questions to the store, the submission left undecoded (a page
+    of the inbox asks this of each row)."""
+    if store.corrections_of(submission_id):
         return ReviewState.SUPERSEDED
-    decision = store.review(sub.id)
+    decision = store.review(submission_id)
     if decision is not None:
         return ReviewState(decision.state)
-    if sub.status is SubmissionStatus.INCOMPLETE:
+    if status is SubmissionStatus.INCOMPLETE:
         return ReviewState.INCOMPLETE
-    if sub.status is SubmissionStatus.ACCEPTED:
+    if status is SubmissionStatus.ACCEPTED:
         return ReviewState.UNDER_REVIEW
     return ReviewState.RECEIVED
 

@@ -12,7 +12,7 @@ Plugins implement hooks with :data:`pressdocs.hookimpl` and never import pluggy:
     def register_parsers(register):
         register(RtfParser())
 
-Three families of hooks:
+Four families of hooks:
 
 - ``register_<things>(register)`` — add capabilities (parsers, classifiers, validators,
   channels, exporters, mail sources).  Called once per plugin when the plugin manager is
@@ -20,6 +20,8 @@ Three families of hooks:
   Collected; return value ignored.
 - ``prepare_<object>(...)`` — adjust an object before pressdocs uses it.  Collected;
   implementations change the object in place; return value ignored.
+- ``register_commands(cli)`` and ``register_routes(register)`` — add commands to the
+  command line and pages to the review desk.
 - ``handle_event(event)`` — listen to what happens (:mod:`pressdocs.events`).
   Collected; return value ignored; an exception in a listener is reported, never stops
   a batch.
@@ -36,6 +38,7 @@ from pressdocs.events import Event
 
 if TYPE_CHECKING:
     import click
+    from starlette.routing import BaseRoute
 
     from pressdocs.capabilities import (
         Channel,
@@ -117,6 +120,17 @@ def register_commands(cli: click.Group) -> None:
     Called once when the CLI starts, with the top-level click group; use
     ``@cli.command()`` to add a command.  Keep commands thin: parse options, call
     library code, render the result.
+    """
+
+
+@hookspec
+def register_routes(register: Callable[[BaseRoute], None]) -> None:
+    """Add pages to the review desk (``pressdocs serve``), as Datasette's plugins do.
+
+    Called once when the desk starts; ``register`` takes a Starlette route
+    (``starlette.routing.Route``), served behind the desk's login (``request.user`` is
+    the account; ``pressdocs.web.security.desk_of(request).open()`` gives the office's
+    :class:`pressdocs.Pressdocs`).  A plugin's routes come before the desk's own.
     """
 
 

@@ -51,6 +51,7 @@ COMMANDS = {
     "review": "pressdocs.cli.review:review_group",
     "rules": "pressdocs.cli.rules:rules_command",
     "schema": "pressdocs.cli.info:schema_command",
+    "serve": "pressdocs.cli.serve:serve_command",
     "submissions": "pressdocs.cli.submissions:submissions_group",
     "units": "pressdocs.cli.units:units_group",
     "users": "pressdocs.cli.users:users_group",
