@@ -143,6 +143,15 @@ def test_a_login_form_without_its_token_is_refused(store: Path) -> None:
     assert "缺少校验码" in text_of(answer.text)
 
 
+def test_a_changed_password_ends_the_accounts_sessions(store: Path) -> None:
+    client = logged_in(store)
+    assert client.get("/inbox", follow_redirects=False).status_code == 200
+    with Pressdocs(store=store) as app:
+        app.set_password(REVIEWER, "a-new-password-2021", by="admin")
+    answer = client.get("/inbox", follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/login")
+
+
 def test_a_disabled_account_is_out_at_once(store: Path) -> None:
     client = logged_in(store, VIEWER, VIEWER_PASSWORD)
     with Pressdocs(store=store) as app:

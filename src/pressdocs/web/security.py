@@ -3,7 +3,8 @@
 - A login puts the account's name and a fresh CSRF token in the session — a cookie signed
   with the desk's secret (:func:`pressdocs.web.desk.session_secret`), ``HttpOnly``,
   ``SameSite=Strict``, ``Secure`` when the desk is reached over HTTPS.  The account is
-  read again from the store on every request, so a disabled account is out at once.
+  read again from the store on every request, so a disabled account is out at once, and
+  so is every session begun before the account's password was changed.
 - Every form that changes something carries the session's CSRF token
   (:func:`decision_form`); a post without it, or with another, is refused (403), as is a
   decision by a viewer (查看者).
@@ -18,6 +19,7 @@ import base64
 import binascii
 import hmac
 import secrets
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from starlette.authentication import (
@@ -92,14 +94,28 @@ class DeskBackend(AuthenticationBackend):
         account = None
         if isinstance(name, str) and name:
             account = await run_in_threadpool(_account, desk, name)
-            if account is None:  # disabled or removed since: the session is over
-                conn.session.clear()
+            if account is None or _stale(conn.session.get("at"), account):
+                conn.session.clear()  # disabled, removed or its password changed since
+                account = None
         elif conn.url.path.startswith("/api/") and "authorization" in conn.headers:
             account = await run_in_threadpool(_basic, desk, conn)
         if account is None:
             return None
         scopes = ["authenticated", "reviewer"] if account.can_decide else ["authenticated"]
         return AuthCredentials(scopes), StaffUser(account)
+
+
+def _stale(logged_in_at: object, account: Account) -> bool:
+    """Whether the session began before the account's password was last set (a changed
+    password logs every session of the account out)."""
+    changed = account.password_changed_at
+    if changed is None:
+        return False
+    try:
+        began = datetime.fromisoformat(str(logged_in_at))
+    except ValueError:
+        return True
+    return began < changed
 
 
 def _account(desk: Desk, name: str) -> Account | None:
@@ -133,7 +149,8 @@ def log_in(request: Request, account: Account) -> None:
     the login) with a fresh CSRF token."""
     lang = request.session.get("lang")
     request.session.clear()
-    request.session.update({"user": account.name, "csrf": secrets.token_urlsafe(32)})
+    request.session.update({"user": account.name, "csrf": secrets.token_urlsafe(32),
+                            "at": datetime.now(UTC).isoformat()})
     if lang:
         request.session["lang"] = lang
 
