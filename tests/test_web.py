@@ -249,6 +249,8 @@ def test_plan_statistics_and_audit_pages(store: Path) -> None:
     assert "2021年" in plan and "市统计局" in plan and "最迟召开" in plan
     # the seed's plan carries injected gambling spam: flagged, not passed on silently
     assert plan.count("含疑似注入的广告（PD501）") >= 1
+    by_unit = text_of(client.get("/plan?by=unit").text)
+    assert re.search(r"市统计局 （\d+ 项）", by_unit)
     stats = text_of(client.get("/statistics?period=2021H1").text)
     assert "2020年12月31日至2021年6月30日" in stats and "2021年上半年" in stats
     bad = client.get("/statistics?period=nonsense")

@@ -337,11 +337,16 @@ def plan(request: Request) -> Response:
         year = _int(request.query_params.get("year"), max(years) if years else 0)
         report = app.plan_status(year=year) if year in years else None
         city = app.config.city
-    months: dict[int, list[Any]] = {}
+    by_unit = request.query_params.get("by") == "unit"
+    groups: dict[Any, list[Any]] = {}
     for status in report.items if report else []:
-        months.setdefault(status.item.month, []).append(status)
+        keys = status.item.units if by_unit else [status.item.month]
+        for key in keys or [""]:  # an item of two units is under each
+            groups.setdefault(key, []).append(status)
+    ordered = sorted(groups.items(), key=lambda g: (-len(g[1]), str(g[0]))) if by_unit \
+        else sorted(groups.items())
     return page(request, "plan.html.j2", report=report, years=sorted(years), year=year,
-                months=sorted(months.items()), spam=_spam_items(report, city))
+                groups=ordered, by_unit=by_unit, spam=_spam_items(report, city))
 
 
 def _spam_items(report: Any, city: str) -> set[int]:
