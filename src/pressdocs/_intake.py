@@ -4,8 +4,9 @@
 files) through the first :class:`pressdocs.MailSource` that handles it, and for each
 message:
 
-1. looks it up in the ledger by source key, Message-ID and sha256 of its bytes — a
-   message already processed is reported ``duplicate`` and left alone;
+1. looks it up in the ledger by source key and sha256 of its bytes — a message already
+   processed is reported ``duplicate`` and left alone.  A different message reusing an
+   earlier one's Message-ID is a message of its own (PD904 notes the repeated header);
 2. records it, which stores the raw bytes durably *before* the ledger row is committed;
 3. makes its submission through the one :class:`~pressdocs._pipeline.Pipeline` (read,
    assemble, prepare, enrich, validate);
@@ -363,7 +364,9 @@ class _Intake:
         sha, head = _fingerprint(raw)
         message_id = parse_headers(head, tz=self.app.config.tz).message_id
         key = raw.source_key or sha
-        known = store.find_message(source_key=key, message_id=message_id or None, sha256=sha)
+        # the same message is the same bytes (or the same place in the source), never
+        # just the same Message-ID: a header anyone can write must not drop a message
+        known = store.find_message(source_key=key, sha256=sha)
         if known is not None and known.state == "processed":
             if key not in known.source_keys and not dry_run:
                 store.add_source_key(known.id, key)

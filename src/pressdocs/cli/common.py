@@ -99,7 +99,7 @@ def common_options(func: F) -> F:
         click.option("--config", type=click.Path(dir_okay=False), default=None,
                      expose_value=False, callback=_set("config"),
                      help="配置文件 pressdocs.toml / configuration file."),
-        click.option("--store", type=click.Path(file_okay=False), default=None,
+        click.option("--store", type=click.Path(), default=None,
                      expose_value=False, callback=_set("store"),
                      help="数据存储目录 / store directory (default ./pressdocs-data)."),
         click.option("--strict", is_flag=True, default=None, expose_value=False,

@@ -1,0 +1,217 @@
+"""Lost or wrongly judged mail (issue 14): nothing a sender or a mishap does may lose a
+message or judge it wrongly.
+
+- a duplicate is the same bytes, not the same Message-ID;
+- every package (zip, 7z, rar) is opened, or named in a finding;
+- a transient failure (a full disk, a dropped connection) leaves the message for the next
+  run, with exit code 3, instead of judging it for good;
+- a store whose database file is empty or not SQLite is refused, never started afresh;
+- an mbox body line beginning with ``From `` does not split its message.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cli_support import invoke
+from pressdocs import Config, Pressdocs, StoreError
+from pressdocs.store import open_store
+from submissions import message, png, registration_docx
+
+TZ = ZoneInfo("Asia/Shanghai")
+SENDER = "市统计局办公室 <tjj_bgs@wuhu.gov.cn>"
+WHEN = datetime(2021, 4, 10, 10, 0, tzinfo=TZ)
+
+
+def _app(store: Path) -> Pressdocs:
+    return Pressdocs(store=store, config=Config())
+
+
+def _mail(body: str, *, message_id: str | None = "<reg-1@wuhu.gov.cn>",
+          attachments: list[tuple[str, bytes]] | None = None,
+          subject: str = "【市统计局】新闻发布会登记表") -> bytes:
+    return message(subject=subject, sender=SENDER, date=WHEN, body=body,
+                   attachments=attachments or [], message_id=message_id)
+
+
+def _folder(root: Path, mails: dict[str, bytes]) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    for name, data in mails.items():
+        (root / name).write_bytes(data)
+    return root
+
+
+def _defect_keys(sub: object) -> list[str]:
+    return [f.message.params["defect"].key if hasattr(f.message.params["defect"], "key")
+            else f.message.params["defect"]["key"]
+            for f in sub.findings if f.code == "PD904"]  # type: ignore[attr-defined]
+
+
+# --- 1. a duplicate is the same bytes, not the same Message-ID ------------------------------
+
+_text = st.text(alphabet=st.sampled_from("发布会登记表材料请查收附件谢谢 0123456789abc"),
+                min_size=1, max_size=40)
+
+
+@settings(max_examples=6, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(first=_text, second=_text, picture=st.booleans(), seed=st.integers(0, 50))
+def test_other_bytes_with_the_same_message_id_is_a_new_message(
+        tmp_path_factory: pytest.TempPathFactory, first: str, second: str, picture: bool,
+        seed: int) -> None:
+    # the same Message-ID, but another body or other attachments: another message
+    attachments = [("现场.png", png(seed))] if picture else []
+    a = _mail(first)
+    b = _mail(second, attachments=attachments)
+    if a == b:
+        b = _mail(second + "（补充）", attachments=attachments)
+    tmp = tmp_path_factory.mktemp("mid")
+    app = _app(tmp / "store")
+    report = app.batch(str(_folder(tmp / "mail", {"1.eml": a, "2.eml": b})))
+    assert report.new == 2 and report.seen == 2
+    subs = {s.id: s for s in app.store.submissions()}
+    assert len(subs) == 2  # both stored, both checked
+    first_sub, second_sub = (o.submission for o in report.outcomes)
+    assert first_sub.message_id == second_sub.message_id == "<reg-1@wuhu.gov.cn>"
+    # the later one says its Message-ID repeats an earlier message's; the first says nothing
+    assert "mail.defect.reused_message_id" not in _defect_keys(first_sub)
+    assert "mail.defect.reused_message_id" in _defect_keys(second_sub)
+    finding = next(f for f in second_sub.findings if f.code == "PD904")
+    assert "reg-1@wuhu.gov.cn" in finding.message.zh and "内容不同" in finding.message.zh
+    assert "a different message" in finding.message.en
+    # a rerun takes nothing in again, and the store still has two messages
+    again = app.batch(str(tmp / "mail"))
+    assert again.new == 0 and {o.status for o in again.outcomes} == {"duplicate"}
+    assert len(app.store.messages_with_message_id("reg-1@wuhu.gov.cn")) == 2
+    app.close()
+
+
+@settings(max_examples=5, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=_text, with_id=st.booleans())
+def test_the_same_bytes_from_two_sources_are_one_message(
+        tmp_path_factory: pytest.TempPathFactory, body: str, with_id: bool) -> None:
+    data = _mail(body, message_id="<same@wuhu.gov.cn>" if with_id else None)
+    tmp = tmp_path_factory.mktemp("same")
+    app = _app(tmp / "store")
+    one = app.batch(str(_folder(tmp / "inbox", {"a.eml": data})))
+    two = app.batch(str(_folder(tmp / "drafts", {"b.eml": data})))
+    assert (one.new, two.new) == (1, 0)
+    assert [o.status for o in two.outcomes] == ["duplicate"]
+    assert len(app.store.submissions()) == 1
+    record = app.store.find_message(sha256=one.outcomes[0].submission.id)
+    assert record is not None and len(record.source_keys) == 2  # both places remembered
+    # the one message is not told that its Message-ID repeats itself
+    assert "mail.defect.reused_message_id" not in _defect_keys(one.outcomes[0].submission)
+    app.close()
+
+
+def test_a_reused_message_id_is_noted_in_the_cli_output(tmp_path: Path) -> None:
+    mail = _folder(tmp_path / "mail", {
+        "1.eml": _mail("第一封", attachments=[("登记表.docx", registration_docx(
+            title="2021年一季度全市经济运行情况新闻发布会", unit="市统计局",
+            when="2021年4月20日上午9:30"))]),
+        "2.eml": _mail("另一封内容不同的邮件，冒用了同一个 Message-ID")})
+    result = invoke(["batch", str(mail), "--json", "--store", str(tmp_path / "store")])
+    assert result.exit_code == 0, result.output
+    import json
+
+    messages = json.loads(result.stdout)["messages"]
+    assert [m["status"] != "duplicate" for m in messages] == [True, True]
+    texts = [f["message"]["zh"] for f in messages[1]["findings"] if f["code"] == "PD904"]
+    assert any("Message-ID（<reg-1@wuhu.gov.cn>）" in t and "内容不同" in t for t in texts)
+
+
+def test_a_store_of_the_earlier_schema_keeps_its_messages_and_then_tells_them_apart(
+        tmp_path: Path) -> None:
+    import sqlite3
+    from contextlib import closing
+
+    from pressdocs.store import SQLiteStore
+    from pressdocs.store.migrations import MIGRATIONS
+
+    store_dir = tmp_path / "store"
+    with SQLiteStore(store_dir, migrations=MIGRATIONS[:11]) as old:  # Message-ID unique there
+        first = old.record_message(b"Message-ID: <a@wuhu>\r\n\r\none", source_key="INBOX/1",
+                                   message_id="<a@wuhu>")
+        old.record_message(b"Message-ID: <b@wuhu>\r\n\r\ntwo", source_key="INBOX/2",
+                           message_id="<b@wuhu>")
+    with open_store(store_dir) as store:
+        assert store.find_message(source_key="INBOX/1") == first  # ids and sources kept
+        other = store.record_message(b"Message-ID: <a@wuhu>\r\n\r\nthree",
+                                     source_key="INBOX/3", message_id="<a@wuhu>")
+        assert other.id != first.id
+        assert [m.id for m in store.messages_with_message_id("a@wuhu")] == [first.id, other.id]
+    with closing(sqlite3.connect(store_dir / "pressdocs.sqlite3")) as db:
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+# --- 4. a store that is not a store is refused -----------------------------------------------
+
+_NOT_A_DATABASE = {
+    "empty file": (b"", "是空文件（0 字节）", "is empty (0 bytes)"),
+    "random bytes": (bytes(range(256)) * 20, "是其他格式的二进制文件，5120 字节",
+                     "binary data of another format, 5120 bytes"),
+    "text file": ("这是一份会议记录\n".encode() * 3, "是一个文本文件",
+                  "it is a text file"),
+}
+
+
+@pytest.mark.parametrize("case", list(_NOT_A_DATABASE))
+def test_a_database_file_that_is_not_sqlite_is_refused(tmp_path: Path, case: str) -> None:
+    content, zh, en = _NOT_A_DATABASE[case]
+    store = tmp_path / "pressdocs-data"
+    store.mkdir()
+    database = store / "pressdocs.sqlite3"
+    database.write_bytes(content)
+    with pytest.raises(StoreError) as info:
+        open_store(store)
+    assert zh in info.value.message.zh and str(database) in info.value.message.zh
+    assert en in info.value.message.en
+    assert database.read_bytes() == content  # left exactly as it was, for the office to restore
+    mail = _folder(tmp_path / "mail", {"1.eml": _mail("登记表")})
+    for args in (["batch", str(mail)], ["batch", str(mail), "--dry-run"],
+                 ["submissions", "list"]):
+        result = invoke([*args, "--store", str(store)])
+        assert result.exit_code == 2, result.output
+        assert zh in result.output and str(database) in result.output
+        assert "Traceback" not in result.output
+    assert database.read_bytes() == content
+    assert not (store / "blobs").exists() or not any((store / "blobs").rglob("*"))
+
+
+def test_store_given_as_a_file_is_refused(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "pressdocs.sqlite3"
+    not_a_folder.write_bytes(b"")
+    mail = _folder(tmp_path / "mail", {"1.eml": _mail("登记表")})
+    for args in (["batch", str(mail)], ["batch", str(mail), "--dry-run"],
+                 ["submissions", "list"]):
+        result = invoke([*args, "--store", str(not_a_folder)])
+        assert result.exit_code == 2, result.output
+        assert f"数据存储 {not_a_folder} 不是目录" in result.output
+    result = invoke(["--lang", "en", "--store", str(not_a_folder), "submissions", "list"])
+    assert result.exit_code == 2 and "is not a directory" in result.output
+
+
+def test_a_new_store_is_never_left_as_an_empty_file(tmp_path: Path) -> None:
+    # the database is made under another name and put in place with its header, so a run
+    # killed while creating it cannot leave the 0-byte file the check above refuses
+    store = tmp_path / "new"
+    with open_store(store):
+        pass
+    data = (store / "pressdocs.sqlite3").read_bytes()
+    assert data.startswith(b"SQLite format 3\x00")
+    assert sorted(p.name for p in store.iterdir() if p.name.startswith(".")) == []
+    with open_store(store) as again:  # and it opens again as the same store
+        assert again.schema_version > 0
+
+
+def _unused(_: timedelta) -> None:  # keeps the timedelta import for later sections
+    pass
