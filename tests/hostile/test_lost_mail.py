@@ -213,5 +213,106 @@ def test_a_new_store_is_never_left_as_an_empty_file(tmp_path: Path) -> None:
         assert again.schema_version > 0
 
 
-def _unused(_: timedelta) -> None:  # keeps the timedelta import for later sections
-    pass
+# --- 5. mbox: a body line beginning with "From " does not split its message ------------------
+
+_FROM_BODY = ("您好，登记表见附件。\n"
+              "\n"
+              "From the office's point of view the time is fixed.\n"
+              "From 市统计局 to 市新闻办：请审核。\n"
+              "\n"
+              "From tjj_bgs@wuhu.gov.cn, with thanks\n"
+              ">From a line that was quoted\n")
+
+
+def _plain(n: int, body: str, attachments: list[tuple[str, bytes]] | None = None) -> bytes:
+    """A message as a mail client writes one, its text 8bit (so its lines stay lines)."""
+    from email.message import EmailMessage
+    from email.utils import format_datetime
+
+    msg = EmailMessage()
+    msg["Subject"] = f"【市统计局】新闻发布会登记表（{n}）"
+    msg["From"] = SENDER
+    msg["To"] = "whxwtg@163.com"
+    msg["Date"] = format_datetime(WHEN + timedelta(hours=n))
+    msg["Message-ID"] = f"<mbox-{n}@wuhu.gov.cn>"
+    msg.set_content(body, cte="8bit")
+    for name, data in attachments or []:
+        msg.add_attachment(data, maintype="application", subtype="octet-stream", filename=name)
+    return msg.as_bytes(policy=msg.policy.clone(linesep="\n"))
+
+
+def _registration() -> bytes:
+    return registration_docx(title="2021年一季度全市经济运行情况新闻发布会", unit="市统计局",
+                             when="2021年4月20日上午9:30")
+
+
+def _batch_mbox(tmp: Path, box: Path) -> list[object]:
+    app = _app(tmp / "store")
+    report = app.batch(f"mbox:{box}")
+    outcomes = [o.submission for o in report.outcomes if o.new]
+    app.close()
+    return outcomes
+
+
+def test_python_mailbox_written_mbox_keeps_every_message_whole(tmp_path: Path) -> None:
+    import mailbox
+
+    from pressdocs.builtin.source_files import mbox_messages
+
+    originals = [_plain(n, _FROM_BODY.replace(">From a line that was quoted\n", ""),
+                        [("登记表.docx", _registration())] if n == 1 else None)
+                 for n in range(3)]
+    path = tmp_path / "Inbox.mbox"
+    box = mailbox.mbox(str(path))  # escapes "From " in bodies as ">From " (mboxo)
+    for data in originals:
+        box.add(data)
+    box.flush()
+    box.close()
+    assert b"\n>From the office" in path.read_bytes()  # written escaped, as Python does
+    read = list(mbox_messages(path))
+    assert len(read) == 3
+    for got, original in zip(read, originals, strict=True):
+        assert got.replace(b"\r\n", b"\n").rstrip(b"\n") == original.rstrip(b"\n")
+    subs = _batch_mbox(tmp_path, path)
+    assert len(subs) == 3
+    reg = subs[1].registration  # type: ignore[attr-defined]
+    assert reg is not None and reg.title == "2021年一季度全市经济运行情况新闻发布会"
+
+
+@pytest.mark.parametrize("writer", ["mutt", "thunderbird"])
+def test_hand_written_mbox_with_unescaped_from_lines(tmp_path: Path, writer: str) -> None:
+    from pressdocs.builtin.source_files import mbox_messages
+
+    envelope = {"mutt": b"From tjj_bgs@wuhu.gov.cn Sat Apr 10 1%d:00:00 2021\n",
+                "thunderbird": b"From - Sat Apr 10 1%d:00:00 2021\n"}[writer]
+    # unescaped "From " body lines (a writer that does not escape), one escaped the
+    # mboxrd way (">>From " for a line that was ">From ")
+    bodies = [_FROM_BODY.replace(">From a line", ">>From a line") for _ in range(3)]
+    messages = [_plain(n, body, [("登记表.docx", _registration())] if n == 2 else None)
+                for n, body in enumerate(bodies)]
+    path = tmp_path / "mbox"
+    path.write_bytes(b"".join(envelope % n + data + b"\n" for n, data in enumerate(messages)))
+    read = list(mbox_messages(path))
+    assert len(read) == 3  # no message split at its "From " lines
+    for got, original in zip(read, messages, strict=True):
+        # content survives; ">>From " read back as ">From " (mboxrd)
+        assert got == original.replace(b">>From a line", b">From a line")
+        assert b"\nFrom the office's point of view" in got
+        assert b"\nFrom tjj_bgs@wuhu.gov.cn, with thanks" in got
+    subs = _batch_mbox(tmp_path, path)
+    assert len(subs) == 3
+    assert [s.message_id for s in subs] == [  # type: ignore[attr-defined]
+        f"<mbox-{n}@wuhu.gov.cn>" for n in range(3)]
+    reg = subs[2].registration  # type: ignore[attr-defined]
+    assert reg is not None and reg.organiser == "市统计局"
+
+
+def test_mbox_with_windows_line_endings_and_a_zone_in_the_from_line(tmp_path: Path) -> None:
+    from pressdocs.builtin.source_files import mbox_messages
+
+    first = _plain(0, "From here on, see the attachment.\n").replace(b"\n", b"\r\n")
+    second = _plain(1, "第二封\n").replace(b"\n", b"\r\n")
+    path = tmp_path / "box"
+    path.write_bytes(b"From a@wuhu.gov.cn Sat Apr 10 10:00:00 CST 2021\r\n" + first + b"\r\n"
+                     b"From a@wuhu.gov.cn Sat, 10 Apr 2021 11:00:00 +0800\r\n" + second)
+    assert list(mbox_messages(path)) == [first, second]
