@@ -153,6 +153,135 @@ def test_a_store_of_the_earlier_schema_keeps_its_messages_and_then_tells_them_ap
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
+# --- 2. every package is opened, or named in a finding ---------------------------------------
+
+def _sevenzip(members: list[tuple[str, bytes]], *, stored: bool) -> bytes:
+    """A 7z as 7-Zip writes one: LZMA2 by default, or stored ("仅存储", -mx0: copy)."""
+    import io
+
+    import py7zr
+
+    buf = io.BytesIO()
+    filters = [{"id": py7zr.FILTER_COPY}] if stored else None
+    with py7zr.SevenZipFile(buf, "w", filters=filters) as sz:
+        for name, data in members:
+            sz.writestr(data, name)
+    return buf.getvalue()
+
+
+def _rar(members: list[tuple[str, bytes]], *, stored: bool) -> bytes:
+    from archive_fixtures import rar5_stored
+
+    assert stored  # no free program writes compressed RAR (see archive_fixtures)
+    return rar5_stored(members)
+
+
+_PACKAGES = {
+    "7z stored": ("登记表.7z", lambda m: _sevenzip(m, stored=True)),
+    "7z LZMA2": ("登记表.7z", lambda m: _sevenzip(m, stored=False)),
+    "rar stored": ("登记表.rar", lambda m: _rar(m, stored=True)),
+}
+
+
+def _needs_tool(case: str) -> None:
+    import shutil
+
+    if case.startswith("rar") and not any(shutil.which(t) for t in ("unar", "bsdtar", "unrar")):
+        pytest.skip("no rar tool (unar, bsdtar, unrar) installed")
+
+
+def _one_message(tmp: Path, name: str, package: bytes) -> object:
+    app = _app(tmp / "store")
+    report = app.batch(str(_folder(tmp / "mail", {"1.eml": _mail(
+        "登记表见附件压缩包。", attachments=[(name, package)])})))
+    app.close()
+    assert report.new == 1
+    return report.outcomes[0].submission
+
+
+@pytest.mark.parametrize("case", list(_PACKAGES))
+def test_a_7z_or_rar_holding_a_registration_docx_is_opened_and_read(
+        tmp_path: Path, case: str) -> None:
+    from pressdocs._archives import is_office_zip
+
+    _needs_tool(case)
+    name, build = _PACKAGES[case]
+    package = build([("材料/登记表.docx", _registration())])
+    # the stored .docx inside must not make the package look like that .docx
+    assert not is_office_zip(package, name)
+    sub = _one_message(tmp_path, name, package)
+    docs = [(d.name, d.kind.value, d.container, d.path)  # type: ignore[attr-defined]
+            for d in sub.documents]  # type: ignore[attr-defined]
+    assert docs == [(name, "package", "", ""),
+                    ("登记表.docx", "registration", name, "材料/登记表.docx")]
+    reg = sub.registration  # type: ignore[attr-defined]
+    assert reg is not None and reg.title == "2021年一季度全市经济运行情况新闻发布会"
+    assert reg.organiser == "市统计局"
+    assert not [f for f in sub.findings if f.code in ("PD901", "PD902")]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("case", list(_PACKAGES))
+def test_a_package_storing_a_pdf_is_still_a_package(case: str) -> None:
+    from pressdocs._sniff import RAR, SEVEN_ZIP, sniff_media_type
+
+    name, build = _PACKAGES[case]
+    pdf = b"%PDF-1.4\n" + b"1 0 obj << >> endobj\n" * 20 + b"%%EOF\n"
+    package = build([("发布稿.pdf", pdf)])
+    assert sniff_media_type(package, name) == (RAR if name.endswith(".rar") else SEVEN_ZIP)
+
+
+def _cut(data: bytes) -> bytes:
+    return data[: len(data) * 2 // 3]
+
+
+def _scrambled(data: bytes) -> bytes:
+    import random
+
+    rng = random.Random(14)
+    return data[:12] + bytes(rng.randrange(256) for _ in range(len(data) - 12))
+
+
+@pytest.mark.parametrize("damage", [_cut, _scrambled], ids=["truncated", "corrupt"])
+@pytest.mark.parametrize("case", list(_PACKAGES))
+def test_a_damaged_7z_or_rar_is_a_finding_naming_it(tmp_path: Path, case: str,
+                                                   damage: object) -> None:
+    _needs_tool(case)
+    name, build = _PACKAGES[case]
+    package = damage(build([("登记表.docx", _registration())]))  # type: ignore[operator]
+    sub = _one_message(tmp_path, name, package)
+    findings = [f for f in sub.findings if f.code == "PD902"]  # type: ignore[attr-defined]
+    assert len(findings) == 1, sub.findings  # type: ignore[attr-defined]
+    assert name in findings[0].message.zh and "无法打开" in findings[0].message.zh
+    assert name in findings[0].message.en
+    assert sub.registration is None  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("module", "extra", "case"), [("py7zr", "7z", "7z stored"),
+                                                       ("rarfile", "rar", "rar stored")])
+def test_without_the_reading_library_the_finding_names_the_file_and_the_extra(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: str, extra: str,
+        case: str) -> None:
+    name, build = _PACKAGES[case]
+    package = build([("登记表.docx", _registration())])
+    import sys
+
+    monkeypatch.setitem(sys.modules, module, None)  # an installation without it
+    sub = _one_message(tmp_path, name, package)
+    findings = [f for f in sub.findings if f.code == "PD902"]  # type: ignore[attr-defined]
+    assert len(findings) == 1
+    text = findings[0].message.zh
+    assert name in text and f"pip install 'pressdocs[{extra}]'" in text
+
+
+def test_py7zr_and_rarfile_are_installed_with_pressdocs() -> None:
+    import tomllib
+
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    required = {d.split(">")[0].split("=")[0].strip().lower()
+                for d in project["project"]["dependencies"]}
+    assert {"py7zr", "rarfile"} <= required
+
+
 # --- 4. a store that is not a store is refused -----------------------------------------------
 
 _NOT_A_DATABASE = {
