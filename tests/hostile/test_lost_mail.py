@@ -11,6 +11,7 @@ message or judge it wrongly.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -280,6 +281,223 @@ def test_py7zr_and_rarfile_are_installed_with_pressdocs() -> None:
     required = {d.split(">")[0].split("=")[0].strip().lower()
                 for d in project["project"]["dependencies"]}
     assert {"py7zr", "rarfile"} <= required
+
+
+# --- 3. transient failures are retried, not judged --------------------------------------------
+
+_FULL = b"DISK-FULL-HERE"  # bytes of the document whose write meets a full disk
+
+
+def _fill_disk_on(monkeypatch: pytest.MonkeyPatch, marker: bytes,
+                  err: int = 28) -> list[int]:
+    """The blob writer meets ENOSPC (or ``err``) when it writes bytes holding ``marker``:
+    the real writer's own OSError handling runs, as on a full disk."""
+    import os
+
+    from pressdocs.store.blobs import BlobWriter
+
+    real = BlobWriter.write
+    hits: list[int] = []
+
+    def write(self: BlobWriter, data: bytes | bytearray | memoryview) -> int:
+        if marker in bytes(data):
+            hits.append(len(data))
+
+            def full(_: object) -> int:
+                raise OSError(err, os.strerror(err))
+            self._store._guard(full, data)  # type: ignore[attr-defined]
+        return real(self, data)
+
+    monkeypatch.setattr(BlobWriter, "write", write)
+    return hits
+
+
+def _three(tmp: Path, *, raw_marker: bool = False) -> Path:
+    second = _mail("材料见附件。", message_id="<m2@wuhu.gov.cn>", subject="【市统计局】发布材料",
+                   attachments=[("新闻发布稿.docx", _FULL + b"\x00" * 200)])
+    if raw_marker:  # the marker in the raw message itself, so archiving it meets the disk
+        second = b"X-Note: " + _FULL + b"\r\n" + second
+    return _folder(tmp / "mail", {
+        "1.eml": _mail("第一封", message_id="<m1@wuhu.gov.cn>", subject="第一封"),
+        "2.eml": second,
+        "3.eml": _mail("第三封", message_id="<m3@wuhu.gov.cn>", subject="第三封")})
+
+
+@pytest.mark.parametrize("err", [28, 5], ids=["ENOSPC", "EIO"])
+@pytest.mark.parametrize("where", ["document", "raw message"])
+def test_a_full_disk_leaves_the_message_for_the_next_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, err: int, where: str) -> None:
+    import json
+
+    mail = _three(tmp_path, raw_marker=where == "raw message")
+    store = tmp_path / "store"
+    hits = _fill_disk_on(monkeypatch, _FULL, err)
+    result = invoke(["batch", str(mail), "--json", "--store", str(store)])
+    assert hits, "the failure was not met"
+    assert result.exit_code == 3, result.output
+    report = json.loads(result.stdout)
+    assert sorted(m["subject"] for m in report["messages"]) == ["第一封", "第三封"]
+    assert [d["subject"] for d in report["deferred"]] == ["【市统计局】发布材料"]
+    lines = [line for line in result.stderr.splitlines() if line]
+    assert len(lines) == 1  # one clear line, naming the message
+    assert "未能处理邮件“【市统计局】发布材料”" in lines[0] and "下次运行" in lines[0]
+    assert "Traceback" not in result.output
+    with open_store(store) as s:
+        assert not [f for sub in s.submissions() for f in sub.findings if f.code == "PD900"]
+        states = [m.state.value for m in s.unprocessed_messages()]
+        # a document that could not be written: recorded, not processed; the raw
+        # message that could not be archived: not recorded at all (the source keeps it)
+        assert states == (["received"] if where == "document" else [])
+    monkeypatch.undo()  # space freed
+    again = invoke(["batch", str(mail), "--json", "--store", str(store)])
+    assert again.exit_code == 0, again.output
+    done = json.loads(again.stdout)
+    assert [m["subject"] for m in done["messages"] if m["status"] != "duplicate"] == [
+        "【市统计局】发布材料"]
+    assert done["deferred"] == []
+    with open_store(store) as s:
+        assert len(s.submissions()) == 3 and s.unprocessed_messages() == []
+        assert len(s.processed_messages()) == 3  # each exactly once
+    third = invoke(["batch", str(mail), "--json", "--store", str(store)])
+    assert {m["status"] for m in json.loads(third.stdout)["messages"]} == {"duplicate"}
+
+
+def test_a_message_that_is_malformed_is_still_judged_for_good(tmp_path: Path) -> None:
+    # only the message's own fault is a finding: a damaged attachment is not deferred
+    mail = _folder(tmp_path / "mail", {"1.eml": _mail(
+        "见附件", attachments=[("登记表.docx", b"PK\x03\x04" + b"\x00" * 50)])})
+    result = invoke(["batch", str(mail), "--store", str(tmp_path / "store")])
+    assert result.exit_code == 0, result.output
+    with open_store(tmp_path / "store") as s:
+        assert s.unprocessed_messages() == []
+        (sub,) = s.submissions()
+        assert {f.code for f in sub.findings} & {"PD901", "PD902"}, sub.findings
+
+
+def test_transient_errors_are_told_from_the_messages_own() -> None:
+    import errno
+    import imaplib
+
+    from pressdocs._intake import is_transient
+    from pressdocs.errors import ParseError
+
+    assert is_transient(OSError(errno.ENOSPC, "No space left on device"))
+    assert is_transient(OSError(errno.EIO, "Input/output error"))
+    assert is_transient(ConnectionResetError(errno.ECONNRESET, "reset"))
+    assert is_transient(imaplib.IMAP4.abort("socket error: EOF"))
+    wrapped = StoreError.of("store.file_error", path="/x", reason="No space left on device")
+    assert is_transient(wrapped)
+    assert not is_transient(OSError("image file is truncated"))  # Pillow's, no errno
+    assert not is_transient(ParseError.of("archive.damaged", file="x.zip", detail=""))
+    assert not is_transient(ValueError("bad date"))
+    assert not is_transient(StoreError.of("store.no_blob", sha256="0" * 64))
+
+
+class _CuttingProxy:
+    """A TCP relay on 127.0.0.1 to the IMAP server that can drop the connection once the
+    server has sent ``cut_after`` bytes: a connection lost in the middle of a message (by
+    byte count, so it works under STARTTLS too)."""
+
+    def __init__(self, port: int):
+        import socket
+        import threading
+
+        self.target = port
+        self.cut_after: int | None = None
+        self.sent = 0  # server -> client bytes of the last session
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        import socket
+        import threading
+
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.target))
+            self.sent = 0
+            threading.Thread(target=self._pipe, args=(client, server, False), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(server, client, True), daemon=True).start()
+
+    def _pipe(self, src: object, dst: object, downstream: bool) -> None:
+        import socket
+
+        a, b = src, dst
+        assert isinstance(a, socket.socket) and isinstance(b, socket.socket)
+        try:
+            while data := a.recv(65536):
+                if downstream and self.cut_after is not None \
+                        and self.sent + len(data) > self.cut_after:
+                    b.sendall(data[: max(0, self.cut_after - self.sent)])
+                    raise ConnectionResetError("cut")
+                if downstream:
+                    self.sent += len(data)
+                b.sendall(data)
+        except OSError:
+            pass
+        for sock in (a, b):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+def test_a_dropped_imap_connection_leaves_the_rest_for_the_next_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+    import shutil
+    import tempfile
+
+    from imapservers import PASSWORD, Dovecot
+
+    if not Dovecot.available():
+        pytest.skip("dovecot-imapd is not installed (scripts/setup installs it)")
+    root = Path(tempfile.mkdtemp(prefix="pressdocs-dovecot-"))
+    server = Dovecot(root).start()
+    proxy = _CuttingProxy(server.port)
+    try:
+        user = "whxwtg@163.com"
+        for n in range(3):
+            server.deliver(user, _mail(f"第{n}封", message_id=f"<imap-{n}@wuhu.gov.cn>",
+                                       subject=f"第{n}封",
+                                       attachments=[("现场.png", png(n, 300))]), f"{n}.eml")
+        env = {"PRESSDOCS_IMAP_SECRET": PASSWORD}
+        monkeypatch.setenv("PRESSDOCS_IMAP_SECRET", PASSWORD)
+        url = f"imap://{user}@127.0.0.1:{proxy.port}/INBOX"
+        store = str(tmp_path / "store")
+        # how many bytes a whole session takes (a dry run reads every message)
+        dry = invoke(["batch", url, "--dry-run", "--json", "--store", store], env=env)
+        assert dry.exit_code == 0, dry.output
+        total = proxy.sent
+        proxy.cut_after = total * 2 // 3  # inside the messages' bodies
+        cut = invoke(["batch", url, "--json", "--store", store], env=env)
+        assert cut.exit_code == 3, cut.output
+        assert "Traceback" not in cut.output
+        report = json.loads(cut.stdout)
+        assert report["interrupted"] and "中途中断" in report["interrupted"]
+        assert "中途中断" in cut.stderr and "下次运行" in cut.stderr
+        first = [m["subject"] for m in report["messages"]]
+        with open_store(store) as s:  # nothing judged for a failure that was not its own
+            assert not [f for sub in s.submissions() for f in sub.findings
+                        if f.code == "PD900"]
+        proxy.cut_after = None  # the connection holds this time
+        again = invoke(["batch", url, "--json", "--store", store], env=env)
+        assert again.exit_code == 0, again.output
+        rest = [m["subject"] for m in json.loads(again.stdout)["messages"]
+                if m["status"] != "duplicate"]
+        assert sorted(first + rest) == ["第0封", "第1封", "第2封"]  # each exactly once
+        with open_store(store) as s:
+            assert len(s.processed_messages()) == 3 and s.unprocessed_messages() == []
+    finally:
+        proxy.close()
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 # --- 4. a store that is not a store is refused -----------------------------------------------

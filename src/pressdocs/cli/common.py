@@ -30,6 +30,7 @@ __all__ = [
     "DAY",
     "EXIT_CANNOT_RUN",
     "EXIT_FINDINGS",
+    "EXIT_RETRY",
     "AtLeast",
     "Day",
     "Number",
@@ -45,6 +46,9 @@ __all__ = [
 
 EXIT_FINDINGS = 1
 EXIT_CANNOT_RUN = 2
+#: Some messages could not be processed now (a full disk, a dropped connection): they
+#: are kept, and the next run processes them.
+EXIT_RETRY = 3
 
 F = TypeVar("F", bound=Callable[..., Any])
 
