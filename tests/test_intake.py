@@ -81,10 +81,12 @@ def dovecot() -> Iterator[Dovecot]:
     # Not under pytest's tmp dir: that is private to root, and Dovecot reads as its own user.
     root = Path(tempfile.mkdtemp(prefix="pressdocs-dovecot-"))
     server = Dovecot(root).start()
-    for name, data in _mailbox():
+    box = _mailbox()
+    for name, data in box:
         server.deliver(USER, data, name, mtime=datetime(2021, 4, 14, 9, 0, tzinfo=TZ).timestamp())
-    # the same registration also filed into a second folder (草稿箱, modified UTF-7)
-    server.deliver(USER, _mailbox()[0][1], "dup.eml", folder="&g0l6P3ux-")
+    # the same registration (the same bytes) also filed into a second folder (草稿箱,
+    # modified UTF-7)
+    server.deliver(USER, box[0][1], "dup.eml", folder="&g0l6P3ux-")
     yield server
     server.stop()
     shutil.rmtree(root, ignore_errors=True)

@@ -145,9 +145,13 @@ class Pressdocs:
     def existing_store(self) -> Store | None:
         """The store if one already exists at :attr:`store_path`, else ``None`` (nothing
         is created: checking files must not leave an empty store behind)."""
+        from pressdocs.errors import StoreError
         from pressdocs.store.sqlite import DATABASE_NAME
 
-        if "store" in self.__dict__ or (self.store_path / DATABASE_NAME).exists():
+        path = self.store_path
+        if path.exists() and not path.is_dir():
+            raise StoreError.of("store.not_a_folder", store=str(path))
+        if "store" in self.__dict__ or (path / DATABASE_NAME).exists():
             return self.store
         return None
 

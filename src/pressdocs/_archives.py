@@ -168,8 +168,13 @@ def is_office_zip(data: bytes, name: str = "") -> bool:
     (``Index/Document.iwa``).  A zip whose central directory is lost (a download cut off)
     is judged as :func:`pressdocs._sniff.sniff_media_type` judges it, by its local headers
     and then its ``name``: a truncated 登记表.docx is a damaged document, for its parser to
-    report as one, not a damaged package.  False for anything else.
+    report as one, not a damaged package.  False for anything else — first of all for a
+    7z or rar: zipfile finds a zip's directory by searching back from the end, so a 7z or
+    rar that *stores* a .docx (no compression) looks to it like that .docx.  The magic at
+    the start decides first.
     """
+    if sniff_archive(data) != "zip":
+        return False
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = zf.namelist()
@@ -610,7 +615,9 @@ def _read_rar(data: bytes, scope: _Scope) -> list[tuple[str, bytes]]:
         path = Path(tmp) / "package.rar"
         path.write_bytes(data)
         try:
-            with rarfile.RarFile(str(path)) as rf:
+            # strict: a damaged header is an error, not the quiet end of the listing (the
+            # default, "stop", turns a corrupt rar into an empty one: swallowed unread)
+            with rarfile.RarFile(str(path), errors="strict") as rf:
                 return _read_rar_members(rf, scope, len(data))
         except PressdocsError:
             raise

@@ -4,8 +4,9 @@
 files) through the first :class:`pressdocs.MailSource` that handles it, and for each
 message:
 
-1. looks it up in the ledger by source key, Message-ID and sha256 of its bytes — a
-   message already processed is reported ``duplicate`` and left alone;
+1. looks it up in the ledger by source key and sha256 of its bytes — a message already
+   processed is reported ``duplicate`` and left alone.  A different message reusing an
+   earlier one's Message-ID is a message of its own (PD904 notes the repeated header);
 2. records it, which stores the raw bytes durably *before* the ledger row is committed;
 3. makes its submission through the one :class:`~pressdocs._pipeline.Pipeline` (read,
    assemble, prepare, enrich, validate);
@@ -22,6 +23,13 @@ Memory does not grow with the mailbox, nor with the message: a message on disk i
 hashed and archived in pieces, and a large one is taken apart as it streams past
 (:mod:`pressdocs.mail.stream`).
 
+A failure that is not the message's fault — the disk full or failing while its bytes or
+documents are written (``ENOSPC``, ``EIO``), the store refusing a write, the mailbox
+connection dropped — is *transient* (:func:`is_transient`): the message is left as it
+was (unrecorded, or recorded but unprocessed), listed in :attr:`BatchReport.deferred`
+with the reason, and taken up by the next run; ``pressdocs batch`` then exits 3.  Only
+what the message itself does wrong becomes a finding, kept for good (PD900 and the rest).
+
 A run killed at any point leaves messages either unrecorded (taken in next time) or
 recorded but unprocessed (processed next time, from the archived bytes); so every
 message is processed exactly once.  A second run on the same store at the same time
@@ -32,7 +40,9 @@ result in the submission's history.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import imaplib
 import shutil
 import tempfile
 from collections import Counter
@@ -70,7 +80,8 @@ if TYPE_CHECKING:
     from pressdocs._app import Pressdocs
     from pressdocs._notify import NoticeOutcome
 
-__all__ = ["BatchReport", "MessageOutcome", "find_source", "reprocess", "run_batch"]
+__all__ = ["BatchReport", "DeferredMessage", "MessageOutcome", "find_source", "is_transient",
+           "reprocess", "run_batch"]
 
 _CHUNK = 1024 * 1024
 _HEAD = 256 * 1024  # where a message file's header block is looked for
@@ -157,6 +168,29 @@ def _document(doc: Document, links: dict[str, list[LinkedFile]], lang: str) -> d
 
 
 @dataclass
+class DeferredMessage:
+    """A message this run could not process now, for a reason that is not its own fault
+    (:func:`is_transient`); left for the next run."""
+
+    reason: Message
+    source_key: str = ""
+    subject: str = ""
+    sender: str = ""
+    message_id: str = ""
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        return {"source_key": self.source_key, "subject": self.subject,
+                "sender": self.sender, "message_id": self.message_id,
+                "reason": self.reason.text(lang)}
+
+    def line(self, lang: str = "zh") -> Message:
+        """One line naming the message and why it waits."""
+        what = self.subject or self.message_id or self.source_key
+        return Message.of("intake.deferred", message=what, source_key=self.source_key,
+                          reason=self.reason)
+
+
+@dataclass
 class BatchReport:
     """What a batch did: one outcome per message seen, and the totals."""
 
@@ -165,6 +199,15 @@ class BatchReport:
     dry_run: bool = False
     #: The receipts queued for the new submissions (``batch --notify``), sent by ``notify``.
     receipts: list[NoticeOutcome] = field(default_factory=list)
+    #: Messages left for the next run after a transient failure (a full disk …).
+    deferred: list[DeferredMessage] = field(default_factory=list)
+    #: Why the mailbox stopped before its end (a dropped connection), if it did.
+    interrupted: Message | None = None
+
+    @property
+    def complete(self) -> bool:
+        """Whether every message was taken care of (nothing deferred, nothing cut off)."""
+        return not self.deferred and self.interrupted is None
 
     @property
     def seen(self) -> int:
@@ -193,6 +236,8 @@ class BatchReport:
             "by_severity": {k.value: n for k, n in self.by_severity().items()},
             "messages": [o.to_dict(lang) for o in self.outcomes],
             "receipts": [o.to_dict(lang) for o in self.receipts],
+            "deferred": [d.to_dict(lang) for d in self.deferred],
+            "interrupted": self.interrupted.text(lang) if self.interrupted else None,
         }
 
 
@@ -229,18 +274,27 @@ def run_batch(app: Pressdocs, location: str | None = None, *, dry_run: bool = Fa
 
         context = app.context(source, store=store)
         taken = 0
-        for raw in _since(source.messages(location, context, since, known), since, app):
-            if limit is not None and taken >= limit:
-                break
-            if intake.take_in(raw, dry_run):
-                taken += 1
-                if not dry_run:
-                    source.acknowledge(raw, context)
+        try:
+            for raw in _since(source.messages(location, context, since, known), since, app):
+                if limit is not None and taken >= limit:
+                    break
+                if intake.take_in(raw, dry_run):
+                    taken += 1
+                    if not dry_run:
+                        source.acknowledge(raw, context)
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
+            # the mailbox went away mid-way: what came in is kept; the rest comes next run
+            report.interrupted = Message.of("intake.interrupted", location=location,
+                                            reason=_reason(exc))
         if not dry_run:
             # Left recorded but unprocessed by a run that was killed, and not met again
             # above (those were finished there, with their INTERNALDATE): finish them
-            # from the archived bytes.
+            # from the archived bytes.  Not those this run just deferred: next run.
             for record in store.unprocessed_messages():
+                if record.id in intake.deferred_ids:
+                    continue
                 raw = RawMessage(source="", key="", path=store.blob_path(record.sha256))
                 intake.process(record.id, raw, record.sha256,
                                record.source_keys[0] if record.source_keys else "")
@@ -352,6 +406,8 @@ class _Intake:
                  progress: Progress | None, *, receipts: bool = False) -> None:
         self.app, self.store, self.report, self.progress = app, store, report, progress
         self.receipts = receipts
+        #: Ledger records this run deferred (left unprocessed for the next run).
+        self.deferred_ids: set[int] = set()
 
     def take_in(self, raw: RawMessage, dry_run: bool) -> bool:
         """Take ``raw`` in; whether it was new (and so may be acknowledged)."""
@@ -363,59 +419,99 @@ class _Intake:
         sha, head = _fingerprint(raw)
         message_id = parse_headers(head, tz=self.app.config.tz).message_id
         key = raw.source_key or sha
-        known = store.find_message(source_key=key, message_id=message_id or None, sha256=sha)
+        # the same message is the same bytes (or the same place in the source), never
+        # just the same Message-ID: a header anyone can write must not drop a message
+        known = store.find_message(source_key=key, sha256=sha)
         if known is not None and known.state == "processed":
             if key not in known.source_keys and not dry_run:
                 store.add_source_key(known.id, key)
             self._report(self._duplicate(known, key, message_id))
             return False
         if dry_run:
-            sub = self._make(Pipeline(self.app, ledger=store), raw, sha)
+            try:
+                sub = self._make(Pipeline(self.app, ledger=store), raw, sha)
+            except _Deferred as deferred:
+                self._defer(raw, key, deferred.reason)
+                return False
             self.app.emit(SubmissionChecked(submission=sub, dry_run=True))
             self._report(MessageOutcome(sub, sub.status, key))
             return True
         if known is not None:
-            self.process(known.id, raw, sha, key)
-        elif raw.path is None:
-            record = store.record_message(raw.data, source_key=key,
-                                          message_id=message_id or None)
-            self.process(record.id, raw, sha, key)
-        else:
-            archived = _archive(store, raw, sha)
-            record = store.record_message(blob=archived, source_key=key,
-                                          message_id=message_id or None)
-            # processed from the archived bytes, the very ones a rerun after a crash reads
-            raw = RawMessage(source=raw.source, key=raw.key, received=raw.received,
-                             folder=raw.folder, file_time=raw.file_time,
-                             path=store.blob_path(archived))
-            self.process(record.id, raw, archived, key)
-        return True
+            return self.process(known.id, raw, sha, key)
+        try:
+            if raw.path is None:
+                record = store.record_message(raw.data, source_key=key,
+                                              message_id=message_id or None)
+            else:
+                archived = _archive(store, raw, sha)
+                record = store.record_message(blob=archived, source_key=key,
+                                              message_id=message_id or None)
+                # processed from the archived bytes, the very ones a rerun after a crash reads
+                raw = RawMessage(source=raw.source, key=raw.key, received=raw.received,
+                                 folder=raw.folder, file_time=raw.file_time,
+                                 path=store.blob_path(archived))
+                sha = archived
+        except Exception as exc:  # not even recorded: the source keeps it for next run
+            if not is_transient(exc):
+                raise
+            self._defer(raw, key, _reason(exc))
+            return False
+        return self.process(record.id, raw, sha, key)
 
     def process(self, record_id: int, raw: RawMessage, sha: str, key: str, *,
-                reprocessed: bool = False) -> None:
+                reprocessed: bool = False) -> bool:
         """Make the submission, commit it with the ledger's mark (and its receipt, when
-        asked for), then announce it."""
-        sub = self._make(Pipeline(self.app, ledger=self.store, originals=self.store), raw, sha)
-        notifier = self.app.notifier
-        receipts = notifier.receipts([sub]) if self.receipts else []
-        with self.store.transaction():
-            self.store.mark_processed(record_id, sub)
-            self.report.receipts += notifier.queue(receipts).outcomes
+        asked for), then announce it; whether it was done (not deferred: a transient
+        failure leaves the message recorded but unprocessed, for the next run)."""
+        try:
+            sub = self._make(Pipeline(self.app, ledger=self.store, originals=self.store),
+                             raw, sha)
+            notifier = self.app.notifier
+            receipts = notifier.receipts([sub]) if self.receipts else []
+            with self.store.transaction():
+                self.store.mark_processed(record_id, sub)
+                self.report.receipts += notifier.queue(receipts).outcomes
+        except _Deferred as deferred:
+            self._defer(raw, key, deferred.reason, record_id)
+            return False
+        except Exception as exc:  # the commit itself (a full disk under the database)
+            if not is_transient(exc):
+                raise
+            self._defer(raw, key, _reason(exc), record_id)
+            return False
         self.app.emit(SubmissionProcessed(submission=sub, reprocessed=reprocessed))
         for finding in sub.findings:
             self.app.emit(FindingRaised(submission=sub, finding=finding,
                                         reprocessed=reprocessed))
         self._report(MessageOutcome(sub, sub.status, key))
+        return True
+
+    def _defer(self, raw: RawMessage, key: str, reason: Message,
+               record_id: int | None = None) -> None:
+        """Leave the message for the next run, saying which one and why."""
+        if record_id is not None:
+            self.deferred_ids.add(record_id)
+        try:
+            head = _headers(raw, self.app)
+            subject, sender, mid = head.subject, head.sender_address, head.message_id
+        except Exception:  # the bytes may be what could not be read
+            subject = sender = mid = ""
+        self.report.deferred.append(DeferredMessage(reason=reason, source_key=key,
+                                                    subject=subject, sender=sender,
+                                                    message_id=mid))
 
     def _make(self, pipeline: Pipeline, raw: RawMessage, sha: str) -> Submission:
         """The pipeline's submission; a message it fails on is kept as an ``error``
         submission (PD900) saying why, never lost."""
         try:
             return pipeline.message(raw, sha)
-        except PressdocsError as exc:
-            reason = Message.of("pipeline.failed", reason=exc.as_message())
-        except Exception as exc:  # a bug must not lose the message: record it as an error
-            reason = Message.of("pipeline.crashed", error=f"{type(exc).__name__}: {exc}")
+        except Exception as exc:
+            if is_transient(exc):  # not the message's fault: left for the next run
+                raise _Deferred(_reason(exc)) from exc
+            if isinstance(exc, PressdocsError):
+                reason = Message.of("pipeline.failed", reason=exc.as_message())
+            else:  # a bug must not lose the message: record it as an error
+                reason = Message.of("pipeline.crashed", error=f"{type(exc).__name__}: {exc}")
         # what the office needs to find the message again: its headers, and the same
         # received time the pipeline would have given it
         head = _headers(raw, self.app)
@@ -464,3 +560,65 @@ def _archive(store: Store, raw: RawMessage, sha: str) -> str:
     return writer.sha256  # the bytes kept, should the file have changed since it was hashed
 
 
+
+
+class _Deferred(Exception):
+    """A transient failure while making a submission: the message waits for the next run."""
+
+    def __init__(self, reason: Message):
+        super().__init__(reason.zh)
+        self.reason = reason
+
+
+#: ``errno`` values that say the machine or the network failed, not the message: a full or
+#: failing disk, no memory or file handles to spare, a connection that went away.
+TRANSIENT_ERRNOS = frozenset(
+    getattr(errno, name) for name in (
+        "ENOSPC", "EDQUOT", "EIO", "EROFS", "ENOMEM", "EMFILE", "ENFILE", "EAGAIN", "EBUSY",
+        "ETIMEDOUT", "ECONNRESET", "ECONNABORTED", "ECONNREFUSED", "EPIPE", "ENETDOWN",
+        "ENETUNREACH", "ENETRESET", "EHOSTUNREACH", "EHOSTDOWN", "ESTALE")
+    if hasattr(errno, name))
+
+
+#: The store's errors that say it could not write or read just now (a message whose
+#: original is missing is not one: processing it again would not help).
+_TRANSIENT_STORE_ERRORS = frozenset({
+    "store.file_error", "store.disk_full", "store.busy", "store.read_only",
+    "store.driver_error", "store.cannot_create", "store.lock_file"})
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) is a failure of the machine, the store or the
+    network rather than of the message: an OSError with one of :data:`TRANSIENT_ERRNOS`,
+    a dropped or timed-out connection, the IMAP connection aborted, the store unable to
+    write.  A parser's own OSError ("image file is truncated": no errno) is not."""
+    from pressdocs.errors import StoreError, StoreLocked
+
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, StoreLocked):
+            return False
+        if isinstance(current, StoreError):
+            if current.message.key in _TRANSIENT_STORE_ERRORS:
+                return True
+        elif isinstance(current, (ConnectionError, TimeoutError, imaplib.IMAP4.abort)):
+            return True
+        if isinstance(current, OSError) and current.errno in TRANSIENT_ERRNOS:
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _reason(exc: BaseException) -> Message:
+    """A transient failure in words: the store's own message, or the system's."""
+    found: BaseException | None = exc
+    while found is not None:
+        if isinstance(found, PressdocsError):
+            return found.as_message()
+        if isinstance(found, OSError) and found.errno is not None:
+            where = f"{found.filename}: " if found.filename else ""
+            return Message.of("intake.transient", error=f"{where}{found.strerror or found}")
+        found = found.__cause__ or found.__context__
+    return Message.of("intake.transient", error=f"{type(exc).__name__}: {exc}")

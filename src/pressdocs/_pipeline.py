@@ -37,7 +37,7 @@ from pressdocs.capabilities import RawMessage
 from pressdocs.errors import ParseError
 from pressdocs.mail.message import ParsedMessage
 from pressdocs.mail.stream import SpilledPart, StreamLimits, parse_bytes, parse_stream
-from pressdocs.models import Document, DocumentKind, Submission
+from pressdocs.models import Document, DocumentKind, Message, Submission
 from pressdocs.store.blobs import BlobStore, BlobWriter
 
 if TYPE_CHECKING:
@@ -96,8 +96,25 @@ class Pipeline:
                        received=received, sender=msg.sender_address,
                        sender_name=msg.sender_name, subject=msg.subject,
                        message_id=msg.message_id, linked_files=msg.linked_files)
-        sub.defects = list(msg.defects)
+        sub.defects = list(msg.defects) + self._reused_message_id(msg.message_id,
+                                                                   submission_id)
         return self._finish(sub)
+
+    def _reused_message_id(self, message_id: str, sha256: str) -> list[Message]:
+        """A note when the ledger already took in a *different* message (other bytes) with
+        this Message-ID: the message is its own all the same (a duplicate is the same
+        bytes), but the office should know the header repeats an earlier message's."""
+        if self.ledger is None or not message_id:
+            return []
+        records = self.ledger.messages_with_message_id(message_id)
+        mine = next((r.id for r in records if r.sha256 == sha256), None)
+        earlier = [r for r in records if r.sha256 != sha256 and (mine is None or r.id < mine)]
+        if not earlier:
+            return []
+        first = earlier[0]
+        return [Message.of("mail.defect.reused_message_id", message_id=message_id,
+                           received=first.received.astimezone(self.app.config.tz),
+                           submission=(first.submission_id or first.sha256)[:12])]
 
     def files(self, files: Iterable[tuple[str, bytes]], *, source: str,
               received: datetime | None) -> Submission:

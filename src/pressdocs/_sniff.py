@@ -323,6 +323,12 @@ def decode_text(data: bytes) -> tuple[str, str]:
 
 def _sniff_binary(data: bytes, ext: str) -> str | None:
     head = data[:64]
+    # a package by its magic first: a 7z or rar that stores a PDF (no compression) has
+    # "%PDF-" within its first bytes, and must stay the package it is
+    if head.startswith(b"7z\xbc\xaf\x27\x1c"):
+        return SEVEN_ZIP
+    if head.startswith(b"Rar!\x1a\x07"):
+        return RAR
     if data.startswith(b"PK\x03\x04") or data.startswith((b"PK\x05\x06", b"PK\x07\x08")):
         return _sniff_zip(data, ext)
     if head.startswith(_OLE_MAGIC):
@@ -331,10 +337,6 @@ def _sniff_binary(data: bytes, ext: str) -> str | None:
         return PDF
     if head.startswith(b"{\\rtf"):
         return RTF
-    if head.startswith(b"7z\xbc\xaf\x27\x1c"):
-        return SEVEN_ZIP
-    if head.startswith(b"Rar!\x1a\x07"):
-        return RAR
     if head.startswith(b"\x1f\x8b"):
         return GZIP
     if head.startswith(b"\xff\xd8\xff"):

@@ -4,11 +4,12 @@ Each yields every message with a key unique within its source, so the ledger kno
 message it has seen: the Maildir unique name, the mbox message's position and bytes, the
 .eml file's path relative to the folder.  ``file_time`` is the file's modification time
 (Maildir delivery time); the intake prefers the Date header over it.  Nothing is ever
-changed on disk.
+changed on disk.  An mbox is split where mutt splits it and unescaped as mboxrd says
+(:func:`mbox_messages`).
 
 Maildir and .eml messages are handed over by their path, not their bytes, so the intake
 can stream a large one instead of reading it whole.  An mbox message is read into memory
-(the mailbox module knows no other way); a large message belongs in a Maildir.
+(one at a time); a large message belongs in a Maildir.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pressdocs.capabilities import Context, MailSource, RawMessage
 from pressdocs.errors import SourceError
 from pressdocs.hookspecs import hookimpl
 
-__all__ = ["EmlSource", "MaildirSource", "MboxSource", "looks_like_message"]
+__all__ = ["EmlSource", "MaildirSource", "MboxSource", "looks_like_message", "mbox_messages"]
 
 
 def _path(location: str) -> Path:
@@ -98,12 +99,61 @@ class MboxSource(MailSource):
         path = _path(location)
         if not path.is_file():
             raise SourceError.of("source.no_mbox", path=str(path))
-        box = mailbox.mbox(str(path), factory=None, create=False)
-        for index, key in enumerate(box.iterkeys()):
-            data = box.get_bytes(key, from_=False)
+        for index, data in enumerate(mbox_messages(path)):
             digest = hashlib.sha256(data).hexdigest()[:16]
             yield RawMessage(source=f"mbox:{path.resolve()}", key=f"{index}:{digest}",
                              data=data)
+
+
+#: A ``From_`` line that starts a message, as mutt's ``is_from`` knows one: ``From``, the
+#: envelope sender (``-`` for Thunderbird, ``MAILER-DAEMON`` for Python's mailbox module),
+#: and the time the message was delivered — asctime (``Mon Apr 12 10:00:00 2021``, maybe
+#: with a zone before the year) or RFC 5322 (``Mon, 12 Apr 2021 10:00:00 +0800``).
+_FROM_LINE = re.compile(
+    rb"From \S+\s+"
+    rb"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),?\s+)?"
+    rb"(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s+\d{1,2}"
+    rb"\s+\d{1,2}:\d{2}(?::\d{2})?\s+(?:[A-Za-z]{1,5}\s+|[+-]\d{4}\s+)?\d{4}"
+    rb"|\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s+\d{4}"
+    rb"\s+\d{1,2}:\d{2}(?::\d{2})?)"
+    rb"(?:\s.*)?\r?\n?$", re.ASCII)
+#: A body line the writer escaped (mboxrd: one ``>`` more before ``From ``).
+_ESCAPED_FROM = re.compile(rb">+From ")
+
+
+def mbox_messages(path: Path) -> Iterator[bytes]:
+    """The messages of an mbox file, read the way mutt reads one, unescaped as mboxrd says.
+
+    A message starts at a ``From_`` line: the file's first line, or a line that is
+    ``From``, a sender and a delivery time (:data:`_FROM_LINE`).  A body line merely
+    beginning with ``From `` ("From the office's point of view…") that a writer left
+    unescaped does not split its message.  A body line the writer escaped, ``>From `` (or
+    ``>>From `` for one that already had a ``>``), loses one ``>``: mboxrd, which reads
+    the mboxo files of Python's mailbox module, Thunderbird and mutt the same way for every
+    line they escaped.  The blank line that ends each message in the file is not part of it.
+    Messages are read one at a time, never the whole file.
+    """
+    lines: list[bytes] = []
+    started = False
+    with path.open("rb") as f:
+        for line in f:
+            if line.startswith(b"From ") and (not started or _FROM_LINE.match(line)):
+                if started:
+                    yield _mbox_message(lines)
+                lines, started = [], True
+                continue
+            if _ESCAPED_FROM.match(line):
+                line = line[1:]
+            lines.append(line)
+    if started:
+        yield _mbox_message(lines)
+
+
+def _mbox_message(lines: list[bytes]) -> bytes:
+    """A message's lines without the blank line the mbox put after it."""
+    if lines and lines[-1] in (b"\n", b"\r\n"):
+        lines = lines[:-1]
+    return b"".join(lines)
 
 
 class EmlSource(MailSource):

@@ -100,7 +100,7 @@ class LazyGroup(click.Group):
               help="输出语言 / output language (default: zh, or PRESSDOCS_LANG).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               envvar="PRESSDOCS_CONFIG", help="配置文件 pressdocs.toml / configuration file.")
-@click.option("--store", type=click.Path(file_okay=False), default=None, envvar="PRESSDOCS_HOME",
+@click.option("--store", type=click.Path(), default=None, envvar="PRESSDOCS_HOME",
               help="数据存储目录 / store directory (default ./pressdocs-data).")
 @click.option("--strict", is_flag=True, help="插件加载失败即退出 / fail when a plugin fails to load.")
 @click.pass_context

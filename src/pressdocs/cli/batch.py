@@ -15,7 +15,16 @@ from rich.table import Table
 
 from pressdocs._app import Pressdocs
 from pressdocs._intake import BatchReport, MessageOutcome, Progress
-from pressdocs.cli.common import DAY, AtLeast, OneOf, common_options, pass_app, print_json, tr
+from pressdocs.cli.common import (
+    DAY,
+    EXIT_RETRY,
+    AtLeast,
+    OneOf,
+    common_options,
+    pass_app,
+    print_json,
+    tr,
+)
 from pressdocs.models import Severity, SubmissionStatus
 
 __all__ = ["batch_command", "reprocess_command"]
@@ -43,13 +52,28 @@ def batch_command(app: Pressdocs, source: str | None, as_json: bool, as_jsonl: b
 
     Without SOURCE, the mailbox configured as ``[mail] imap`` in pressdocs.toml.
 
-    Exit code 0 when the run completed, even if submissions have findings.
+    Exit code 0 when the run completed, even if submissions have findings; 3 when some
+    messages could not be processed now (a full disk, a dropped connection): they are kept
+    and the next run processes them.
     """
     day = since.date() if since is not None else None
     with _progress(app.lang, as_json or as_jsonl) as progress:
         report = app.batch(source, dry_run=dry_run, since=day, limit=limit, receipts=receipts,
                            progress=_jsonl(progress, app.lang) if as_jsonl else progress)
     _show(report, app.lang, as_json, as_jsonl)
+    _exit_if_incomplete(report, app.lang)
+
+
+def _exit_if_incomplete(report: BatchReport, lang: str) -> None:
+    """One line on stderr per message left for the next run (and for a mailbox cut off),
+    then exit 3."""
+    if report.complete:
+        return
+    for deferred in report.deferred:
+        click.echo(tr(lang, "cli.error", text=deferred.line().text(lang)), err=True)
+    if report.interrupted is not None:
+        click.echo(tr(lang, "cli.error", text=report.interrupted.text(lang)), err=True)
+    sys.exit(EXIT_RETRY)
 
 
 @click.command("reprocess")
@@ -80,6 +104,7 @@ def reprocess_command(app: Pressdocs, status: str | None, since: datetime | None
         report = app.reprocess(status=status, since=day, ids=ids, codes=codes,
                                progress=_jsonl(progress, app.lang) if as_jsonl else progress)
     _show(report, app.lang, as_json, as_jsonl)
+    _exit_if_incomplete(report, app.lang)
 
 
 def _show(report: BatchReport, lang: str, as_json: bool, as_jsonl: bool) -> None:

@@ -30,6 +30,7 @@ __all__ = [
     "DAY",
     "EXIT_CANNOT_RUN",
     "EXIT_FINDINGS",
+    "EXIT_RETRY",
     "AtLeast",
     "Day",
     "Number",
@@ -45,6 +46,9 @@ __all__ = [
 
 EXIT_FINDINGS = 1
 EXIT_CANNOT_RUN = 2
+#: Some messages could not be processed now (a full disk, a dropped connection): they
+#: are kept, and the next run processes them.
+EXIT_RETRY = 3
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -99,7 +103,7 @@ def common_options(func: F) -> F:
         click.option("--config", type=click.Path(dir_okay=False), default=None,
                      expose_value=False, callback=_set("config"),
                      help="配置文件 pressdocs.toml / configuration file."),
-        click.option("--store", type=click.Path(file_okay=False), default=None,
+        click.option("--store", type=click.Path(), default=None,
                      expose_value=False, callback=_set("store"),
                      help="数据存储目录 / store directory (default ./pressdocs-data)."),
         click.option("--strict", is_flag=True, default=None, expose_value=False,

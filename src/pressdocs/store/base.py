@@ -338,11 +338,19 @@ class Store(abc.ABC):
                      sha256: str | None = None) -> MessageRecord | None:
         """The message already taken in that matches ANY of the keys given, or ``None``.
 
-        A message without Message-ID, or one seen in two folders, is still found by the
-        sha256 of its raw bytes; the same message re-sent with different bytes is found
-        by its Message-ID (compared without the angle brackets).  With only a source key,
-        a mail source can skip downloading a message it already took in.
+        A message is the same message when it has the same bytes (sha256) or was seen at
+        the same source key (a folder and UID): a message seen in two folders is found by
+        its sha256; with only a source key, a mail source can skip downloading a message
+        it already took in.  A Message-ID is a header anyone can write, so it never makes
+        two messages one: ``message_id`` is used only when no other key is given, and
+        then finds the first message taken in with it (compared without the angle
+        brackets); :meth:`messages_with_message_id` lists them all.
         """
+
+    @abc.abstractmethod
+    def messages_with_message_id(self, message_id: str) -> list[MessageRecord]:
+        """Every message taken in with this Message-ID, oldest first (a different message
+        may reuse an earlier one's; each is its own message)."""
 
     @abc.abstractmethod
     def record_message(self, raw: bytes | None = None, *, blob: str | None = None,
@@ -353,8 +361,9 @@ class Store(abc.ABC):
         Pass the raw bytes as ``raw``, or, for a message already streamed into a blob,
         its sha256 as ``blob``.  The bytes are durable before the row is committed, so a
         recorded message can always be processed again.  When the message is already
-        known (by any key, see :meth:`find_message`) nothing new is recorded: the known
-        record is returned, with ``source_key`` added to it.  Safe against concurrent
+        known (by its sha256 or source key, see :meth:`find_message`) nothing new is
+        recorded: the known record is returned, with ``source_key`` added to it.  A
+        message with another message's Message-ID but other bytes is a new record.  Safe against concurrent
         runs: two processes recording the same message get the same record.
         """
 

@@ -296,6 +296,41 @@ MIGRATIONS: tuple[Migration, ...] = (
             password_changed_at TEXT NOT NULL
         )""",
     )),
+    # SQLite cannot drop a column's UNIQUE: the table is rebuilt, its ids kept.  The one
+    # table referring to it is set aside first and put back after, so every foreign key
+    # holds at every step.
+    Migration(12, "a Message-ID no longer makes two messages one: a different message "
+                  "reusing an earlier one's Message-ID is a message of its own", (
+        "CREATE TABLE message_sources_kept AS SELECT source_key, message, seen_at "
+        "FROM message_sources",
+        "DROP TABLE message_sources",
+        """CREATE TABLE messages_new (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL UNIQUE,
+            message_id TEXT,
+            size INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            processed_at TEXT,
+            submission_id TEXT REFERENCES submissions (id)
+        )""",
+        "INSERT INTO messages_new (id, sha256, message_id, size, state, received_at, "
+        "processed_at, submission_id) SELECT id, sha256, message_id, size, state, "
+        "received_at, processed_at, submission_id FROM messages",
+        "DROP TABLE messages",
+        "ALTER TABLE messages_new RENAME TO messages",
+        "CREATE INDEX messages_state ON messages (state)",
+        "CREATE INDEX messages_message_id ON messages (message_id)",
+        """CREATE TABLE message_sources (
+            source_key TEXT PRIMARY KEY,
+            message INTEGER NOT NULL REFERENCES messages (id),
+            seen_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX message_sources_message ON message_sources (message)",
+        "INSERT INTO message_sources (source_key, message, seen_at) "
+        "SELECT source_key, message, seen_at FROM message_sources_kept",
+        "DROP TABLE message_sources_kept",
+    )),
 )
 
 #: The schema version this pressdocs writes.

@@ -148,15 +148,24 @@ class SQLStore(Store):
                      sha256: str | None = None) -> MessageRecord | None:
         if source_key is None and message_id is None and sha256 is None:
             raise TypeError("find_message() needs a source_key, message_id or sha256")
-        found = self._find_id(sha256 and sha256.lower(), _message_id(message_id), source_key)
-        return None if found is None else self._message(found)
+        if source_key is None and sha256 is None:
+            found = self.messages_with_message_id(message_id or "")
+            return found[0] if found else None
+        found_id = self._find_id(sha256 and sha256.lower(), source_key)
+        return None if found_id is None else self._message(found_id)
 
-    def _find_id(self, sha256: str | None, message_id: str | None,
-                 source_key: str | None) -> int | None:
+    def messages_with_message_id(self, message_id: str) -> list[MessageRecord]:
+        rows = self._db.rows(f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE message_id = ? "
+                             "ORDER BY id", (_message_id(message_id),))
+        return [self._message_record(row) for row in rows]
+
+    def _find_id(self, sha256: str | None, source_key: str | None) -> int | None:
+        """The message with these bytes or seen at this source key (never by Message-ID:
+        a header anyone can write does not make two messages one)."""
         row = self._db.row(
-            "SELECT id FROM messages WHERE sha256 = ? OR message_id = ? "
+            "SELECT id FROM messages WHERE sha256 = ? "
             "UNION SELECT message FROM message_sources WHERE source_key = ? ORDER BY 1",
-            (sha256, message_id, source_key))
+            (sha256, source_key))
         return None if row is None else int(row[0])
 
     def record_message(self, raw: bytes | None = None, *, blob: str | None = None,
@@ -173,7 +182,7 @@ class SQLStore(Store):
             if not self.has_blob(sha):
                 raise StoreError.of("store.no_blob", sha256=blob)
             size = self.blob_path(sha).stat().st_size
-        known = self.find_message(sha256=sha, message_id=mid, source_key=source_key)
+        known = self.find_message(sha256=sha, source_key=source_key)
         if known is not None:
             if source_key and source_key not in known.source_keys:
                 return self.add_source_key(known.id, source_key)
@@ -190,7 +199,7 @@ class SQLStore(Store):
         for attempt in range(3):
             try:
                 with self._db.transaction():
-                    record_id = self._find_id(sha, message_id, source_key)
+                    record_id = self._find_id(sha, source_key)
                     if record_id is None:
                         row = self._db.row(
                             "INSERT INTO messages (sha256, message_id, size, state, "
