@@ -322,14 +322,17 @@ def _worker_main() -> None:
             importlib.import_module(module)
     try:
         import resource
-
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = options["memory"] if hard == resource.RLIM_INFINITY else \
-            min(options["memory"], hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    except (ImportError, ValueError, OSError) as exc:
-        _send(reply_to, ("failed", f"{type(exc).__name__}: {exc}"))
-        return
+    except ImportError:  # not POSIX: the time limit holds, the memory limit cannot be set
+        resource = None  # type: ignore[assignment]
+    if resource is not None:
+        try:
+            _, hard = resource.getrlimit(resource.RLIMIT_AS)
+            limit = options["memory"] if hard == resource.RLIM_INFINITY else \
+                min(options["memory"], hard)
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        except (ValueError, OSError) as exc:
+            _send(reply_to, ("failed", f"{type(exc).__name__}: {exc}"))
+            return
     _send(reply_to, ("ready",))
     while True:
         try:
