@@ -183,11 +183,12 @@ def test_document_xml_too_large_is_refused_before_it_is_read() -> None:
 
 
 def test_document_xml_lying_about_its_size_is_never_read_past_the_limit() -> None:
-    xml = f'<w:document xmlns:w="{W_NS}"><w:body/></w:document>'.encode() + b" " * 20000
+    xml = f'<w:document xmlns:w="{W_NS}"><w:body/></w:document>'.encode() + b" " * 500_000
     data = bytearray(with_member(registration_docx(), "word/document.xml", xml))
     _declare_size(data, "word/document.xml", 100)
+    # the limit applies to every part: it is set above the template's largest (styles)
     with pytest.raises(ParseError, match="文件已损坏"):
-        DocxParser(max_part_bytes=1000).parse(bytes(data), "登记表.docx")
+        DocxParser(max_part_bytes=450_000).parse(bytes(data), "登记表.docx")
 
 
 def test_png_named_docx() -> None:
@@ -234,13 +235,20 @@ def test_empty_file() -> None:
     ("member", "data"),
     [
         ("word/document.xml", b"<w:document><w:body><w:p>"),  # cut off
-        ("word/document.xml", b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]><d>&a;</d>'),
         ("word/document.xml", b"<html><body>not word</body></html>"),
     ],
 )
 def test_broken_document_xml(member: str, data: bytes) -> None:
     with pytest.raises(ParseError, match="文件已损坏或不完整"):
         parser.parse(with_member(registration_docx(), member, data), "登记表.docx")
+
+
+def test_document_xml_with_a_dtd_is_refused_as_unsafe() -> None:
+    data = b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]><d>&a;</d>'
+    with pytest.raises(ParseError, match="含有 DTD 声明") as caught:
+        parser.parse(with_member(registration_docx(), "word/document.xml", data), "登记表.docx")
+    assert caught.value.message.key == "parse.unsafe_dtd"
+    assert caught.value.message.params["part"] == "word/document.xml"
 
 
 def test_missing_document_xml() -> None:

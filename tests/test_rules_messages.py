@@ -215,6 +215,11 @@ def _files() -> Iterator[Finding]:
                      problem=Message.literal("压缩包设有密码", "the package has a password")),
             Document(name="登记表扫描件.docx", media_type="image/png", kind=DocumentKind.PICTURE)]
     yield from _every_rule(submission(documents=docs))
+    poisons = [Document(name="登记表.docx", problem=Message.of(
+                   "parse.unsafe_dtd", part="docProps/custom.xml")),
+               Document(name="发布稿.pdf", problem=Message.of("read.timeout", seconds=60.0))]
+    yield from (f for f in _every_rule(submission(documents=poisons))
+                if f.code in ("PD906", "PD907"))
     shapes = submission(reg=registration(approval_date="2021-13-45"),  # type: ignore[arg-type]
                         mats=materials(qa=[QAPair("问？", "答", answer_chars=-1)]),
                         received=at(2021, 4, 12))

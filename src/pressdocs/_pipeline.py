@@ -25,6 +25,7 @@ job, after the commit.  Document originals are kept in ``originals`` when one is
 from __future__ import annotations
 
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -71,11 +72,17 @@ class Pipeline:
     app: Pressdocs
     ledger: Store | None = None
     originals: Store | None = None
+    #: When the documents of the message being read must be read by (time.monotonic()).
+    _deadline: float | None = None
 
     # --- the ways in -------------------------------------------------------------------
 
     def message(self, raw: RawMessage, submission_id: str) -> Submission:
-        """The submission one raw message makes (``submission_id``: its sha256)."""
+        """The submission one raw message makes (``submission_id``: its sha256).
+
+        Its documents together are read within ``[limits] message_seconds``; a document
+        whose turn comes after that is not read (PD907)."""
+        self._deadline = time.monotonic() + self.app.config.limits.message_seconds
         with _Originals(self.originals) as originals:
             msg = _parse(raw, originals, self.app.config.tz)
             received = raw.received or msg.date or raw.file_time
@@ -121,6 +128,7 @@ class Pipeline:
         """The submission a set of files makes (a folder unpacked, a single form), each
         given as ``(name, bytes)``."""
         results: list[ReadResult] = []
+        self._deadline = time.monotonic() + self.app.config.limits.message_seconds
         for name, data in files:
             results += self._file(data, name, "file", received)
         from pressdocs._submission import assemble
@@ -158,7 +166,8 @@ class Pipeline:
             kept.put_blob(data)
         if not sniff_archive(data) or is_office_zip(data, name):
             return [read_document(data, name, plugins=app.plugins, config=app.config,
-                                  received=received, origin=origin, open_package=False)]
+                                  received=received, origin=origin, open_package=False,
+                                  deadline=self._deadline)]
         package, members = read_package(data, name, origin=origin)
         results = [package]
         for member in members:
@@ -167,7 +176,7 @@ class Pipeline:
             read = read_document(member.data, member.path.rsplit("/", 1)[-1],
                                  plugins=app.plugins, config=app.config, received=received,
                                  origin="package", container=member.container,
-                                 open_package=False)
+                                 open_package=False, deadline=self._deadline)
             read.document.path = member.path
             results.append(read)
         return results

@@ -55,7 +55,7 @@ def read_plan(app: Pressdocs, path: Path, *, year: int | None = None) -> PlanImp
     if path.suffix.lower() == ".csv":
         content = _csv_content(data)
     else:
-        content = parse_content(data, path.name, app.plugins)
+        content = parse_content(data, path.name, app.plugins, app.config)
     plan, warnings = extract_plan(content, year=year, source=path.name)
     findings = validate_submission(Submission(id="0" * 64, plan=plan), app)
     return PlanImport(plan, warnings, findings)

@@ -101,12 +101,15 @@ class ReadResult:
 
 def read_document(data: bytes, name: str, *, plugins: Plugins, config: Config,
                   received: datetime | None = None, origin: str = "file",
-                  container: str = "", open_package: bool = True) -> ReadResult:
+                  container: str = "", open_package: bool = True,
+                  deadline: float | None = None) -> ReadResult:
     """Read one file (its whole bytes, its name as sent) into a :class:`ReadResult`.
 
     ``received`` supplies the year for dates written without one.  A package is opened
     to see whether it can be (its ``error`` says why not, as a batch's PD902 would), unless
-    ``open_package`` is false: the caller opens it, or already has.
+    ``open_package`` is false: the caller opens it, or already has.  The document is parsed
+    under ``config.limits`` (a worker process; :mod:`pressdocs._budget`) and before
+    ``deadline`` (a :func:`time.monotonic` time: the end of its message's budget).
     """
     result = _read_start(data, name, origin, container)
     document, media_type = result.document, result.document.media_type
@@ -123,7 +126,7 @@ def read_document(data: bytes, name: str, *, plugins: Plugins, config: Config,
         return result
 
     try:
-        result.content = _parse(data, name, media_type, plugins)
+        result.content = _parse(data, name, media_type, plugins, config, deadline)
     except PressdocsError as exc:
         result.error = exc
         return result
@@ -202,15 +205,17 @@ def read_path(path: Path) -> bytes:
                             file=str(path)) from None
 
 
-def parse_content(data: bytes, name: str, plugins: Plugins) -> Content:
-    """Parse a file into :class:`Content` with the first parser that recognises it.
+def parse_content(data: bytes, name: str, plugins: Plugins,
+                  config: Config | None = None) -> Content:
+    """Parse a file into :class:`Content` with the first parser that recognises it
+    (under ``config.limits``, default limits without one).
 
     Raises :class:`ParseError` / :class:`UnsupportedFormat` naming the file.
     """
     media_type = sniff.sniff_media_type(data, name)
     if media_type == sniff.EMPTY:
         raise _empty(name)
-    return _parse(data, name, media_type, plugins)
+    return _parse(data, name, media_type, plugins, config or Config(), None)
 
 
 def read_large(head: bytes, name: str, *, size: int, sha256: str, tail: bytes = b"",
@@ -255,11 +260,14 @@ def _empty(name: str) -> ParseError:
     return ParseError.of("parse.empty", file=name)
 
 
-def _parse(data: bytes, name: str, media_type: str, plugins: Plugins) -> Content:
+def _parse(data: bytes, name: str, media_type: str, plugins: Plugins, config: Config,
+           deadline: float | None) -> Content:
     parsers = sorted(plugins.registry.of(Parser), key=lambda p: -p.priority)
     for parser in parsers:
         if parser.sniff(data, name):
-            return parser.parse(data, name)
+            from pressdocs._budget import parse_within
+
+            return parse_within(parser, data, name, config.limits, deadline)
     what = sniff.describe_media_type(media_type)
     if media_type in _NEEDS_LIBREOFFICE:  # the LibreOffice parser was left out: not installed
         from pressdocs._libreoffice import install_hint

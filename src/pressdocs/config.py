@@ -55,6 +55,7 @@ __all__ = [
     "Config",
     "Contact",
     "Deadlines",
+    "Limits",
     "MaterialsRules",
     "RuleSetting",
     "Secret",
@@ -112,6 +113,30 @@ class MaterialsRules:
     answer_max_chars: int = 500  # 每个回答不超过500字
     pictures: int = 3  # 图片3张
     max_videos: int = 1  # 视频(备选)1个
+
+
+@dataclass
+class Limits:
+    """What reading one document, and one message's documents, may cost (``[limits]``).
+
+    Each document is read in a worker process (see :mod:`pressdocs._budget`) with at most
+    ``document_memory_mb`` MiB of address space and ``document_seconds`` seconds; all the
+    documents of one message together get ``message_seconds``.  ``worker = false`` reads
+    in-process, without the memory and time limits (for debugging only).
+    """
+
+    document_seconds: int = 60
+    document_memory_mb: int = 1024
+    message_seconds: int = 180
+    worker: bool = True
+
+
+#: The range each ``[limits]`` number may take.
+LIMIT_RANGES: dict[str, tuple[int, int]] = {
+    "document_seconds": (1, 3600),
+    "document_memory_mb": (256, 65536),
+    "message_seconds": (1, 86400),
+}
 
 
 @dataclass
@@ -174,6 +199,7 @@ class Config:
     mail: dict[str, Any] = field(default_factory=dict)
     notify: dict[str, Any] = field(default_factory=dict)
     plugins: dict[str, Any] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
     source: str = ""  # the file it came from, "" for defaults
 
     @property
@@ -291,6 +317,13 @@ def config_from_dict(raw: dict[str, Any], source: str = "") -> Config:
             config.deadlines = _section(Deadlines, value, key)
         elif key == "materials":
             config.materials = _section(MaterialsRules, value, key)
+        elif key == "limits":
+            config.limits = _section(Limits, value, key)
+            for name, (low, high) in LIMIT_RANGES.items():
+                number = getattr(config.limits, name)
+                if not low <= number <= high:
+                    raise ConfigError.of("config.out_of_range", key=f"limits.{name}",
+                                         value=number, low=low, high=high)
         elif key == "rules":
             config.rules = {code: _rule(code, v) for code, v in _table(value, key).items()}
         elif key == "units":

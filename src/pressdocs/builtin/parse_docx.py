@@ -2,8 +2,10 @@
 
 Loading a file with ``docx.Document()`` builds an object for every part and costs about
 a hundred times the unzip and XML parse.  This parser opens the package itself, parses
-only the main document part with the standard library's ElementTree (expat, which
-refuses entity bombs and never fetches external entities) and walks the body once:
+only the main document part with the standard library's ElementTree and walks the body
+once.  Before that, every part of the package is checked
+(:func:`pressdocs._ooxml_guard.check_package`): a DTD anywhere, in any encoding, or a part
+over the size limit refuses the file, so no parser ever meets an entity declaration:
 
 - paragraphs: the text of runs, including hyperlinks, tracked insertions, content
   controls (``w:sdt``), field results and text boxes; deleted text is left out;
@@ -27,6 +29,7 @@ import zipfile
 from collections.abc import Callable
 from xml.etree import ElementTree
 
+from pressdocs._ooxml_guard import PackageLimits, check_package
 from pressdocs._sniff import DOCX, EMPTY, ENCRYPTED_OOXML, describe_media_type, sniff_media_type
 from pressdocs.capabilities import Content, Parser
 from pressdocs.errors import ParseError
@@ -73,6 +76,7 @@ class DocxParser(Parser):
         word = Message.of("parse.kind.word")
         check_not_foreign(data, name, DOCX, word)
         with open_package(data, name, word) as package:
+            check_package(package, name, PackageLimits(part_bytes=self.max_part_bytes))
             xml = read_member(package, _main_part(package), name, self.max_part_bytes)
         root = _parse_xml(xml, name)
         namespace = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""
@@ -175,8 +179,9 @@ def _main_part(package: zipfile.ZipFile) -> str:
 
 
 def _parse_xml(xml: bytes, name: str) -> _Element:
-    # Office never writes a DTD; refusing one rules out entity tricks altogether.
-    if b"<!DOCTYPE" in xml[:4096]:
+    # Office never writes a DTD; check_package has refused any part holding one, and this
+    # catches a caller that reads a member without it.
+    if b"<!DOCTYPE" in xml or b"<\x00!\x00D" in xml or b"\x00<\x00!\x00D" in xml:
         raise damaged(name)
     try:
         return ElementTree.fromstring(xml)

@@ -74,10 +74,13 @@ class LegacyOfficeParser(Parser):
         if media_type not in _ROUTES:
             check_not_foreign(data, name, DOC, Message.of("parse.kind.office"))
         suffix, target = _ROUTES.get(media_type, (".doc", "docx"))
-        converted = libreoffice.convert(
-            data, suffix=suffix, target=target, name=name, timeout=self.timeout,
-            soffice=self.soffice,
-        )
+        from pressdocs._budget import memory_unlimited
+
+        with memory_unlimited():  # LibreOffice needs more room than a reading worker has
+            converted = libreoffice.convert(
+                data, suffix=suffix, target=target, name=name, timeout=self.timeout,
+                soffice=self.soffice,
+            )
         reader = DocxParser() if target == "docx" else XlsxParser()
         content = reader.parse(converted, name)
         content.media_type = media_type

@@ -10,6 +10,11 @@ Values read the way a person reads them on screen: dates ``2021-06-30`` (with
 ``09:30`` when there is a time), whole numbers without ``.0``, percentages as
 ``50%``, fixed decimals as the cell's format says (``2.50``).  Formulas give the value
 Excel last calculated and saved.
+
+Before openpyxl sees the file, every part of the package is checked
+(:func:`pressdocs._ooxml_guard.check_package`): no DTD anywhere, no part and no workbook
+over the size limit, no worksheet spanning more than :data:`MAX_SHEET_CELLS` cells — by
+its declared dimension and by the cells actually present, wherever the sheet is stored.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from pressdocs._ooxml_guard import PackageLimits, check_package
 from pressdocs._sniff import ENCRYPTED_OOXML, XLSX, sniff_media_type
 from pressdocs.builtin.parse_docx import check_not_foreign, damaged, open_package
 from pressdocs.capabilities import Content, Parser
@@ -35,8 +41,10 @@ REQUIRES: tuple[str, ...] = ("openpyxl",)
 REQUIRES_TOOLS: tuple[str, ...] = ()
 INSTALL_HINT = "pip install openpyxl"
 
-#: The largest workbook read: the sheets and shared strings together, uncompressed.
+#: The largest workbook read: all its parts together (wherever they are stored), uncompressed.
 MAX_WORKBOOK_BYTES = 50 * 1024 * 1024
+#: The most cells a worksheet may span (its rows times its columns, as openpyxl builds them).
+MAX_SHEET_CELLS = 1_000_000
 
 _SPREADSHEET_EXTS = (".xlsx", ".xlsm", ".xls", ".et", ".ett")
 _DECIMALS = re.compile(r"0(?:\.(0+))?")
@@ -51,8 +59,10 @@ class XlsxParser(Parser):
     description = "Excel 表格（.xlsx），每个工作表一张表，含合并单元格"
     media_types = (XLSX, ENCRYPTED_OOXML)
 
-    def __init__(self, max_workbook_bytes: int = MAX_WORKBOOK_BYTES) -> None:
+    def __init__(self, max_workbook_bytes: int = MAX_WORKBOOK_BYTES,
+                 max_sheet_cells: int = MAX_SHEET_CELLS) -> None:
         self.max_workbook_bytes = max_workbook_bytes
+        self.max_sheet_cells = max_sheet_cells
 
     def sniff(self, data: bytes, name: str) -> bool:
         media_type = sniff_media_type(data, name)
@@ -64,10 +74,16 @@ class XlsxParser(Parser):
         excel = Message.of("parse.kind.excel")
         check_not_foreign(data, name, XLSX, excel)
         with open_package(data, name, excel) as package:
-            total = sum(i.file_size for i in package.infolist() if i.filename.startswith("xl/"))
-        if total > self.max_workbook_bytes:
-            raise ParseError.of("parse.workbook_too_large", file=name,
-                                megabytes=self.max_workbook_bytes // (1024 * 1024))
+            limits = PackageLimits(part_bytes=self.max_workbook_bytes,
+                                   total_bytes=self.max_workbook_bytes,
+                                   sheet_cells=self.max_sheet_cells)
+            try:
+                check_package(package, name, limits)
+            except ParseError as exc:
+                if exc.message.key not in ("parse.too_large", "parse.part_too_large"):
+                    raise
+                raise ParseError.of("parse.workbook_too_large", file=name,
+                                    megabytes=self.max_workbook_bytes // (1024 * 1024)) from None
         workbook = _load(data, name)
         tables = [t for t in (sheet_table(ws) for ws in workbook.worksheets) if t]
         workbook.close()

@@ -19,8 +19,9 @@ PD201–PD208   the materials package: on time, release and its 字数, Q&A, pic
 PD301–PD304   the annual plan: unplanned, delayed, overdue, ambiguous
 PD401–PD405   the statistics table (统计表): on time, complete, reconciled, heads, contact
 PD501         injected spam
-PD901–PD905   files that could not be read, rejected packages, data out of shape,
-              a malformed message, a file that is not what its name says
+PD901–PD907   files that could not be read, rejected packages, data out of shape,
+              a malformed message, a file that is not what its name says, a file
+              refused as unsafe, a file over its reading budget
 ============  =========================================================================
 """
 
@@ -34,11 +35,13 @@ from pressdocs.capabilities import Validator
 from pressdocs.config import Config
 from pressdocs.models import Message, Severity
 from pressdocs.rules.documents import (
+    DocumentOverBudget,
     ExtractedDataShape,
     MalformedMessage,
     MisnamedDocument,
     PackageRejected,
     UnreadableDocument,
+    UnsafeDocument,
 )
 from pressdocs.rules.materials import (
     AnswerLength,
@@ -87,7 +90,7 @@ BUILTIN_RULES: tuple[type[Validator], ...] = (
     FilerContact,
     SpamCheck,
     UnreadableDocument, PackageRejected, ExtractedDataShape, MalformedMessage,
-    MisnamedDocument,
+    MisnamedDocument, UnsafeDocument, DocumentOverBudget,
 )
 
 

@@ -1,4 +1,4 @@
-"""Rules on the files themselves: PD901–PD905.
+"""Rules on the files themselves: PD901–PD907.
 
 - PD901 a document could not be read (damaged, encrypted, unsupported): one finding per
   document, in the reader's own words.  Packages are PD902's; pictures in a materials
@@ -10,7 +10,15 @@
 - PD905 a file's content is not what its name says (a photo named 登记表.docx, a web page
   named .doc): it was read by its content, and the unit is told what it really sent.
   Harmless pairs are left out (:func:`pressdocs._sniff.misnamed` lists them), and so are
-  files named like pictures in a materials package, which PD206 already names.
+  files named like pictures in a materials package, which PD206 already names;
+- PD906 a document was refused unread as unsafe: a DTD (entity declarations) in any part
+  of an Office package, or a part in an encoding that could hide one
+  (:mod:`pressdocs._ooxml_guard`);
+- PD907 reading a document went over its budget: time or memory (the reading runs in a
+  worker process, :mod:`pressdocs._budget`), the worker died, or the message's total
+  reading time was used up before the document's turn.
+
+A document reported by PD906 or PD907 is not reported again by PD901.
 """
 
 from __future__ import annotations
@@ -36,15 +44,22 @@ from pressdocs.rules.materials import is_picture_like
 from pressdocs.schemas import validate
 
 __all__ = [
+    "DocumentOverBudget",
     "ExtractedDataShape",
     "MalformedMessage",
     "MisnamedDocument",
     "PackageRejected",
     "UnreadableDocument",
+    "UnsafeDocument",
     "is_package",
 ]
 
 _PACKAGE_TYPES = frozenset({sniff.ZIP, sniff.SEVEN_ZIP, sniff.RAR})
+#: The problems PD906 reports (the catalogue keys of the reader's error).
+UNSAFE_PROBLEMS = frozenset({"parse.unsafe_dtd", "parse.unsafe_encoding"})
+#: The problems PD907 reports.
+BUDGET_PROBLEMS = frozenset({"read.timeout", "read.memory", "read.worker_died",
+                             "read.message_budget"})
 
 
 def is_package(doc: Document) -> bool:
@@ -65,6 +80,8 @@ class UnreadableDocument(Rule):
         for doc in submission.documents:
             if not doc.problem or is_package(doc) or (pictures_checked and is_picture_like(doc)):
                 continue
+            if doc.problem.key in UNSAFE_PROBLEMS or doc.problem.key in BUDGET_PROBLEMS:
+                continue  # PD906's, PD907's
             findings.append(self.finding("unreadable", name=doc.name, problem=doc.problem,
                                          document=doc.name))
         return findings
@@ -169,3 +186,30 @@ class MisnamedDocument(Rule):
                 "misnamed", name=doc.name, ext=ext,
                 actual=sniff.describe_media_type(doc.media_type), document=doc.name))
         return findings
+
+
+class UnsafeDocument(Rule):
+    """PD906: no document was refused unread as unsafe (a DTD, a hiding encoding)."""
+
+    code = "PD906"
+    severity = Severity.ERROR
+    clause = CLAUSES["materials_due"]
+
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
+        return [self.finding("unsafe", name=doc.name, problem=doc.problem, document=doc.name)
+                for doc in submission.documents
+                if doc.problem is not None and doc.problem.key in UNSAFE_PROBLEMS]
+
+
+class DocumentOverBudget(Rule):
+    """PD907: every document was read within its time and memory budget."""
+
+    code = "PD907"
+    severity = Severity.ERROR
+    clause = CLAUSES["materials_due"]
+
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
+        return [self.finding("over_budget", name=doc.name, problem=doc.problem,
+                             document=doc.name)
+                for doc in submission.documents
+                if doc.problem is not None and doc.problem.key in BUDGET_PROBLEMS]
