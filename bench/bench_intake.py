@@ -21,6 +21,11 @@ and prints:
    a fresh process taking in N and 2N messages — it must not grow with N — and taking in
    one message carrying a 200 MB video.
 
+``--sizes 100,1000,5000`` (or ``--quick``: 100 and 400) prints instead the scaling table:
+for each mailbox size, the whole batch in a fresh process — msg/s, the floor measured
+in the same run on the same messages and the ratio, the peak resident size
+(``ru_maxrss``), and the fsyncs pressdocs asked for per message.
+
 It prints figures and asserts nothing; the tests (tests/test_intake_large.py) hold the
 requirements.
 """
@@ -229,6 +234,64 @@ def stdlib_peak(path: Path) -> int:
     return peak
 
 
+# --- scaling: the whole batch at several mailbox sizes ---------------------------------------
+
+
+def scaling_child(folder: str, store: str) -> None:
+    """Run one batch over ``folder`` in this fresh process; print its time, peak resident
+    size (ru_maxrss) and the fsyncs pressdocs asked for (os.fsync; SQLite's own are not
+    counted) as JSON."""
+    import os
+
+    from pressdocs import Config, Pressdocs
+
+    calls = [0]
+    real_fsync = os.fsync
+
+    def counted(fd: int) -> None:
+        calls[0] += 1
+        real_fsync(fd)
+
+    os.fsync = counted
+    app = Pressdocs(store=store, config=Config())
+    started = time.perf_counter()
+    report = app.batch(folder)
+    seconds = time.perf_counter() - started
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"seconds": seconds, "rss": rss, "fsyncs": calls[0],
+                      "seen": report.seen}))
+
+
+def scaling(sizes: list[int]) -> None:
+    """msg/s, × floor, peak RSS and fsyncs of ``pressdocs batch`` at each size."""
+    scratch = Path(tempfile.mkdtemp(prefix="pressdocs-bench-"))
+    try:
+        t0 = time.perf_counter()
+        paths = build_mailbox(scratch / "all", max(sizes))
+        print(f"mailbox: {max(sizes)} messages built in {time.perf_counter() - t0:.0f} s; "
+              "each size is its first N, taken in by a fresh process into a new store\n")
+        print(f"{'messages':>8} {'msg/s':>8} {'floor msg/s':>12} {'× floor':>8} "
+              f"{'peak RSS':>9} {'fsyncs/msg':>11}")
+        for n in sizes:
+            folder = scratch / f"mail{n}"
+            folder.mkdir()
+            for p in paths[:n]:
+                (folder / p.name).symlink_to(p)
+            _, floor_rate = timed("floor", paths[:n], floor)
+            store = scratch / f"store{n}"
+            done = subprocess.run([sys.executable, __file__, "--scaling-child", str(folder),
+                                   str(store)], capture_output=True, text=True, check=False)
+            if done.returncode:
+                raise SystemExit(done.stderr)
+            m = json.loads(done.stdout.strip().splitlines()[-1])
+            rate = m["seen"] / m["seconds"]
+            print(f"{n:>8} {rate:>8.1f} {floor_rate:>12.0f} {floor_rate / rate:>8.1f} "
+                  f"{m['rss'] / MB:>7.0f}MB {m['fsyncs'] / n:>11.1f}", flush=True)
+            shutil.rmtree(store, ignore_errors=True)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 # --- the table -----------------------------------------------------------------------------
 
 
@@ -238,10 +301,20 @@ def main() -> None:
     parser.add_argument("--video-mb", type=int, default=200, help="video size (default 200)")
     parser.add_argument("--stdlib-big", action="store_true",
                         help="also measure message_from_bytes on the video message (~2.5 GB)")
+    parser.add_argument("--sizes", help="the scaling table instead: the whole batch at "
+                        "these mailbox sizes, e.g. 100,1000,5000")
+    parser.add_argument("--quick", action="store_true", help="the scaling table at 100 and 400")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--scaling-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(*args.child)
+        return
+    if args.scaling_child:
+        scaling_child(*args.scaling_child)
+        return
+    if args.sizes or args.quick:
+        scaling([int(n) for n in args.sizes.split(",")] if args.sizes else [100, 400])
         return
 
     from pressdocs.mail.message import parse_message

@@ -19,91 +19,16 @@ without notice.  The result types of the heavier parts (:class:`BatchReport`,
 
 from typing import TYPE_CHECKING, Any
 
-from pressdocs._app import Pressdocs
-from pressdocs._plugins import PluginInfo, Plugins, load_plugins
 from pressdocs._version import __version__
-from pressdocs.capabilities import (
-    Capability,
-    Channel,
-    Classification,
-    Classifier,
-    Content,
-    Context,
-    Delivery,
-    Exporter,
-    MailSource,
-    Parser,
-    RawMessage,
-    Validator,
-)
-from pressdocs.config import (
-    Config,
-    Contact,
-    Deadlines,
-    Limits,
-    MaterialsRules,
-    RuleSetting,
-    Secret,
-    Unit,
-    load_config,
-)
-from pressdocs.errors import (
-    ArchiveRejected,
-    ChannelError,
-    ConfigError,
-    ExportError,
-    ParseError,
-    PluginError,
-    PressdocsError,
-    SchemaError,
-    SourceError,
-    StoreError,
-    StoreLocked,
-    UnsupportedFormat,
-)
-from pressdocs.events import (
-    BatchFinished,
-    Event,
-    FindingRaised,
-    NoticeSent,
-    PlanImported,
-    SubmissionChecked,
-    SubmissionProcessed,
-)
-from pressdocs.hookspecs import hookimpl
-from pressdocs.models import (
-    Conference,
-    Document,
-    DocumentKind,
-    Finding,
-    Labelled,
-    LinkedFile,
-    Location,
-    MaterialsPackage,
-    Message,
-    Model,
-    Notice,
-    Person,
-    Plan,
-    PlanItem,
-    PressRelease,
-    QAPair,
-    Registration,
-    Severity,
-    Speaker,
-    StatisticsReport,
-    StatisticsRow,
-    Submission,
-    SubmissionKind,
-    SubmissionStatus,
-)
 
 if TYPE_CHECKING:
     from pressdocs._accounts import Account, Role
+    from pressdocs._app import Pressdocs
     from pressdocs._dashboard import Dashboard
     from pressdocs._intake import BatchReport, MessageOutcome
     from pressdocs._notify import NoticeOutcome, NotifyReport
     from pressdocs._plan_import import PlanImport
+    from pressdocs._plugins import PluginInfo, Plugins, load_plugins
     from pressdocs._reading import ReadResult
     from pressdocs._record import ConferenceRecord
     from pressdocs._register import RegisterEntry, SubmissionsRegister
@@ -116,12 +41,158 @@ if TYPE_CHECKING:
         UnitStatistics,
     )
     from pressdocs._submissions import SubmissionDetail, SubmissionList
+    from pressdocs.capabilities import (
+        Capability,
+        Channel,
+        Classification,
+        Classifier,
+        Content,
+        Context,
+        Delivery,
+        Exporter,
+        MailSource,
+        Parser,
+        RawMessage,
+        Validator,
+    )
+    from pressdocs.config import (
+        Config,
+        Contact,
+        Deadlines,
+        Limits,
+        MaterialsRules,
+        RuleSetting,
+        Secret,
+        Unit,
+        load_config,
+    )
+    from pressdocs.errors import (
+        ArchiveRejected,
+        ChannelError,
+        ConfigError,
+        ExportError,
+        ParseError,
+        PluginError,
+        PressdocsError,
+        SchemaError,
+        SourceError,
+        StoreError,
+        StoreLocked,
+        UnsupportedFormat,
+    )
+    from pressdocs.events import (
+        BatchFinished,
+        Event,
+        FindingRaised,
+        NoticeSent,
+        PlanImported,
+        SubmissionChecked,
+        SubmissionProcessed,
+    )
     from pressdocs.forms.spec import FIELD_IDS, field_label, location_label
+    from pressdocs.hookspecs import hookimpl
+    from pressdocs.models import (
+        Conference,
+        Document,
+        DocumentKind,
+        Finding,
+        Labelled,
+        LinkedFile,
+        Location,
+        MaterialsPackage,
+        Message,
+        Model,
+        Notice,
+        Person,
+        Plan,
+        PlanItem,
+        PressRelease,
+        QAPair,
+        Registration,
+        Severity,
+        Speaker,
+        StatisticsReport,
+        StatisticsRow,
+        Submission,
+        SubmissionKind,
+        SubmissionStatus,
+    )
     from pressdocs.rules import RuleInfo
     from pressdocs.rules.plan_status import PlanItemStatus, PlanState
 
 #: Names imported on first use (their modules pull in the document readers).
 _LAZY = {
+    # the core: imported when first named too, so that `pressdocs --version` and
+    # `--help` read no more than they print
+    "Pressdocs": "pressdocs._app",
+    "PluginInfo": "pressdocs._plugins",
+    "Plugins": "pressdocs._plugins",
+    "load_plugins": "pressdocs._plugins",
+    "Capability": "pressdocs.capabilities",
+    "Channel": "pressdocs.capabilities",
+    "Classification": "pressdocs.capabilities",
+    "Classifier": "pressdocs.capabilities",
+    "Content": "pressdocs.capabilities",
+    "Context": "pressdocs.capabilities",
+    "Delivery": "pressdocs.capabilities",
+    "Exporter": "pressdocs.capabilities",
+    "MailSource": "pressdocs.capabilities",
+    "Parser": "pressdocs.capabilities",
+    "RawMessage": "pressdocs.capabilities",
+    "Validator": "pressdocs.capabilities",
+    "Config": "pressdocs.config",
+    "Contact": "pressdocs.config",
+    "Deadlines": "pressdocs.config",
+    "Limits": "pressdocs.config",
+    "MaterialsRules": "pressdocs.config",
+    "RuleSetting": "pressdocs.config",
+    "Secret": "pressdocs.config",
+    "Unit": "pressdocs.config",
+    "load_config": "pressdocs.config",
+    "ArchiveRejected": "pressdocs.errors",
+    "ChannelError": "pressdocs.errors",
+    "ConfigError": "pressdocs.errors",
+    "ExportError": "pressdocs.errors",
+    "ParseError": "pressdocs.errors",
+    "PluginError": "pressdocs.errors",
+    "PressdocsError": "pressdocs.errors",
+    "SchemaError": "pressdocs.errors",
+    "SourceError": "pressdocs.errors",
+    "StoreError": "pressdocs.errors",
+    "StoreLocked": "pressdocs.errors",
+    "UnsupportedFormat": "pressdocs.errors",
+    "BatchFinished": "pressdocs.events",
+    "Event": "pressdocs.events",
+    "FindingRaised": "pressdocs.events",
+    "NoticeSent": "pressdocs.events",
+    "PlanImported": "pressdocs.events",
+    "SubmissionChecked": "pressdocs.events",
+    "SubmissionProcessed": "pressdocs.events",
+    "hookimpl": "pressdocs.hookspecs",
+    "Conference": "pressdocs.models",
+    "Document": "pressdocs.models",
+    "DocumentKind": "pressdocs.models",
+    "Finding": "pressdocs.models",
+    "Labelled": "pressdocs.models",
+    "LinkedFile": "pressdocs.models",
+    "Location": "pressdocs.models",
+    "MaterialsPackage": "pressdocs.models",
+    "Message": "pressdocs.models",
+    "Model": "pressdocs.models",
+    "Notice": "pressdocs.models",
+    "Person": "pressdocs.models",
+    "Plan": "pressdocs.models",
+    "PlanItem": "pressdocs.models",
+    "PressRelease": "pressdocs.models",
+    "QAPair": "pressdocs.models",
+    "Registration": "pressdocs.models",
+    "Severity": "pressdocs.models",
+    "Speaker": "pressdocs.models",
+    "StatisticsReport": "pressdocs.models",
+    "StatisticsRow": "pressdocs.models",
+    "Submission": "pressdocs.models",
+    "SubmissionKind": "pressdocs.models",
+    "SubmissionStatus": "pressdocs.models",
     "Account": "pressdocs._accounts",
     "AnnualReport": "pressdocs._reports",
     "BatchReport": "pressdocs._intake",

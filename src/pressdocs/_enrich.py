@@ -120,24 +120,11 @@ def _detect_correction(sub: Submission, ledger: Store, config: Config) -> None:
     the unit directory tells, the title the same once compared
     (:func:`pressdocs.rules.matching.compared_topic`: 《》, the city's name and
     新闻发布会 aside)."""
-    from pressdocs.rules.ledger import earlier_submissions
-    from pressdocs.rules.matching import compared_topic
+    from pressdocs.rules.ledger import corrected_submission
 
     if not sub.unit or sub.kind is SubmissionKind.UNRELATED:
         return
-    title = compared_topic(sub.registration.title, config.city) if sub.registration else ""
-    for earlier in reversed(earlier_submissions(ledger, sub, config)):
-        if earlier.kind is SubmissionKind.UNRELATED:
-            continue
-        same_item = sub.plan_item is not None and \
-            (earlier.plan_year, earlier.plan_item) == (sub.plan_year, sub.plan_item)
-        same_title = bool(title) and earlier.registration is not None and \
-            compared_topic(earlier.registration.title, config.city) == title
-        same_stats = sub.kind is SubmissionKind.STATISTICS and \
-            earlier.kind is SubmissionKind.STATISTICS and sub.statistics is not None and \
-            earlier.statistics is not None and \
-            earlier.statistics.filing_date == sub.statistics.filing_date
-        if same_item or same_title or same_stats:
-            sub.corrects = earlier.id
-            sub.kind = SubmissionKind.CORRECTION
-            return
+    earlier = corrected_submission(ledger, sub, config)
+    if earlier is not None:
+        sub.corrects = earlier
+        sub.kind = SubmissionKind.CORRECTION

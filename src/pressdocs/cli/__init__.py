@@ -121,6 +121,8 @@ def cli(ctx: click.Context, lang: str | None, config_path: str | None, store: st
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``pressdocs`` console script."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if not _wants_plugins(args):  # --version: nothing but the version, nothing imported
+        sys.exit(_run(args, Settings(lang=_peek(args, "--lang"))))
     # pypdf reports damaged files through logging; pressdocs reports them itself, in Chinese.
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     settings = Settings(lang=_peek(args, "--lang"), strict="--strict" in args)
@@ -137,6 +139,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             _plugin_commands(settings)
         except PressdocsError as exc:
             fail(exc, settings.output_lang(), EXIT_CANNOT_RUN)
+    sys.exit(_run(args, settings))
+
+
+def _run(args: list[str], settings: Settings) -> int:
+    """Run the command line; its exit code."""
     try:
         code = cli.main(args=args, prog_name="pressdocs", obj=settings, standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as exc:
@@ -150,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         code = 130
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         code = 130
-    sys.exit(code if isinstance(code, int) else 0)
+    return code if isinstance(code, int) else 0
 
 
 def _wants_plugins(args: list[str]) -> bool:

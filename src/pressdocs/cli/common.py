@@ -18,13 +18,15 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from pressdocs._app import Pressdocs, resolve_lang
-from pressdocs._plugins import Plugins
 from pressdocs.errors import PressdocsError
+
+if TYPE_CHECKING:
+    from pressdocs._app import Pressdocs
+    from pressdocs._plugins import Plugins
 
 __all__ = [
     "DAY",
@@ -66,6 +68,8 @@ class Settings:
 
     def app(self) -> Pressdocs:
         """The :class:`Pressdocs` these settings describe (the one given, if any)."""
+        from pressdocs._app import Pressdocs
+
         if self.given is not None:
             return self.given
         return Pressdocs(config=self.config, store=self.store, lang=self.lang,
@@ -76,11 +80,25 @@ class Settings:
         return resolve_lang(self.lang)
 
 
+def resolve_lang(explicit: str | None = None) -> str:
+    """:func:`pressdocs._app.resolve_lang` without a configuration, without importing the
+    library (the output language of ``--help`` and ``--version``)."""
+    import os
+
+    for candidate in (explicit, os.environ.get("PRESSDOCS_LANG")):
+        if candidate:
+            return "en" if candidate.lower().startswith("en") else "zh"
+    return "zh"
+
+
 def settings_of(ctx: click.Context | None = None) -> Settings:
     """The run's settings (made on first use, e.g. by a test invoking a command alone)."""
     ctx = ctx or click.get_current_context()
     root = ctx.find_root()
     if not isinstance(root.obj, Settings):
+        from pressdocs._app import Pressdocs
+        from pressdocs._plugins import Plugins
+
         given = root.obj
         root.obj = Settings(plugins=given if isinstance(given, Plugins) else None,
                             given=given if isinstance(given, Pressdocs) else None)

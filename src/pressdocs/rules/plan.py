@@ -134,13 +134,13 @@ class OverduePlanItems(Rule):
         if not submission.unit or submission.received is None:
             return []
         as_of = local(submission.received, config).date()
-        known = self._known(submission, context, as_of)
         findings = []
         for year in (as_of.year - 1, as_of.year):
             plan = plan_of(context.store, year)
             if plan is None:
                 continue
             partners = _partners(plan, submission.unit, config)
+            known = self._known(submission, context, as_of, partners)
             theirs = [c for c in known if any(same_unit(c.unit, u, config) for u in partners)]
             marks = context.store.plan_marks(year) if context.store is not None else {}
             for status in overdue_items(plan, theirs, as_of,
@@ -156,14 +156,19 @@ class OverduePlanItems(Rule):
         return findings
 
     @staticmethod
-    def _known(sub: Submission, context: Context, as_of: date) -> list[Conference]:
-        """The conferences the office knew of when ``sub`` arrived: those registered by
-        then and those reported held by then (the store's, from submissions received by
-        then), and the ones ``sub`` itself tells of."""
+    def _known(sub: Submission, context: Context, as_of: date,
+               partners: list[str]) -> list[Conference]:
+        """The conferences of ``partners`` the office knew of when ``sub`` arrived: those
+        registered by then and those reported held by then (the store's, from submissions
+        received by then), and the ones ``sub`` itself tells of.  Asked of the store by
+        unit (indexed), not by reading every unit's conferences."""
         if context.store is None:
             return sub.conferences()
         assert sub.received is not None
-        kept = context.store.conferences(known_by=sub.received)
+        config = context.config
+        names = [n for n in context.store.conference_units()
+                 if any(n == u or same_unit(n, u, config) for u in partners)]
+        kept = context.store.conferences(known_by=sub.received, units=names)
         return [c for c in kept if c.submission_id != sub.id
                 and (c.source == "registration" or c.held_on <= as_of)] + sub.conferences()
 

@@ -166,7 +166,11 @@ class RegisteredVersusReported(Rule):
         cutoff = min(end, local(submission.received, config).date())
         # every unit's, compared through the unit directory (a conference registered
         # under 芜湖市统计局 by a plugin is 市统计局's)
-        known = context.store.conferences(known_by=submission.received)
+        # asked by unit, time and source (indexed), then compared as before
+        names = [n for n in context.store.conference_units()
+                 if n == submission.unit or same_unit(n, submission.unit, config)]
+        known = context.store.conferences(known_by=submission.received, units=names,
+                                          held_from=start, source="registration")
         registered = [c for c in known if c.source == "registration"
                       and c.submission_id != submission.id and start <= c.held_on <= cutoff
                       and same_unit(c.unit, submission.unit, config)]

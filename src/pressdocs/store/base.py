@@ -23,7 +23,7 @@ else changes.
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -450,6 +450,28 @@ class Store(abc.ABC):
         directory's to say (:func:`pressdocs.rules.matching.same_unit`)."""
 
     @abc.abstractmethod
+    def conference_units(self) -> list[str]:
+        """Every unit name the kept conferences are told under (:meth:`conferences`),
+        sorted; like :meth:`units`, one indexed look per name."""
+
+    @abc.abstractmethod
+    def use_topic_keys(self, city: str, key: Callable[[str], str]) -> None:
+        """Key registration titles with ``key`` (the title as compared for ``city``) for
+        :meth:`latest_alike`: submissions written from now on are keyed as they are
+        written, ones kept before (or under another city) the first time this is asked."""
+
+    @abc.abstractmethod
+    def latest_alike(self, units: Sequence[str], *, until: datetime, exclude: str,
+                     plan: tuple[int | None, int] | None = None,
+                     topic: str | None = None,
+                     statistics_filed: str | None = None) -> str | None:
+        """The id of the latest submission of ``units`` received before ``until`` (not
+        ``exclude``, not unrelated mail) for the same plan item (``(year, number)``), with
+        a registration whose title's key (:meth:`use_topic_keys`) is ``topic``, or a
+        statistics table filed on ``statistics_filed`` (ISO date, ``""`` for none) —
+        each asked by index; ``None`` when none is."""
+
+    @abc.abstractmethod
     def documents(self, *, submission_id: str | None = None,
                   sha256: str | None = None) -> list[tuple[str, Document]]:
         """``(submission id, document)`` pairs: the documents of a submission, or the
@@ -532,9 +554,12 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def conferences(self, *, year: int | None = None, unit: str | None = None,
-                    known_by: datetime | None = None) -> list[Conference]:
+                    known_by: datetime | None = None, units: Sequence[str] | None = None,
+                    held_from: date | None = None,
+                    source: str | None = None) -> list[Conference]:
         """The conferences the kept submissions tell of, in the order they were (to be)
-        held: in ``year``, of ``unit`` (as written), known by ``known_by`` (from
+        held: in ``year``, of ``unit`` (as written) or one of ``units``, held on or after
+        ``held_from``, told by ``source``, known by ``known_by`` (from
         submissions received by then; a submission with no received time always counts).
         A conference whose submission was corrected by a later one (received by then) is
         left out: the correction tells of it instead.

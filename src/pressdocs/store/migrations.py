@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from pressdocs.store.database import Database
 
 __all__ = ["INSERT_CONFERENCE", "LATEST", "MIGRATIONS", "VERSION_TABLE", "Migration",
-           "check_version", "conference_rows"]
+           "check_version", "conference_rows", "ledger_columns"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,28 @@ def _derive_conferences(db: Database) -> None:
         sub = Submission.from_dict(json.loads(data), validate=False)
         for row in conference_rows(sub, received_at):
             db.run(INSERT_CONFERENCE, row)
+
+
+def ledger_columns(sub: Submission) -> tuple[str | None, str | None, str | None]:
+    """The columns version 12 asks the ledger by, beside the JSON: the registration's
+    title as written (``None`` without a form), the conference title's compared key's
+    city (``""`` when there is no title to key; ``None`` while the key is still to be
+    worked out, see :meth:`SQLStore.use_topic_keys`) and the statistics table's filing
+    date (ISO; ``""`` for a table without one, ``None`` without a table)."""
+    title = sub.registration.title if sub.registration is not None else None
+    stats = None
+    if sub.statistics is not None:
+        filed = sub.statistics.filing_date
+        stats = filed.isoformat() if filed is not None else ""
+    return title, (None if title is not None else ""), stats
+
+
+def _derive_ledger_columns(db: Database) -> None:
+    """Version 12: the columns of every submission already kept (decoded once, here)."""
+    for sid, data in db.rows("SELECT id, data FROM submissions"):
+        sub = Submission.from_dict(json.loads(data), validate=False)
+        db.run("UPDATE submissions SET reg_title = ?, topic_city = ?, stats_filed = ? "
+               "WHERE id = ?", (*ledger_columns(sub), sid))
 
 
 VERSION_TABLE = """
@@ -331,6 +353,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         "SELECT source_key, message, seen_at FROM message_sources_kept",
         "DROP TABLE message_sources_kept",
     )),
+    Migration(13, "the ledger answers a batch's questions by index, never by decoding the "
+                  "history: a correction's earlier submission by unit, plan item, compared "
+                  "title or statistics filing date, and a unit's submissions by time", (
+        "ALTER TABLE submissions ADD COLUMN reg_title TEXT",
+        "ALTER TABLE submissions ADD COLUMN topic_key TEXT",
+        "ALTER TABLE submissions ADD COLUMN topic_city TEXT",
+        "ALTER TABLE submissions ADD COLUMN stats_filed TEXT",
+        "CREATE INDEX submissions_topic ON submissions (topic_key, received_at)",
+        "CREATE INDEX submissions_topic_city ON submissions (topic_city)",
+        "CREATE INDEX submissions_stats ON submissions (stats_filed, received_at)",
+        "CREATE INDEX submissions_unit_received ON submissions (unit, received_at)",
+        "CREATE INDEX conferences_unit_source ON conferences (unit, source, held_date)",
+    ), derive=_derive_ledger_columns),
 )
 
 #: The schema version this pressdocs writes.

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -60,13 +60,18 @@ from pressdocs.store.database import (
     utc,
 )
 from pressdocs.store.lock import StoreLock
-from pressdocs.store.migrations import INSERT_CONFERENCE, Migration, conference_rows
+from pressdocs.store.migrations import (
+    INSERT_CONFERENCE,
+    Migration,
+    conference_rows,
+    ledger_columns,
+)
 
 __all__ = ["SQLStore"]
 
 _SUBMISSION_COLUMNS = ("id", "source", "message_id", "sender", "unit", "kind", "status",
                        "plan_year", "plan_item", "received_at", "corrects", "data",
-                       "saved_at")
+                       "saved_at", "reg_title", "topic_key", "topic_city", "stats_filed")
 _MESSAGE_COLUMNS = "id, sha256, message_id, size, state, received_at, submission_id"
 _NOTICE_COLUMNS = "data, status, detail, attempts, updated_at"
 _ACCOUNT_COLUMNS = "name, role, password_hash, created_at, disabled, password_changed_at"
@@ -86,6 +91,10 @@ class SQLStore(Store):
         self._db = database
         self._plans: dict[int, tuple[str, Plan]] = {}  # year → (saved_at, plan) decoded
         self._lock = StoreLock(path)
+        # how registration titles are keyed (use_topic_keys): the city, the key, and the
+        # city every kept row was last checked to be keyed for
+        self._topic: tuple[str, Callable[[str], str]] | None = None
+        self._keyed_for: str | None = None
         try:
             self._blobs = BlobStore(path / "blobs")
             database.upgrade(migrations)
@@ -280,9 +289,14 @@ class SQLStore(Store):
                      "replaced_at) SELECT id, status, data, saved_at, ? FROM submissions "
                      "WHERE id = ?", (replaced, sub.id))
         received_at = utc(sub.received) if sub.received else None
+        title, city, stats = ledger_columns(sub)
+        key = None
+        if title is not None and self._topic is not None:
+            city, key = self._topic[0], self._topic[1](title)
         values = (sub.id, sub.source, sub.message_id, sub.sender, sub.unit, sub.kind.value,
                   sub.status.value, sub.plan_year, sub.plan_item,
-                  received_at, sub.corrects, to_json(sub.to_dict()), replaced)
+                  received_at, sub.corrects, to_json(sub.to_dict()), replaced,
+                  title, key, city, stats)
         updates = ", ".join(f"{c} = excluded.{c}" for c in _SUBMISSION_COLUMNS[1:])
         self._db.run(f"INSERT INTO submissions ({', '.join(_SUBMISSION_COLUMNS)}) "
                      f"VALUES ({', '.join('?' * len(_SUBMISSION_COLUMNS))}) "
@@ -378,9 +392,70 @@ class SQLStore(Store):
         return [str(r[0]) for r in rows]
 
     def units(self) -> list[str]:
-        rows = self._db.rows("SELECT DISTINCT unit FROM submissions WHERE unit <> '' "
-                             "ORDER BY unit", ())
+        # a skip-scan of the index on unit: one look per unit, however many submissions
+        rows = self._db.rows(
+            "WITH RECURSIVE u (unit) AS (SELECT MIN(unit) FROM submissions WHERE unit > '' "
+            "UNION ALL SELECT (SELECT MIN(unit) FROM submissions s WHERE s.unit > u.unit) "
+            "FROM u WHERE u.unit IS NOT NULL) SELECT unit FROM u WHERE unit IS NOT NULL", ())
         return [r[0] for r in rows]
+
+    def conference_units(self) -> list[str]:
+        rows = self._db.rows(
+            "WITH RECURSIVE u (unit) AS (SELECT MIN(unit) FROM conferences WHERE unit > '' "
+            "UNION ALL SELECT (SELECT MIN(unit) FROM conferences c WHERE c.unit > u.unit) "
+            "FROM u WHERE u.unit IS NOT NULL) SELECT unit FROM u WHERE unit IS NOT NULL", ())
+        return [r[0] for r in rows]
+
+    def use_topic_keys(self, city: str, key: Callable[[str], str]) -> None:
+        self._topic = (city, key)
+        if self._keyed_for == city:
+            # rows written since without the key (another process, an older release)
+            stale = self._db.rows("SELECT id, reg_title FROM submissions "
+                                  "WHERE topic_city IS NULL", ())
+        else:
+            stale = self._db.rows("SELECT id, reg_title FROM submissions WHERE "
+                                  "topic_city IS NULL OR (reg_title IS NOT NULL AND "
+                                  "topic_city <> ?)", (city,))
+        if stale:
+            with self._db.transaction():
+                for sid, title in stale:
+                    self._db.run("UPDATE submissions SET topic_key = ?, topic_city = ? "
+                                 "WHERE id = ?",
+                                 (key(title) if title is not None else None,
+                                  city if title is not None else "", sid))
+        self._keyed_for = city
+
+    def latest_alike(self, units: Sequence[str], *, until: datetime, exclude: str,
+                     plan: tuple[int | None, int] | None = None,
+                     topic: str | None = None,
+                     statistics_filed: str | None = None) -> str | None:
+        names = sorted(set(units))
+        if not names:
+            return None
+        common = (f"unit IN ({', '.join('?' * len(names))}) AND received_at < ? "
+                  "AND id <> ? AND kind <> ?")
+        params: list[Any] = [*names, utc(until), exclude, SubmissionKind.UNRELATED.value]
+        asks: list[tuple[str, list[Any]]] = []
+        if plan is not None:
+            year, number = plan
+            asks.append(("plan_item = ? AND plan_year = ?" if year is not None
+                         else "plan_item = ? AND plan_year IS NULL",
+                         [number] if year is None else [number, year]))
+        if topic:
+            if self._topic is None:
+                raise ValueError("latest_alike(topic=…) before use_topic_keys")
+            asks.append(("topic_key = ? AND topic_city = ?", [topic, self._topic[0]]))
+        if statistics_filed is not None:
+            asks.append(("stats_filed = ? AND kind = ?",
+                         [statistics_filed, SubmissionKind.STATISTICS.value]))
+        found: list[tuple[str, str]] = []
+        for clause, values in asks:
+            row = self._db.row(f"SELECT received_at, id FROM submissions WHERE {clause} AND "
+                               f"{common} ORDER BY received_at DESC, id DESC LIMIT 1",
+                               [*values, *params])
+            if row is not None:
+                found.append((str(row[0]), str(row[1])))
+        return max(found)[1] if found else None
 
     def documents(self, *, submission_id: str | None = None,
                   sha256: str | None = None) -> list[tuple[str, Document]]:
@@ -529,11 +604,21 @@ class SQLStore(Store):
     # --- conferences -----------------------------------------------------------------------
 
     def conferences(self, *, year: int | None = None, unit: str | None = None,
-                    known_by: datetime | None = None) -> list[Conference]:
+                    known_by: datetime | None = None, units: Sequence[str] | None = None,
+                    held_from: date | None = None,
+                    source: str | None = None) -> list[Conference]:
         where = Where()
         where.add("held_date >= ?", None if year is None else f"{year:04d}-01-01")
         where.add("held_date < ?", None if year is None else f"{year + 1:04d}-01-01")
+        where.add("held_date >= ?", None if held_from is None else held_from.isoformat())
         where.add("unit = ?", unit)
+        where.add("source = ?", source)
+        if units is not None:
+            names = sorted(set(units))
+            if names:
+                where.require(f"unit IN ({', '.join('?' * len(names))})", *names)
+            else:
+                where.require("1 = 0")
         correction = "SELECT 1 FROM submissions c WHERE c.corrects = conferences.submission_id"
         if known_by is None:
             where.require(f"NOT EXISTS ({correction})")
