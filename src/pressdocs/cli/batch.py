@@ -15,7 +15,16 @@ from rich.table import Table
 
 from pressdocs._app import Pressdocs
 from pressdocs._intake import BatchReport, MessageOutcome, Progress
-from pressdocs.cli.common import DAY, AtLeast, OneOf, common_options, pass_app, print_json, tr
+from pressdocs.cli.common import (
+    DAY,
+    AtLeast,
+    OneOf,
+    common_options,
+    pass_app,
+    print_json,
+    stops_on_sigterm,
+    tr,
+)
 from pressdocs.models import Severity, SubmissionStatus
 
 __all__ = ["batch_command", "reprocess_command"]
@@ -35,6 +44,7 @@ __all__ = ["batch_command", "reprocess_command"]
               help="为每份新提交生成回执，由 notify 发送（默认按配置 [notify] receipts）/ queue a "
                    "receipt for each new submission (default: [notify] receipts).")
 @common_options
+@stops_on_sigterm
 @pass_app
 def batch_command(app: Pressdocs, source: str | None, as_json: bool, as_jsonl: bool,
                   dry_run: bool, since: datetime | None, limit: int | None,
@@ -67,6 +77,7 @@ def batch_command(app: Pressdocs, source: str | None, as_json: bool, as_jsonl: b
 @click.option("--jsonl", "as_jsonl", is_flag=True,
               help="每封邮件一行 JSON / one JSON line per message.")
 @common_options
+@stops_on_sigterm
 @pass_app
 def reprocess_command(app: Pressdocs, status: str | None, since: datetime | None,
                       ids: tuple[str, ...], codes: tuple[str, ...], as_json: bool,
