@@ -335,3 +335,40 @@ def test_a_signal_while_libreoffice_converts_ends_everything_and_keeps_the_store
         assert sub.registration is not None
         assert sub.registration.title == "2021年上半年生态环境保护工作新闻发布会"
     assert _pressdocs_temporaries(tmp) == []
+
+
+# --- one transaction per message ------------------------------------------------------------
+
+
+def test_a_message_interrupted_at_its_last_write_leaves_no_conference_row(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The receipt is the last thing written for a message: stopped right there (Ctrl-C at
+    the worst moment), nothing of the message is kept — no submission, no document, no
+    conference row — and the rerun writes each once."""
+    from pressdocs import Pressdocs
+    from pressdocs.store.sql import SQLStore
+
+    mail = tmp_path / "mail"
+    _mailbox(mail, 1)  # one registration: one conference
+    store = tmp_path / "store"
+    _store_with_plan(store)
+
+    def interrupted(self: SQLStore, notice: object) -> bool:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(SQLStore, "record_notice", interrupted)
+        app = Pressdocs(store=store)
+        with pytest.raises(KeyboardInterrupt):
+            app.batch(str(mail), receipts=True)
+        app.close()
+    with open_store(store) as s:
+        assert s.submissions() == [] and s.documents() == []
+        assert s.conferences() == []
+        assert len(s.unprocessed_messages()) == 1
+    app = Pressdocs(store=store)
+    app.batch(str(mail), receipts=True)
+    app.close()
+    with open_store(store) as s:
+        assert [c.title for c in s.conferences()] == ["第0场新闻发布会"]
+        assert len(s.notice_records()) == 1

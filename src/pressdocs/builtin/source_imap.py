@@ -5,7 +5,15 @@ plain connection, used on loopback in tests).  The login is everything before th
 ``@`` of the authority; for a 163-family address the host may be left out
 (``imaps://whxwtg@163.com/INBOX`` means imap.163.com:993).  The secret — for 163 the
 client authorisation code (授权码), not the web password — comes from
-``[mail] secret = {env = "…"}`` or the ``PRESSDOCS_IMAP_SECRET`` variable.
+``[mail] secret = {env = "…"}`` or the ``PRESSDOCS_IMAP_SECRET`` variable.  IMAP ``LOGIN``
+carries ASCII only: a secret with Chinese or full-width characters is sent with
+``AUTHENTICATE PLAIN`` (UTF-8) when the server offers it, and otherwise refused with what
+to check (a 163 授权码 is letters and digits).
+
+A connection that drops or stalls (``[mail] timeout`` seconds, 60 by default) mid-run is
+:class:`~pressdocs.errors.ConnectionLost`: what was taken in is committed, the rest is
+taken in by the next run; any other unexpected answer of the server is a
+:class:`~pressdocs.errors.SourceError` naming it.  Never a traceback.
 
 163 refuses SELECT with ``NO … Unsafe Login`` unless the client first identifies itself
 with the IMAP ``ID`` command (RFC 2971), so ``ID`` is sent after login whenever the server
