@@ -35,8 +35,9 @@ def free_port() -> int:
 class Dovecot:
     """A Dovecot IMAP server on 127.0.0.1:<port> with static password :data:`PASSWORD`."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, *, password: str = PASSWORD):
         self.root = root
+        self.password = password  # a static password for every user (Chinese allowed)
         self.port = free_port()
         self.binary = shutil.which("dovecot") or "/usr/sbin/dovecot"
         self.tls_port = 0
@@ -85,7 +86,7 @@ service stats {{
 }}
 passdb {{
   driver = static
-  args = password={PASSWORD}
+  args = password={self.password}
 }}
 userdb {{
   driver = static

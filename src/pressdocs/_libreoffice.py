@@ -3,14 +3,19 @@
 Each conversion runs ``soffice --headless --convert-to`` in a fresh temporary
 directory with a private user profile (``-env:UserInstallation=…``): two LibreOffice
 processes sharing a profile block each other, and a profile left behind by a crash
-must not break the next run.  A timeout ends a hung conversion — the whole process
-group, since ``soffice`` starts ``soffice.bin`` as a child.  LibreOffice sometimes
-exits 0 without writing anything (an encrypted or unreadable input), so the output
-file is checked, not the exit code.
+must not break the next run.  LibreOffice runs in a process group of its own
+(``soffice`` starts ``soffice.bin`` as a child), and that whole group is ended whenever
+the conversion does not finish normally: a timeout, Ctrl-C, SIGTERM turned into an
+exception by the command line, any error — no LibreOffice process outlives the batch.
+Its own temporary files go to a folder inside the conversion's directory
+(``TMPDIR``), so removing that directory removes everything the conversion made.
+LibreOffice sometimes exits 0 without writing anything (an encrypted or unreadable
+input), so the output file is checked, not the exit code.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -94,25 +99,43 @@ def convert(
             "--nodefault", f"-env:UserInstallation={(work / 'profile').as_uri()}",
             "--convert-to", target, "--outdir", str(outdir), str(source),
         ]
-        _run(command, timeout, name)
+        scratch = work / "tmp"
+        scratch.mkdir()
+        _run(command, timeout, name, env={**os.environ, "TMPDIR": str(scratch),
+                                          "TMP": str(scratch), "TEMP": str(scratch)})
         result = outdir / f"input.{extension}"
         if not result.is_file() or result.stat().st_size == 0:
             raise ParseError.of("libreoffice.failed", file=name or None)
         return result.read_bytes()
 
 
-def _run(command: list[str], timeout: float, name: str) -> None:
+def _run(command: list[str], timeout: float, name: str, *,
+         env: dict[str, str] | None = None) -> None:
     posix = os.name == "posix"
     process = subprocess.Popen(
         command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        start_new_session=posix,
+        start_new_session=posix, env=env,
     )
     try:
         process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        if posix:
-            os.killpg(process.pid, signal.SIGKILL)
-        else:
-            process.kill()
-        process.communicate()
+        _end(process, posix)
         raise ParseError.of("libreoffice.timeout", file=name or None, seconds=timeout) from None
+    except BaseException:  # Ctrl-C, SIGTERM, anything: LibreOffice ends with us
+        _end(process, posix)
+        raise
+
+
+def _end(process: subprocess.Popen[bytes], posix: bool) -> None:
+    """Kill the conversion's whole process group and reap ``soffice``."""
+    if posix:
+        _kill_group(process.pid)
+    else:
+        process.kill()
+    with contextlib.suppress(subprocess.TimeoutExpired, ValueError, OSError):
+        process.communicate(timeout=10)
+
+
+def _kill_group(pgid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)

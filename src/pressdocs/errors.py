@@ -14,6 +14,7 @@ The tree::
     │   └── UnsupportedFormat         a kind of file pressdocs cannot read here
     ├── ArchiveRejected               a package (zip/7z/rar) refused: too large, unsafe, password
     ├── SourceError                   a mail source (IMAP, Maildir, mbox) failed
+    │   └── ConnectionLost            the mail server's connection dropped or timed out midway
     ├── ChannelError                  a notification could not be sent
     ├── ExportError                   a report could not be written
     ├── StoreError                    the store (ledger) could not be opened or written
@@ -36,6 +37,7 @@ __all__ = [
     "ArchiveRejected",
     "ChannelError",
     "ConfigError",
+    "ConnectionLost",
     "ExportError",
     "ParseError",
     "PluginError",
@@ -113,6 +115,13 @@ class ArchiveRejected(PressdocsError):
 
 class SourceError(PressdocsError):
     """A mail source could not be read: login refused, folder missing, mailbox damaged."""
+
+
+class ConnectionLost(SourceError):
+    """The connection to the mail server dropped or timed out in the middle of a run.
+
+    Nothing is lost: what was taken in before is committed, the message being fetched is
+    taken in by the next run (the command line exits 3: run it again)."""
 
 
 class ChannelError(PressdocsError):

@@ -5,7 +5,15 @@ plain connection, used on loopback in tests).  The login is everything before th
 ``@`` of the authority; for a 163-family address the host may be left out
 (``imaps://whxwtg@163.com/INBOX`` means imap.163.com:993).  The secret — for 163 the
 client authorisation code (授权码), not the web password — comes from
-``[mail] secret = {env = "…"}`` or the ``PRESSDOCS_IMAP_SECRET`` variable.
+``[mail] secret = {env = "…"}`` or the ``PRESSDOCS_IMAP_SECRET`` variable.  IMAP ``LOGIN``
+carries ASCII only: a secret with Chinese or full-width characters is sent with
+``AUTHENTICATE PLAIN`` (UTF-8) when the server offers it, and otherwise refused with what
+to check (a 163 授权码 is letters and digits).
+
+A connection that drops or stalls (``[mail] timeout`` seconds, 60 by default) mid-run is
+:class:`~pressdocs.errors.ConnectionLost`: what was taken in is committed, the rest is
+taken in by the next run; any other unexpected answer of the server is a
+:class:`~pressdocs.errors.SourceError` naming it.  Never a traceback.
 
 163 refuses SELECT with ``NO … Unsafe Login`` unless the client first identifies itself
 with the IMAP ``ID`` command (RFC 2971), so ``ID`` is sent after login whenever the server
@@ -38,7 +46,7 @@ from urllib.parse import unquote, urlsplit
 from pressdocs._version import __version__
 from pressdocs.capabilities import Context, MailSource, RawMessage
 from pressdocs.config import Config, Secret
-from pressdocs.errors import ConfigError, SourceError
+from pressdocs.errors import ConfigError, ConnectionLost, SourceError
 from pressdocs.hookspecs import hookimpl
 
 __all__ = ["ImapLocation", "ImapSource", "parse_location"]
@@ -116,9 +124,10 @@ class ImapSource(MailSource):
         client = self._connect(loc, context.config)
         source = loc.source_id()
         try:
-            uidvalidity = self._select(client, loc)
-            criteria: list[Any] = ["SINCE", since] if since is not None else ["ALL"]
-            uids = sorted(client.search(criteria))
+            with _connection_of(loc):
+                uidvalidity = self._select(client, loc)
+                criteria: list[Any] = ["SINCE", since] if since is not None else ["ALL"]
+                uids = sorted(client.search(criteria))
             for start in range(0, len(uids), _FETCH_BATCH):
                 batch = uids[start:start + _FETCH_BATCH]
                 key_of = _key_of(uidvalidity)
@@ -127,20 +136,22 @@ class ImapSource(MailSource):
                     yield RawMessage(source=source, key=key_of(uid), folder=loc.folder, known=True)
                 new = [uid for uid in batch if uid not in taken]
                 if new:
-                    yield from self._batch(client, new, source, uidvalidity, loc.folder)
+                    yield from self._batch(client, new, source, uidvalidity, loc)
         finally:
             self._clients.pop(source, None)
             with contextlib.suppress(Exception):  # the connection may be gone; nothing to save
                 client.logout()
 
     def _batch(self, client: Any, batch: list[int], source: str, uidvalidity: int,
-               folder: str) -> Iterator[RawMessage]:
+               loc: ImapLocation) -> Iterator[RawMessage]:
         """The messages of ``batch``: small ones fetched together, large ones spooled."""
-        info = client.fetch(batch, ["RFC822.SIZE", "INTERNALDATE"])
-        small = [uid for uid in batch if uid in info and _size(info[uid]) <= SPOOL_THRESHOLD]
-        bodies: dict[int, Any] = {}
-        for group in _groups(small, [_size(info[uid]) for uid in small]):
-            bodies.update(client.fetch(group, ["BODY.PEEK[]"]))
+        folder = loc.folder
+        with _connection_of(loc):
+            info = client.fetch(batch, ["RFC822.SIZE", "INTERNALDATE"])
+            small = [uid for uid in batch if uid in info and _size(info[uid]) <= SPOOL_THRESHOLD]
+            bodies: dict[int, Any] = {}
+            for group in _groups(small, [_size(info[uid]) for uid in small]):
+                bodies.update(client.fetch(group, ["BODY.PEEK[]"]))
         for uid in batch:
             item = info.get(uid)
             if item is None:  # expunged by someone else meanwhile
@@ -155,7 +166,8 @@ class ImapSource(MailSource):
                     yield RawMessage(source=source, key=key, data=data, received=internal,
                                      folder=folder)
                 continue
-            path = _spool(client, uid)
+            with _connection_of(loc):
+                path = _spool(client, uid)
             if path is None:
                 continue
             try:
@@ -171,6 +183,11 @@ class ImapSource(MailSource):
         if not after or client is None:
             return
         uid = int(message.key.rsplit("UID=", 1)[1])
+        with _connection_of(parse_location(message.source)):
+            self._after(client, uid, after)
+
+    @staticmethod
+    def _after(client: Any, uid: int, after: str) -> None:
         if after == "seen":
             client.add_flags([uid], [b"\\Seen"])
         elif after.startswith("move:"):
@@ -184,8 +201,6 @@ class ImapSource(MailSource):
 
     def _connect(self, loc: ImapLocation, config: Config) -> Any:
         from imapclient import IMAPClient
-        from imapclient.exceptions import LoginError
-
         secret = _secret(config)
         context = None
         if loc.tls:
@@ -193,7 +208,7 @@ class ImapSource(MailSource):
             context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
         try:
             client = IMAPClient(loc.host, port=loc.port, ssl=loc.tls, ssl_context=context,
-                                timeout=60)
+                                timeout=_timeout(config))
             client.normalise_times = False  # keep INTERNALDATE's own offset: aware datetimes
         except ssl.SSLCertVerificationError as exc:
             raise SourceError.of("source.imap_certificate", host=loc.host,
@@ -201,27 +216,72 @@ class ImapSource(MailSource):
         except OSError as exc:
             raise SourceError.of("source.imap_connect", host=loc.host, port=loc.port,
                                  error=str(exc)) from None
-        try:
-            client.login(loc.user, secret)
-        except LoginError as exc:
-            raise SourceError.of("source.imap_login", user=loc.user, error=_text(exc)) from None
-        if client.has_capability("ID"):
-            client.id_({"name": "pressdocs", "version": __version__, "vendor": "pressdocs",
-                        "support-email": config.office_mailbox})
+        with _connection_of(loc):
+            _login(client, loc, secret)
+            if client.has_capability("ID"):
+                client.id_({"name": "pressdocs", "version": __version__, "vendor": "pressdocs",
+                            "support-email": config.office_mailbox})
         self._clients[loc.source_id()] = client
         return client
 
     def _select(self, client: Any, loc: ImapLocation) -> int:
-        from imapclient.exceptions import IMAPClientError
+        from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
 
         try:
             info = client.select_folder(loc.folder, readonly=False)
+        except IMAPClientAbortError:
+            raise  # the connection dropped: said by _connection_of
         except IMAPClientError as exc:
             text = _text(exc)
             if "unsafe login" in text.lower():
                 raise SourceError.of("source.imap_unsafe_login", folder=loc.folder) from None
             raise SourceError.of("source.imap_folder", folder=loc.folder, error=text) from None
         return int(info.get(b"UIDVALIDITY", 0))
+
+
+def _login(client: Any, loc: ImapLocation, secret: str) -> None:
+    """Log in.  IMAP ``LOGIN`` carries ASCII only; a secret with other characters (Chinese,
+    full-width) goes by ``AUTHENTICATE PLAIN``, UTF-8 as RFC 4616 says, when the server
+    offers it, and is otherwise refused with what to check."""
+    from imapclient.exceptions import LoginError
+
+    try:
+        if secret.isascii() and loc.user.isascii():
+            client.login(loc.user, secret)
+        elif client.has_capability("AUTH=PLAIN"):
+            client.plain_login(loc.user, secret)
+        else:
+            raise SourceError.of("source.imap_secret_not_ascii", user=loc.user, host=loc.host)
+    except LoginError as exc:
+        raise SourceError.of("source.imap_login", user=loc.user, error=_text(exc)) from None
+
+
+@contextlib.contextmanager
+def _connection_of(loc: ImapLocation) -> Iterator[None]:
+    """Say in one line what went wrong with the server's connection: dropped or timed out
+    (:class:`ConnectionLost`, run again), or an answer the source did not expect."""
+    from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
+
+    try:
+        yield
+    except (IMAPClientAbortError, OSError) as exc:  # EOF, reset, timeout (socket errors)
+        raise ConnectionLost.of("source.imap_lost", host=loc.host, port=loc.port,
+                                error=_text(exc) or type(exc).__name__) from exc
+    except IMAPClientError as exc:
+        raise SourceError.of("source.imap_failed", host=loc.host, port=loc.port,
+                             error=_text(exc)) from exc
+
+
+def _timeout(config: Config) -> float:
+    """Seconds to wait for the server (``[mail] timeout``, default 60)."""
+    value = config.mail.get("timeout", 60)
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError.of("source.imap_bad_timeout", value=str(value)) from None
+    if not 0 < seconds <= 3600:
+        raise ConfigError.of("source.imap_bad_timeout", value=str(value))
+    return seconds
 
 
 def _size(item: dict[bytes, Any]) -> int:

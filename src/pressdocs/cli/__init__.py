@@ -9,8 +9,15 @@ code  meaning
 0     the command did its work (a batch completed, even if submissions have findings)
 1     ``validate`` found errors in what it checked
 2     the command could not run: bad usage, configuration, plugin or input problem
-130   interrupted (Ctrl-C)
+3     cut short by something outside pressdocs (mail server connection lost or timed
+      out, disk full): what was committed is kept, run the command again
+70    an internal error (a bug in pressdocs or a plugin): ``--debug`` shows where
+130   interrupted (Ctrl-C, SIGINT)
+143   stopped by SIGTERM (batch, reprocess and notify stop cleanly)
 ====  ==========================================================================
+
+Every failure is one line on stderr (``错误：…``); the Python traceback only with
+``--debug`` (or ``PRESSDOCS_DEBUG=1``).
 
 Text is Chinese by default — click's own usage errors too ("错误：缺少参数 SOURCE");
 ``--lang en`` (before or after the command) or ``PRESSDOCS_LANG=en`` switches to
@@ -20,15 +27,30 @@ English.  JSON output (``--json``) always has English keys; each has a JSON Sche
 
 from __future__ import annotations
 
+import errno
 import importlib
 import logging
 import sys
+import traceback
 from collections.abc import Sequence
 
 import click
 
 from pressdocs._version import __version__
-from pressdocs.cli.common import EXIT_CANNOT_RUN, OneOf, Settings, fail, settings_of, tr
+from pressdocs.cli.common import (
+    EXIT_CANNOT_RUN,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_RETRY,
+    EXIT_TERMINATED,
+    OneOf,
+    Settings,
+    Terminated,
+    debug_wanted,
+    fail,
+    settings_of,
+    tr,
+)
 from pressdocs.errors import PluginError, PressdocsError
 
 __all__ = ["cli", "main"]
@@ -103,9 +125,12 @@ class LazyGroup(click.Group):
 @click.option("--store", type=click.Path(), default=None, envvar="PRESSDOCS_HOME",
               help="数据存储目录 / store directory (default ./pressdocs-data).")
 @click.option("--strict", is_flag=True, help="插件加载失败即退出 / fail when a plugin fails to load.")
+@click.option("--debug", is_flag=True,
+              help="出错时显示 Python 调用栈（或 PRESSDOCS_DEBUG=1）/ show the traceback of an "
+                   "error (or PRESSDOCS_DEBUG=1).")
 @click.pass_context
 def cli(ctx: click.Context, lang: str | None, config_path: str | None, store: str | None,
-        strict: bool) -> None:
+        strict: bool, debug: bool) -> None:
     """pressdocs：新闻发布会材料的收取、读取、核查、通知与报表。
 
     pressdocs reads the press office's mailbox, checks registrations, materials and
@@ -116,6 +141,7 @@ def cli(ctx: click.Context, lang: str | None, config_path: str | None, store: st
     settings.config = config_path or settings.config
     settings.store = store or settings.store
     settings.strict = strict or settings.strict
+    settings.debug = debug or settings.debug
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -125,7 +151,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(_run(args, Settings(lang=_peek(args, "--lang"))))
     # pypdf reports damaged files through logging; pressdocs reports them itself, in Chinese.
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
-    settings = Settings(lang=_peek(args, "--lang"), strict="--strict" in args)
+    settings = Settings(lang=_peek(args, "--lang"), strict="--strict" in args,
+                        debug=debug_wanted(args))
     # the library's own warnings (a plugin's event listener that failed) go to stderr
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter(tr(settings.output_lang(), "cli.note",
@@ -152,12 +179,44 @@ def _run(args: list[str], settings: Settings) -> int:
     except click.ClickException as exc:
         _usage_error(exc, settings.output_lang())
         code = exc.exit_code
-    except click.Abort:
-        click.echo(tr(settings.output_lang(), "cli.aborted"), err=True)
-        code = 130
-    except KeyboardInterrupt:  # pragma: no cover - interactive only
-        code = 130
+    except (click.Abort, KeyboardInterrupt) as exc:
+        # click turns Ctrl-C into Abort (a prompt left with Ctrl-D is one too); either way
+        # the command has unwound by now: transactions rolled back, children ended
+        ctrl_c = isinstance(exc, KeyboardInterrupt) or \
+            isinstance(exc.__cause__, KeyboardInterrupt)
+        click.echo(tr(settings.output_lang(), "cli.interrupted" if ctrl_c else "cli.aborted"),
+                   err=True)
+        code = EXIT_INTERRUPTED
+    except Terminated:
+        click.echo(tr(settings.output_lang(), "cli.terminated"), err=True)
+        code = EXIT_TERMINATED
+    except OSError as exc:  # the system refused (disk full, no permission) where nobody said
+        code = _last_resort(exc, settings, "cli.system_error", EXIT_RETRY,
+                            error=_os_error(exc, settings.output_lang()))
+    except Exception as exc:  # a bug: one line, the traceback with --debug
+        code = _last_resort(exc, settings, "cli.internal_error", EXIT_INTERNAL,
+                            error=f"{type(exc).__name__}: {exc}")
     return code if isinstance(code, int) else 0
+
+
+def _last_resort(exc: BaseException, settings: Settings, key: str, code: int,
+                 **params: str) -> int:
+    """Say in one line what stopped the command (the traceback first with ``--debug``)."""
+    if settings.debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    click.secho(tr(settings.output_lang(), "cli.error",
+                   text=tr(settings.output_lang(), key, **params)), fg="red", err=True)
+    return code
+
+
+def _os_error(exc: OSError, lang: str) -> str:
+    """An operating-system error as people read it: what, and on which file."""
+    if exc.errno == errno.ENOSPC:
+        what = tr(lang, "cli.disk_full")
+    else:
+        what = exc.strerror or str(exc) or type(exc).__name__
+    return f"{what}（{exc.filename}）" if exc.filename and lang == "zh" else \
+        f"{what} ({exc.filename})" if exc.filename else what
 
 
 def _wants_plugins(args: list[str]) -> bool:

@@ -23,6 +23,7 @@ from pressdocs.cli.common import (
     common_options,
     pass_app,
     print_json,
+    stops_on_sigterm,
     tr,
 )
 from pressdocs.models import Severity, SubmissionStatus
@@ -44,6 +45,7 @@ __all__ = ["batch_command", "reprocess_command"]
               help="为每份新提交生成回执，由 notify 发送（默认按配置 [notify] receipts）/ queue a "
                    "receipt for each new submission (default: [notify] receipts).")
 @common_options
+@stops_on_sigterm
 @pass_app
 def batch_command(app: Pressdocs, source: str | None, as_json: bool, as_jsonl: bool,
                   dry_run: bool, since: datetime | None, limit: int | None,
@@ -91,6 +93,7 @@ def _exit_if_incomplete(report: BatchReport, lang: str) -> None:
 @click.option("--jsonl", "as_jsonl", is_flag=True,
               help="每封邮件一行 JSON / one JSON line per message.")
 @common_options
+@stops_on_sigterm
 @pass_app
 def reprocess_command(app: Pressdocs, status: str | None, since: datetime | None,
                       ids: tuple[str, ...], codes: tuple[str, ...], as_json: bool,

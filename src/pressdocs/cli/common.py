@@ -15,9 +15,13 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import signal
 import sys
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
@@ -32,25 +36,43 @@ __all__ = [
     "DAY",
     "EXIT_CANNOT_RUN",
     "EXIT_FINDINGS",
+    "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
     "EXIT_RETRY",
+    "EXIT_TERMINATED",
     "AtLeast",
     "Day",
     "Number",
     "OneOf",
     "Settings",
+    "Terminated",
     "common_options",
+    "debug_wanted",
     "fail",
     "pass_app",
     "print_json",
     "settings_of",
+    "stops_on_sigterm",
     "tr",
 ]
 
+#: ``validate`` (and ``units check``) found errors in what they checked.
 EXIT_FINDINGS = 1
+#: The command could not run: usage, configuration, plugin, store or input problem.
 EXIT_CANNOT_RUN = 2
-#: Some messages could not be processed now (a full disk, a dropped connection): they
-#: are kept, and the next run processes them.
+#: The run was cut short, or some messages could not be processed now, by something
+#: outside pressdocs and not the messages' own fault (a full disk, the mail server's
+#: connection dropped or timed out): what was committed is kept; the next run goes on.
 EXIT_RETRY = 3
+#: A bug in pressdocs or a plugin: one line, and ``--debug`` shows the traceback.
+EXIT_INTERNAL = 70
+#: Interrupted with Ctrl-C (SIGINT): 128 + 2, as shells report it.
+EXIT_INTERRUPTED = 130
+#: Stopped with SIGTERM (``kill``, systemd, a container stopping): 128 + 15.
+EXIT_TERMINATED = 143
+
+#: The environment variable that turns ``--debug`` on.
+DEBUG_ENV = "PRESSDOCS_DEBUG"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -63,6 +85,7 @@ class Settings:
     config: str | None = None
     store: str | None = None
     strict: bool = False
+    debug: bool = False  # tracebacks with the one-line errors (--debug, PRESSDOCS_DEBUG=1)
     plugins: Plugins | None = None  # loaded once by main(), shared by every command
     given: Pressdocs | None = None  # a program that runs the CLI with its own Pressdocs
 
@@ -112,8 +135,17 @@ def _set(name: str) -> Callable[[click.Context, click.Parameter, Any], None]:
     return callback
 
 
+def debug_wanted(args: list[str] | None = None) -> bool:
+    """Whether tracebacks are wanted: ``--debug`` on the command line or
+    ``PRESSDOCS_DEBUG=1`` (any value but empty, 0, false, no, off)."""
+    if args is not None and "--debug" in args:
+        return True
+    return os.environ.get(DEBUG_ENV, "").strip().lower() not in ("", "0", "false", "no", "off")
+
+
 def common_options(func: F) -> F:
-    """``--lang``, ``--config``, ``--store`` and ``--strict``, given after the command."""
+    """``--lang``, ``--config``, ``--store``, ``--strict`` and ``--debug``, given after the
+    command."""
     options = (
         click.option("--lang", type=OneOf(["zh", "en"]), default=None,
                      expose_value=False, is_eager=True, callback=_set("lang"),
@@ -127,6 +159,9 @@ def common_options(func: F) -> F:
         click.option("--strict", is_flag=True, default=None, expose_value=False,
                      callback=_set("strict"),
                      help="插件加载失败即退出 / fail when a plugin fails to load."),
+        click.option("--debug", is_flag=True, default=None, expose_value=False,
+                     callback=_set("debug"),
+                     help="出错时显示 Python 调用栈 / show the Python traceback of an error."),
     )
     for option in reversed(options):
         func = option(func)
@@ -166,10 +201,62 @@ def tr(lang: str, key: str, /, **params: Any) -> str:
     return render_text(key, params, lang)
 
 
-def fail(exc: PressdocsError, lang: str, code: int = EXIT_CANNOT_RUN) -> NoReturn:
-    """Print ``exc`` the way users should see it (no traceback) and exit with ``code``."""
+def fail(exc: PressdocsError, lang: str, code: int | None = None) -> NoReturn:
+    """Print ``exc`` the way users should see it and exit with ``code`` (by default the
+    one its kind has: :func:`exit_code_of`).  The traceback only with ``--debug``."""
+    if _debugging():
+        traceback.print_exception(exc, file=sys.stderr)
     click.secho(tr(lang, "cli.error", text=exc.render(lang)), fg="red", err=True)
-    sys.exit(code)
+    sys.exit(exit_code_of(exc) if code is None else code)
+
+
+def exit_code_of(exc: PressdocsError) -> int:
+    """The exit code of an error: :data:`EXIT_RETRY` for a connection lost midway,
+    :data:`EXIT_CANNOT_RUN` for every other."""
+    from pressdocs.errors import ConnectionLost
+
+    return EXIT_RETRY if isinstance(exc, ConnectionLost) else EXIT_CANNOT_RUN
+
+
+def _debugging() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return (ctx is not None and settings_of(ctx).debug) or debug_wanted(sys.argv[1:])
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived during a long command: unwinds like Ctrl-C (transactions roll back,
+    LibreOffice and temporary folders are cleaned up, the lock released), then exit 143.
+
+    A :class:`BaseException`, so that no ``except Exception`` on the way — a message kept
+    as a PD900 error, a plugin's hook guarded — can swallow it."""
+
+
+def stops_on_sigterm(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Run the command with SIGTERM turned into :class:`Terminated` (once: a second SIGTERM
+    while cleaning up is ignored, so the clean-up finishes).  For the long commands only
+    (batch, reprocess, notify); the others end at once on SIGTERM, as usual."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        stopping = False
+
+        def handler(signum: int, frame: FrameType | None) -> None:
+            nonlocal stopping
+            if stopping:
+                return
+            stopping = True
+            raise Terminated(signum)
+
+        try:
+            previous = signal.signal(signal.SIGTERM, handler)
+        except ValueError:  # not the main thread (a program running the CLI in a thread)
+            return func(*args, **kwargs)
+        try:
+            return func(*args, **kwargs)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+    return wrapper
 
 
 def print_json(data: Any) -> None:

@@ -18,7 +18,15 @@ from rich.table import Table
 
 from pressdocs._app import Pressdocs
 from pressdocs._notify import NOTICE_TYPES, NoticeOutcome, NotifyReport
-from pressdocs.cli.common import DAY, OneOf, common_options, pass_app, print_json, tr
+from pressdocs.cli.common import (
+    DAY,
+    OneOf,
+    common_options,
+    pass_app,
+    print_json,
+    stops_on_sigterm,
+    tr,
+)
 from pressdocs.store import DeliveryStatus, NoticeRecord
 
 __all__ = ["notices_command", "notify_command", "remind_command"]
@@ -34,6 +42,7 @@ __all__ = ["notices_command", "notify_command", "remind_command"]
                    "correction request for this submission (id or its first characters).")
 @click.option("--json", "as_json", is_flag=True, help="JSON 报告 / JSON report.")
 @common_options
+@stops_on_sigterm
 @pass_app
 def notify_command(app: Pressdocs, dry_run: bool, channel: str | None,
                    corrections: tuple[str, ...], as_json: bool) -> None:

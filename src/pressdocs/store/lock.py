@@ -9,6 +9,7 @@ a batch killed with ``kill -9`` leaves no stale lock behind.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 from pathlib import Path
@@ -41,8 +42,7 @@ class StoreLock:
         try:
             file = open(self.path, "a+", encoding="ascii")  # noqa: SIM115 (held until release)
         except OSError as exc:
-            raise StoreError.of("store.lock_file", path=str(self.path),
-                                reason=exc.strerror or str(exc)) from exc
+            raise self._refused(exc) from exc
         try:
             fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -51,12 +51,25 @@ class StoreLock:
             file.close()
             raise StoreLocked.of("store.locked", store=str(self.store_dir),
                                  process=holder) from None
-        file.seek(0)
-        file.truncate()
-        file.write(str(os.getpid()))
-        file.flush()
+        try:
+            file.seek(0)
+            file.write(str(os.getpid()))
+            file.flush()
+            file.truncate()  # what a longer process id left after ours
+        except OSError as exc:  # a full disk, a quota: refuse to start, say why
+            fcntl.flock(file.fileno(), fcntl.LOCK_UN)
+            with contextlib.suppress(OSError):
+                file.close()
+            raise self._refused(exc) from exc
         self._file = file
         self._depth = 1
+
+    def _refused(self, exc: OSError) -> StoreError:
+        """Why the lock file could not be made or written, in the user's words."""
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return StoreError.of("store.lock_disk_full", path=str(self.path))
+        return StoreError.of("store.lock_file", path=str(self.path),
+                             reason=exc.strerror or str(exc))
 
     def release(self) -> None:
         """Give the lock back (after as many releases as acquires)."""
