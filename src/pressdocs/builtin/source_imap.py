@@ -1,7 +1,10 @@
 """Built-in mail source: an IMAP mailbox, by default NetEase 163 over TLS.
 
-Locations look like ``imaps://whxwtg@163.com@imap.163.com:993/INBOX`` (``imap://`` for a
-plain connection, used on loopback in tests).  The login is everything before the last
+Locations look like ``imaps://whxwtg@163.com@imap.163.com:993/INBOX``.  ``imap://`` is
+upgraded with STARTTLS (the certificate verified as for ``imaps://``) before the password
+is sent; a server that offers no STARTTLS is refused unless the office allows a
+clear-text login (``[mail] allow_insecure_login = true``, ``batch --allow-insecure-login``),
+which is then warned about each time.  The login is everything before the last
 ``@`` of the authority; for a 163-family address the host may be left out
 (``imaps://whxwtg@163.com/INBOX`` means imap.163.com:993).  The secret — for 163 the
 client authorisation code (授权码), not the web password — comes from
@@ -24,6 +27,7 @@ moves on to the next message.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import ssl
@@ -40,8 +44,9 @@ from pressdocs.capabilities import Context, MailSource, RawMessage
 from pressdocs.config import Config, Secret
 from pressdocs.errors import ConfigError, SourceError
 from pressdocs.hookspecs import hookimpl
+from pressdocs.models import Message
 
-__all__ = ["ImapLocation", "ImapSource", "parse_location"]
+__all__ = ["ImapLocation", "ImapSource", "allows_insecure_login", "parse_location"]
 
 REQUIRES = ("imapclient",)
 INSTALL_HINT = "pip install 'IMAPClient>=3.0'"
@@ -55,6 +60,7 @@ SPOOL_THRESHOLD = 8 * _MiB
 SPOOL_CHUNK = 4 * _MiB
 _BATCH_BYTES = 16 * _MiB  # small messages fetched in one command, at most this much
 SECRET_ENV = "PRESSDOCS_IMAP_SECRET"
+log = logging.getLogger("pressdocs")
 
 
 @dataclass(frozen=True)
@@ -187,14 +193,13 @@ class ImapSource(MailSource):
         from imapclient.exceptions import LoginError
 
         secret = _secret(config)
-        context = None
-        if loc.tls:
-            ca_file = config.mail.get("ca_file")  # a private CA, e.g. an office mail gateway
-            context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+        context = _tls_context(config)
         try:
-            client = IMAPClient(loc.host, port=loc.port, ssl=loc.tls, ssl_context=context,
-                                timeout=60)
+            client = IMAPClient(loc.host, port=loc.port, ssl=loc.tls,
+                                ssl_context=context if loc.tls else None, timeout=60)
             client.normalise_times = False  # keep INTERNALDATE's own offset: aware datetimes
+            if not loc.tls:
+                _secure_plain_connection(client, loc, config, context)
         except ssl.SSLCertVerificationError as exc:
             raise SourceError.of("source.imap_certificate", host=loc.host,
                                  reason=exc.verify_message) from None
@@ -222,6 +227,44 @@ class ImapSource(MailSource):
                 raise SourceError.of("source.imap_unsafe_login", folder=loc.folder) from None
             raise SourceError.of("source.imap_folder", folder=loc.folder, error=text) from None
         return int(info.get(b"UIDVALIDITY", 0))
+
+
+def _tls_context(config: Config) -> ssl.SSLContext:
+    """A context that verifies the server's certificate (against ``[mail] ca_file`` when
+    the office has its own certificate authority, else the system's)."""
+    ca_file = config.mail.get("ca_file")  # a private CA, e.g. an office mail gateway
+    return ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+
+
+def allows_insecure_login(config: Config) -> bool:
+    """Whether the office allowed sending the password over a plain connection
+    (``[mail] allow_insecure_login = true`` or ``batch --allow-insecure-login``)."""
+    return config.mail.get("allow_insecure_login") is True
+
+
+def _secure_plain_connection(client: Any, loc: ImapLocation, config: Config,
+                             context: ssl.SSLContext) -> None:
+    """An ``imap://`` connection before login: upgraded with STARTTLS (certificate
+    verified) when the server offers it; without it, the password would travel in clear,
+    which is refused unless the office opted in (then a warning says so)."""
+    if client.has_capability("STARTTLS"):
+        from imapclient.exceptions import IMAPClientError
+
+        try:
+            client.starttls(context)
+        except IMAPClientError as exc:  # offered but failed: never fall back to clear text
+            raise SourceError.of("source.imap_starttls", host=loc.host, port=loc.port,
+                                 error=_text(exc)) from None
+        return
+    if allows_insecure_login(config):
+        from pressdocs._app import resolve_lang
+
+        log.warning("%s", Message.of("source.imap_insecure_login", host=loc.host,
+                                     port=loc.port).text(resolve_lang(None, config)))
+        return
+    with contextlib.suppress(Exception):
+        client.shutdown()
+    raise SourceError.of("source.imap_cleartext", host=loc.host, port=loc.port)
 
 
 def _size(item: dict[bytes, Any]) -> int:

@@ -34,17 +34,23 @@ __all__ = ["batch_command", "reprocess_command"]
 @click.option("--notify/--no-notify", "receipts", default=None,
               help="为每份新提交生成回执，由 notify 发送（默认按配置 [notify] receipts）/ queue a "
                    "receipt for each new submission (default: [notify] receipts).")
+@click.option("--allow-insecure-login", is_flag=True, default=False,
+              help="允许在服务器不支持 STARTTLS 时以明文登录 imap://（不安全）/ allow a "
+                   "clear-text login over imap:// when the server offers no STARTTLS "
+                   "(insecure).")
 @common_options
 @pass_app
 def batch_command(app: Pressdocs, source: str | None, as_json: bool, as_jsonl: bool,
                   dry_run: bool, since: datetime | None, limit: int | None,
-                  receipts: bool | None) -> None:
+                  receipts: bool | None, allow_insecure_login: bool) -> None:
     """批量收取邮箱 / take in a mailbox: IMAP URL, Maildir, mbox, .eml file or folder.
 
     Without SOURCE, the mailbox configured as ``[mail] imap`` in pressdocs.toml.
 
     Exit code 0 when the run completed, even if submissions have findings.
     """
+    if allow_insecure_login:  # the same as [mail] allow_insecure_login = true, for this run
+        app.config.mail["allow_insecure_login"] = True
     day = since.date() if since is not None else None
     with _progress(app.lang, as_json or as_jsonl) as progress:
         report = app.batch(source, dry_run=dry_run, since=day, limit=limit, receipts=receipts,
