@@ -6,23 +6,34 @@ and what the office notices instead:
 - the IMAP password never travels in clear: ``imap://`` is upgraded with STARTTLS, and
   without STARTTLS the login is refused unless the office opted in
   (``--allow-insecure-login``, with a warning);
+- a secret written in the configuration or in a URL still works, with a warning, and its
+  text appears nowhere: not in ``config show`` (text or JSON), errors, batch reports,
+  logs, the store's files or the outbox;
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
+import tomli_w
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cli_support import run_pressdocs
-from imapservers import PASSWORD, Dovecot
-from pressdocs import Config, Pressdocs, SourceError
+from imapservers import PASSWORD, Dovecot, NeteaseLikeServer
+from pressdocs import Config, ConfigError, Pressdocs, SourceError
+from pressdocs.config import config_from_dict
+from smtpservers import SmtpServer
 from submissions import message, registration_docx
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -118,3 +129,134 @@ def test_plain_imap_is_upgraded_with_starttls(dovecot: Dovecot, tmp_path: Path,
     with pytest.raises(SourceError, match="证书"):
         Pressdocs(store=tmp_path / "other", config=Config()).batch(url)
     assert len(_logins(dovecot)) == 1
+
+
+# --- secrets -------------------------------------------------------------------------------
+
+#: A secret for every secret-bearing setting, with the characters that break naive quoting.
+SECRETS = {
+    "mail.imap": "Im@p:p4ss/w%rd?#&'x",  # the password of the URL
+    "mail.auth_code": "AuthC0de-163;\"quoted\"",
+    "notify.email.secret": "Smtp%20S3cret:@/<b>",
+    "notify.sms.access_key_secret": "SmsK3y+/=&%41",
+}
+
+
+def _forms(secret: str) -> set[str]:
+    """How a secret could show up: as written, percent-encoded, JSON- or TOML-escaped."""
+    return {secret, quote(secret, safe=""), quote(secret, safe="@"),
+            json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}
+
+
+def _leaks(text: str | bytes) -> list[str]:
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    return [key for key, secret in SECRETS.items()
+            for form in _forms(secret) if form.encode("utf-8") in data]
+
+
+def _settings(imap_port: int, smtp_port: int) -> dict[str, Any]:
+    return {
+        "mail": {"imap": f"imap://{USER}:{quote(SECRETS['mail.imap'], safe='')}"
+                         f"@127.0.0.1:{imap_port}/INBOX",
+                 "auth_code": SECRETS["mail.auth_code"], "allow_insecure_login": True},
+        "notify": {"channels": ["email"], "receipts": True,
+                   "email": {"host": "127.0.0.1", "port": smtp_port, "security": "none",
+                             "user": USER, "secret": SECRETS["notify.email.secret"]},
+                   "sms": {"provider": "aliyun", "access_key_id": "LTAI5tExampleKeyId",
+                           "access_key_secret": SECRETS["notify.sms.access_key_secret"],
+                           "sign_name": "芜湖市新闻办", "endpoint": "http://127.0.0.1:9/",
+                           "templates": {"receipt": "SMS_123456"}}},
+    }
+
+
+def test_secrets_in_the_configuration_and_urls_are_never_shown(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    with NeteaseLikeServer([_mail(n) for n in range(2)]) as imap, \
+            SmtpServer(auth=True) as smtp:  # refuses the login: a failing notify
+        config = tmp_path / "pressdocs.toml"
+        config.write_text(tomli_w.dumps(_settings(imap.port, smtp.port)), encoding="utf-8")
+        base = ["--config", str(config), "--store", str(store)]
+        runs = {
+            "config show": run_pressdocs([*base, "config", "show"]),
+            "config show --json": run_pressdocs([*base, "config", "show", "--json"]),
+            "batch": run_pressdocs([*base, "batch", "--json"]),
+            "batch (text)": run_pressdocs([*base, "batch", "--no-notify"]),
+            "notify": run_pressdocs([*base, "notify", "--json"]),
+            "notify (text)": run_pressdocs([*base, "notify"]),
+        }
+        assert smtp.logins and not any(ok for _, ok in smtp.logins)  # the literal was used
+    with NeteaseLikeServer([], always_unsafe=True) as failing:  # a batch that fails
+        settings = _settings(failing.port, 9)
+        config.write_text(tomli_w.dumps(settings), encoding="utf-8")
+        runs["failing batch"] = run_pressdocs([*base, "batch"])
+        url = settings["mail"]["imap"]
+        runs["failing batch, URL given"] = run_pressdocs([*base, "batch", url, "--json"])
+        runs["unknown source"] = run_pressdocs([*base, "batch", url.replace("imap:", "imapx:")])
+
+    assert runs["batch"].returncode == 0, runs["batch"].stderr
+    assert json.loads(runs["batch"].stdout)["new"] == 2  # the URL's password logged in
+    assert runs["notify"].returncode == 0, runs["notify"].stderr
+    assert json.loads(runs["notify"].stdout)["by_status"] == {"failed": 2}
+    assert runs["failing batch"].returncode == 2 and "Unsafe Login" in runs["failing batch"].stderr
+    for name, run in runs.items():
+        assert _leaks(run.stdout) == [], (name, run.stdout)
+        assert _leaks(run.stderr) == [], (name, run.stderr)
+        assert "Traceback" not in run.stderr, (name, run.stderr)
+    # the warnings name each key written literally, and how to move it
+    warned = runs["config show"].stderr
+    for key in ("mail.imap", "mail.auth_code", "notify.email.secret",
+                "notify.sms.access_key_secret"):
+        assert key in warned
+    assert 'secret = {env = "PRESSDOCS_SMTP_SECRET"}' in warned and "secret_file" in warned
+    shown = json.loads(runs["config show --json"].stdout)
+    assert shown["notify"]["email"]["secret"].startswith("***")
+    assert shown["mail"]["imap"] == f"imap://{USER}:***@127.0.0.1:{imap.port}/INBOX"
+    # nothing written anywhere in the store (the ledger, the outbox, the archived mail)
+    files = [f for f in store.rglob("*") if f.is_file()]
+    assert any(f.suffix in (".sqlite", ".db", ".sqlite3") for f in files), files
+    for f in files:
+        assert _leaks(f.read_bytes()) == [], f
+
+
+def test_secrets_from_a_file_and_the_environment(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 caplog: pytest.LogCaptureFixture) -> None:
+    secret_file = tmp_path / "smtp.secret"
+    secret_file.write_text("FromAFile-0553\n", encoding="utf-8")
+    monkeypatch.setenv("PRESSDOCS_SMS_SECRET", "FromTheEnv-0553")
+    config = config_from_dict({"notify": {
+        "email": {"secret_file": str(secret_file)},
+        "sms": {"access_key_secret": {"env": "PRESSDOCS_SMS_SECRET"}}}})
+    assert caplog.text == ""  # nothing written literally: nothing to warn about
+    assert config.notify["email"]["secret"].reveal() == "FromAFile-0553"
+    assert config.notify["sms"]["access_key_secret"].reveal() == "FromTheEnv-0553"
+    shown = config.to_toml() + json.dumps(config.redacted("en"))
+    assert "FromAFile" not in shown and "FromTheEnv" not in shown
+    assert str(secret_file) in shown and "PRESSDOCS_SMS_SECRET" in shown
+    assert config_from_dict(__import__("tomllib").loads(config.to_toml())) == config
+    missing = config_from_dict({"mail": {"secret_file": str(tmp_path / "nope")}})
+    with pytest.raises(ConfigError, match="nope"):
+        missing.mail["secret"].reveal()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(secret=st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)),
+                      min_size=8, max_size=40).filter(lambda s: s.strip() == s),
+       key=st.sampled_from(["mail.secret", "mail.auth_code", "mail.password",
+                            "notify.email.secret", "notify.sms.access_key_secret",
+                            "notify.email.token", "mail.imap"]))
+def test_a_literal_secret_is_never_echoed(secret: str, key: str) -> None:
+    section, _, name = key.rpartition(".")
+    value = (f"imaps://{USER}:{quote(secret, safe='')}@imap.163.com/INBOX"
+             if name == "imap" else secret)
+    raw: dict[str, Any] = {}
+    table = raw
+    for part in section.split("."):
+        table = table.setdefault(part, {})
+    table[name] = value
+    config = config_from_dict(raw)
+    shown = config.to_toml() + json.dumps(config.redacted(), ensure_ascii=False) + \
+        json.dumps(config.redacted("en"))
+    error = ConfigError.of("source.imap_not_url", location=f"x {value} y")
+    shown += error.render("zh") + error.render("en") + json.dumps(error.message.params)
+    assert not [form for form in _forms(secret) if form in shown]

@@ -33,15 +33,16 @@ import re
 import ssl
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from pressdocs._redact import remember
 from pressdocs._version import __version__
 from pressdocs.capabilities import Context, MailSource, RawMessage
-from pressdocs.config import Config, Secret
+from pressdocs.config import Config, as_secret
 from pressdocs.errors import ConfigError, SourceError
 from pressdocs.hookspecs import hookimpl
 from pressdocs.models import Message
@@ -72,8 +73,11 @@ class ImapLocation:
     port: int
     folder: str
     tls: bool
+    #: A password written in the URL (discouraged: warned about, never printed or stored).
+    password: str = field(default="", repr=False, compare=False)
 
     def source_id(self) -> str:
+        """The ledger's name of this folder: no password, ever."""
         scheme = "imaps" if self.tls else "imap"
         return f"{scheme}://{self.user}@{self.host}:{self.port}/{self.folder}"
 
@@ -89,7 +93,10 @@ def parse_location(location: str) -> ImapLocation:
     if "@" not in authority:
         raise ConfigError.of("source.imap_no_login", location=location)
     user, _, hostport = authority.rpartition("@")
-    user = unquote(user)
+    user, _, password = user.partition(":")
+    user, password = unquote(user), unquote(password)
+    if password:
+        remember(password)  # scrubbed from everything printed from now on
     if "@" not in user and any(hostport.lower().endswith(d) for d in _NETEASE):
         # imaps://whxwtg@163.com/INBOX: the whole authority is the address
         user, hostport = f"{user}@{hostport}", f"imap.{hostport.lower()}"
@@ -100,7 +107,8 @@ def parse_location(location: str) -> ImapLocation:
         port_number = int(port) if port else (993 if tls else 143)
     except ValueError:
         raise ConfigError.of("source.imap_bad_port", port=port) from None
-    return ImapLocation(user=user, host=host, port=port_number, folder=folder, tls=tls)
+    return ImapLocation(user=user, host=host, port=port_number, folder=folder, tls=tls,
+                        password=password)
 
 
 class ImapSource(MailSource):
@@ -192,7 +200,12 @@ class ImapSource(MailSource):
         from imapclient import IMAPClient
         from imapclient.exceptions import LoginError
 
-        secret = _secret(config)
+        if loc.password:
+            from pressdocs._app import resolve_lang
+
+            log.warning("%s", Message.of("source.imap_url_password", user=loc.user,
+                                         host=loc.host).text(resolve_lang(None, config)))
+        secret = loc.password or _secret(config)
         context = _tls_context(config)
         try:
             client = IMAPClient(loc.host, port=loc.port, ssl=loc.tls,
@@ -318,11 +331,12 @@ def _key_of(uidvalidity: int) -> Callable[[int], str]:
 
 
 def _secret(config: Config) -> str:
-    secret = config.mail.get("secret")
-    if isinstance(secret, Secret):
+    secret = as_secret(config.mail.get("secret"))
+    if secret is not None:
         return secret.reveal()
     value = os.environ.get(SECRET_ENV)
     if value:
+        remember(value)
         return value
     raise ConfigError.of("source.imap_no_secret", variable=SECRET_ENV)
 
