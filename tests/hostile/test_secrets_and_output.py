@@ -9,11 +9,15 @@ and what the office notices instead:
 - a secret written in the configuration or in a URL still works, with a warning, and its
   text appears nowhere: not in ``config show`` (text or JSON), errors, batch reports,
   logs, the store's files or the outbox;
+- escape sequences and bidirectional overrides in senders' names, subjects and file names
+  are shown escaped on the terminal (``\\x1b``, ``\\u202e``) and kept as sent in JSON; a
+  file name of megabytes is cut (its extension kept, the cut marked) before the ledger.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -26,10 +30,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import tomli_w
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from cli_support import run_pressdocs
+from cli_support import invoke, run_pressdocs
 from imapservers import PASSWORD, Dovecot, NeteaseLikeServer
 from pressdocs import Config, ConfigError, Pressdocs, SourceError
 from pressdocs.config import config_from_dict
@@ -260,3 +264,118 @@ def test_a_literal_secret_is_never_echoed(secret: str, key: str) -> None:
     error = ConfigError.of("source.imap_not_url", location=f"x {value} y")
     shown += error.render("zh") + error.render("en") + json.dumps(error.message.params)
     assert not [form for form in _forms(secret) if form in shown]
+
+
+# --- what the mail brings in, on a terminal ------------------------------------------------
+
+#: What a terminal would act on: colours, cursor moves, a title, an OSC 8 link, a bell,
+#: C1 CSI, bidi overrides and isolates.
+HOSTILE = ["\x1b[31m", "\x1b[2J", "\x1b]0;pwned\x07", "\x1b]8;;http://evil.example/\x1b\\",
+           "\x9b1m", "\x07", "\x08", "\r", "\u202e", "\u202a", "\u2066", "\u2069", "\x00",
+           "[red]", "[link=http://evil.example]"]
+SAFE = ["市", "统计", "局", "登记表", "a", " ", "1"]
+DANGEROUS = set("\x1b\x9b\x07\x08\r\x00\u202e\u202a\u2066\u2069")
+
+
+def _terminal_safe(text: str) -> None:
+    assert not DANGEROUS & set(text), [c for c in text if c in DANGEROUS]
+
+
+hostile_text = st.lists(st.sampled_from(HOSTILE + SAFE), min_size=1, max_size=8).map(
+    "".join).filter(lambda t: bool(DANGEROUS & set(t)))
+
+
+def _hostile_message(name: str, subject: str, filename: str, docx: bytes) -> bytes:
+    """A message as an attacker writes it: the words encoded (RFC 2047, RFC 2231), so
+    that any control character survives the transport."""
+    import base64
+
+    def word(text: str) -> str:
+        return "=?utf-8?b?" + base64.b64encode(text.encode()).decode() + "?="
+
+    attachment = base64.encodebytes(docx).decode()
+    return (f"From: {word(name)} <tjj@wuhu.gov.cn>\r\nTo: whxwtg@163.com\r\n"
+            f"Subject: {word('【市统计局】' + subject)}\r\n"
+            "Date: Thu, 01 Apr 2021 09:00:00 +0800\r\nMessage-ID: <hostile@wuhu.gov.cn>\r\n"
+            "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+            "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n附件请查收。\r\n"
+            "--b\r\nContent-Type: application/octet-stream\r\n"
+            f"Content-Disposition: attachment; filename*=utf-8''{quote(filename + '.docx')}\r\n"
+            f"Content-Transfer-Encoding: base64\r\n\r\n{attachment}\r\n--b--\r\n").encode()
+
+
+@settings(max_examples=6, deadline=None, phases=[Phase.explicit, Phase.generate],
+          suppress_health_check=[HealthCheck.too_slow])
+@given(name=hostile_text, subject=hostile_text, filename=hostile_text)
+@example(name="\u202e市统计局", subject="\x1b]8;;http://evil.example/\x1b\\点此\x1b]8;;\x1b\\",
+         filename="登记表\u202excod.exe")
+def test_controls_from_the_mail_are_shown_escaped(name: str, subject: str,
+                                                  filename: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        docx = registration_docx(title="第一场发布会", unit="市统计局", when="2021年4月20日上午9:30")
+        eml = root / "1.eml"
+        eml.write_bytes(_hostile_message(name, subject, filename, docx))
+        on_disk = root / f"{filename.replace('/', '').replace(chr(0), '')}.docx"
+        on_disk.write_bytes(docx)
+        store = ["--store", str(root / "store")]
+        shown = {"batch": invoke([*store, "batch", str(eml)]),
+                 "submissions list": invoke([*store, "submissions", "list"]),
+                 "validate": invoke([*store, "validate", str(eml)]),
+                 "parse": invoke([*store, "parse", str(on_disk)])}
+        listed = json.loads(invoke([*store, "submissions", "list", "--json"]).stdout)
+        sub_id = listed["submissions"][0]["id"]
+        shown["submissions show"] = invoke([*store, "submissions", "show", sub_id])
+        for command, result in shown.items():
+            assert result.exit_code in (0, 1), (command, result.output)
+            _terminal_safe(result.stdout)
+            _terminal_safe(result.stderr)
+        # what was escaped is shown as its escape, where the office can see it
+        said = shown["submissions show"].stdout
+        assert any(f"\\x{ord(c):02x}" in said or f"\\u{ord(c):04x}" in said
+                   for c in DANGEROUS & set(subject))
+        # JSON keeps the sender's words exactly (JSON escapes are JSON's own)
+        detail = json.loads(invoke([*store, "submissions", "show", sub_id, "--json"]).stdout)
+        assert subject.strip() in detail["subject"] and name.strip() in detail["sender_name"]
+        tail = re.split(r"[\\/]", filename)[-1]  # a sent path is cut to its name
+        raw = (DANGEROUS - {"\r"}) & set(tail)  # line breaks in a name become spaces
+        assert any(raw <= set(d["name"]) for d in detail["documents"])
+
+
+def _long_name_message(repeat: int, docx: bytes) -> bytes:
+    import base64
+
+    encoded = quote("登记表" * repeat + ".docx")  # as RFC 2231 pieces, the way clients fold it
+    pieces = "".join(f";\r\n filename*{i}*={'utf-8' + chr(39) * 2 if i == 0 else ''}"
+                     f"{encoded[at:at + 72]}" for i, at in enumerate(range(0, len(encoded), 72)))
+    return ("From: tjj@wuhu.gov.cn\r\nTo: whxwtg@163.com\r\nSubject: =?utf-8?b?"
+            + base64.b64encode("【市统计局】登记表".encode()).decode() + "?=\r\n"
+            "Date: Thu, 01 Apr 2021 09:00:00 +0800\r\nMIME-Version: 1.0\r\n"
+            "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+            f"Content-Type: application/octet-stream\r\nContent-Disposition: attachment{pieces}"
+            "\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+            + base64.encodebytes(docx).decode() + "\r\n--b--\r\n").encode()
+
+
+@pytest.mark.parametrize("repeat", [40_000, 1_200_000])  # a name of 360 KB, and of 10.8 MB
+def test_a_file_name_of_megabytes_is_cut_before_the_ledger(tmp_path: Path, repeat: int) -> None:
+    from pressdocs.mail import parse_message
+
+    docx = registration_docx(title="第一场发布会", unit="市统计局", when="2021年4月20日上午9:30")
+    data = _long_name_message(repeat, docx)
+    # read in a second, not hours (the stdlib's parameter parser is quadratic)
+    (part,) = [p for p in parse_message(data).attachments if p.filename]
+    assert len(part.filename) == 255 and part.filename.endswith("….docx")
+    assert part.filename.startswith("登记表登记表")
+    (tmp_path / "1.eml").write_bytes(data)
+    with Pressdocs(store=tmp_path / "store", config=Config()) as app:
+        report = app.batch(str(tmp_path / "1.eml"))
+    names = [d.name for d in report.outcomes[0].submission.documents]
+    assert all(len(n) <= 255 for n in names)
+    if repeat < 100_000:  # split as usual: the document kept under its cut name, and read
+        assert names == [part.filename]
+    else:  # a message that large and odd is kept whole for the office to look at (PD904)
+        assert [f.code for f in report.outcomes[0].submission.findings] == ["PD904"]
+    ledger = [f for f in (tmp_path / "store").rglob("*")
+              if f.is_file() and f.suffix in (".sqlite", ".db", ".sqlite3", ".sqlite-wal")]
+    assert ledger and max(f.stat().st_size for f in ledger) < 2_000_000

@@ -10,12 +10,21 @@ from contextlib import contextmanager
 from datetime import datetime
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from pressdocs._app import Pressdocs
 from pressdocs._intake import BatchReport, MessageOutcome, Progress
-from pressdocs.cli.common import DAY, AtLeast, OneOf, common_options, pass_app, print_json, tr
+from pressdocs.cli.common import (
+    DAY,
+    AtLeast,
+    OneOf,
+    Terminal,
+    common_options,
+    pass_app,
+    print_json,
+    printable,
+    tr,
+)
 from pressdocs.models import Severity, SubmissionStatus
 
 __all__ = ["batch_command", "reprocess_command"]
@@ -112,20 +121,21 @@ def _progress(lang: str, quiet: bool) -> Iterator[Progress | None]:
         return
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+    columns = (SpinnerColumn(), TextColumn("{task.description}", markup=False), BarColumn(),
                TextColumn(tr(lang, "cli.batch.count", count="{task.completed}")))
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    with Progress(*columns, console=Terminal(stderr=True), transient=True) as bar:
         task = bar.add_task(tr(lang, "cli.batch.taking_in"), total=None)
 
         def advance(outcome: MessageOutcome) -> None:
             sub = outcome.submission
-            bar.update(task, advance=1, description=sub.subject[:24] or sub.message_id)
+            bar.update(task, advance=1,
+                       description=printable(sub.subject[:24] or sub.message_id))
 
         yield advance
 
 
 def _summary(report: BatchReport, lang: str) -> None:
-    console = Console()
+    console = Terminal()
     title = tr(lang, "cli.batch.title", source=report.source)
     if report.dry_run:
         title += tr(lang, "cli.batch.dry_run")

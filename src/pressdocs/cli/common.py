@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NoReturn, TypeVar
 
 import click
+from rich.console import Console
+from rich.text import Text
 
 from pressdocs._app import Pressdocs, resolve_lang
 from pressdocs._plugins import Plugins
@@ -35,10 +38,12 @@ __all__ = [
     "Number",
     "OneOf",
     "Settings",
+    "Terminal",
     "common_options",
     "fail",
     "pass_app",
     "print_json",
+    "printable",
     "settings_of",
     "tr",
 ]
@@ -138,16 +143,65 @@ def _lang_of(app: Pressdocs, settings: Settings) -> str:
 
 
 def tr(lang: str, key: str, /, **params: Any) -> str:
-    """The catalogues' text ``key`` in ``lang`` (see :mod:`pressdocs._messages`)."""
+    """The catalogues' text ``key`` in ``lang`` (see :mod:`pressdocs._messages`), for the
+    terminal: what the parameters bring in (a sender's name, a subject, a file name, a
+    finding about one) has its control characters shown escaped (:func:`printable`)."""
     from pressdocs._messages import render_text
+    from pressdocs.models import Message
 
-    return render_text(key, params, lang)
+    def safe(value: Any) -> Any:
+        if isinstance(value, Message):
+            return printable(value.text(lang))
+        if isinstance(value, str):
+            return printable(value)
+        if isinstance(value, list | tuple):
+            return [safe(v) for v in value]
+        return value
+
+    return render_text(key, {k: safe(v) for k, v in params.items()}, lang)
 
 
 def fail(exc: PressdocsError, lang: str, code: int = EXIT_CANNOT_RUN) -> NoReturn:
     """Print ``exc`` the way users should see it (no traceback) and exit with ``code``."""
     click.secho(tr(lang, "cli.error", text=exc.render(lang)), fg="red", err=True)
     sys.exit(code)
+
+
+# --- text from the mail, shown on a terminal --------------------------------------------
+
+#: What a terminal would act on instead of showing: C0 and C1 controls (ESC starts colour,
+#: cursor, title and OSC 8 hyperlink sequences), DEL, and the bidirectional controls that
+#: reorder what is shown (U+202A–U+202E, U+2066–U+2069, U+200E/F, U+061C).
+_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_UNSAFE = re.compile(f"[{_CONTROLS}\t\n]")
+_UNSAFE_KEEP_LINES = re.compile(f"[{_CONTROLS}]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str, *, lines: bool = False) -> str:
+    """``text`` safe to show on a terminal: every control character and bidirectional
+    override written as its escape (``\\x1b``, ``\\u202e``), so that a sender's name or a
+    file name cannot colour, move, hide, link or reorder what the office reads.
+    Line breaks and tabs are escaped too, unless ``lines`` (text pressdocs laid out).
+    JSON output is left as it is (the JSON escapes are its own)."""
+    return (_UNSAFE_KEEP_LINES if lines else _UNSAFE).sub(_escaped, text)
+
+
+class Terminal(Console):
+    """rich's console as the command line uses it: what it prints is never read as
+    markup (a subject "[red]…" is shown as written; styles are given as ``style=``), and
+    control characters are shown escaped (:func:`printable`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("markup", False)
+        super().__init__(**kwargs)
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        return super().render_str(printable(text, lines=True), **kwargs)
 
 
 def print_json(data: Any) -> None:

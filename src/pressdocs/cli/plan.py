@@ -6,13 +6,12 @@ from collections import Counter
 from datetime import datetime
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from pressdocs._app import Pressdocs
 from pressdocs._messages import render_value
 from pressdocs._reports import PlanStatusReport, status_dict
-from pressdocs.cli.common import DAY, Number, common_options, pass_app, print_json, tr
+from pressdocs.cli.common import DAY, Number, Terminal, common_options, pass_app, print_json, tr
 from pressdocs.models import Message
 from pressdocs.rules.plan_status import PlanState, moved_label
 from pressdocs.store import PlanMark
@@ -62,7 +61,7 @@ def plan_show(app: Pressdocs, year: int | None, as_json: bool) -> None:
     for item in plan.items:
         table.add_row(str(item.number), item.venue, tr(lang, "cli.plan.month_n", month=item.month),
                       item.topic, render_value(item.units, lang))
-    Console().print(table)
+    Terminal().print(table)
 
 
 @plan_group.command("cancel")
@@ -164,7 +163,7 @@ def plan_status_command(app: Pressdocs, as_of: datetime | None, year: int | None
 
 
 def _status_tables(report: PlanStatusReport, lang: str) -> None:
-    console = Console()
+    console = Terminal()
     table = Table(title=tr(lang, "cli.plan.status_title", year=report.year, day=report.as_of))
     for key in ("cli.plan.number", "cli.plan.month", "cli.plan.state", "cli.plan.deadline"):
         table.add_column(tr(lang, key), no_wrap=True)
