@@ -144,14 +144,19 @@ def as_secret(value: Any) -> Secret | None:
     return None
 
 
+def _within(minimum: int, maximum: int, default: int) -> Any:
+    """A numeric setting with its allowed range, declared next to it (checked on load)."""
+    return field(default=default, metadata={"range": (minimum, maximum)})
+
+
 @dataclass
 class Deadlines:
     """When forms are due (《通知》二、附件2)."""
 
-    registration_days_before: int = 3  # 登记表: 发布会召开前3天
-    materials_days_before: int = 1  # 材料: 发布会召开前1天
+    registration_days_before: int = _within(0, 90, 3)  # 登记表: 发布会召开前3天
+    materials_days_before: int = _within(0, 90, 1)  # 材料: 发布会召开前1天
     days: str = "calendar"  # "calendar" or "working"
-    max_delay_months: int = 1  # 延期一般不超过1个月
+    max_delay_months: int = _within(0, 24, 1)  # 延期一般不超过1个月
     statistics_due: list[str] = field(default_factory=lambda: ["06-30", "12-30"])
 
 
@@ -159,11 +164,11 @@ class Deadlines:
 class MaterialsRules:
     """What a materials package holds (附件2, 新闻发布会内容)."""
 
-    press_release_max_chars: int = 1200  # 原则上不超过1200字
-    min_questions: int = 2  # 至少提供2个提问问题
-    answer_max_chars: int = 500  # 每个回答不超过500字
-    pictures: int = 3  # 图片3张
-    max_videos: int = 1  # 视频(备选)1个
+    press_release_max_chars: int = _within(1, 100_000, 1200)  # 原则上不超过1200字
+    min_questions: int = _within(0, 100, 2)  # 至少提供2个提问问题
+    answer_max_chars: int = _within(1, 100_000, 500)  # 每个回答不超过500字
+    pictures: int = _within(0, 100, 3)  # 图片3张
+    max_videos: int = _within(0, 100, 1)  # 视频(备选)1个
 
 
 @dataclass
@@ -353,6 +358,8 @@ def config_from_dict(raw: dict[str, Any], source: str = "") -> Config:
             config.units = {name: _unit(name, v) for name, v in _table(value, key).items()}
         elif key in ("mail", "notify", "plugins"):
             setattr(config, key, _table(value, key))
+            if key == "notify":
+                _check_notify_numbers(config.notify)
         else:
             raise _unknown(key, "")
     try:
@@ -490,8 +497,44 @@ def _section(cls: type[Any], value: Any, name: str) -> Any:
             raise _unknown(key, name)
         default = getattr(cls(), key)
         _expect_type(f"{name}.{key}", v, type(default))
+        if "range" in known[key].metadata:
+            _expect_range(f"{name}.{key}", v, *known[key].metadata["range"])
         kwargs[key] = v
     return cls(**kwargs)
+
+
+#: The numbers of ``[notify]`` pressdocs itself reads, with their allowed range.
+NOTIFY_RANGES = {"remind_days": (0, 366)}
+#: ``per_minute`` of any ``[notify.<channel>]``.
+PER_MINUTE_RANGE = (1, 10_000)
+
+
+def numeric_settings() -> dict[str, tuple[int, int]]:
+    """Every numeric setting of the configuration file with its allowed range."""
+    found = {f"{section}.{f.name}": f.metadata["range"]
+             for section, cls in (("deadlines", Deadlines), ("materials", MaterialsRules))
+             for f in fields(cls) if "range" in f.metadata}
+    found.update({f"notify.{k}": r for k, r in NOTIFY_RANGES.items()})
+    found["notify.<channel>.per_minute"] = PER_MINUTE_RANGE
+    return found
+
+
+def _expect_range(name: str, value: Any, minimum: int, maximum: int) -> None:
+    if not minimum <= value <= maximum:
+        raise ConfigError.of("config.out_of_range", key=name, value=value, minimum=minimum,
+                             maximum=maximum)
+
+
+def _check_notify_numbers(table: dict[str, Any]) -> None:
+    for key, (minimum, maximum) in NOTIFY_RANGES.items():
+        if key in table:
+            _expect_type(f"notify.{key}", table[key], int)
+            _expect_range(f"notify.{key}", table[key], minimum, maximum)
+    for channel, settings in table.items():
+        if isinstance(settings, dict) and "per_minute" in settings:
+            key = f"notify.{channel}.per_minute"
+            _expect_type(key, settings["per_minute"], int)
+            _expect_range(key, settings["per_minute"], *PER_MINUTE_RANGE)
 
 
 def _rule(code: str, value: Any) -> RuleSetting:

@@ -11,7 +11,9 @@ and what the office notices instead:
   logs, the store's files or the outbox;
 - escape sequences and bidirectional overrides in senders' names, subjects and file names
   are shown escaped on the terminal (``\\x1b``, ``\\u202e``) and kept as sent in JSON; a
-  file name of megabytes is cut (its extension kept, the cut marked) before the ledger.
+  file name of megabytes is cut (its extension kept, the cut marked) before the ledger;
+- every number of the configuration and the command line has a range, and a value outside
+  it is refused naming the key, the value and the range.
 """
 
 from __future__ import annotations
@@ -379,3 +381,69 @@ def test_a_file_name_of_megabytes_is_cut_before_the_ledger(tmp_path: Path, repea
     ledger = [f for f in (tmp_path / "store").rglob("*")
               if f.is_file() and f.suffix in (".sqlite", ".db", ".sqlite3", ".sqlite-wal")]
     assert ledger and max(f.stat().st_size for f in ledger) < 2_000_000
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+
+def _numeric_settings() -> dict[str, tuple[int, int]]:
+    from pressdocs.config import numeric_settings
+
+    return numeric_settings()
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=st.data(), key=st.sampled_from(sorted(_numeric_settings())))
+def test_every_numeric_setting_refuses_values_out_of_range(data: st.DataObject,
+                                                           key: str) -> None:
+    minimum, maximum = _numeric_settings()[key]
+    value = data.draw(st.one_of(st.integers(max_value=minimum - 1),
+                                st.integers(min_value=maximum + 1)))
+    path = key.replace("<channel>", "email").split(".")
+    raw: dict[str, Any] = {}
+    table = raw
+    for part in path[:-1]:
+        table = table.setdefault(part, {})
+    table[path[-1]] = value
+    with pytest.raises(ConfigError) as refused:
+        config_from_dict(raw)
+    zh, en = refused.value.render("zh"), refused.value.render("en")
+    assert key.replace("<channel>", "email") in zh and str(value) in zh
+    assert f"{minimum} 到 {maximum}" in zh and f"between {minimum} and {maximum}" in en
+    # and every value inside the range is taken
+    inside = data.draw(st.integers(min_value=minimum, max_value=maximum))
+    table[path[-1]] = inside
+    config_from_dict(raw)
+
+
+@pytest.mark.parametrize("text", ["[deadlines]\nregistration_days_before = -5",
+                                  "[materials]\npictures = -3",
+                                  "[materials]\npress_release_max_chars = -1200"])
+def test_the_issues_numbers_are_refused_on_the_command_line(tmp_path: Path, text: str) -> None:
+    config = tmp_path / "pressdocs.toml"
+    config.write_text(text + "\n", encoding="utf-8")
+    result = invoke(["--config", str(config), "config", "show"])
+    assert result.exit_code == 2 and "超出允许范围" in result.stderr
+    assert text.rsplit("= ", 1)[1] in result.stderr
+
+
+def test_the_email_port_and_timeout_are_checked() -> None:
+    from pressdocs.builtin.channel_email import EmailSettings
+
+    for bad in ({"port": 0}, {"port": 70000}, {"timeout": 0}, {"timeout": -1}):
+        with pytest.raises(ConfigError):
+            EmailSettings.from_config(Config(notify={"email": {"host": "127.0.0.1", **bad}}))
+
+
+@pytest.mark.parametrize("args", [["plan", "show", "--year", "-1"],
+                                  ["plan", "show", "--year", "99999"],
+                                  ["report", "annual", "0"],
+                                  ["submissions", "list", "--limit", "-3"],
+                                  ["batch", "--limit", "0"],
+                                  ["serve", "--port", "70000"]])
+def test_numeric_options_are_checked(tmp_path: Path, args: list[str]) -> None:
+    result = invoke(["--store", str(tmp_path / "store"), *args])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and ("范围" in result.stderr or
+                                                 "太小" in result.stderr or
+                                                 "range" in result.stderr)

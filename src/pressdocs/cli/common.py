@@ -33,6 +33,8 @@ __all__ = [
     "DAY",
     "EXIT_CANNOT_RUN",
     "EXIT_FINDINGS",
+    "ITEM",
+    "YEAR",
     "AtLeast",
     "Day",
     "Number",
@@ -231,15 +233,29 @@ class Day(click.DateTime):
 
 
 class Number(click.types.IntParamType):
-    """A whole number."""
+    """A whole number, within ``minimum`` and ``maximum`` when given."""
+
+    def __init__(self, minimum: int | None = None, maximum: int | None = None) -> None:
+        self.minimum, self.maximum = minimum, maximum
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> Any:
         try:
-            return super().convert(value, param, ctx)
+            number = super().convert(value, param, ctx)
         except click.BadParameter:
             self.fail(tr(_lang(ctx), "cli.value.not_a_number", value=str(value)),
                       param, ctx)
+        if (self.minimum is not None and number < self.minimum) or \
+                (self.maximum is not None and number > self.maximum):
+            self.fail(tr(_lang(ctx), "cli.value.out_of_range", value=number,
+                         minimum=self.minimum, maximum=self.maximum), param, ctx)
+        return number
+
+
+#: A year as the office writes it (计划年份, 统计年份).
+YEAR = Number(2000, 2100)
+#: A plan item's number (计划安排第N项).
+ITEM = Number(1, 9999)
 
 
 class AtLeast(click.IntRange):

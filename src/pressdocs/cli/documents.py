@@ -14,7 +14,7 @@ from pressdocs._messages import render_value
 from pressdocs._reading import ReadResult
 from pressdocs.cli.common import (
     EXIT_CANNOT_RUN,
-    Number,
+    YEAR,
     OneOf,
     Terminal,
     common_options,
@@ -145,7 +145,7 @@ def _shown(value: object, lang: str, form: Form | None = None, prefix: str = "")
 @click.argument("form", type=OneOf(["registration", "statistics", "plan"]))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="输出文件（.docx；统计表和计划安排也可 .xlsx）/ output file.")
-@click.option("--year", type=Number(), default=None, help="表头年份 / the year in the title.")
+@click.option("--year", type=YEAR, default=None, help="表头年份 / the year in the title.")
 @common_options
 @pass_app
 def forms_command(app: Pressdocs, form: str, output: str, year: int | None) -> None:
