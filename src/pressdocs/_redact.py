@@ -21,13 +21,15 @@ import threading
 from typing import Any
 from urllib.parse import quote, unquote
 
-__all__ = ["MASK", "RedactingFilter", "known", "remember", "scrub", "scrub_value",
+__all__ = ["MASK", "RedactingFilter", "forget", "known", "remember", "scrub", "scrub_value",
            "url_password"]
 
 #: What is shown instead of a secret.
 MASK = "***"
-#: Shorter values are not secrets worth the name, and replacing them would mangle text.
-_MIN_LENGTH = 4
+#: Shorter values are not scrubbed from free text: replacing a short or common word
+#: ("secret", "admin") everywhere would mangle what is printed.  Real authorisation codes
+#: and keys are 16 characters and more; a URL's password is masked whatever its length.
+_MIN_LENGTH = 8
 
 _known: set[str] = set()
 _lock = threading.Lock()
@@ -41,6 +43,12 @@ def remember(value: str) -> None:
         return
     with _lock:
         _known.update({value, quote(value, safe=""), quote(value, safe="@")})
+
+
+def forget() -> None:
+    """Know no secret any more (a test's end: the next test has its own configuration)."""
+    with _lock:
+        _known.clear()
 
 
 def known() -> frozenset[str]:
