@@ -20,6 +20,9 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None
         monkeypatch.delenv(var, raising=False)
     monkeypatch.chdir(tmp_path)
     yield
+    from pressdocs._redact import forget
+
+    forget()  # the secrets a test's configuration made known are scrubbed in that test only
 
 
 @pytest.fixture

@@ -206,7 +206,8 @@ class NeteaseLikeServer:
             command = command.upper()
             self.commands.append(command if command != "UID" else "UID " + args.split()[0].upper())
             if command == "CAPABILITY":
-                send("* CAPABILITY IMAP4rev1 XLIST SPECIAL-USE ID LITERAL+ STARTTLS XAPPLEPUSHSERVICE "
+                # 163 also offers STARTTLS; this stand-in speaks no TLS, so it does not
+                send("* CAPABILITY IMAP4rev1 XLIST SPECIAL-USE ID LITERAL+ XAPPLEPUSHSERVICE "
                      "UIDPLUS X-CM-EXT-1")
                 send(f"{tag} OK CAPABILITY completed")
             elif command == "LOGIN":

@@ -67,7 +67,7 @@ aliases = ["财政局", "芜湖市财政局"]
     ('[deadlines]\nstatistics_due = ["6/30"]', "应写作 月-日"),
     ('[rules.PD101]\nseverity = "fatal"', "error、warning 或 info"),
     ('timezone = "Mars/Olympus"', "不是有效的时区"),
-    ('[mail]\npassword = "hunter2"', "不能直接写密码或密钥"),
+    ('[mail]\npassword_file = "/a"\npassword = {env = "X"}', "只能写一个"),
     ('city = ', "不是有效的 TOML"),
 ])
 def test_bad_files_get_clear_chinese_errors(tmp_path: Path, text: str, fragment: str) -> None:

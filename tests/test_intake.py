@@ -95,7 +95,9 @@ def dovecot() -> Iterator[Dovecot]:
 @pytest.fixture
 def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pressdocs:
     monkeypatch.setenv("PRESSDOCS_IMAP_SECRET", "secret")
-    app = Pressdocs(store=tmp_path / "store", config=Config())
+    # loopback servers without STARTTLS: the clear-text login is allowed explicitly
+    app = Pressdocs(store=tmp_path / "store",
+                    config=Config(mail={"allow_insecure_login": True}))
     app.store.save_plan(_plan())
     return app
 
@@ -166,7 +168,8 @@ def test_unsafe_login_is_explained(app: Pressdocs) -> None:
         assert "授权码" in str(exc.value) and "ID 命令" in str(exc.value)
         english = exc.value.render("en")
         assert "authorisation code" in english and "ID command" in english
-        result = CliRunner().invoke(cli, ["--store", str(app.store_path), "batch", url],
+        result = CliRunner().invoke(cli, ["--store", str(app.store_path), "batch", url,
+                                          "--allow-insecure-login"],
                                     env={"PRESSDOCS_IMAP_SECRET": "secret"})
         assert result.exit_code == 2
         assert "Unsafe Login" in result.output and "Traceback" not in result.output

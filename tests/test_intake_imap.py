@@ -45,7 +45,7 @@ def dovecot() -> Iterator[Dovecot]:
 
 def _app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **mail: object) -> Pressdocs:
     monkeypatch.setenv("PRESSDOCS_IMAP_SECRET", PASSWORD)
-    return Pressdocs(store=tmp_path / "store", config=Config(mail=dict(mail)))
+    return Pressdocs(store=tmp_path / "store", config=Config(mail={"allow_insecure_login": True, **mail}))
 
 
 def _flags(port: int, folder: str = "INBOX") -> list[tuple[bytes, ...]]:

@@ -273,7 +273,8 @@ def small_mail(tmp_path: Path) -> VideoMail:
 @pytest.fixture
 def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pressdocs:
     monkeypatch.setenv("PRESSDOCS_IMAP_SECRET", "secret")
-    return Pressdocs(store=tmp_path / "store", config=Config())
+    # the loopback IMAP server offers no STARTTLS: the clear-text login is allowed explicitly
+    return Pressdocs(store=tmp_path / "store", config=Config(mail={"allow_insecure_login": True}))
 
 
 def test_streamed_message_is_recorded_like_any_other(small_thresholds: None, small_mail: VideoMail,
@@ -399,7 +400,8 @@ def test_imap_spools_a_large_message_in_pieces(small_thresholds: None,
     server, mail = dovecot
     monkeypatch.setenv("PRESSDOCS_IMAP_SECRET", "secret")
     url = f"imap://{USER}@127.0.0.1:{server.port}/INBOX"
-    messages = ImapSource().messages(url, Context(config=Config()))
+    messages = ImapSource().messages(url, Context(config=Config(
+        mail={"allow_insecure_login": True})))
     raws = {}
     spooled: Path | None = None
     for raw in messages:

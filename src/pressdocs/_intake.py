@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pressdocs._pipeline import Pipeline
+from pressdocs._redact import scrub
 from pressdocs.capabilities import MailSource, RawMessage, source_key
 from pressdocs.errors import PressdocsError, SourceError
 from pressdocs.events import (
@@ -264,7 +265,7 @@ def run_batch(app: Pressdocs, location: str | None = None, *, dry_run: bool = Fa
     if not location:
         raise SourceError.of("intake.no_source")
     source = find_source(app, location)
-    report = BatchReport(source=location, dry_run=dry_run)
+    report = BatchReport(source=scrub(location), dry_run=dry_run)  # no URL password
     with _ledger(app, dry_run) as store:
         intake = _Intake(app, store, report, progress, receipts=receipts and not dry_run)
 

@@ -30,6 +30,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from pressdocs._redact import scrub, scrub_value
 from pressdocs._serialize import to_plain
 from pressdocs.models import Message
 from pressdocs.text.dates import format_date_zh, format_datetime_zh
@@ -64,7 +65,7 @@ def render(key: str, params: Mapping[str, Any]) -> Message:
     """The message ``key`` with ``params`` put in, in every language (see the module)."""
     texts = {lang: render_text(key, params, lang) for lang in LANGS}
     return Message(key=key, zh=texts["zh"], en=texts["en"],
-                   params={k: to_plain(v) for k, v in params.items()})
+                   params={k: scrub_value(to_plain(v)) for k, v in params.items()})
 
 
 def render_text(key: str, params: Mapping[str, Any], lang: str) -> str:
@@ -74,7 +75,7 @@ def render_text(key: str, params: Mapping[str, Any], lang: str) -> str:
         log.warning("message %s missing from the %s catalogue", key, lang)
         return f"[{key}] " + ", ".join(f"{k}={v}" for k, v in params.items())
     try:
-        return _Formatter(lang).vformat(template, (), params)
+        return scrub(_Formatter(lang).vformat(template, (), params))  # never a secret
     except (KeyError, IndexError, ValueError) as exc:
         log.warning("message %s (%s) could not be rendered: %s", key, lang, exc)
         return f"[{key}] {template}"

@@ -5,10 +5,13 @@ The file is found in this order: an explicit path (``--config``), the
 one, the defaults reproduce the city's notice exactly (芜湖市, whxwtg@163.com, 3 days,
 1 day, 1200 字, 2 questions, 500 字, 3 pictures, 1 video, 1 month, 06-30 and 12-30).
 
-Secrets never live in the file: a secret is written ``{env = "PRESSDOCS_IMAP_SECRET"}``
-and read from the environment only when used; a literal value under a secret-looking
-key (``password``, ``secret``, ``token``, ``*_key``) is refused.  :meth:`Config.redacted`
-is what ``pressdocs config show`` prints.
+Secrets do not belong in the file: a secret is written ``{env = "PRESSDOCS_IMAP_SECRET"}``
+(read from the environment) or ``secret_file = "/etc/pressdocs/imap.secret"`` (read from
+that file), only when used.  A literal value under a secret-looking key (``password``,
+``secret``, ``token``, ``auth_code``, ``*_key``) or a password in a URL
+(``imaps://user:SECRET@host``) still works, with a warning naming the key and how to move
+it; either way the value is never printed (:mod:`pressdocs._redact`).
+:meth:`Config.redacted` is what ``pressdocs config show --json`` prints.
 
 Example ``pressdocs.toml``::
 
@@ -44,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pressdocs._messages import did_you_mean
+from pressdocs._redact import MASK, remember, scrub, url_password
 from pressdocs.errors import ConfigError
 from pressdocs.models import Message, Severity
 
@@ -66,41 +70,94 @@ __all__ = [
 
 log = logging.getLogger("pressdocs")
 
-_SECRET_KEY = re.compile(r"(password|passwd|secret|token|授权码|(^|_)key$)", re.IGNORECASE)
+#: The keys that hold a secret, in any table: a literal value under one is warned about
+#: and redacted (``secret``, ``password``, ``auth_code``, ``access_key_secret``, ``api_key``…).
+_SECRET_KEY = re.compile(r"(password|passwd|secret|token|授权码|auth_?code|(^|_)key$)",
+                         re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Secret:
-    """A secret named by an environment variable; read only when :meth:`reveal` is called."""
+    """A secret (a password, 授权码, access key): named by an environment variable
+    (``{env = "VAR"}``) or a file (``secret_file = "/path"`` or ``{file = "/path"}``) and
+    read only when :meth:`reveal` is called, or — discouraged, and warned about when the
+    configuration is read — written literally (``value``).  Never printed: its
+    :meth:`note` stands in for it, and once known it is scrubbed from every text
+    pressdocs prints (:mod:`pressdocs._redact`)."""
 
-    env: str
+    env: str = ""
+    file: str = ""
+    value: str = field(default="", repr=False)
+
+    def __post_init__(self) -> None:
+        if self.value:
+            remember(self.value)
+
+    @property
+    def kind(self) -> str:
+        """Where the secret comes from: ``"env"``, ``"file"`` or ``"literal"``."""
+        return "file" if self.file else "env" if self.env else "literal"
 
     def reveal(self) -> str:
-        """The secret's value; :class:`ConfigError` when the variable is not set."""
-        value = os.environ.get(self.env)
-        if not value:
-            raise ConfigError.of("config.secret_unset", env=self.env)
+        """The secret's value; :class:`ConfigError` when the variable is not set or the file
+        cannot be read."""
+        if self.file:
+            try:
+                value = Path(self.file).read_text(encoding="utf-8").strip("\r\n")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ConfigError.of("config.secret_file_unreadable", path=self.file,
+                                     error=getattr(exc, "strerror", None) or str(exc)) from None
+            if not value:
+                raise ConfigError.of("config.secret_file_empty", path=self.file)
+        elif self.env:
+            value = os.environ.get(self.env, "")
+            if not value:
+                raise ConfigError.of("config.secret_unset", env=self.env)
+        else:
+            value = self.value
+        remember(value)
         return value
 
     def note(self, lang: str = "zh") -> str:
-        """What is shown instead of the secret: ``***`` and the variable's name."""
-        return Message.of("config.secret_note", env=self.env).text(lang)
+        """What is shown instead of the secret: ``***`` and where it comes from."""
+        if self.file:
+            return Message.of("config.secret_note_file", path=self.file).text(lang)
+        if self.env:
+            return Message.of("config.secret_note", env=self.env).text(lang)
+        return Message.of("config.secret_note_literal").text(lang)
 
     def __str__(self) -> str:
         return self.note("zh")
 
     def __repr__(self) -> str:
-        return f"Secret(env={self.env!r})"
+        if self.file:
+            return f"Secret(file={self.file!r})"
+        return f"Secret(env={self.env!r})" if self.env else "Secret(value='***')"
+
+
+def as_secret(value: Any) -> Secret | None:
+    """A secret setting as a :class:`Secret`: one already, or a literal string (a
+    configuration built in code); ``None`` for anything else."""
+    if isinstance(value, Secret):
+        return value
+    if isinstance(value, str) and value:
+        return Secret(value=value)
+    return None
+
+
+def _within(minimum: int, maximum: int, default: int) -> Any:
+    """A numeric setting with its allowed range, declared next to it (checked on load)."""
+    return field(default=default, metadata={"range": (minimum, maximum)})
 
 
 @dataclass
 class Deadlines:
     """When forms are due (《通知》二、附件2)."""
 
-    registration_days_before: int = 3  # 登记表: 发布会召开前3天
-    materials_days_before: int = 1  # 材料: 发布会召开前1天
+    registration_days_before: int = _within(0, 90, 3)  # 登记表: 发布会召开前3天
+    materials_days_before: int = _within(0, 90, 1)  # 材料: 发布会召开前1天
     days: str = "calendar"  # "calendar" or "working"
-    max_delay_months: int = 1  # 延期一般不超过1个月
+    max_delay_months: int = _within(0, 24, 1)  # 延期一般不超过1个月
     statistics_due: list[str] = field(default_factory=lambda: ["06-30", "12-30"])
 
 
@@ -108,11 +165,11 @@ class Deadlines:
 class MaterialsRules:
     """What a materials package holds (附件2, 新闻发布会内容)."""
 
-    press_release_max_chars: int = 1200  # 原则上不超过1200字
-    min_questions: int = 2  # 至少提供2个提问问题
-    answer_max_chars: int = 500  # 每个回答不超过500字
-    pictures: int = 3  # 图片3张
-    max_videos: int = 1  # 视频(备选)1个
+    press_release_max_chars: int = _within(1, 100_000, 1200)  # 原则上不超过1200字
+    min_questions: int = _within(0, 100, 2)  # 至少提供2个提问问题
+    answer_max_chars: int = _within(1, 100_000, 500)  # 每个回答不超过500字
+    pictures: int = _within(0, 100, 3)  # 图片3张
+    max_videos: int = _within(0, 100, 1)  # 视频(备选)1个
 
 
 @dataclass
@@ -125,18 +182,10 @@ class Limits:
     in-process, without the memory and time limits (for debugging only).
     """
 
-    document_seconds: int = 60
-    document_memory_mb: int = 1024
-    message_seconds: int = 180
+    document_seconds: int = _within(1, 3600, 60)
+    document_memory_mb: int = _within(256, 65536, 1024)
+    message_seconds: int = _within(1, 86400, 180)
     worker: bool = True
-
-
-#: The range each ``[limits]`` number may take.
-LIMIT_RANGES: dict[str, tuple[int, int]] = {
-    "document_seconds": (1, 3600),
-    "document_memory_mb": (256, 65536),
-    "message_seconds": (1, 86400),
-}
 
 
 @dataclass
@@ -245,9 +294,10 @@ class Config:
 
         Every value in effect is written, defaults included; a value that is None is left
         out (TOML has no null), and so is a section left empty (``[units]`` with no unit).
-        A secret is written as the file names it, ``secret = {env = "VAR"}`` (tomli-w
-        writes it as the table ``[mail.secret]`` with ``env = "VAR"``: the same TOML),
-        never its value.
+        A secret is written as the file names it, ``secret = {env = "VAR"}`` or
+        ``{file = "/path"}`` (tomli-w writes it as the table ``[mail.secret]`` with
+        ``env = "VAR"``: the same TOML), never its value: a secret written literally, and
+        the password of a URL, are written as ``***``.
         """
         import tomli_w
 
@@ -265,6 +315,8 @@ class Config:
 def _plain(value: Any, lang: str) -> Any:
     if isinstance(value, Secret):
         return value.note(lang)
+    if isinstance(value, str):
+        return scrub(value)
     if hasattr(value, "__dataclass_fields__"):
         return {f.name: _plain(getattr(value, f.name), lang) for f in fields(value)}
     if isinstance(value, dict):
@@ -306,7 +358,8 @@ def load_config(path: str | Path | None = None) -> Config:
 
 def config_from_dict(raw: dict[str, Any], source: str = "") -> Config:
     """Build a :class:`Config` from a parsed TOML dict; unknown keys are errors."""
-    raw = _secrets(raw, "")
+    lang = os.environ.get("PRESSDOCS_LANG") or str(raw.get("lang") or "zh")
+    raw = _secrets(raw, "", "en" if lang.lower().startswith("en") else "zh")
     config = Config(source=source)
     simple = {"city", "office", "office_mailbox", "timezone", "lang", "store"}
     for key, value in raw.items():
@@ -319,17 +372,14 @@ def config_from_dict(raw: dict[str, Any], source: str = "") -> Config:
             config.materials = _section(MaterialsRules, value, key)
         elif key == "limits":
             config.limits = _section(Limits, value, key)
-            for name, (low, high) in LIMIT_RANGES.items():
-                number = getattr(config.limits, name)
-                if not low <= number <= high:
-                    raise ConfigError.of("config.out_of_range", key=f"limits.{name}",
-                                         value=number, low=low, high=high)
         elif key == "rules":
             config.rules = {code: _rule(code, v) for code, v in _table(value, key).items()}
         elif key == "units":
             config.units = {name: _unit(name, v) for name, v in _table(value, key).items()}
         elif key in ("mail", "notify", "plugins"):
             setattr(config, key, _table(value, key))
+            if key == "notify":
+                _check_notify_numbers(config.notify)
         else:
             raise _unknown(key, "")
     try:
@@ -350,7 +400,9 @@ def _toml_value(value: Any) -> Any:
     """``value`` as the plain data :func:`config_from_dict` reads: secrets as ``{env = …}``,
     severities by name, a unit without its name (it is the table's), no None."""
     if isinstance(value, Secret):
-        return {"env": value.env}
+        return {value.kind: getattr(value, value.kind)} if value.kind != "literal" else MASK
+    if isinstance(value, str):
+        return scrub(value)  # a URL's password, a known secret: never written out
     if isinstance(value, Unit):
         table: dict[str, Any] = {"emails": value.emails, "mobiles": value.mobiles,
                                  "aliases": value.aliases}
@@ -410,22 +462,50 @@ def _code_lookalike(code: str) -> str:
 
 
 
-def _secrets(value: Any, path: str) -> Any:
-    """Turn ``{env = "X"}`` tables into :class:`Secret`; refuse literal secrets."""
+#: The environment variable each built-in secret is read from by default, suggested
+#: when one is written literally.
+_SECRET_VARIABLES = {"mail.secret": "PRESSDOCS_IMAP_SECRET",
+                     "notify.email.secret": "PRESSDOCS_SMTP_SECRET",
+                     "notify.sms.access_key_secret": "PRESSDOCS_SMS_SECRET"}
+
+
+def _secrets(value: Any, path: str, lang: str = "zh") -> Any:
+    """Turn ``{env = "X"}`` / ``{file = "/p"}`` tables and ``*_file = "/p"`` keys into
+    :class:`Secret`; a literal secret (under a secret-looking key, or as a URL's password)
+    still works but is warned about, naming the key and how to move it."""
     if isinstance(value, dict):
-        if set(value) == {"env"}:
-            _expect_type(f"{path}.env", value["env"], str)
-            return Secret(value["env"])
-        result = {}
+        if set(value) in ({"env"}, {"file"}):
+            (kind, where), = value.items()
+            _expect_type(f"{path}.{kind}", where, str)
+            return Secret(env=where) if kind == "env" else Secret(file=where)
+        result: dict[str, Any] = {}
         for k, v in value.items():
             sub = f"{path}.{k}" if path else k
-            if _SECRET_KEY.search(k) and isinstance(v, str):
-                raise ConfigError.of("config.literal_secret", key=sub, name=k)
-            result[k] = _secrets(v, sub)
+            stem = k.removesuffix("_file")
+            if stem != k and _SECRET_KEY.search(stem) and isinstance(v, str):
+                if stem in value:
+                    raise ConfigError.of("config.secret_twice", key=f"{sub[:-5]}",
+                                         other=sub)
+                result[stem] = Secret(file=v)
+            elif _SECRET_KEY.search(k) and isinstance(v, str):
+                variable = _SECRET_VARIABLES.get(sub) or \
+                    "PRESSDOCS_" + re.sub(r"[^A-Za-z0-9]+", "_", sub).upper().strip("_")
+                _warn(Message.of("config.literal_secret", key=sub, name=k, env=variable), lang)
+                result[k] = Secret(value=v)
+            elif isinstance(v, str) and url_password(v):
+                remember(url_password(v))
+                _warn(Message.of("config.url_secret", key=sub, url=scrub(v)), lang)
+                result[k] = v
+            else:
+                result[k] = _secrets(v, sub, lang)
         return result
     if isinstance(value, list):
-        return [_secrets(v, path) for v in value]
+        return [_secrets(v, path, lang) for v in value]
     return value
+
+
+def _warn(message: Message, lang: str) -> None:
+    log.warning("%s", message.text(lang))
 
 
 def _section(cls: type[Any], value: Any, name: str) -> Any:
@@ -437,8 +517,45 @@ def _section(cls: type[Any], value: Any, name: str) -> Any:
             raise _unknown(key, name)
         default = getattr(cls(), key)
         _expect_type(f"{name}.{key}", v, type(default))
+        if "range" in known[key].metadata:
+            _expect_range(f"{name}.{key}", v, *known[key].metadata["range"])
         kwargs[key] = v
     return cls(**kwargs)
+
+
+#: The numbers of ``[notify]`` pressdocs itself reads, with their allowed range.
+NOTIFY_RANGES = {"remind_days": (0, 366)}
+#: ``per_minute`` of any ``[notify.<channel>]``.
+PER_MINUTE_RANGE = (1, 10_000)
+
+
+def numeric_settings() -> dict[str, tuple[int, int]]:
+    """Every numeric setting of the configuration file with its allowed range."""
+    found = {f"{section}.{f.name}": f.metadata["range"]
+             for section, cls in (("deadlines", Deadlines), ("materials", MaterialsRules),
+                                  ("limits", Limits))
+             for f in fields(cls) if "range" in f.metadata}
+    found.update({f"notify.{k}": r for k, r in NOTIFY_RANGES.items()})
+    found["notify.<channel>.per_minute"] = PER_MINUTE_RANGE
+    return found
+
+
+def _expect_range(name: str, value: Any, minimum: int, maximum: int) -> None:
+    if not minimum <= value <= maximum:
+        raise ConfigError.of("config.out_of_range", key=name, value=value, minimum=minimum,
+                             maximum=maximum)
+
+
+def _check_notify_numbers(table: dict[str, Any]) -> None:
+    for key, (minimum, maximum) in NOTIFY_RANGES.items():
+        if key in table:
+            _expect_type(f"notify.{key}", table[key], int)
+            _expect_range(f"notify.{key}", table[key], minimum, maximum)
+    for channel, settings in table.items():
+        if isinstance(settings, dict) and "per_minute" in settings:
+            key = f"notify.{channel}.per_minute"
+            _expect_type(key, settings["per_minute"], int)
+            _expect_range(key, settings["per_minute"], *PER_MINUTE_RANGE)
 
 
 def _rule(code: str, value: Any) -> RuleSetting:

@@ -77,7 +77,9 @@ class PressdocsError(Exception):
 
     def render(self, lang: str = "zh") -> str:
         """The message in ``lang`` ("zh" or "en"), prefixed with the file name if any."""
-        text = self.message.text(lang)
+        from pressdocs._redact import scrub
+
+        text = scrub(self.message.text(lang))
         if self.file:
             sep = ": " if lang == "en" else "："
             return f"{self.file}{sep}{text}"

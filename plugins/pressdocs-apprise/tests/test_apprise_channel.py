@@ -139,11 +139,11 @@ def test_a_bad_url_from_the_environment_is_named_by_its_variable(
     assert "t0ken" not in delivery.detail
 
 
-def test_a_literal_secret_in_the_file_is_refused_by_pressdocs() -> None:
-    from pressdocs import ConfigError
-
-    with pytest.raises(ConfigError):
-        config_from_dict({"plugins": {"apprise": {"token": "abc"}}})
+def test_a_literal_secret_in_the_file_is_warned_about_and_hidden_by_pressdocs(
+        caplog: pytest.LogCaptureFixture) -> None:
+    config = config_from_dict({"plugins": {"apprise": {"token": "abc-t0ken-0553"}}})
+    assert "plugins.apprise.token" in caplog.text and "token_file" in caplog.text
+    assert "abc-t0ken-0553" not in config.to_toml() + str(config.redacted())
 
 
 def test_a_notice_goes_to_its_groups_else_to_its_unit_and_type_else_to_urls(

@@ -51,8 +51,9 @@ from email.utils import format_datetime
 from typing import Any
 
 from pressdocs._messages import did_you_mean
+from pressdocs._redact import remember
 from pressdocs.capabilities import Channel, Context, Delivery
-from pressdocs.config import Config, Secret
+from pressdocs.config import Config, Secret, as_secret
 from pressdocs.errors import ChannelError, ConfigError
 from pressdocs.hookspecs import hookimpl
 from pressdocs.models import Message, Notice
@@ -140,8 +141,8 @@ class EmailSettings:
         if security == "none" and not _is_loopback(host):
             raise ConfigError.of("email.plain_not_local", host=host)
         user = _text(table, "user", config.office_mailbox)
-        secret = table.get("secret")
-        if secret is not None and not isinstance(secret, Secret):
+        secret = as_secret(table.get("secret"))
+        if table.get("secret") is not None and secret is None:
             raise ConfigError.of("email.secret_not_env", variable=SECRET_ENV)
         from_address = _text(table, "from_address", user)
         if not from_address:
@@ -184,6 +185,7 @@ class EmailSettings:
             return self.secret.reveal()
         value = os.environ.get(SECRET_ENV)
         if value:
+            remember(value)  # never printed, whatever the server answers
             return value
         raise ConfigError.of("email.no_secret", user=self.user, variable=SECRET_ENV)
 

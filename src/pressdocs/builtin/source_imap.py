@@ -1,7 +1,10 @@
 """Built-in mail source: an IMAP mailbox, by default NetEase 163 over TLS.
 
-Locations look like ``imaps://whxwtg@163.com@imap.163.com:993/INBOX`` (``imap://`` for a
-plain connection, used on loopback in tests).  The login is everything before the last
+Locations look like ``imaps://whxwtg@163.com@imap.163.com:993/INBOX``.  ``imap://`` is
+upgraded with STARTTLS (the certificate verified as for ``imaps://``) before the password
+is sent; a server that offers no STARTTLS is refused unless the office allows a
+clear-text login (``[mail] allow_insecure_login = true``, ``batch --allow-insecure-login``),
+which is then warned about each time.  The login is everything before the last
 ``@`` of the authority; for a 163-family address the host may be left out
 (``imaps://whxwtg@163.com/INBOX`` means imap.163.com:993).  The secret — for 163 the
 client authorisation code (授权码), not the web password — comes from
@@ -32,24 +35,27 @@ moves on to the next message.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import ssl
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from pressdocs._redact import remember
 from pressdocs._version import __version__
 from pressdocs.capabilities import Context, MailSource, RawMessage
-from pressdocs.config import Config, Secret
+from pressdocs.config import Config, as_secret
 from pressdocs.errors import ConfigError, ConnectionLost, SourceError
 from pressdocs.hookspecs import hookimpl
+from pressdocs.models import Message
 
-__all__ = ["ImapLocation", "ImapSource", "parse_location"]
+__all__ = ["ImapLocation", "ImapSource", "allows_insecure_login", "parse_location"]
 
 REQUIRES = ("imapclient",)
 INSTALL_HINT = "pip install 'IMAPClient>=3.0'"
@@ -63,6 +69,7 @@ SPOOL_THRESHOLD = 8 * _MiB
 SPOOL_CHUNK = 4 * _MiB
 _BATCH_BYTES = 16 * _MiB  # small messages fetched in one command, at most this much
 SECRET_ENV = "PRESSDOCS_IMAP_SECRET"
+log = logging.getLogger("pressdocs")
 
 
 @dataclass(frozen=True)
@@ -74,8 +81,11 @@ class ImapLocation:
     port: int
     folder: str
     tls: bool
+    #: A password written in the URL (discouraged: warned about, never printed or stored).
+    password: str = field(default="", repr=False, compare=False)
 
     def source_id(self) -> str:
+        """The ledger's name of this folder: no password, ever."""
         scheme = "imaps" if self.tls else "imap"
         return f"{scheme}://{self.user}@{self.host}:{self.port}/{self.folder}"
 
@@ -91,7 +101,10 @@ def parse_location(location: str) -> ImapLocation:
     if "@" not in authority:
         raise ConfigError.of("source.imap_no_login", location=location)
     user, _, hostport = authority.rpartition("@")
-    user = unquote(user)
+    user, _, password = user.partition(":")
+    user, password = unquote(user), unquote(password)
+    if password:
+        remember(password)  # scrubbed from everything printed from now on
     if "@" not in user and any(hostport.lower().endswith(d) for d in _NETEASE):
         # imaps://whxwtg@163.com/INBOX: the whole authority is the address
         user, hostport = f"{user}@{hostport}", f"imap.{hostport.lower()}"
@@ -102,7 +115,8 @@ def parse_location(location: str) -> ImapLocation:
         port_number = int(port) if port else (993 if tls else 143)
     except ValueError:
         raise ConfigError.of("source.imap_bad_port", port=port) from None
-    return ImapLocation(user=user, host=host, port=port_number, folder=folder, tls=tls)
+    return ImapLocation(user=user, host=host, port=port_number, folder=folder, tls=tls,
+                        password=password)
 
 
 class ImapSource(MailSource):
@@ -201,15 +215,20 @@ class ImapSource(MailSource):
 
     def _connect(self, loc: ImapLocation, config: Config) -> Any:
         from imapclient import IMAPClient
-        secret = _secret(config)
-        context = None
-        if loc.tls:
-            ca_file = config.mail.get("ca_file")  # a private CA, e.g. an office mail gateway
-            context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+        if loc.password:
+            from pressdocs._app import resolve_lang
+
+            log.warning("%s", Message.of("source.imap_url_password", user=loc.user,
+                                         host=loc.host).text(resolve_lang(None, config)))
+        secret = loc.password or _secret(config)
+        context = _tls_context(config)
         try:
-            client = IMAPClient(loc.host, port=loc.port, ssl=loc.tls, ssl_context=context,
+            client = IMAPClient(loc.host, port=loc.port, ssl=loc.tls,
+                                ssl_context=context if loc.tls else None,
                                 timeout=_timeout(config))
             client.normalise_times = False  # keep INTERNALDATE's own offset: aware datetimes
+            if not loc.tls:
+                _secure_plain_connection(client, loc, config, context)
         except ssl.SSLCertVerificationError as exc:
             raise SourceError.of("source.imap_certificate", host=loc.host,
                                  reason=exc.verify_message) from None
@@ -284,6 +303,44 @@ def _timeout(config: Config) -> float:
     return seconds
 
 
+def _tls_context(config: Config) -> ssl.SSLContext:
+    """A context that verifies the server's certificate (against ``[mail] ca_file`` when
+    the office has its own certificate authority, else the system's)."""
+    ca_file = config.mail.get("ca_file")  # a private CA, e.g. an office mail gateway
+    return ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+
+
+def allows_insecure_login(config: Config) -> bool:
+    """Whether the office allowed sending the password over a plain connection
+    (``[mail] allow_insecure_login = true`` or ``batch --allow-insecure-login``)."""
+    return config.mail.get("allow_insecure_login") is True
+
+
+def _secure_plain_connection(client: Any, loc: ImapLocation, config: Config,
+                             context: ssl.SSLContext) -> None:
+    """An ``imap://`` connection before login: upgraded with STARTTLS (certificate
+    verified) when the server offers it; without it, the password would travel in clear,
+    which is refused unless the office opted in (then a warning says so)."""
+    if client.has_capability("STARTTLS"):
+        from imapclient.exceptions import IMAPClientError
+
+        try:
+            client.starttls(context)
+        except IMAPClientError as exc:  # offered but failed: never fall back to clear text
+            raise SourceError.of("source.imap_starttls", host=loc.host, port=loc.port,
+                                 error=_text(exc)) from None
+        return
+    if allows_insecure_login(config):
+        from pressdocs._app import resolve_lang
+
+        log.warning("%s", Message.of("source.imap_insecure_login", host=loc.host,
+                                     port=loc.port).text(resolve_lang(None, config)))
+        return
+    with contextlib.suppress(Exception):
+        client.shutdown()
+    raise SourceError.of("source.imap_cleartext", host=loc.host, port=loc.port)
+
+
 def _size(item: dict[bytes, Any]) -> int:
     """RFC822.SIZE; 0 when the server does not say (the message is then fetched whole)."""
     size = item.get(b"RFC822.SIZE")
@@ -335,11 +392,12 @@ def _key_of(uidvalidity: int) -> Callable[[int], str]:
 
 
 def _secret(config: Config) -> str:
-    secret = config.mail.get("secret")
-    if isinstance(secret, Secret):
+    secret = as_secret(config.mail.get("secret"))
+    if secret is not None:
         return secret.reveal()
     value = os.environ.get(SECRET_ENV)
     if value:
+        remember(value)
         return value
     raise ConfigError.of("source.imap_no_secret", variable=SECRET_ENV)
 

@@ -36,6 +36,7 @@ from collections.abc import Sequence
 
 import click
 
+from pressdocs._redact import RedactingFilter
 from pressdocs._version import __version__
 from pressdocs.cli.common import (
     EXIT_CANNOT_RUN,
@@ -157,6 +158,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter(tr(settings.output_lang(), "cli.note",
                                               text="%(message)s")))
+    handler.addFilter(RedactingFilter())  # a secret never reaches the terminal or a log
     logging.getLogger("pressdocs").addHandler(handler)
     if _wants_plugins(args):
         try:

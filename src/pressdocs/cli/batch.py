@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from datetime import datetime
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from pressdocs._app import Pressdocs
@@ -20,9 +19,11 @@ from pressdocs.cli.common import (
     EXIT_RETRY,
     AtLeast,
     OneOf,
+    Terminal,
     common_options,
     pass_app,
     print_json,
+    printable,
     stops_on_sigterm,
     tr,
 )
@@ -44,12 +45,16 @@ __all__ = ["batch_command", "reprocess_command"]
 @click.option("--notify/--no-notify", "receipts", default=None,
               help="为每份新提交生成回执，由 notify 发送（默认按配置 [notify] receipts）/ queue a "
                    "receipt for each new submission (default: [notify] receipts).")
+@click.option("--allow-insecure-login", is_flag=True, default=False,
+              help="允许在服务器不支持 STARTTLS 时以明文登录 imap://（不安全）/ allow a "
+                   "clear-text login over imap:// when the server offers no STARTTLS "
+                   "(insecure).")
 @common_options
 @stops_on_sigterm
 @pass_app
 def batch_command(app: Pressdocs, source: str | None, as_json: bool, as_jsonl: bool,
                   dry_run: bool, since: datetime | None, limit: int | None,
-                  receipts: bool | None) -> None:
+                  receipts: bool | None, allow_insecure_login: bool) -> None:
     """批量收取邮箱 / take in a mailbox: IMAP URL, Maildir, mbox, .eml file or folder.
 
     Without SOURCE, the mailbox configured as ``[mail] imap`` in pressdocs.toml.
@@ -58,6 +63,8 @@ def batch_command(app: Pressdocs, source: str | None, as_json: bool, as_jsonl: b
     messages could not be processed now (a full disk, a dropped connection): they are kept
     and the next run processes them.
     """
+    if allow_insecure_login:  # the same as [mail] allow_insecure_login = true, for this run
+        app.config.mail["allow_insecure_login"] = True
     day = since.date() if since is not None else None
     with _progress(app.lang, as_json or as_jsonl) as progress:
         report = app.batch(source, dry_run=dry_run, since=day, limit=limit, receipts=receipts,
@@ -134,20 +141,21 @@ def _progress(lang: str, quiet: bool) -> Iterator[Progress | None]:
         return
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+    columns = (SpinnerColumn(), TextColumn("{task.description}", markup=False), BarColumn(),
                TextColumn(tr(lang, "cli.batch.count", count="{task.completed}")))
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    with Progress(*columns, console=Terminal(stderr=True), transient=True) as bar:
         task = bar.add_task(tr(lang, "cli.batch.taking_in"), total=None)
 
         def advance(outcome: MessageOutcome) -> None:
             sub = outcome.submission
-            bar.update(task, advance=1, description=sub.subject[:24] or sub.message_id)
+            bar.update(task, advance=1,
+                       description=printable(sub.subject[:24] or sub.message_id))
 
         yield advance
 
 
 def _summary(report: BatchReport, lang: str) -> None:
-    console = Console()
+    console = Terminal()
     title = tr(lang, "cli.batch.title", source=report.source)
     if report.dry_run:
         title += tr(lang, "cli.batch.dry_run")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import signal
 import sys
 import traceback
@@ -25,6 +26,8 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
+from rich.console import Console
+from rich.text import Text
 
 from pressdocs.errors import PressdocsError
 
@@ -40,17 +43,21 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_RETRY",
     "EXIT_TERMINATED",
+    "ITEM",
+    "YEAR",
     "AtLeast",
     "Day",
     "Number",
     "OneOf",
     "Settings",
+    "Terminal",
     "Terminated",
     "common_options",
     "debug_wanted",
     "fail",
     "pass_app",
     "print_json",
+    "printable",
     "settings_of",
     "stops_on_sigterm",
     "tr",
@@ -195,10 +202,22 @@ def _lang_of(app: Pressdocs, settings: Settings) -> str:
 
 
 def tr(lang: str, key: str, /, **params: Any) -> str:
-    """The catalogues' text ``key`` in ``lang`` (see :mod:`pressdocs._messages`)."""
+    """The catalogues' text ``key`` in ``lang`` (see :mod:`pressdocs._messages`), for the
+    terminal: what the parameters bring in (a sender's name, a subject, a file name, a
+    finding about one) has its control characters shown escaped (:func:`printable`)."""
     from pressdocs._messages import render_text
+    from pressdocs.models import Message
 
-    return render_text(key, params, lang)
+    def safe(value: Any) -> Any:
+        if isinstance(value, Message):
+            return printable(value.text(lang))
+        if isinstance(value, str):
+            return printable(value)
+        if isinstance(value, list | tuple):
+            return [safe(v) for v in value]
+        return value
+
+    return render_text(key, {k: safe(v) for k, v in params.items()}, lang)
 
 
 def fail(exc: PressdocsError, lang: str, code: int | None = None) -> NoReturn:
@@ -259,6 +278,43 @@ def stops_on_sigterm(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+# --- text from the mail, shown on a terminal --------------------------------------------
+
+#: What a terminal would act on instead of showing: C0 and C1 controls (ESC starts colour,
+#: cursor, title and OSC 8 hyperlink sequences), DEL, and the bidirectional controls that
+#: reorder what is shown (U+202A–U+202E, U+2066–U+2069, U+200E/F, U+061C).
+_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_UNSAFE = re.compile(f"[{_CONTROLS}\t\n]")
+_UNSAFE_KEEP_LINES = re.compile(f"[{_CONTROLS}]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str, *, lines: bool = False) -> str:
+    """``text`` safe to show on a terminal: every control character and bidirectional
+    override written as its escape (``\\x1b``, ``\\u202e``), so that a sender's name or a
+    file name cannot colour, move, hide, link or reorder what the office reads.
+    Line breaks and tabs are escaped too, unless ``lines`` (text pressdocs laid out).
+    JSON output is left as it is (the JSON escapes are its own)."""
+    return (_UNSAFE_KEEP_LINES if lines else _UNSAFE).sub(_escaped, text)
+
+
+class Terminal(Console):
+    """rich's console as the command line uses it: what it prints is never read as
+    markup (a subject "[red]…" is shown as written; styles are given as ``style=``), and
+    control characters are shown escaped (:func:`printable`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("markup", False)
+        super().__init__(**kwargs)
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        return super().render_str(printable(text, lines=True), **kwargs)
+
+
 def print_json(data: Any) -> None:
     """JSON on stdout, UTF-8, Chinese left readable."""
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -286,15 +342,29 @@ class Day(click.DateTime):
 
 
 class Number(click.types.IntParamType):
-    """A whole number."""
+    """A whole number, within ``minimum`` and ``maximum`` when given."""
+
+    def __init__(self, minimum: int | None = None, maximum: int | None = None) -> None:
+        self.minimum, self.maximum = minimum, maximum
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> Any:
         try:
-            return super().convert(value, param, ctx)
+            number = super().convert(value, param, ctx)
         except click.BadParameter:
             self.fail(tr(_lang(ctx), "cli.value.not_a_number", value=str(value)),
                       param, ctx)
+        if (self.minimum is not None and number < self.minimum) or \
+                (self.maximum is not None and number > self.maximum):
+            self.fail(tr(_lang(ctx), "cli.value.out_of_range", value=number,
+                         minimum=self.minimum, maximum=self.maximum), param, ctx)
+        return number
+
+
+#: A year as the office writes it (计划年份, 统计年份).
+YEAR = Number(2000, 2100)
+#: A plan item's number (计划安排第N项).
+ITEM = Number(1, 9999)
 
 
 class AtLeast(click.IntRange):

@@ -7,17 +7,20 @@ import dataclasses
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from pressdocs._app import Pressdocs
 from pressdocs._messages import render_value
 from pressdocs._reading import ReadResult
 from pressdocs.cli.common import (
     EXIT_CANNOT_RUN,
-    Number,
+    YEAR,
     OneOf,
+    Terminal,
     common_options,
     pass_app,
     print_json,
+    printable,
     tr,
 )
 from pressdocs.errors import PressdocsError
@@ -50,11 +53,12 @@ def parse_command(app: Pressdocs, files: tuple[str, ...], as_json: bool) -> None
     if as_json:
         print_json([result.to_dict(lang) | {"file": path} for path, result in results])
     else:
-        console = Console()
+        console = Terminal()
         for path, result in results:
             if path in missing:  # nothing was read: no kind to show, only why
                 assert result.error is not None
-                console.print(f"[bold]{path}[/bold]  [red]{result.error.render(lang)}[/red]")
+                console.print(Text.assemble((printable(path), "bold"), "  ",
+                                            (printable(result.error.render(lang)), "red")))
             else:
                 _show(console, path, result, lang)
     if missing:
@@ -64,15 +68,15 @@ def parse_command(app: Pressdocs, files: tuple[str, ...], as_json: bool) -> None
 def _show(console: Console, path: str, result: ReadResult, lang: str) -> None:
     document = result.document
     reason = result.classification.reason if result.classification else None
-    console.print(f"[bold]{path}[/bold]  " + tr(
+    console.print(Text.assemble((printable(path), "bold"), "  ", tr(
         lang, "cli.parse.kind", kind=document.kind, confidence=f"{document.confidence:.2f}",
-        reason=Message.of("cli.parse.reason", text=reason) if reason and reason.zh else None))
+        reason=Message.of("cli.parse.reason", text=reason) if reason and reason.zh else None)))
     if result.error is not None:
-        console.print("  [red]" + result.error.render(lang) + "[/red]")
+        console.print("  " + result.error.render(lang), style="red")
     if result.data:
         _print_data(console, result.data, lang, _DATA_FIELDS.get(document.kind))
     for warning in result.warnings:
-        console.print(f"  [yellow]{tr(lang, 'cli.note', text=warning.text(lang))}[/yellow]")
+        console.print("  " + tr(lang, "cli.note", text=warning.text(lang)), style="yellow")
 
 
 #: Where the data of each kind is described (:mod:`pressdocs.forms.spec`): its form, and
@@ -141,7 +145,7 @@ def _shown(value: object, lang: str, form: Form | None = None, prefix: str = "")
 @click.argument("form", type=OneOf(["registration", "statistics", "plan"]))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="输出文件（.docx；统计表和计划安排也可 .xlsx）/ output file.")
-@click.option("--year", type=Number(), default=None, help="表头年份 / the year in the title.")
+@click.option("--year", type=YEAR, default=None, help="表头年份 / the year in the title.")
 @common_options
 @pass_app
 def forms_command(app: Pressdocs, form: str, output: str, year: int | None) -> None:

@@ -23,7 +23,7 @@ from typing import Any
 import click
 
 from pressdocs._app import Pressdocs
-from pressdocs.cli.common import DAY, Number, OneOf, common_options, pass_app, tr
+from pressdocs.cli.common import DAY, ITEM, YEAR, OneOf, common_options, pass_app, tr
 from pressdocs.errors import ExportError
 
 __all__ = ["export_command"]
@@ -44,14 +44,14 @@ STREAMED = ("csv", "json")
 @click.option("--format", "fmt", type=OneOf(list(FORMATS)), default=None,
               help="xlsx、html、csv 或 json（默认按文件扩展名）/ the format (default: the file's "
                    "suffix).")
-@click.option("--year", type=Number(), default=None, help="年份 / the year.")
+@click.option("--year", type=YEAR, default=None, help="年份 / the year.")
 @click.option("--period", default=None,
               help="统计表的半年，如 2021H1 / the statistics table's half-year, e.g. 2021H1.")
 @click.option("--unit", default=None, help="只导出此单位 / only this unit.")
 @click.option("--submission", default=None,
               help="实录：提交编号（可只写开头几位）/ record: the submission (id or its first "
                    "characters).")
-@click.option("--plan-item", "plan_item", type=Number(), default=None,
+@click.option("--plan-item", "plan_item", type=ITEM, default=None,
               help="实录：计划安排的序号 / record: the plan item's number.")
 @click.option("--as-of", "as_of", type=DAY, default=None,
               help="按哪一天的情况（默认今天）/ as of this day (default today).")

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from pressdocs._app import Pressdocs
-from pressdocs.cli.common import OneOf, common_options, pass_app, print_json, tr
+from pressdocs.cli.common import OneOf, Terminal, common_options, pass_app, print_json, tr
 from pressdocs.schemas import ALL_SCHEMAS, load
 
 __all__ = ["config_group", "plugins_command", "schema_command"]
@@ -36,7 +35,7 @@ def plugins_command(app: Pressdocs, show_all: bool, as_json: bool) -> None:
                                for kind, names in info.registered.items())
         table.add_row(info.name, info.version, tr(lang, f"cli.plugins.state.{info.status}"),
                       registered, info.notes(lang))
-    Console().print(table)
+    Terminal().print(table)
 
 
 @click.command("schema")

@@ -12,8 +12,6 @@ from collections.abc import Iterable
 from datetime import datetime, tzinfo
 
 import click
-from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from pressdocs._app import Pressdocs
@@ -21,6 +19,7 @@ from pressdocs._notify import NOTICE_TYPES, NoticeOutcome, NotifyReport
 from pressdocs.cli.common import (
     DAY,
     OneOf,
+    Terminal,
     common_options,
     pass_app,
     print_json,
@@ -107,7 +106,7 @@ def notices_command(app: Pressdocs, status: str | None, unit: str | None,
     table = _table(lang, updated=True)
     for r in records:
         table.add_row(*_row(lang, r.to_dict(lang), r, app.config.tz))
-    Console().print(table)
+    Terminal().print(table)
 
 
 def _show(lang: str, report: NotifyReport, as_json: bool, *, empty: str) -> None:
@@ -120,7 +119,7 @@ def _show(lang: str, report: NotifyReport, as_json: bool, *, empty: str) -> None
     table = _table(lang)
     for outcome in report.outcomes:
         table.add_row(*_row(lang, outcome.to_dict(lang), outcome))
-    Console().print(table)
+    Terminal().print(table)
     click.echo(_counts(lang, report.by_status().items(), report.dry_run))
 
 
@@ -140,7 +139,7 @@ def _row(lang: str, data: dict[str, object], item: NoticeOutcome | NoticeRecord,
     cells = [tr(lang, f"notify.type.{kind}") if kind in NOTICE_TYPES else kind,
              str(data["channel"]), "\n".join(item.notice.recipients) or "-",
              str(data["unit"]) or "-", str(data["status_label"]), str(data["detail"])]
-    cells = [escape(c) for c in cells]  # the server's words and ours: "[units]" is no markup
+    # the server's words and ours: "[units]" is no markup (Terminal), controls escaped
     if isinstance(item, NoticeRecord):
         cells.insert(0, tr(lang, "cli.notify.when", moment=item.updated.astimezone(tz)))
     return cells

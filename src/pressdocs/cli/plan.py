@@ -6,13 +6,21 @@ from collections import Counter
 from datetime import datetime
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from pressdocs._app import Pressdocs
 from pressdocs._messages import render_value
 from pressdocs._reports import PlanStatusReport, status_dict
-from pressdocs.cli.common import DAY, Number, common_options, pass_app, print_json, tr
+from pressdocs.cli.common import (
+    DAY,
+    ITEM,
+    YEAR,
+    Terminal,
+    common_options,
+    pass_app,
+    print_json,
+    tr,
+)
 from pressdocs.models import Message
 from pressdocs.rules.plan_status import PlanState, moved_label
 from pressdocs.store import PlanMark
@@ -27,7 +35,7 @@ def plan_group() -> None:
 
 @plan_group.command("import")
 @click.argument("file", type=click.Path())
-@click.option("--year", type=Number(), default=None, help="计划年份（标题中没有写明时）/ the plan's year.")
+@click.option("--year", type=YEAR, default=None, help="计划年份（标题中没有写明时）/ the plan's year.")
 @common_options
 @pass_app
 def plan_import(app: Pressdocs, file: str, year: int | None) -> None:
@@ -43,7 +51,7 @@ def plan_import(app: Pressdocs, file: str, year: int | None) -> None:
 
 
 @plan_group.command("show")
-@click.option("--year", type=Number(), default=None, help="年份（默认最近一年）/ year (default: latest).")
+@click.option("--year", type=YEAR, default=None, help="年份（默认最近一年）/ year (default: latest).")
 @click.option("--json", "as_json", is_flag=True, help="JSON 输出 / JSON output.")
 @common_options
 @pass_app
@@ -62,14 +70,14 @@ def plan_show(app: Pressdocs, year: int | None, as_json: bool) -> None:
     for item in plan.items:
         table.add_row(str(item.number), item.venue, tr(lang, "cli.plan.month_n", month=item.month),
                       item.topic, render_value(item.units, lang))
-    Console().print(table)
+    Terminal().print(table)
 
 
 @plan_group.command("cancel")
-@click.argument("number", type=Number())
+@click.argument("number", type=ITEM)
 @click.option("--reason", default=None, help="取消的原因（必填）/ why it is cancelled (required).")
 @click.option("--undo", is_flag=True, help="撤销取消 / undo the cancellation.")
-@click.option("--year", type=Number(), default=None, help="年份（默认最近一年）/ year (default: latest).")
+@click.option("--year", type=YEAR, default=None, help="年份（默认最近一年）/ year (default: latest).")
 @click.option("--as", "by", default=None, metavar="NAME",
               help="以谁的名义（默认当前系统用户）/ the account deciding (default: the OS user).")
 @common_options
@@ -89,7 +97,7 @@ def plan_cancel(app: Pressdocs, number: int, reason: str | None, undo: bool,
 
 
 @plan_group.command("mark")
-@click.argument("number", type=Number())
+@click.argument("number", type=ITEM)
 @click.argument("state", metavar="held|delayed|cancelled|planned")
 @click.option("--date", "held_on", default=None, metavar="YYYY-MM-DD",
               help="召开日期（held，默认今天）/ the day it was held (held; default today).")
@@ -98,7 +106,7 @@ def plan_cancel(app: Pressdocs, number: int, reason: str | None, undo: bool,
                    "(delayed; required).")
 @click.option("--reason", default="", help="原因或备注（cancelled 必填）/ why (required for "
                                           "cancelled).")
-@click.option("--year", type=Number(), default=None, help="年份（默认最近一年）/ year (default: latest).")
+@click.option("--year", type=YEAR, default=None, help="年份（默认最近一年）/ year (default: latest).")
 @click.option("--as", "by", default=None, metavar="NAME",
               help="以谁的名义（默认当前系统用户）/ the account deciding (default: the OS user).")
 @click.option("--json", "as_json", is_flag=True, help="JSON 输出 / JSON output.")
@@ -149,7 +157,7 @@ def _mark_text(mark: PlanMark) -> Message:
 @plan_group.command("status")
 @click.option("--as-of", "as_of", type=DAY, default=None,
               help="按哪一天的情况（默认今天）/ as of this day (YYYY-MM-DD, default today).")
-@click.option("--year", type=Number(), default=None, help="计划年份 / plan year.")
+@click.option("--year", type=YEAR, default=None, help="计划年份 / plan year.")
 @click.option("--json", "as_json", is_flag=True, help="JSON 输出 / JSON output.")
 @common_options
 @pass_app
@@ -164,7 +172,7 @@ def plan_status_command(app: Pressdocs, as_of: datetime | None, year: int | None
 
 
 def _status_tables(report: PlanStatusReport, lang: str) -> None:
-    console = Console()
+    console = Terminal()
     table = Table(title=tr(lang, "cli.plan.status_title", year=report.year, day=report.as_of))
     for key in ("cli.plan.number", "cli.plan.month", "cli.plan.state", "cli.plan.deadline"):
         table.add_column(tr(lang, key), no_wrap=True)

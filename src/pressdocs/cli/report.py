@@ -7,7 +7,7 @@ from datetime import datetime
 import click
 
 from pressdocs._app import Pressdocs
-from pressdocs.cli.common import DAY, Number, common_options, pass_app, print_json, tr
+from pressdocs.cli.common import DAY, YEAR, common_options, pass_app, print_json, tr
 
 __all__ = ["report_group"]
 
@@ -18,7 +18,7 @@ def report_group() -> None:
 
 
 @report_group.command("annual")
-@click.argument("year", type=Number())
+@click.argument("year", type=YEAR)
 @click.option("--as-of", "as_of", type=DAY, default=None,
               help="按哪一天的情况（默认今天）/ as of this day (default today).")
 @click.option("--json", "as_json", is_flag=True, help="JSON 输出 / JSON output.")

@@ -6,13 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from pressdocs._app import Pressdocs
 from pressdocs._messages import render_value
 from pressdocs._review import Review
-from pressdocs.cli.common import DAY, common_options, pass_app, print_json, tr
+from pressdocs.cli.common import DAY, Terminal, common_options, pass_app, print_json, tr
 from pressdocs.store import AuditEntry
 
 __all__ = ["audit_command", "review_group"]
@@ -142,4 +141,4 @@ def _audit_table(entries: list[AuditEntry], app: Pressdocs) -> None:
         change = f"{e.previous} → {e.state}" if e.previous != e.state else e.state
         table.add_row(render_value(e.at.astimezone(app.config.tz), lang), e.actor,
                       e.to_dict(lang)["action_label"], subject, change, e.text)
-    Console().print(table)
+    Terminal().print(table)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from pressdocs._app import Pressdocs
-from pressdocs.cli.common import common_options, pass_app, print_json, tr
+from pressdocs.cli.common import Terminal, common_options, pass_app, print_json, tr
 
 __all__ = ["rules_command"]
 
@@ -30,4 +29,4 @@ def rules_command(app: Pressdocs, as_json: bool) -> None:
         if not rule.enabled:
             severity += tr(lang, "cli.rules.disabled")
         table.add_row(rule.code, severity, rule.title.text(lang), rule.clause)
-    Console().print(table)
+    Terminal().print(table)

@@ -9,14 +9,21 @@ from datetime import tzinfo
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from pressdocs._app import Pressdocs
 from pressdocs._messages import render_value
 from pressdocs._submissions import SubmissionDetail, SubmissionList
-from pressdocs.cli.common import AtLeast, OneOf, _lang, common_options, pass_app, print_json, tr
+from pressdocs.cli.common import (
+    AtLeast,
+    OneOf,
+    Terminal,
+    _lang,
+    common_options,
+    pass_app,
+    print_json,
+    tr,
+)
 from pressdocs.models import SubmissionStatus
 
 __all__ = ["submissions_group"]
@@ -74,7 +81,7 @@ def submissions_list(app: Pressdocs, status: str | None, unit: str | None,
         if page.total:
             click.echo(tr(lang, "cli.submissions.page", total=page.total, first=0, last=0))
         return
-    Console().print(_list_table(lang, page, app.config.tz))
+    Terminal().print(_list_table(lang, page, app.config.tz))
     last = offset + len(page.items)
     line = tr(lang, "cli.submissions.page", total=page.total, first=offset + 1, last=last)
     if last < page.total:
@@ -101,7 +108,7 @@ def _list_table(lang: str, page: SubmissionList, tz: tzinfo) -> Table:
                  s.status.label(lang), plan,
                  t("finding_count", count=s.findings, errors=s.errors) if s.findings else "-",
                  s.id[:8]]
-        table.add_row(*[escape(c) for c in cells])  # the senders' words are no markup
+        table.add_row(*cells)  # the senders' words: no markup, controls escaped (Terminal)
     return table
 
 
@@ -166,9 +173,8 @@ def _show(lang: str, detail: SubmissionDetail, tz: tzinfo) -> None:
                 name += "\n" + t("doc_problem", text=d.problem.text(lang))
             origin = tr(lang, f"cli.submissions.origin.{d.origin}", container=d.container) \
                 if d.origin in _ORIGINS else d.origin
-            table.add_row(*[escape(c) for c in (name, d.kind.label(lang), origin,
-                                                str(d.size))])
-        Console().print(table)
+            table.add_row(name, d.kind.label(lang), origin, str(d.size))
+        Terminal().print(table)
 
     reg = sub.registration
     if reg is not None:

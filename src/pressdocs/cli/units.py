@@ -11,13 +11,12 @@ NAME`` says which unit a name is, by which of its names, after which steps
 from __future__ import annotations
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from pressdocs._app import Pressdocs
 from pressdocs._messages import did_you_mean, render_value
 from pressdocs._units import DirectoryEntry, UnitDirectory
-from pressdocs.cli.common import EXIT_FINDINGS, common_options, pass_app, print_json, tr
+from pressdocs.cli.common import EXIT_FINDINGS, Terminal, common_options, pass_app, print_json, tr
 
 __all__ = ["units_group"]
 
@@ -50,7 +49,7 @@ def _list(app: Pressdocs, as_json: bool) -> None:
                     "patterns": [pattern.to_dict() for pattern in directory.patterns]})
         return
     lang = app.lang
-    console = Console()
+    console = Terminal()
     table = Table(title=tr(lang, "cli.units.title", city=directory.city,
                            count=len(directory.entries)))
     table.add_column(tr(lang, "cli.units.name"), no_wrap=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import click
 
 from pressdocs._app import Pressdocs
-from pressdocs.cli.common import OneOf, common_options, pass_app, print_json, tr
+from pressdocs.cli.common import OneOf, Terminal, common_options, pass_app, print_json, tr
 from pressdocs.errors import PressdocsError
 
 __all__ = ["users_group"]
@@ -125,7 +125,6 @@ def users_enable(app: Pressdocs, name: str, by: str | None) -> None:
 @pass_app
 def users_list(app: Pressdocs, as_json: bool) -> None:
     """列出账号及其角色（不显示密码）/ list the accounts and their roles."""
-    from rich.console import Console
     from rich.table import Table
 
     from pressdocs._messages import render_value
@@ -147,4 +146,4 @@ def users_list(app: Pressdocs, as_json: bool) -> None:
                       tr(lang, "cli.users.inactive" if a.disabled else "cli.users.active"),
                       render_value(a.created_at.astimezone(tz), lang),
                       render_value(changed.astimezone(tz), lang) if changed else "")
-    Console().print(table)
+    Terminal().print(table)

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from pressdocs._app import Pressdocs
 from pressdocs.cli.common import (
     EXIT_CANNOT_RUN,
     EXIT_FINDINGS,
+    Terminal,
     common_options,
     pass_app,
     print_json,
@@ -82,11 +82,11 @@ def validate_command(app: Pressdocs, paths: tuple[str, ...], as_json: bool) -> N
 
 
 def _table(results: list[_Checked], lang: str) -> None:
-    console = Console()
+    console = Terminal()
     for result in results:
         match = result.submission.plan_match if result.submission is not None else None
         if not result.findings:
-            console.print(f"[green]{tr(lang, 'cli.validate.clean', path=result.path)}[/green]")
+            console.print(tr(lang, "cli.validate.clean", path=result.path), style="green")
             if match is not None:
                 console.print(match.reason().text(lang), markup=False, highlight=False,
                               soft_wrap=True)

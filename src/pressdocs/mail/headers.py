@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import binascii
 import codecs
+import contextlib
 import re
 from dataclasses import dataclass
 from email.header import Header
@@ -356,11 +357,24 @@ def raw_header(part: Message, name: str) -> str | None:
     return None
 
 
+#: The longest Content-Disposition / Content-Type value whose parameters are parsed whole.
+_MAX_PARAMS = 16 * 1024
+
+
 def _param_candidates(part: Message, header: str, param: str) -> list[str]:
     """Decoded values of parameter ``param`` of ``header``: RFC 2231 ones first."""
     value = raw_header(part, header)
     if value is None:
         return []
+    cut = len(value) > _MAX_PARAMS
+    if cut:
+        # the stdlib parameter parser takes quadratic time: a header of megabytes would
+        # stall the batch for hours.  Its start and end are enough for a name cut to
+        # MAX_FILENAME characters with its extension.
+        head, tail = value[:_MAX_PARAMS // 2], value[-(_MAX_PARAMS // 2):]
+        if "\n" in head and "\n" in tail:  # whole folded lines: RFC 2231 pieces stay whole
+            head, tail = head.rpartition("\n")[0], tail.partition("\n")[2]
+        value = f"{head}\n{tail}" if head.endswith("\r") or "\n" in value else head + tail
     holder = Message(policy=RAW_POLICY)
     holder.set_raw(header, value)
     try:
@@ -375,16 +389,37 @@ def _param_candidates(part: Message, header: str, param: str) -> list[str]:
         if isinstance(val, tuple):
             charset, _language, text = val
             data = unquote(text).encode("latin-1", "surrogateescape")
+            if cut and charset:  # the seam of the cut may split a character: mark it
+                with contextlib.suppress(LookupError):
+                    extended.append(data.decode(charset, "replace"))
+                    continue
             extended.append(decode_bytes(data, charset or None)[0])
         else:
             plain.append(decode_header(unquote(val)).text)
     return [v for v in extended + plain if v.strip()]
 
 
+#: The longest file name kept (characters): a longer one is cut, keeping its extension,
+#: with :data:`CUT_MARK` where it was cut, before it reaches the ledger or a terminal.
+MAX_FILENAME = 255
+CUT_MARK = "…"
+
+
 def _basename(name: str) -> str:
     # Some Windows clients send the sender's full path (C:\Users\...\发布稿.docx).
     tail = re.split(r"[\\/]", name)[-1].strip()
-    return re.sub(r"[\r\n\t]+", " ", tail or name.strip())
+    return shorten_filename(re.sub(r"[\r\n\t]+", " ", tail or name.strip()))
+
+
+def shorten_filename(name: str, limit: int = MAX_FILENAME) -> str:
+    """``name`` cut to at most ``limit`` characters, its extension kept and the cut marked
+    (``很长的名字…docx`` stays a .docx); a name within the limit is returned as it is."""
+    if len(name) <= limit:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or len(extension) > 16 or not stem:
+        return name[:limit - len(CUT_MARK)] + CUT_MARK
+    return name[:limit - len(CUT_MARK) - len(extension) - 1] + CUT_MARK + "." + extension
 
 
 def attachment_filename(part: Message) -> str:

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pressdocs._messages import did_you_mean
-from pressdocs.config import Secret
+from pressdocs.config import Secret, as_secret
 from pressdocs.errors import ChannelError
 from pressdocs.models import Message
 
@@ -107,10 +107,10 @@ def read_settings(notify: dict[str, Any]) -> SmsSettings:
     if provider not in PROVIDERS:
         raise ChannelError.of("sms.bad_provider", value=provider)
     endpoint, region, limit = PROVIDERS[provider]
-    secret = table.get("access_key_secret")
-    if secret is None:
+    if table.get("access_key_secret") is None:
         raise ChannelError.of("sms.missing", key="access_key_secret")
-    if not isinstance(secret, Secret):
+    secret = as_secret(table.get("access_key_secret"))
+    if secret is None:
         raise ChannelError.of("sms.secret_in_file", key="access_key_secret")
     key_id = table.get("access_key_id")
     if not isinstance(key_id, Secret):
