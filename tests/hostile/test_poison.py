@@ -368,7 +368,7 @@ def test_ordinary_documents_read_the_same_with_and_without_the_worker() -> None:
 
 def test_limits_are_validated() -> None:
     assert config_from_dict({"limits": {"document_seconds": 5}}).limits.document_seconds == 5
-    with pytest.raises(ConfigError, match=r"limits\.document_seconds.*-5.*1–3600"):
+    with pytest.raises(ConfigError, match=r"limits\.document_seconds.*-5.*1 到 3600"):
         config_from_dict({"limits": {"document_seconds": -5}})
     with pytest.raises(ConfigError, match=r"limits\.document_memory_mb"):
         config_from_dict({"limits": {"document_memory_mb": 10}})
