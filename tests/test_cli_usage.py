@@ -157,3 +157,51 @@ def test_parse_of_a_missing_file_names_it(tmp_path: Path) -> None:
         assert proc.returncode == 2, proc.stderr
         assert "Traceback" not in proc.stdout + proc.stderr
         assert says in proc.stdout + proc.stderr
+
+
+def test_the_help_lists_each_command_by_its_own_summary() -> None:
+    """``pressdocs --help`` lists the built-in commands from summaries kept beside
+    ``COMMANDS`` (so that it imports none of them): each must stay the first line of the
+    command's own docstring, shortened the way click shortens it."""
+    import importlib
+
+    import click
+
+    from pressdocs.cli import COMMANDS, SUMMARIES
+
+    assert SUMMARIES.keys() == COMMANDS.keys()
+    for name, target in COMMANDS.items():
+        module, _, attr = target.partition(":")
+        command = getattr(importlib.import_module(module), attr)
+        assert SUMMARIES[name] == (command.help or "").splitlines()[0], name
+        for limit in (30, 45, 70, 200):
+            kept = click.Command(name, help=SUMMARIES[name]).get_short_help_str(limit)
+            assert kept == command.get_short_help_str(limit), (name, limit)
+    listed = run_pressdocs(["--help"])
+    assert listed.returncode == 0, listed.stderr
+    for name, summary in SUMMARIES.items():
+        assert re.search(rf"^  {name} +{re.escape(summary[:6])}", listed.stdout, re.M), name
+
+
+def test_the_help_and_version_import_nothing_heavy() -> None:
+    """Start-up stays light: ``--help``, a built-in command's ``--help`` and ``--version``
+    import no command module, no plugin, no document reader and no template engine."""
+    import subprocess
+    import sys
+
+    heavy = ("docx", "pypdf", "pdfplumber", "pdfminer", "openpyxl", "jinja2", "rich",
+             "pressdocs._pipeline", "pressdocs._intake", "pressdocs._app", "pressdocs._plugins",
+             "pressdocs.rules", "pressdocs.store", "pressdocs.builtin", "pluggy",
+             "pressdocs_apprise", "email_validator")
+    probe = ("import sys\nfrom pressdocs.cli import main\nsys.argv = ['pressdocs', *sys.argv[1:]]\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             f"heavy = {heavy!r}\n"
+             "print('LOADED', *sorted(m for m in sys.modules if m.startswith(heavy)))")
+    for args in (["--help"], ["--lang", "en", "-h"], [], ["--version"]):
+        out = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True,
+                             text=True, check=True).stdout
+        assert out.splitlines()[-1] == "LOADED", (args, out.splitlines()[-1])
+    # a built-in command's help imports its own module, and loads no plugin
+    out = subprocess.run([sys.executable, "-c", probe, "rules", "--help"],
+                         capture_output=True, text=True, check=True).stdout
+    assert "pressdocs.builtin" not in out and "pressdocs_apprise" not in out

@@ -138,8 +138,13 @@ def test_strict_stops_on_the_clash(env: dict[str, str]) -> None:
 def test_a_new_command_from_a_plugin_works(env: dict[str, str]) -> None:
     proc = run_pressdocs(["greet", "市统计局"], env=env)
     assert (proc.returncode, proc.stdout) == (0, "市统计局，您好\n"), proc.stderr
+    # --help imports no plugin (start-up stays light): it names the installed plugins and
+    # says where their commands are listed; ``pressdocs plugins`` lists them
     listed = run_pressdocs(["--help"], env=env)
-    assert "greet" in listed.stdout and "Greet a unit." in listed.stdout
+    assert "greeter" in listed.stdout and "pressdocs plugins" in listed.stdout
+    plugins = run_pressdocs(["plugins"], env=env)
+    assert "greet" in plugins.stdout and "命令" in plugins.stdout, plugins.stdout
+    assert "Greet a unit." in run_pressdocs(["greet", "--help"], env=env).stdout
 
 
 def test_a_refused_command_does_not_lose_the_plugins_other_commands(

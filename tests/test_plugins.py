@@ -260,7 +260,7 @@ def test_entry_point_plugin_is_listed_and_its_hook_runs(plugin_venv: Path) -> No
     hello = infos["hello"]
     assert hello["version"] == "1.2.3"
     assert hello["status"] == "loaded"
-    assert hello["registered"] == {"validator": ["HL001"]}
+    assert hello["registered"] == {"validator": ["HL001"], "command": ["hello"]}
     assert hello["hooks"] == ["register_commands", "register_validators"]
     assert infos["broken"]["status"] == "failed"
     assert "needs a library that is missing" in infos["broken"]["reason"]["zh"]

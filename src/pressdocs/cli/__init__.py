@@ -33,6 +33,7 @@ import logging
 import sys
 import traceback
 from collections.abc import Sequence
+from gettext import gettext
 
 import click
 
@@ -81,6 +82,52 @@ COMMANDS = {
     "validate": "pressdocs.cli.validate:validate_command",
 }
 
+#: Each built-in command's one-line summary for ``pressdocs --help``, so that listing the
+#: commands imports none of them.  Each is the first line of the command's own docstring
+#: (tests/test_cli_usage.py checks that they stay the same text).
+SUMMARIES = {
+    "audit": ("审计记录：谁在何时做了什么决定 / "
+              "the audit trail: who decided what, when."),
+    "batch": ("批量收取邮箱 / "
+              "take in a mailbox: IMAP URL, Maildir, mbox, .eml file or folder."),
+    "config": "配置 / configuration.",
+    "export": ("导出统计表、计划、收件登记、新闻发布会实录或工作台 / "
+               "export a report."),
+    "forms": ("生成空白表格：登记表、统计表、计划安排 / "
+              "write a blank form (附件2/附件3/附件1)."),
+    "notices": ("列出通知记录（发件箱）/ "
+                "list the outbox: every notice stored and how far it got."),
+    "notify": ("发送待发送的通知（每条只发一次）/ "
+               "send the notices waiting in the outbox, each once."),
+    "parse": ("读取文件，显示类别与提取的内容 / "
+              "read files: kind, confidence, data, warnings."),
+    "plan": ("年度新闻发布会计划安排（附件1）/ "
+             "the annual plan."),
+    "plugins": ("列出插件及其登记的功能 / "
+                "list plugins and what they registered."),
+    "report": "报表 / reports.",
+    "remind": ("生成到期的提醒（登记、材料、统计表、逾期），由 notify 发送 / "
+               "queue the reminders due."),
+    "reprocess": ("用存档的原始邮件重新处理（插件、配置或计划变更后）/ "
+                  "process stored messages again."),
+    "review": ("审核提交：审批同意、退回补正、豁免核查结果 / "
+               "approve, return, waive."),
+    "rules": ("列出校验规则、级别和《通知》条款 / "
+              "list the rules, severities and clauses."),
+    "schema": ("打印 JSON Schema，或列出全部 / "
+               "print a JSON Schema, or list them."),
+    "serve": ("启动审核台网页（收件箱、审核、计划安排、统计表、审计记录）/ "
+              "run the review desk."),
+    "submissions": ("收件箱：列出提交、查看一条提交的全部内容 / "
+                    "the inbox: list submissions, show one."),
+    "units": ("单位名录：名称、全称、简称和别名 / "
+              "the unit directory: names, full names, aliases."),
+    "users": ("账号：谁可以登录审核页面，能做什么 / "
+              "staff accounts: who may sign in, and do what."),
+    "validate": ("按《通知》核查文件、目录或邮件 / "
+                 "check files, folders or .eml messages."),
+}
+
 
 class LazyGroup(click.Group):
     """A click group whose built-in commands are imported on first use; commands that
@@ -93,6 +140,8 @@ class LazyGroup(click.Group):
     refused: list[PluginError]
     #: The names of the commands it added.
     added: list[str]
+    #: Whether the plugins' commands were added (not for ``--help``: see :func:`main`).
+    plugins_loaded: bool = False
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*COMMANDS, *self.commands})
@@ -103,6 +152,24 @@ class LazyGroup(click.Group):
             click.Group.add_command(self, getattr(importlib.import_module(module), attr),
                                     cmd_name)
         return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``--help``: built-in commands not yet imported are listed
+        from :data:`SUMMARIES` (click's own shortening of each), without importing them."""
+        commands = [(name, self.commands.get(name)
+                     or click.Command(name, help=SUMMARIES.get(name, "")))
+                    for name in self.list_commands(ctx)]
+        shown = [(name, cmd) for name, cmd in commands if not cmd.hidden]
+        if shown:
+            limit = formatter.width - 6 - max(len(name) for name, _ in shown)
+            with formatter.section(gettext("Commands")):  # click's own heading
+                formatter.write_dl([(name, cmd.get_short_help_str(limit))
+                                    for name, cmd in shown])
+        if not self.plugins_loaded and (installed := _installed_plugins()):
+            with formatter.section("插件 / Plugins"):
+                formatter.write_text(
+                    f"{', '.join(installed)}: 插件添加的命令由 pressdocs plugins 列出 / "
+                    "the commands plugins add are listed by pressdocs plugins.")
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         name = name or cmd.name or ""
@@ -148,7 +215,7 @@ def cli(ctx: click.Context, lang: str | None, config_path: str | None, store: st
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``pressdocs`` console script."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if not _wants_plugins(args):  # --version: nothing but the version, nothing imported
+    if not _needs_plugins(args):  # --version, --help: no plugin imported
         sys.exit(_run(args, Settings(lang=_peek(args, "--lang"))))
     # pypdf reports damaged files through logging; pressdocs reports them itself, in Chinese.
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
@@ -160,14 +227,13 @@ def main(argv: Sequence[str] | None = None) -> None:
                                               text="%(message)s")))
     handler.addFilter(RedactingFilter())  # a secret never reaches the terminal or a log
     logging.getLogger("pressdocs").addHandler(handler)
-    if _wants_plugins(args):
-        try:
-            from pressdocs._plugins import load_plugins
+    try:
+        from pressdocs._plugins import load_plugins
 
-            settings.plugins = load_plugins(strict=settings.strict)
-            _plugin_commands(settings)
-        except PressdocsError as exc:
-            fail(exc, settings.output_lang(), EXIT_CANNOT_RUN)
+        settings.plugins = load_plugins(strict=settings.strict)
+        _plugin_commands(settings)
+    except PressdocsError as exc:
+        fail(exc, settings.output_lang(), EXIT_CANNOT_RUN)
     sys.exit(_run(args, settings))
 
 
@@ -221,19 +287,44 @@ def _os_error(exc: OSError, lang: str) -> str:
         f"{what} ({exc.filename})" if exc.filename else what
 
 
-def _wants_plugins(args: list[str]) -> bool:
-    """Whether the command line needs plugins loaded (not for --version, not for help of
-    the program itself)."""
-    return not any(a in ("--version", "-V") for a in args)
+def _needs_plugins(args: list[str]) -> bool:
+    """Whether the command line needs the plugins loaded: not for ``--version``, the
+    program's own help (plugin commands are named there by :meth:`LazyGroup.format_commands`,
+    without importing any plugin) or a built-in command's help."""
+    if any(a in ("--version", "-V") for a in args):
+        return False
+    command = _command_of(args)
+    if command is None:
+        return False
+    return not (command in COMMANDS and any(a in ("--help", "-h") for a in args))
+
+
+def _command_of(args: list[str]) -> str | None:
+    """The command named on the command line (the first word that is not an option of
+    the program or its value), or None."""
+    takes_value = ("--lang", "--config", "--store")
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in takes_value:
+            skip = True
+        elif arg == "--":
+            continue
+        elif not arg.startswith("-"):
+            return arg
+    return None
 
 
 def _plugin_commands(settings: Settings) -> None:
-    """Let each plugin add its commands; one that takes a built-in command's name is
+    """Let each plugin add its commands (kept in its :class:`PluginInfo`'s ``registered``
+    for ``pressdocs plugins``); one that takes a built-in command's name is
     refused, and a plugin whose hook raises adds none (each with a note; with
     ``--strict`` it stops the run)."""
     assert settings.plugins is not None
     group = cli
     assert isinstance(group, LazyGroup)
+    group.plugins_loaded = True
     for impl in settings.plugins.pm.hook.register_commands.get_hookimpls():
         group.registering, group.refused, group.added = impl.plugin_name, [], []
         try:
@@ -246,11 +337,24 @@ def _plugin_commands(settings: Settings) -> None:
                 error=f"{type(exc).__name__}: {exc}")]
         finally:
             group.registering = ""
+        added = sorted(n for n in group.added if n in group.commands)
+        for info in settings.plugins.infos:  # shown by ``pressdocs plugins``
+            if added and info.name == impl.plugin_name:
+                info.registered["command"] = added
         for refusal in group.refused:
             if settings.strict:
                 raise refusal
             click.secho(tr(settings.output_lang(), "cli.note", text=refusal.render(
                 settings.output_lang())), fg="yellow", err=True)
+
+
+def _installed_plugins() -> list[str]:
+    """The names of the installed plugins (entry points of the group ``pressdocs``), read
+    from the packages' metadata without importing any of them."""
+    from importlib.metadata import entry_points
+
+    # pressdocs._plugins.ENTRY_POINT_GROUP, without importing it (the tests check)
+    return sorted({ep.name for ep in entry_points(group="pressdocs")})
 
 
 def _usage_error(exc: click.ClickException, lang: str) -> None:
