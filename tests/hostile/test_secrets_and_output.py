@@ -175,6 +175,8 @@ def _settings(imap_port: int, smtp_port: int) -> dict[str, Any]:
     }
 
 
+# a loopback SMTP server that refuses the login: no TLS there, as aiosmtpd warns
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
 def test_secrets_in_the_configuration_and_urls_are_never_shown(tmp_path: Path) -> None:
     store = tmp_path / "store"
     with NeteaseLikeServer([_mail(n) for n in range(2)]) as imap, \

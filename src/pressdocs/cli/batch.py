@@ -19,7 +19,6 @@ from pressdocs.cli.common import (
     EXIT_RETRY,
     AtLeast,
     OneOf,
-    Terminal,
     common_options,
     pass_app,
     print_json,
@@ -27,6 +26,7 @@ from pressdocs.cli.common import (
     stops_on_sigterm,
     tr,
 )
+from pressdocs.cli.terminal import Terminal
 from pressdocs.models import Severity, SubmissionStatus
 
 __all__ = ["batch_command", "reprocess_command"]

@@ -26,8 +26,6 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
-from rich.console import Console
-from rich.text import Text
 
 from pressdocs.errors import PressdocsError
 
@@ -50,7 +48,6 @@ __all__ = [
     "Number",
     "OneOf",
     "Settings",
-    "Terminal",
     "Terminated",
     "common_options",
     "debug_wanted",
@@ -300,19 +297,6 @@ def printable(text: str, *, lines: bool = False) -> str:
     Line breaks and tabs are escaped too, unless ``lines`` (text pressdocs laid out).
     JSON output is left as it is (the JSON escapes are its own)."""
     return (_UNSAFE_KEEP_LINES if lines else _UNSAFE).sub(_escaped, text)
-
-
-class Terminal(Console):
-    """rich's console as the command line uses it: what it prints is never read as
-    markup (a subject "[red]…" is shown as written; styles are given as ``style=``), and
-    control characters are shown escaped (:func:`printable`)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("markup", False)
-        super().__init__(**kwargs)
-
-    def render_str(self, text: str, **kwargs: Any) -> Text:
-        return super().render_str(printable(text, lines=True), **kwargs)
 
 
 def print_json(data: Any) -> None:

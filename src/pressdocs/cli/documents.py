@@ -16,13 +16,13 @@ from pressdocs.cli.common import (
     EXIT_CANNOT_RUN,
     YEAR,
     OneOf,
-    Terminal,
     common_options,
     pass_app,
     print_json,
     printable,
     tr,
 )
+from pressdocs.cli.terminal import Terminal
 from pressdocs.errors import PressdocsError
 from pressdocs.forms.spec import FORMS, MATERIALS, PLAN, REGISTRATION, STATISTICS, Form
 from pressdocs.models import Document, DocumentKind, Message

@@ -6,7 +6,8 @@ import click
 from rich.table import Table
 
 from pressdocs._app import Pressdocs
-from pressdocs.cli.common import OneOf, Terminal, common_options, pass_app, print_json, tr
+from pressdocs.cli.common import OneOf, common_options, pass_app, print_json, tr
+from pressdocs.cli.terminal import Terminal
 from pressdocs.schemas import ALL_SCHEMAS, load
 
 __all__ = ["config_group", "plugins_command", "schema_command"]

@@ -19,13 +19,13 @@ from pressdocs._notify import NOTICE_TYPES, NoticeOutcome, NotifyReport
 from pressdocs.cli.common import (
     DAY,
     OneOf,
-    Terminal,
     common_options,
     pass_app,
     print_json,
     stops_on_sigterm,
     tr,
 )
+from pressdocs.cli.terminal import Terminal
 from pressdocs.store import DeliveryStatus, NoticeRecord
 
 __all__ = ["notices_command", "notify_command", "remind_command"]

@@ -15,12 +15,12 @@ from pressdocs.cli.common import (
     DAY,
     ITEM,
     YEAR,
-    Terminal,
     common_options,
     pass_app,
     print_json,
     tr,
 )
+from pressdocs.cli.terminal import Terminal
 from pressdocs.models import Message
 from pressdocs.rules.plan_status import PlanState, moved_label
 from pressdocs.store import PlanMark

@@ -11,7 +11,8 @@ from rich.table import Table
 from pressdocs._app import Pressdocs
 from pressdocs._messages import render_value
 from pressdocs._review import Review
-from pressdocs.cli.common import DAY, Terminal, common_options, pass_app, print_json, tr
+from pressdocs.cli.common import DAY, common_options, pass_app, print_json, tr
+from pressdocs.cli.terminal import Terminal
 from pressdocs.store import AuditEntry
 
 __all__ = ["audit_command", "review_group"]

@@ -6,7 +6,8 @@ import click
 from rich.table import Table
 
 from pressdocs._app import Pressdocs
-from pressdocs.cli.common import Terminal, common_options, pass_app, print_json, tr
+from pressdocs.cli.common import common_options, pass_app, print_json, tr
+from pressdocs.cli.terminal import Terminal
 
 __all__ = ["rules_command"]
 

@@ -17,13 +17,13 @@ from pressdocs._submissions import SubmissionDetail, SubmissionList
 from pressdocs.cli.common import (
     AtLeast,
     OneOf,
-    Terminal,
     _lang,
     common_options,
     pass_app,
     print_json,
     tr,
 )
+from pressdocs.cli.terminal import Terminal
 from pressdocs.models import SubmissionStatus
 
 __all__ = ["submissions_group"]

@@ -16,7 +16,8 @@ from rich.table import Table
 from pressdocs._app import Pressdocs
 from pressdocs._messages import did_you_mean, render_value
 from pressdocs._units import DirectoryEntry, UnitDirectory
-from pressdocs.cli.common import EXIT_FINDINGS, Terminal, common_options, pass_app, print_json, tr
+from pressdocs.cli.common import EXIT_FINDINGS, common_options, pass_app, print_json, tr
+from pressdocs.cli.terminal import Terminal
 
 __all__ = ["units_group"]
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import click
 
 from pressdocs._app import Pressdocs
-from pressdocs.cli.common import OneOf, Terminal, common_options, pass_app, print_json, tr
+from pressdocs.cli.common import OneOf, common_options, pass_app, print_json, tr
+from pressdocs.cli.terminal import Terminal
 from pressdocs.errors import PressdocsError
 
 __all__ = ["users_group"]

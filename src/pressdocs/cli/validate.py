@@ -12,12 +12,12 @@ from pressdocs._app import Pressdocs
 from pressdocs.cli.common import (
     EXIT_CANNOT_RUN,
     EXIT_FINDINGS,
-    Terminal,
     common_options,
     pass_app,
     print_json,
     tr,
 )
+from pressdocs.cli.terminal import Terminal
 from pressdocs.errors import PressdocsError
 from pressdocs.forms.spec import location_label
 from pressdocs.models import Finding, Location, Severity, Submission
