@@ -392,6 +392,9 @@ def test_the_api_answers_valid_json_of_its_schemas(store: Path) -> None:
     listing = client.get("/api/submissions", params={"status": "incomplete"}).json()
     assert listing["total"] == 2 and {s["status"] for s in listing["submissions"]} == {"incomplete"}
     assert client.get("/api/submissions", params={"month": "2021-13"}).status_code == 400
+    for path in ("/api/submissions/ffff0000", "/api/submissions/ffff0000/review"):
+        missing = client.get(path)
+        assert missing.status_code == 404 and missing.json() == {"error": "找不到提交 ffff0000"}
 
 
 def test_other_systems_call_the_api_with_basic_credentials(store: Path) -> None:

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from pressdocs._app import Pressdocs
 from pressdocs.errors import PressdocsError
 from pressdocs.models import SubmissionStatus
 from pressdocs.web.render import lang_of, text
@@ -83,26 +84,28 @@ def submissions(request: Request) -> Any:
         return listing.to_dict(app.lang)
 
 
+def _of_submission(request: Request, answer: Callable[[Pressdocs, str], Any]) -> Any:
+    """``answer`` about the submission the path names (its id or first characters), or
+    404 when there is none."""
+    wanted = request.path_params["id"]
+    with desk_of(request).open(lang_of(request)) as app:
+        try:
+            return answer(app, wanted)
+        except PressdocsError as exc:
+            raise Refused(404, "web.refused.no_submission", id=wanted[:16]) from exc
+
+
 @_api("submission-detail")
 def submission(request: Request) -> Any:
     """``GET /api/submissions/ID``: everything known of one submission."""
-    with desk_of(request).open(lang_of(request)) as app:
-        try:
-            return app.submission_detail(request.path_params["id"]).to_dict(app.lang)
-        except PressdocsError as exc:
-            raise Refused(404, "web.refused.no_submission",
-                          id=request.path_params["id"][:16]) from exc
+    return _of_submission(request, lambda app, wanted:
+                          app.submission_detail(wanted).to_dict(app.lang))
 
 
 @_api("review")
 def review(request: Request) -> Any:
     """``GET /api/submissions/ID/review``: its review state, decision, waivers, history."""
-    with desk_of(request).open(lang_of(request)) as app:
-        try:
-            return app.review(request.path_params["id"]).to_dict(app.lang)
-        except PressdocsError as exc:
-            raise Refused(404, "web.refused.no_submission",
-                          id=request.path_params["id"][:16]) from exc
+    return _of_submission(request, lambda app, wanted: app.review(wanted).to_dict(app.lang))
 
 
 @_api("plan-status")
