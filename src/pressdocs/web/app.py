@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from starlette.applications import Starlette
 from starlette.authentication import AuthenticationError
@@ -26,9 +27,10 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from pressdocs._messages import render_text
 from pressdocs.web import api, pages
 from pressdocs.web.desk import Desk, session_secret
-from pressdocs.web.render import page
+from pressdocs.web.render import lang_of, page
 from pressdocs.web.security import DeskBackend, Refused
 
 __all__ = ["SESSION_COOKIE", "create_app"]
@@ -122,24 +124,18 @@ def _plugin_routes(desk: Desk) -> list[BaseRoute]:
         try:
             impl.function(register=added.append)
         except Exception as exc:  # a plugin's mistake leaves its pages out, not the desk
-            log.warning("%s", text_of("web.plugin_failed", desk.lang, plugin=impl.plugin_name,
-                                      error=f"{type(exc).__name__}: {exc}"))
+            log.warning("%s", render_text("web.plugin_failed", {
+                "plugin": impl.plugin_name, "error": f"{type(exc).__name__}: {exc}"}, desk.lang))
             continue
         found.extend(added)
     return found
-
-
-def text_of(key: str, lang: str, **params: Any) -> str:
-    from pressdocs._messages import render_text
-
-    return render_text(key, params, lang)
 
 
 def _auth_error(conn: HTTPConnection, exc: AuthenticationError) -> Response:
     """Basic credentials that did not work (the API): 401, said in JSON."""
     key = str(exc) or "web.refused.bad_credentials"
     lang = conn.app.state.desk.lang
-    return JSONResponse({"error": text_of(key, lang)}, status_code=401,
+    return JSONResponse({"error": render_text(key, {}, lang)}, status_code=401,
                         headers={"WWW-Authenticate": 'Basic realm="pressdocs", charset="UTF-8"'})
 
 
@@ -154,24 +150,11 @@ async def _refused(request: Request, exc: Exception) -> Response:
     is_api = request.url.path.startswith("/api/")
     if status == 401 and not is_api:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/login?next={_quoted(target)}", status_code=303)
-    message = text_of(key, _lang(request), status=status, **params)
+        return RedirectResponse(f"/login?next={quote(target, safe='/')}", status_code=303)
+    message = render_text(key, {"status": status, **params}, lang_of(request))
     if is_api:
         headers = {"WWW-Authenticate": 'Basic realm="pressdocs", charset="UTF-8"'} \
             if status == 401 else None
         return JSONResponse({"error": message}, status_code=status, headers=headers)
     return page(request, "refused.html.j2", status_code=status, refusal=message,
                 status=status)
-
-
-def _lang(request: Request) -> str:
-    from pressdocs.web.render import lang_of
-
-    return lang_of(request)
-
-
-def _quoted(target: str) -> str:
-    from urllib.parse import quote
-
-    return quote(target, safe="/")
-

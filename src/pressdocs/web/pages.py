@@ -26,6 +26,7 @@ from starlette.responses import RedirectResponse, Response
 
 from pressdocs._app import Pressdocs
 from pressdocs._review import state_of
+from pressdocs.builtin.export_html import safe_url
 from pressdocs.errors import PressdocsError
 from pressdocs.models import SubmissionStatus
 from pressdocs.web.render import flash, lang_of, page, text
@@ -185,7 +186,7 @@ def submission(request: Request) -> Response:
     sub = detail.submission
     pictures = sub.materials.pictures if sub.materials else []
     return page(request, "submission.html.j2", detail=detail, sub=sub, review=review,
-                pictures=pictures, waived=review.waivers, safe_url=_safe_url)
+                pictures=pictures, waived=review.waivers, safe_url=safe_url)
 
 
 def _detail(app: Pressdocs, wanted: str) -> Any:
@@ -193,12 +194,6 @@ def _detail(app: Pressdocs, wanted: str) -> Any:
         return app.submission_detail(wanted)
     except PressdocsError as exc:
         raise Refused(404, "web.refused.no_submission", id=wanted[:16]) from exc
-
-
-def _safe_url(url: str) -> str | None:
-    from pressdocs.builtin.export_html import safe_url
-
-    return safe_url(url)
 
 
 @login_required
