@@ -57,7 +57,7 @@ from typing import TYPE_CHECKING, Any
 from pressdocs._pipeline import Pipeline
 from pressdocs._redact import scrub
 from pressdocs.capabilities import MailSource, RawMessage, source_key
-from pressdocs.errors import PressdocsError, SourceError
+from pressdocs.errors import PressdocsError, SourceError, StoreError
 from pressdocs.events import (
     BatchFinished,
     FindingRaised,
@@ -104,8 +104,8 @@ class MessageOutcome:
     nothing: there the outcome keeps the submission itself.
     """
 
-    __slots__ = ("_loader", "_message_id", "_submission", "kind", "severities", "source_key",
-                 "status", "submission_id")
+    __slots__ = ("_loader", "_submission", "kind", "severities", "source_key", "status",
+                 "submission_id")
 
     def __init__(self, submission: Submission, status: SubmissionStatus,
                  source_key: str = "") -> None:
@@ -115,9 +115,9 @@ class MessageOutcome:
         self.submission_id = submission.id
         #: What kind of submission it is (counted by :meth:`BatchReport.by_kind`).
         self.kind = submission.kind
-        #: The severity of each of its findings, in order (:meth:`BatchReport.by_severity`).
-        self.severities = tuple(f.severity for f in submission.findings)
-        self._message_id = submission.message_id
+        #: The severity of each of its findings, most severe first
+        #: (:meth:`BatchReport.by_severity`).
+        self.severities = _severities(submission.findings)
         self._submission: Submission | None = submission
         self._loader: Callable[[str], Submission | None] | None = None
 
@@ -128,13 +128,16 @@ class MessageOutcome:
             return self._submission
         assert self._loader is not None
         found = self._loader(self.submission_id)
-        if found is not None:
-            return found
-        # a message the ledger knew without a submission: reported as it was made
-        return Submission(id=self.submission_id, message_id=self._message_id)
+        if found is None:  # gone from the store since (a store replaced meanwhile)
+            raise StoreError.of("store.no_submission", submission=self.submission_id)
+        return found
 
     def _release(self, loader: Callable[[str], Submission | None]) -> None:
-        """Drop the submission; :attr:`submission` asks ``loader`` for it from now on."""
+        """Drop the submission; :attr:`submission` asks ``loader`` for it from now on.  A
+        duplicate the ledger knew without a submission keeps the little it was given."""
+        sub = self._submission
+        if sub is not None and sub == Submission(id=sub.id, message_id=sub.message_id):
+            return
         self._loader, self._submission = loader, None
 
     @property
@@ -166,6 +169,17 @@ class MessageOutcome:
             "findings": [f.to_dict() for f in sub.findings],
             "submission_id": sub.id, "source_key": self.source_key,
         }
+
+
+_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+_SEVERITY_TUPLES: dict[tuple[Severity, ...], tuple[Severity, ...]] = {}
+
+
+def _severities(findings: Iterable[Finding]) -> tuple[Severity, ...]:
+    """The findings' severities, most severe first: one shared tuple for each mix (a batch
+    of thousands keeps a few dozen tuples, not one per message)."""
+    found = tuple(sorted((f.severity for f in findings), key=_SEVERITY_ORDER.__getitem__))
+    return _SEVERITY_TUPLES.setdefault(found, found)
 
 
 def _conference(sub: Submission) -> dict[str, Any] | None:
