@@ -55,7 +55,8 @@ _BLOCK = 57 * 18396  # about 1 MB, whole base64 lines of 76 characters
 
 @dataclass(frozen=True)
 class BigMail:
-    """A message on disk carrying one stored zip, and what is in the zip."""
+    """A message on disk carrying one stored zip, and what is in the zip (the first
+    filler's size and sha256)."""
 
     path: Path
     part_size: int
@@ -65,25 +66,24 @@ class BigMail:
 
 
 def write_zip_message(folder: Path, filler_size: int, *, filler: str = VIDEO,
-                      seed: int = 1) -> BigMail:
+                      seed: int = 1, largest: int | None = None) -> BigMail:
     """``folder/big.eml``: a unit's message carrying 材料.zip, stored (no compression),
     holding the registration form and ``filler`` (a video unless named otherwise) of
-    ``filler_size`` bytes; written piece by piece, never held whole."""
+    ``filler_size`` bytes — cut into several files of ``largest`` bytes at most, when
+    given (现场视频.mp4, 现场视频2.mp4 …); written piece by piece, never held whole."""
     folder.mkdir(parents=True, exist_ok=True)
     package = folder.parent / f"{folder.name}.zip"
     block = random.Random(seed).randbytes(MiB)
-    filler_hash = hashlib.sha256()
+    largest = largest or filler_size
+    sizes = [min(largest, filler_size - at) for at in range(0, filler_size, largest)]
+    hashes = []
     with zipfile.ZipFile(package, "w", zipfile.ZIP_STORED) as zf:
         zf.writestr(FORM, registration_docx(title="2021年一季度全市经济运行情况新闻发布会",
                                             unit="市统计局", when="2021年4月28日上午9:30"))
-        with zf.open(filler, "w", force_zip64=True) as f:
-            for number, start in enumerate(range(0, filler_size, MiB)):
-                piece = number.to_bytes(8, "big") + block[8:]
-                if number == 0 and filler.endswith(".mp4"):
-                    piece = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00" + piece[16:]
-                piece = piece[: filler_size - start]
-                filler_hash.update(piece)
-                f.write(piece)
+        for i, size in enumerate(sizes):
+            stem, dot, ext = filler.rpartition(".")
+            name = filler if i == 0 else f"{stem}{i + 1}{dot}{ext}"
+            hashes.append(_write_filler(zf, name, size, block, i))
     boundary = "----=_001_NextPart572182624333_=----"
     name = b_word("材料.zip", "gb2312", "gb18030")
     part_hash = hashlib.sha256()
@@ -108,7 +108,21 @@ def write_zip_message(folder: Path, filler_size: int, *, filler: str = VIDEO,
         out.write(f"\r\n--{boundary}--\r\n".encode())
     size = package.stat().st_size
     package.unlink()
-    return BigMail(path, size, part_hash.hexdigest(), filler_size, filler_hash.hexdigest())
+    return BigMail(path, size, part_hash.hexdigest(), sizes[0], hashes[0])
+
+
+def _write_filler(zf: zipfile.ZipFile, name: str, size: int, block: bytes, seed: int) -> str:
+    """One large member (a video if ``name`` says so), written a MB at a time; its sha256."""
+    digest = hashlib.sha256()
+    with zf.open(name, "w", force_zip64=True) as f:
+        for number, start in enumerate(range(0, size, MiB)):
+            piece = (seed << 32 | number).to_bytes(8, "big") + block[8:]
+            if number == 0 and name.endswith(".mp4"):
+                piece = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00" + piece[16:]
+            piece = piece[: size - start]
+            digest.update(piece)
+            f.write(piece)
+    return digest.hexdigest()
 
 
 def as_mbox(mail: Path, box: Path) -> Path:
