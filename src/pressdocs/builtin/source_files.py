@@ -26,7 +26,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import BinaryIO
 
 from pressdocs.capabilities import Context, MailSource, RawMessage
@@ -71,22 +71,23 @@ class MaildirSource(MailSource):
             raise SourceError.of("source.no_maildir", path=str(path))
         files = _maildir_files(path)
         for key in sorted(files):
-            file = files[key]
+            file = path / files[key]
             yield RawMessage(source=f"maildir:{path.resolve()}", key=key, path=file.resolve(),
                              file_time=_mtime(file))
 
 
-def _maildir_files(path: Path) -> dict[str, Path]:
-    """The message files of a Maildir by unique name (the file name before its ``:2,`` flags),
-    as the mailbox module lists them."""
-    files: dict[str, Path] = {}
+def _maildir_files(path: Path) -> dict[str, str]:
+    """The message files of a Maildir (``new/…`` or ``cur/…``) by unique name (the file name
+    before its ``:2,`` flags), as the mailbox module lists them.  Names, not ``Path``
+    objects: a mailbox of thousands is listed for the whole batch."""
+    files: dict[str, str] = {}
     for sub in ("new", "cur"):
         folder = path / sub
         if not folder.is_dir():
             continue
         for file in folder.iterdir():
             if not file.name.startswith(".") and file.is_file():
-                files[file.name.split(mailbox.Maildir.colon)[0]] = file
+                files[file.name.split(mailbox.Maildir.colon)[0]] = f"{sub}/{file.name}"
     return files
 
 
@@ -302,10 +303,16 @@ class EmlSource(MailSource):
         if not path.is_dir():
             raise SourceError.of("source.no_eml", path=str(path))
         root = path.resolve()
-        for file in sorted(root.rglob("*")):
-            if file.is_file() and file.suffix.lower() in (".eml", ".msg.eml", ".mht"):
-                yield RawMessage(source=f"eml:{root}", key=str(file.relative_to(root)),
-                                 path=file, file_time=_mtime(file))
+        # the names, in the order of their paths (folder by folder), kept as strings: a
+        # folder of thousands is listed for the whole batch
+        names = sorted((str(file.relative_to(root)) for file in root.rglob("*")
+                        if file.suffix.lower() in (".eml", ".msg.eml", ".mht")),
+                       key=PurePath)
+        for name in names:
+            file = root / name
+            if file.is_file():
+                yield RawMessage(source=f"eml:{root}", key=name, path=file,
+                                 file_time=_mtime(file))
 
 
 _HEADER = re.compile(rb"^(Received|Return-Path|From|To|Subject|Date|Message-ID|MIME-Version|"
