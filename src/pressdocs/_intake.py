@@ -44,6 +44,7 @@ import errno
 import hashlib
 import imaplib
 import json
+import re
 import shutil
 import tempfile
 from collections import Counter
@@ -104,14 +105,13 @@ class MessageOutcome:
     nothing: there the outcome keeps the submission itself.
     """
 
-    __slots__ = ("_loader", "_submission", "kind", "severities", "source_key", "status",
-                 "submission_id")
+    __slots__ = ("_id", "_key", "_loader", "_source", "_submission", "kind", "severities",
+                 "status")
 
     def __init__(self, submission: Submission, status: SubmissionStatus,
                  source_key: str = "") -> None:
         self.status = status
         self.source_key = source_key
-        #: The submission's id (the sha256 of the message it was made from).
         self.submission_id = submission.id
         #: What kind of submission it is (counted by :meth:`BatchReport.by_kind`).
         self.kind = submission.kind
@@ -120,6 +120,29 @@ class MessageOutcome:
         self.severities = _severities(submission.findings)
         self._submission: Submission | None = submission
         self._loader: Callable[[str], Submission | None] | None = None
+
+    # kept small, for thousands of them: the id as its 32 bytes, the source key as the
+    # source (shared by the batch's messages) and the message's own key
+
+    @property
+    def submission_id(self) -> str:
+        """The submission's id (the sha256 of the message it was made from)."""
+        return self._id.hex() if isinstance(self._id, bytes) else self._id
+
+    @submission_id.setter
+    def submission_id(self, value: str) -> None:
+        self._id = bytes.fromhex(value) if _SHA256.fullmatch(value) else value
+
+    @property
+    def source_key(self) -> str:
+        """The ledger's key of the message (:attr:`pressdocs.RawMessage.source_key`)."""
+        return self._key if self._source is None else f"{self._source};{self._key}"
+
+    @source_key.setter
+    def source_key(self, value: str) -> None:
+        source, sep, key = value.rpartition(";")
+        self._source = _SOURCES.setdefault(source, source) if sep else None
+        self._key = key
 
     @property
     def submission(self) -> Submission:
@@ -171,6 +194,8 @@ class MessageOutcome:
         }
 
 
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_SOURCES: dict[str, str] = {}  # one string per mailbox, shared by its messages' outcomes
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 _SEVERITY_TUPLES: dict[tuple[Severity, ...], tuple[Severity, ...]] = {}
 
