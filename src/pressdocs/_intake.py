@@ -444,9 +444,10 @@ class _Intake:
                 record = store.record_message(raw.data, source_key=key,
                                               message_id=message_id or None)
             else:
-                archived = _archive(store, raw, sha)
-                record = store.record_message(blob=archived, source_key=key,
-                                              message_id=message_id or None)
+                with store.deferred_blobs():  # on disk when the record commits
+                    archived = _archive(store, raw, sha)
+                    record = store.record_message(blob=archived, source_key=key,
+                                                  message_id=message_id or None)
                 # processed from the archived bytes, the very ones a rerun after a crash reads
                 raw = RawMessage(source=raw.source, key=raw.key, received=raw.received,
                                  folder=raw.folder, file_time=raw.file_time,
@@ -465,13 +466,15 @@ class _Intake:
         asked for), then announce it; whether it was done (not deferred: a transient
         failure leaves the message recorded but unprocessed, for the next run)."""
         try:
-            sub = self._make(Pipeline(self.app, ledger=self.store, originals=self.store),
-                             raw, sha)
-            notifier = self.app.notifier
-            receipts = notifier.receipts([sub]) if self.receipts else []
-            with self.store.transaction():
-                self.store.mark_processed(record_id, sub)
-                self.report.receipts += notifier.queue(receipts).outcomes
+            # the attachments' blobs reach the disk together, just before the commit
+            with self.store.deferred_blobs():
+                sub = self._make(Pipeline(self.app, ledger=self.store,
+                                          originals=self.store), raw, sha)
+                notifier = self.app.notifier
+                receipts = notifier.receipts([sub]) if self.receipts else []
+                with self.store.transaction():
+                    self.store.mark_processed(record_id, sub)
+                    self.report.receipts += notifier.queue(receipts).outcomes
         except _Deferred as deferred:
             self._defer(raw, key, deferred.reason, record_id)
             return False
