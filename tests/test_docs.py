@@ -442,10 +442,11 @@ def test_toml_block_parses_and_configures(block: Block) -> None:
 #: Each node of the diagram and the code it stands for (its label names the last part).
 DIAGRAM_CODE: dict[str, tuple[str, ...]] = {
     "mailbox": ("capabilities.MailSource.messages",),
-    "take_in": ("_intake._Intake.take_in",),
+    "take_in": ("_intake._Intake.admit", "_intake._Intake.check"),
     "reprocess": ("_intake.reprocess",),
     "check": ("_checking.check_path",),
-    "read": ("_pipeline.Pipeline.message", "_pipeline.Pipeline.files", "_reading.read_document"),
+    "read": ("_pipeline.Pipeline.read", "_pipeline.Pipeline.files", "_reading.read_document",
+             "_readers.Readers"),
     "assemble": ("_submission.assemble",),
     "prepare": ("hookspecs.prepare_submission",),
     "enrich": ("_enrich.enrich",),
@@ -547,12 +548,13 @@ def test_diagram_shows_the_commit_before_the_events() -> None:
                                                       "acknowledge"]
     assert ("status", "checked", True) in edges and ("take_in", "read", True) in edges
     # the batch: look up, record, process; a dry run only checks
-    assert _in_order(_calls(_Intake.take_in), ["find_message", "SubmissionChecked",
-                                               "record_message", "process"])
+    assert _in_order(_calls(_Intake.admit), ["find_message", "record_message"])
+    assert _in_order(_calls(_Intake.check), ["find_message", "_make", "SubmissionChecked"])
+    assert "record_message" not in _calls(_Intake.check)
     assert _in_order(_calls(_Intake.process),
                      ["_make", "mark_processed", "SubmissionProcessed",
                       "FindingRaised"])
-    assert _in_order(_calls(run_batch), ["messages", "take_in", "acknowledge"])
+    assert _in_order(_calls(run_batch), ["messages", "admit", "process", "acknowledge"])
     assert _in_order(_calls(App.check), ["check_path", "SubmissionChecked"])
     # one transaction writes what the commit node lists
     written = inspect.getsource(SQLStore._write_submission)

@@ -124,6 +124,9 @@ class Plugins:
         self.pm = pm
         self.registry = registry
         self.infos = infos
+        #: The arguments :func:`load_plugins` was called with, for another process to
+        #: load the same plugins (``batch --workers``); ``None`` when built otherwise.
+        self.made_with: dict[str, Any] | None = None
 
     @property
     def hook(self) -> Any:
@@ -205,7 +208,11 @@ def load_plugins(
         if plugin is not None:
             info.hooks = sorted(c.name for c in pm.get_hookcallers(plugin) or [])
             info.registered = registry.by_plugin(info.name)
-    return Plugins(pm, registry, loading.infos)
+    plugins = Plugins(pm, registry, loading.infos)
+    plugins.made_with = {"builtins": None if builtins is None else list(builtins),
+                         "entry_points": entry_points, "allow": allow, "strict": strict,
+                         "extra": list(extra)}
+    return plugins
 
 
 class _Loading:
