@@ -533,9 +533,10 @@ def test_diagram_shows_the_pipeline_in_the_order_it_runs() -> None:
     steps = [DIAGRAM_CODE[n][0].rsplit(".", 1)[1] for n in chain[2:]]
     # _finish runs exactly the steps the diagram shows after assemble, in its order
     assert _calls(Pipeline._finish) == steps
-    for way_in in (Pipeline.message, Pipeline.files):
-        assert _in_order(_calls(way_in), ["_file", "assemble", "_finish"]), way_in
-    assert _in_order(_calls(Pipeline.message), ["_parse", "_file", "_body", "assemble"])
+    assert _calls(Pipeline.message) == ["read", "judge"]
+    assert _in_order(_calls(Pipeline.read), ["_parse", "_file", "_body", "assemble"])
+    assert "_finish" in _calls(Pipeline.judge) and "_finish" not in _calls(Pipeline.read)
+    assert _in_order(_calls(Pipeline.files), ["_file", "assemble", "_finish"])
 
 
 def test_diagram_shows_the_commit_before_the_events() -> None:
