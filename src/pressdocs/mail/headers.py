@@ -256,7 +256,9 @@ def _segments(data: bytes) -> list[_Segment]:
     Whitespace between two encoded words is dropped (RFC 2047 §6.2); adjacent words of
     one charset are joined as bytes so that a character split across words survives.
     """
-    pieces: list[_Segment] = []
+    # (codec, the decoded pieces, encoded?): pieces joined once at the end, so that a
+    # subject folded over a hundred thousand words is read in linear time
+    runs: list[tuple[str | None, list[bytes], bool]] = []
     pos = 0
     for match in _ENCODED_WORD.finditer(data):
         label, kind, payload = match.groups()
@@ -264,19 +266,19 @@ def _segments(data: bytes) -> list[_Segment]:
         if decoded is None:
             continue
         gap = data[pos:match.start()]
-        if gap and not (gap.strip(b" \t") == b"" and pieces and pieces[-1][2]):
-            pieces.append((None, gap, False))
+        if gap and not (gap.strip(b" \t") == b"" and runs and runs[-1][2]):
+            runs.append((None, [gap], False))
         codec = normalize_charset(label.decode("ascii", "replace")) or label.decode(
             "ascii", "replace"
         ).lower()
-        if pieces and pieces[-1][2] and pieces[-1][0] == codec:
-            pieces[-1] = (codec, pieces[-1][1] + decoded, True)
+        if runs and runs[-1][2] and runs[-1][0] == codec:
+            runs[-1][1].append(decoded)
         else:
-            pieces.append((codec, decoded, True))
+            runs.append((codec, [decoded], True))
         pos = match.end()
     if pos < len(data):
-        pieces.append((None, data[pos:], False))
-    return pieces
+        runs.append((None, [data[pos:]], False))
+    return [(codec, b"".join(chunks), encoded) for codec, chunks, encoded in runs]
 
 
 def decode_header(raw: str | bytes | Header | None) -> DecodedHeader:
