@@ -21,7 +21,9 @@ from __future__ import annotations
 import binascii
 import codecs
 import contextlib
+import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from email.header import Header
 from email.message import Message
@@ -401,10 +403,86 @@ def _param_candidates(part: Message, header: str, param: str) -> list[str]:
     return [v for v in extended + plain if v.strip()]
 
 
-#: The longest file name kept (characters): a longer one is cut, keeping its extension,
-#: with :data:`CUT_MARK` where it was cut, before it reaches the ledger or a terminal.
+# --- how long a header's text may be -----------------------------------------------------
+#
+# A header is as long as its sender wants: a Subject or a display name of megabytes would
+# go whole into the ledger, every JSON answer and the terminal.  Each kind of text is cut
+# to its limit (characters) where the message is read (pressdocs.mail.message), its start
+# kept and :data:`CUT_MARK` where it was cut, so the batch, the review desk and the lists
+# all see the same text.  No real mail comes near these limits.
+
+#: The longest file name kept: a longer one is cut, keeping its extension.
 MAX_FILENAME = 255
+#: The longest subject kept (主题).
+MAX_SUBJECT = 500
+#: The longest sender's display name kept (发件人名称).
+MAX_SENDER_NAME = 200
+#: The longest sender's address kept: RFC 5321's longest path, less its angle brackets.
+MAX_ADDRESS = 254
+#: The longest Message-ID kept; a longer one keeps a digest of the whole after the cut,
+#: so that two different long IDs stay different.
+MAX_MESSAGE_ID = 250
+#: The longest header text quoted in a note on the message (an unreadable Date, a charset).
+MAX_HEADER_NOTE = 200
 CUT_MARK = "…"
+
+_ZWJ = "\u200d"
+
+
+def _regional(char: str) -> bool:
+    return "\U0001f1e6" <= char <= "\U0001f1ff"
+
+
+def _joined(text: str, at: int) -> bool:
+    """Whether ``text[at - 1]`` and ``text[at]`` belong to one character as people see it
+    (a letter and its combining accent, an emoji and its modifier or selector, the halves
+    of a flag or of a surrogate pair, a ZWJ sequence)."""
+    before, after = text[at - 1], text[at]
+    if unicodedata.category(after) in ("Mn", "Me", "Mc") or _ZWJ in (before, after):
+        return True
+    code = ord(after)
+    if (0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF  # variation selectors
+            or 0x1F3FB <= code <= 0x1F3FF or 0xE0020 <= code <= 0xE007F  # skin tones, tags
+            or 0x1160 <= code <= 0x11FF):  # Hangul vowel and final jamo
+        return True
+    if "\ud800" <= before <= "\udbff" and "\udc00" <= after <= "\udfff":
+        return True
+    if _regional(before) and _regional(after):  # flags are pairs: cut between two pairs
+        run = at - 1
+        while run > 0 and _regional(text[run - 1]):
+            run -= 1
+        return (at - run) % 2 == 1
+    return False
+
+
+def _cut(text: str, end: int) -> str:
+    """``text[:end]``, ended a little earlier where ``end`` would split a character."""
+    floor = max(0, end - 32)
+    for stop in range(end, floor, -1):
+        if not _joined(text, stop):
+            return text[:stop]
+    # the text's first character, or a run of marks longer than any real character (a
+    # cut inside it leaves valid text)
+    return "" if floor == 0 else text[:end]
+
+
+def shorten_text(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, its start kept and the cut marked
+    with :data:`CUT_MARK` (never inside a character: an accent, an emoji sequence, a flag
+    stay whole or go); a text within the limit is returned as it is."""
+    if len(text) <= limit:
+        return text
+    return _cut(text, limit - len(CUT_MARK)) + CUT_MARK
+
+
+def shorten_identifier(text: str, limit: int = MAX_MESSAGE_ID) -> str:
+    """An identifier (a Message-ID) cut like :func:`shorten_text`, with the first 16 hex
+    digits of the whole one's SHA-256 after the mark: two long identifiers that share
+    their start stay different."""
+    if len(text) <= limit:
+        return text
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return _cut(text, limit - len(CUT_MARK) - len(digest)) + CUT_MARK + digest
 
 
 def _basename(name: str) -> str:
@@ -420,8 +498,8 @@ def shorten_filename(name: str, limit: int = MAX_FILENAME) -> str:
         return name
     stem, dot, extension = name.rpartition(".")
     if not dot or len(extension) > 16 or not stem:
-        return name[:limit - len(CUT_MARK)] + CUT_MARK
-    return name[:limit - len(CUT_MARK) - len(extension) - 1] + CUT_MARK + "." + extension
+        return shorten_text(name, limit)
+    return _cut(name, limit - len(CUT_MARK) - len(extension) - 1) + CUT_MARK + "." + extension
 
 
 def attachment_filename(part: Message) -> str:
