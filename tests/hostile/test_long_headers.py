@@ -5,7 +5,8 @@ Each kind of header text has one limit (``pressdocs.mail.headers``: ``MAX_SUBJEC
 ``MAX_SENDER_NAME``, ``MAX_ADDRESS``, ``MAX_MESSAGE_ID``, ``MAX_HEADER_NOTE``); the cut
 keeps the start, ends with ``…`` and never splits a character.  The message is read in
 linear time (the words of a folded header are joined once), nothing else about it
-changes: its attachments are read and judged as usual.
+changes: its attachments are read and judged as usual.  A header in raw 8-bit (an
+address written in Chinese, RFC 6531) is text too: taken in, never an internal error.
 """
 
 from __future__ import annotations
@@ -167,3 +168,14 @@ def test_a_cut_never_splits_a_character(clusters: list[str], limit: int) -> None
     # what is kept is whole characters: a prefix of the clusters, nothing half
     assert kept in {"".join(clusters[:i]) for i in range(len(clusters) + 1)}
     assert not kept or unicodedata.category(cut[len(kept)]) == "Po"
+
+
+def test_a_sender_address_in_raw_8_bit_is_taken_in(tmp_path: Path) -> None:
+    eml = tmp_path / "1.eml"
+    eml.write_bytes("From: 王芳 <王芳@芜湖.中国>\r\nTo: whxwtg@163.com\r\nSubject: 登记表\r\n"
+                    "Date: Thu, 01 Apr 2021 09:00:00 +0800\r\n\r\n附件请查收。\r\n".encode())
+    store = ["--store", str(tmp_path / "store")]
+    batch = invoke([*store, "batch", str(eml)])
+    assert batch.exit_code == 0, batch.output
+    (row,) = json.loads(invoke([*store, "submissions", "list", "--json"]).stdout)["submissions"]
+    assert (row["sender_name"], row["sender"]) == ("王芳", "王芳@芜湖.中国")

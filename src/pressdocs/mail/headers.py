@@ -328,8 +328,8 @@ def decode_address(raw: str | bytes | Header | None) -> tuple[str, str]:
     """Split a From/To value into ``(display name, address)``, the name decoded.
 
     ``"=?GB2312?B?ytDNs7zGvtaw7Lmr0tI=?=" <tjj_bgs@wuhu.gov.cn>`` gives
-    ``("市统计局办公室", "tjj_bgs@wuhu.gov.cn")``.  Raw 8-bit names, quoted encoded
-    words and a bare address all work; with several addresses the first is taken.
+    ``("市统计局办公室", "tjj_bgs@wuhu.gov.cn")``.  Raw 8-bit names and addresses, quoted
+    encoded words and a bare address all work; with several addresses the first is taken.
     Either part is ``""`` when absent.
     """
     data = _FOLD.sub(b"", _to_bytes(raw)).replace(b"\r", b"").replace(b"\n", b"")
@@ -346,7 +346,10 @@ def decode_address(raw: str | bytes | Header | None) -> tuple[str, str]:
         if not address and not name:
             return decode_header(text).text, ""
     decoded = decode_header(name).text.strip().strip('"').strip()
-    return decoded, address.strip()
+    # an address in raw 8-bit (RFC 6531, 中文邮箱 such as 王芳@…) is text too, never the
+    # surrogate escapes the parser keeps such bytes as
+    address = decode_bytes(address.strip().encode("utf-8", "surrogateescape"))[0]
+    return decoded, address
 
 
 def raw_header(part: Message, name: str) -> str | None:
