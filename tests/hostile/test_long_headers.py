@@ -170,12 +170,15 @@ def test_a_cut_never_splits_a_character(clusters: list[str], limit: int) -> None
     assert not kept or unicodedata.category(cut[len(kept)]) == "Po"
 
 
-def test_a_sender_address_in_raw_8_bit_is_taken_in(tmp_path: Path) -> None:
+def test_an_address_and_a_charset_in_raw_8_bit_are_taken_in(tmp_path: Path) -> None:
     eml = tmp_path / "1.eml"
     eml.write_bytes("From: 王芳 <王芳@芜湖.中国>\r\nTo: whxwtg@163.com\r\nSubject: 登记表\r\n"
-                    "Date: Thu, 01 Apr 2021 09:00:00 +0800\r\n\r\n附件请查收。\r\n".encode())
+                    "Date: Thu, 01 Apr 2021 09:00:00 +0800\r\nMIME-Version: 1.0\r\n"
+                    'Content-Type: text/plain; charset="简体"\r\n\r\n附件请查收。\r\n'.encode())
     store = ["--store", str(tmp_path / "store")]
     batch = invoke([*store, "batch", str(eml)])
     assert batch.exit_code == 0, batch.output
     (row,) = json.loads(invoke([*store, "submissions", "list", "--json"]).stdout)["submissions"]
     assert (row["sender_name"], row["sender"]) == ("王芳", "王芳@芜湖.中国")
+    shown = json.loads(invoke([*store, "submissions", "show", row["id"], "--json"]).stdout)
+    assert any("简体" in d["zh"] for d in shown["defects"])  # the label named, as text

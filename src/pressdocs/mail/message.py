@@ -225,7 +225,10 @@ def _declared_charset(part: MimeMessage) -> str:
         return ""
     if isinstance(charset, tuple):
         charset = charset[2]
-    return str(charset or "").strip().strip('"').lower()
+    label = str(charset or "").strip().strip('"').lower()
+    if not label.isascii():  # raw 8-bit bytes, kept as surrogate escapes: text for notes
+        label = decode_bytes(label.encode("utf-8", "surrogateescape"))[0]
+    return label
 
 
 def _looks_like_message(data: bytes) -> bool:
