@@ -15,7 +15,8 @@ from pressdocs._app import Pressdocs
 from pressdocs._messages import render_value
 from pressdocs._submissions import SubmissionDetail, SubmissionList
 from pressdocs.cli.common import (
-    AtLeast,
+    OFFSET,
+    PAGE_SIZE,
     OneOf,
     _lang,
     common_options,
@@ -59,9 +60,9 @@ def submissions_group() -> None:
 @click.option("--month", type=Month(), default=None, metavar="YYYY-MM",
               help="只列出对应此月计划项目的提交 / only those matched to a plan item of this "
                    "month.")
-@click.option("--limit", type=AtLeast(0), default=PAGE, show_default=True,
+@click.option("--limit", type=PAGE_SIZE, default=PAGE, show_default=True,
               help="最多列出几条（0 为全部）/ how many to list (0: all).")
-@click.option("--offset", type=AtLeast(0), default=0,
+@click.option("--offset", type=OFFSET, default=0,
               help="跳过最新的几条（翻页）/ skip this many of the newest (paging).")
 @click.option("--json", "as_json", is_flag=True, help="JSON 输出 / JSON output.")
 @common_options
