@@ -17,6 +17,7 @@ from pressdocs._submissions import SubmissionDetail, SubmissionList
 from pressdocs.cli.common import (
     OFFSET,
     PAGE_SIZE,
+    YEAR,
     OneOf,
     _lang,
     common_options,
@@ -45,7 +46,7 @@ class Month(click.ParamType[tuple[int, int]]):
         found = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", str(value))
         if found is None or not 1 <= int(found[2]) <= 12:
             self.fail(tr(_lang(ctx), "cli.value.not_a_month", value=str(value)), param, ctx)
-        return int(found[1]), int(found[2])
+        return YEAR.convert(found[1], param, ctx), int(found[2])  # 2000–2100, as --year
 
 
 @click.group("submissions")
