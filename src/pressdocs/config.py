@@ -64,11 +64,8 @@ __all__ = [
     "RuleSetting",
     "Secret",
     "Unit",
-    "check_range",
     "find_config_file",
     "load_config",
-    "range_of",
-    "within",
 ]
 
 log = logging.getLogger("pressdocs")
