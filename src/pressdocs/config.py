@@ -41,14 +41,14 @@ import logging
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pressdocs._messages import did_you_mean
 from pressdocs._redact import MASK, remember, scrub, url_password
-from pressdocs.errors import ConfigError
+from pressdocs.errors import ConfigError, PressdocsError
 from pressdocs.models import Message, Severity
 
 if TYPE_CHECKING:
@@ -145,19 +145,39 @@ def as_secret(value: Any) -> Secret | None:
     return None
 
 
-def _within(minimum: int, maximum: int, default: int) -> Any:
-    """A numeric setting with its allowed range, declared next to it (checked on load)."""
+def within(minimum: int, maximum: int, default: Any = MISSING) -> Any:
+    """A numeric setting of a settings dataclass with its allowed range, declared next to
+    it (in the field's metadata, ``"range"``): checked by whoever reads the setting
+    (:func:`check_range` with :func:`range_of`), listed by the tests.  Without
+    ``default`` the field has none (a channel's setting whose default depends on others)."""
+    if default is MISSING:
+        return field(metadata={"range": (minimum, maximum)})
     return field(default=default, metadata={"range": (minimum, maximum)})
+
+
+def range_of(cls: type[Any], name: str) -> tuple[int, int]:
+    """The allowed range of the numeric setting ``name`` of the settings dataclass ``cls``."""
+    found: tuple[int, int] = next(f.metadata["range"] for f in fields(cls) if f.name == name)
+    return found
+
+
+def check_range(key: str, value: float, minimum: int, maximum: int, *,
+                error: type[PressdocsError] = ConfigError) -> None:
+    """Refuse ``value`` of setting ``key`` outside ``minimum``–``maximum`` with ``error``
+    (``config.out_of_range``, naming the key, the value and the range)."""
+    if not minimum <= value <= maximum:
+        raise error.of("config.out_of_range", key=key, value=value, minimum=minimum,
+                       maximum=maximum)
 
 
 @dataclass
 class Deadlines:
     """When forms are due (《通知》二、附件2)."""
 
-    registration_days_before: int = _within(0, 90, 3)  # 登记表: 发布会召开前3天
-    materials_days_before: int = _within(0, 90, 1)  # 材料: 发布会召开前1天
+    registration_days_before: int = within(0, 90, 3)  # 登记表: 发布会召开前3天
+    materials_days_before: int = within(0, 90, 1)  # 材料: 发布会召开前1天
     days: str = "calendar"  # "calendar" or "working"
-    max_delay_months: int = _within(0, 24, 1)  # 延期一般不超过1个月
+    max_delay_months: int = within(0, 24, 1)  # 延期一般不超过1个月
     statistics_due: list[str] = field(default_factory=lambda: ["06-30", "12-30"])
 
 
@@ -165,11 +185,11 @@ class Deadlines:
 class MaterialsRules:
     """What a materials package holds (附件2, 新闻发布会内容)."""
 
-    press_release_max_chars: int = _within(1, 100_000, 1200)  # 原则上不超过1200字
-    min_questions: int = _within(0, 100, 2)  # 至少提供2个提问问题
-    answer_max_chars: int = _within(1, 100_000, 500)  # 每个回答不超过500字
-    pictures: int = _within(0, 100, 3)  # 图片3张
-    max_videos: int = _within(0, 100, 1)  # 视频(备选)1个
+    press_release_max_chars: int = within(1, 100_000, 1200)  # 原则上不超过1200字
+    min_questions: int = within(0, 100, 2)  # 至少提供2个提问问题
+    answer_max_chars: int = within(1, 100_000, 500)  # 每个回答不超过500字
+    pictures: int = within(0, 100, 3)  # 图片3张
+    max_videos: int = within(0, 100, 1)  # 视频(备选)1个
 
 
 @dataclass
@@ -182,9 +202,9 @@ class Limits:
     in-process, without the memory and time limits (for debugging only).
     """
 
-    document_seconds: int = _within(1, 3600, 60)
-    document_memory_mb: int = _within(256, 65536, 1024)
-    message_seconds: int = _within(1, 86400, 180)
+    document_seconds: int = within(1, 3600, 60)
+    document_memory_mb: int = within(256, 65536, 1024)
+    message_seconds: int = within(1, 86400, 180)
     worker: bool = True
 
 
@@ -518,7 +538,7 @@ def _section(cls: type[Any], value: Any, name: str) -> Any:
         default = getattr(cls(), key)
         _expect_type(f"{name}.{key}", v, type(default))
         if "range" in known[key].metadata:
-            _expect_range(f"{name}.{key}", v, *known[key].metadata["range"])
+            check_range(f"{name}.{key}", v, *known[key].metadata["range"])
         kwargs[key] = v
     return cls(**kwargs)
 
@@ -540,22 +560,16 @@ def numeric_settings() -> dict[str, tuple[int, int]]:
     return found
 
 
-def _expect_range(name: str, value: Any, minimum: int, maximum: int) -> None:
-    if not minimum <= value <= maximum:
-        raise ConfigError.of("config.out_of_range", key=name, value=value, minimum=minimum,
-                             maximum=maximum)
-
-
 def _check_notify_numbers(table: dict[str, Any]) -> None:
     for key, (minimum, maximum) in NOTIFY_RANGES.items():
         if key in table:
             _expect_type(f"notify.{key}", table[key], int)
-            _expect_range(f"notify.{key}", table[key], minimum, maximum)
+            check_range(f"notify.{key}", table[key], minimum, maximum)
     for channel, settings in table.items():
         if isinstance(settings, dict) and "per_minute" in settings:
             key = f"notify.{channel}.per_minute"
             _expect_type(key, settings["per_minute"], int)
-            _expect_range(key, settings["per_minute"], *PER_MINUTE_RANGE)
+            check_range(key, settings["per_minute"], *PER_MINUTE_RANGE)
 
 
 def _rule(code: str, value: Any) -> RuleSetting:

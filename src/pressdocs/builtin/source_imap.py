@@ -115,6 +115,8 @@ def parse_location(location: str) -> ImapLocation:
         port_number = int(port) if port else (993 if tls else 143)
     except ValueError:
         raise ConfigError.of("source.imap_bad_port", port=port) from None
+    if not 0 < port_number < 65536:
+        raise ConfigError.of("source.imap_bad_port", port=port)
     return ImapLocation(user=user, host=host, port=port_number, folder=folder, tls=tls,
                         password=password)
 

@@ -18,7 +18,7 @@ from pressdocs._readers import MAX_WORKERS
 from pressdocs.cli.common import (
     DAY,
     EXIT_RETRY,
-    AtLeast,
+    MESSAGES,
     Number,
     OneOf,
     common_options,
@@ -42,7 +42,7 @@ __all__ = ["batch_command", "reprocess_command"]
 @click.option("--dry-run", is_flag=True, help="只检查，不写入 / check only, write nothing.")
 @click.option("--since", type=DAY, default=None,
               help="只处理此日期及以后收到的邮件 / only mail received on or after (YYYY-MM-DD).")
-@click.option("--limit", type=AtLeast(1), default=None,
+@click.option("--limit", type=MESSAGES, default=None,
               help="最多处理多少封新邮件 / at most this many new messages.")
 @click.option("--notify/--no-notify", "receipts", default=None,
               help="为每份新提交生成回执，由 notify 发送（默认按配置 [notify] receipts）/ queue a "

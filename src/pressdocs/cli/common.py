@@ -7,7 +7,7 @@ set the same :class:`Settings`, and the :class:`pressdocs.Pressdocs` a command g
 built from them when the command runs (:func:`pass_app`).
 
 Options take their values through the parameter types here (:class:`Day`,
-:class:`Number`, :class:`AtLeast`, :class:`OneOf`), which say what is wrong with a value in the output
+:class:`Number`, :class:`OneOf`), which say what is wrong with a value in the output
 language ("“notadate”不是有效的日期…"); click's own types say it in English only.
 """
 
@@ -42,8 +42,11 @@ __all__ = [
     "EXIT_RETRY",
     "EXIT_TERMINATED",
     "ITEM",
+    "MESSAGES",
+    "OFFSET",
+    "PAGE_SIZE",
+    "PORT",
     "YEAR",
-    "AtLeast",
     "Day",
     "Number",
     "OneOf",
@@ -345,26 +348,20 @@ class Number(click.types.IntParamType):
         return number
 
 
+# Every number an option takes has both bounds (issue 14): a value outside is refused
+# naming the range, in the output language.
+
 #: A year as the office writes it (计划年份, 统计年份).
 YEAR = Number(2000, 2100)
 #: A plan item's number (计划安排第N项).
 ITEM = Number(1, 9999)
-
-
-class AtLeast(click.IntRange):
-    """A whole number, at least ``minimum``."""
-
-    def __init__(self, minimum: int) -> None:
-        super().__init__(min=minimum)
-
-    def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> Any:
-        try:
-            return super().convert(value, param, ctx)
-        except click.BadParameter:
-            number = Number().convert(value, param, ctx)
-            self.fail(tr(_lang(ctx), "cli.value.too_small", value=number,
-                         minimum=self.min), param, ctx)
+#: How many messages one ``batch`` takes in (``--limit``).
+MESSAGES = Number(1, 1_000_000)
+#: How many submissions a list shows (``--limit``; 0: every one) and skips (``--offset``).
+PAGE_SIZE = Number(0, 100_000)
+OFFSET = Number(0, 1_000_000)
+#: A TCP port (``serve --port``).
+PORT = Number(1, 65535)
 
 
 class OneOf(click.Choice[str]):
