@@ -238,10 +238,6 @@ class Registry:
         capability = reg.capability
         return capability if isinstance(capability, base) else None
 
-    def names(self, kind: str) -> list[str]:
-        """The names of every capability of ``kind``, in order (nothing is imported)."""
-        return list(self._by_kind[kind])
-
     def codes(self) -> list[str]:
         """Every validator's code, in registration order (nothing is imported)."""
         return [r.code for r in self._by_kind["validator"].values()]
