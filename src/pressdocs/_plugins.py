@@ -20,9 +20,14 @@ come from the entry-point group ``pressdocs``::
   pressdocs keeps working.  With ``strict`` it is a :class:`pressdocs.errors.PluginError`.
 - A built-in plugin with such a mistake is always a :class:`PluginError`: it is a bug in
   pressdocs itself.
-- A built-in module declares its optional needs at module level — ``REQUIRES`` (module
-  names), ``REQUIRES_TOOLS`` (executables, any one suffices) and ``INSTALL_HINT`` — and
-  is listed as skipped, with the reason and the hint, when they are missing.
+- A built-in plugin is declared in :mod:`pressdocs._manifest`: what it registers
+  and its optional needs (modules, executables, install hint).  It is listed as skipped,
+  with the reason and the hint, when a need is missing; otherwise its capabilities are
+  *declared* in the registry, and its module imported only when one of them is used
+  (:mod:`pressdocs._registry`), so that listing plugins or checking the configuration
+  imports none of them.  A module named in ``builtins`` without a manifest entry (a
+  test's) is imported at once, and may declare its needs at module level —
+  ``REQUIRES``, ``REQUIRES_TOOLS`` and ``INSTALL_HINT``.
 """
 
 from __future__ import annotations
@@ -33,12 +38,12 @@ import os
 import shutil
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from types import ModuleType
 from typing import Any
 
 import pluggy
 
 from pressdocs import hookspecs
+from pressdocs._manifest import MANIFEST, BuiltinPlugin
 from pressdocs._messages import did_you_mean
 from pressdocs._registry import Registry
 from pressdocs.capabilities import CAPABILITY_KINDS
@@ -55,24 +60,8 @@ __all__ = [
 
 ENTRY_POINT_GROUP = "pressdocs"
 
-#: Built-in plugin modules, registered in this order.
-BUILTIN_PLUGINS: tuple[str, ...] = (
-    "pressdocs.builtin.parse_docx",
-    "pressdocs.builtin.parse_xlsx",
-    "pressdocs.builtin.parse_pdf",
-    "pressdocs.builtin.parse_text",
-    "pressdocs.builtin.parse_legacy",
-    "pressdocs.builtin.classify",
-    "pressdocs.builtin.rules",
-    "pressdocs.builtin.source_imap",
-    "pressdocs.builtin.source_files",
-    "pressdocs.builtin.channel_email",
-    "pressdocs.builtin.channel_outbox",
-    "pressdocs.builtin.channel_sms",
-    "pressdocs.builtin.export_html",
-    "pressdocs.builtin.export_xlsx",
-    "pressdocs.builtin.export_rows",
-)
+#: Built-in plugin modules, registered in this order (each described in the manifest).
+BUILTIN_PLUGINS: tuple[str, ...] = tuple(MANIFEST)
 
 
 @dataclass
@@ -167,14 +156,22 @@ def load_plugins(
     from pressdocs._version import __version__
 
     for modname in BUILTIN_PLUGINS if builtins is None else builtins:
-        module = importlib.import_module(modname)
+        entry = MANIFEST.get(modname)
+        module = importlib.import_module(modname) if entry is None else None
         info = loading.add(PluginInfo(modname, __version__, builtin=True, status="loaded"))
-        missing = _missing_requirements(module)
+        if entry is None:
+            requires = getattr(module, "REQUIRES", ())
+            tools = getattr(module, "REQUIRES_TOOLS", ())
+            hint = getattr(module, "INSTALL_HINT", "")
+        else:
+            requires, tools, hint = entry.requires, entry.requires_tools, entry.install_hint
+        missing = _missing_requirements(requires, tools)
         if missing is not None:
             info.status = "skipped"
             info.reason = missing
-            hint = getattr(module, "INSTALL_HINT", "")
             info.install_hint = hint() if callable(hint) else hint
+        elif entry is not None:
+            loading.declare(info, entry)
         else:
             loading.register(info, module)
 
@@ -204,8 +201,12 @@ def load_plugins(
 
     registry = loading.register_capabilities()
     for info in loading.infos:
-        plugin = pm.get_plugin(info.name) if info.status == "loaded" else None
-        if plugin is not None:
+        if info.status != "loaded":
+            continue
+        if info.name in loading.declared:  # the same lists as its module's, once imported
+            info.hooks = loading.declared[info.name].hooks
+            info.registered = registry.by_plugin(info.name)
+        elif (plugin := pm.get_plugin(info.name)) is not None:
             info.hooks = sorted(c.name for c in pm.get_hookcallers(plugin) or [])
             info.registered = registry.by_plugin(info.name)
     plugins = Plugins(pm, registry, loading.infos)
@@ -222,15 +223,26 @@ class _Loading:
         self.pm = pm
         self.strict = strict
         self.infos: list[PluginInfo] = []
-        self.order: list[PluginInfo] = []  # the plugins registered with the manager, in order
+        # the plugins registered with the manager or declared, in order
+        self.order: list[PluginInfo] = []
+        self.declared: dict[str, BuiltinPlugin] = {}  # built-ins whose import waits for use
 
     def add(self, info: PluginInfo) -> PluginInfo:
         self.infos.append(info)
         return info
 
+    def declare(self, info: PluginInfo, entry: BuiltinPlugin) -> None:
+        """Declare built-in ``info.name``'s capabilities from its manifest ``entry``; its
+        module is imported when one of them is first used."""
+        if self.pm.has_plugin(info.name) or info.name in self.declared:
+            self.fail(info, Message.of("plugin.same_name", plugin=info.name))
+            return
+        self.declared[info.name] = entry
+        self.order.append(info)
+
     def register(self, info: PluginInfo, obj: object) -> None:
         """Register ``obj`` as plugin ``info.name`` unless its hooks are mistaken."""
-        if self.pm.has_plugin(info.name):
+        if self.pm.has_plugin(info.name) or info.name in self.declared:
             self.fail(info, Message.of("plugin.same_name", plugin=info.name))
             return
         try:
@@ -256,28 +268,19 @@ class _Loading:
         registry = Registry(builtin=(i.name for i in self.infos if i.builtin))
         for info in list(self.order):
             try:
-                self._register_capabilities(info.name, registry)
+                entry = self.declared.get(info.name)
+                if entry is not None:
+                    registry.declare(info.name, entry.registers,
+                                     _Importer(self.pm, registry, info.name))
+                else:
+                    _register_capabilities(self.pm, info.name, registry)
             except PluginError as exc:
                 registry.remove_plugin(info.name)
-                self.pm.unregister(name=info.name)
+                if self.pm.has_plugin(info.name):
+                    self.pm.unregister(name=info.name)
                 self.order = [i for i in self.order if i is not info]
                 self.fail(info, exc.message, exc)
         return registry
-
-    def _register_capabilities(self, name: str, registry: Registry) -> None:
-        for kind in CAPABILITY_KINDS:
-            hook = f"register_{kind}s"
-            for impl in getattr(self.pm.hook, hook).get_hookimpls():
-                if impl.plugin_name != name:
-                    continue
-                kwargs = {arg: registry.register_for(name, kind) for arg in impl.argnames}
-                try:
-                    impl.function(**kwargs)
-                except PluginError:
-                    raise
-                except Exception as exc:
-                    raise PluginError.of("plugin.register_failed", plugin=name, hook=hook,
-                                         error=f"{type(exc).__name__}: {exc}") from exc
 
     def fail(self, info: PluginInfo, reason: Message, cause: BaseException | None = None) -> None:
         """Mark ``info`` failed for ``reason``; raise instead for a built-in or when strict."""
@@ -288,6 +291,56 @@ class _Loading:
             raise PluginError(reason) from cause
         info.status = "failed"
         info.reason = reason
+
+
+def _register_capabilities(pm: pluggy.PluginManager, name: str, registry: Registry) -> None:
+    """Call plugin ``name``'s ``register_*`` hooks, kind by kind."""
+    for kind in CAPABILITY_KINDS:
+        hook = f"register_{kind}s"
+        for impl in getattr(pm.hook, hook).get_hookimpls():
+            if impl.plugin_name != name:
+                continue
+            kwargs = {arg: registry.register_for(name, kind) for arg in impl.argnames}
+            try:
+                impl.function(**kwargs)
+            except PluginError:
+                raise
+            except Exception as exc:
+                raise PluginError.of("plugin.register_failed", plugin=name, hook=hook,
+                                     error=f"{type(exc).__name__}: {exc}") from exc
+
+
+class _Importer:
+    """Imports a declared built-in when one of its capabilities is first used: registers
+    the module with the manager and lets it register what its manifest entry declared.
+    Any mistake is a :class:`PluginError` (``plugin.builtin_broken``), raised again on
+    every later use."""
+
+    def __init__(self, pm: pluggy.PluginManager, registry: Registry, name: str) -> None:
+        self.pm = pm
+        self.registry = registry
+        self.name = name
+        self.error: PluginError | None = None
+
+    def __call__(self) -> None:
+        if self.error is not None:
+            raise self.error
+        try:
+            self._import()
+        except Exception as exc:
+            reason = exc.message if isinstance(exc, PluginError) else Message.of(
+                "plugin.import_failed", plugin=self.name, error=f"{type(exc).__name__}: {exc}")
+            self.error = PluginError.of("plugin.builtin_broken", plugin=self.name, reason=reason)
+            raise self.error from exc
+
+    def _import(self) -> None:
+        module = importlib.import_module(self.name)
+        mistake = _hook_mistake(self.pm, self.name, module)
+        if mistake is not None:
+            raise PluginError(mistake)
+        self.pm.register(module, name=self.name)
+        with self.registry.filling(self.name):
+            _register_capabilities(self.pm, self.name, self.registry)
 
 
 def _hook_mistake(pm: pluggy.PluginManager, name: str, obj: object) -> Message | None:
@@ -324,13 +377,12 @@ def _invalid(name: str, exc: BaseException) -> Message:
     return Message.of("plugin.invalid", plugin=name, error=" ".join(str(exc).split()))
 
 
-def _missing_requirements(module: ModuleType) -> Message | None:
-    """Why ``module`` cannot run here, or None when everything it needs is present."""
-    missing_modules = [m for m in getattr(module, "REQUIRES", ())
-                       if importlib.util.find_spec(m) is None]
+def _missing_requirements(requires: Sequence[str], tools: Sequence[str]) -> Message | None:
+    """Why a built-in needing the modules ``requires`` and any one of the executables
+    ``tools`` cannot run here, or None when everything it needs is present."""
+    missing_modules = [m for m in requires if importlib.util.find_spec(m) is None]
     if missing_modules:
         return Message.of("plugin.missing_modules", modules=missing_modules)
-    tools: Sequence[str] = getattr(module, "REQUIRES_TOOLS", ())
     if tools and not any(shutil.which(t) for t in tools):
         return Message.of("plugin.missing_tools", tools=_any_of(tools))
     return None

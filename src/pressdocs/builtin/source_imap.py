@@ -57,8 +57,6 @@ from pressdocs.models import Message
 
 __all__ = ["ImapLocation", "ImapSource", "allows_insecure_login", "parse_location"]
 
-REQUIRES = ("imapclient",)
-INSTALL_HINT = "pip install 'IMAPClient>=3.0'"
 
 _NETEASE = ("163.com", "126.com", "yeah.net", "188.com")
 _FETCH_BATCH = 20
