@@ -103,9 +103,11 @@ def _quoted(path: Path) -> str:
 
 def run_demo(folder: str | Path = DEFAULT_FOLDER, *, lang: str | None = None,
              step: Callable[[Message], None] | None = None) -> DemoReport:
-    """Run the demo in ``folder`` (made if missing); ``lang`` is the language of the
-    notices and of what the reviewer writes.  ``step`` is told each step as it starts.
-    :class:`PressdocsError` for a folder that is neither empty nor an earlier demo."""
+    """Run the demo in ``folder`` (made if missing).  ``lang``: the language of the
+    reports (the notices, and the reasons the reviewer gives in one, are in the units'
+    language, ``[notify] lang``: Chinese).  ``step`` is told each step as it starts.
+    :class:`PressdocsError` for a file, or a folder that is neither empty nor an earlier
+    demo's."""
     from pressdocs._app import Pressdocs
     from pressdocs._demo.mailbox import notice_text, write_maildir
     from pressdocs.config import Config
@@ -134,7 +136,7 @@ def run_demo(folder: str | Path = DEFAULT_FOLDER, *, lang: str | None = None,
         approved = app.approve(by_subject[_APPROVED].id, by=REVIEWER)
         returned = app.return_submission(
             by_subject[_RETURNED].id, by=REVIEWER,
-            reasons=[Message.of("demo.return_reason").text(app.lang)])
+            reasons=[Message.of("demo.return_reason").text(app.notifier.lang)])
         say("demo.step.notify")
         sent = app.notify()
         say("demo.step.export")

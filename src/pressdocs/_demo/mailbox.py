@@ -135,8 +135,7 @@ def windows_zip(files: list[tuple[str, bytes]]) -> bytes:
 def mail(subject: str, sender: str, when: datetime, files: list[tuple[str, bytes]],
          body: str = "您好，材料见附件，请审核。", html: str = "") -> bytes:
     """A message to the office: ``files`` attached, a plain body and an HTML one if given.
-    Its Message-ID is made from the subject and the time, so the same message is the same
-    bytes on every run."""
+    Its Message-ID is made from the subject and the time: the same on every run."""
     msg = EmailMessage()
     msg["Subject"], msg["From"], msg["To"] = subject, sender, OFFICE
     msg["Date"] = format_datetime(when)

@@ -33,8 +33,7 @@ def _set_debug(ctx: click.Context, param: click.Parameter, value: Any) -> None:
 
 
 @click.command("demo")
-@click.argument("folder", default="pressdocs-demo", metavar="[DIR]",
-                type=click.Path(file_okay=False))
+@click.argument("folder", default="pressdocs-demo", metavar="[DIR]")
 @click.option("--lang", type=OneOf(["zh", "en"]), default=None, expose_value=False,
               is_eager=True, callback=_set_lang,
               help="输出语言 / output language (default: zh, or PRESSDOCS_LANG).")
