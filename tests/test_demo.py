@@ -231,7 +231,7 @@ def test_in_english_in_the_default_folder_without_libreoffice(
     summary, steps = run(["demo", "--lang", "en"])
     folder = tmp_path / "pressdocs-demo"
     assert summary.splitlines()[0] == f"pressdocs demo done, everything is in {folder}"
-    assert ("Note: LibreOffice is not installed: the sample mailbox has no registration form "
+    assert ("Note: no working LibreOffice: the sample mailbox has no registration form "
             "in .doc format") in summary
     assert "sample mailbox: 8 messages from 6 units" in summary
     assert "receipts" in summary and f"open the review desk: pressdocs --store {folder / 'store'} serve" \

@@ -67,7 +67,8 @@ class DemoReport:
     #: How many messages the mailbox holds, and from how many senders' units.
     messages: int
     units: int
-    #: Whether the ``.doc`` form is among them (only where LibreOffice is installed).
+    #: Whether the ``.doc`` form is among them (only where LibreOffice is installed and
+    #: works).
     legacy_doc: bool
     plan_year: int
     plan_items: int
@@ -118,6 +119,8 @@ def run_demo(folder: str | Path = DEFAULT_FOLDER, *, lang: str | None = None,
 
     target = Path(folder).expanduser().absolute()
     reused = _prepare(target)
+    # marked first: a run cut short (Ctrl-C) leaves a folder the next run may replace
+    (target / MARKER).write_text("pressdocs demo\n", encoding="utf-8")
     say("demo.step.mailbox", folder=str(target / "mail"))
     box = write_maildir(target / "mail")
     notice = target / "notice_2021.txt"
@@ -141,7 +144,6 @@ def run_demo(folder: str | Path = DEFAULT_FOLDER, *, lang: str | None = None,
         sent = app.notify()
         say("demo.step.export")
         exports = _export(app, target / "exports")
-        (target / MARKER).write_text("pressdocs demo\n", encoding="utf-8")
         return DemoReport(
             folder=target, reused=reused, mail=box.folder, store=app.store_path,
             outbox=target / "outbox", messages=len(box.messages),

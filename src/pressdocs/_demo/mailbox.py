@@ -228,6 +228,10 @@ def _core_messages() -> dict[str, bytes]:
     }
 
 
+#: The message whose form is a Word 97 .doc (made by LibreOffice).
+LEGACY_DOC = "08-市场监管局登记表（doc）.eml"
+
+
 def _legacy_registration(convert: Callable[[bytes], bytes]) -> bytes:
     """市市场监管局's 3·15 registration on a Word 97 ``.doc`` form."""
     docx = registration(title="2021年“3·15”国际消费者权益保护日系列活动新闻发布会",
@@ -254,7 +258,7 @@ def _more_messages(legacy_doc: Callable[[bytes], bytes] | None) -> dict[str, byt
             [("新闻发布会统计表.xlsx", _statistics_of_a_district())]),
     }
     if legacy_doc is not None:
-        more["08-市场监管局登记表（doc）.eml"] = _legacy_registration(legacy_doc)
+        more[LEGACY_DOC] = _legacy_registration(legacy_doc)
     return more
 
 
@@ -290,12 +294,19 @@ def write_maildir(folder: Path, *, legacy_doc: bool | None = None) -> DemoMailbo
     """Write every demo message into the Maildir ``folder`` (``new/``, ``cur/``,
     ``tmp/``), each file named as a mail server delivers it (its time first, so the
     mailbox lists them oldest first) and dated with its Date.  ``legacy_doc``: include the
-    ``.doc`` form (default: when LibreOffice is installed)."""
+    ``.doc`` form (default: when LibreOffice is installed and converts it)."""
     from pressdocs._libreoffice import find_soffice
+    from pressdocs.errors import PressdocsError
 
-    if legacy_doc is None:
-        legacy_doc = find_soffice() is not None
-    messages = {**_core_messages(), **_more_messages(_to_doc if legacy_doc else None)}
+    messages = _core_messages()
+    if legacy_doc is None:  # where LibreOffice is installed, and works
+        try:
+            messages |= _more_messages(_to_doc if find_soffice() else None)
+        except PressdocsError:
+            messages |= _more_messages(None)
+    else:
+        messages |= _more_messages(_to_doc if legacy_doc else None)
+    legacy_doc = LEGACY_DOC in messages
     for sub in ("new", "cur", "tmp"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     dated = sorted((_date_of(data), name, data) for name, data in messages.items())
