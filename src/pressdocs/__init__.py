@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from pressdocs._accounts import Account, Role
     from pressdocs._app import Pressdocs
     from pressdocs._dashboard import Dashboard
+    from pressdocs._demo import DemoReport, run_demo
     from pressdocs._intake import BatchReport, MessageOutcome
     from pressdocs._notify import NoticeOutcome, NotifyReport
     from pressdocs._plan_import import PlanImport
@@ -200,6 +201,7 @@ _LAZY = {
     "BatchReport": "pressdocs._intake",
     "ConferenceRecord": "pressdocs._record",
     "Dashboard": "pressdocs._dashboard",
+    "DemoReport": "pressdocs._demo",
     "MessageOutcome": "pressdocs._intake",
     "NoticeOutcome": "pressdocs._notify",
     "NotifyReport": "pressdocs._notify",
@@ -224,6 +226,8 @@ _LAZY = {
     "FIELD_IDS": "pressdocs.forms.spec",
     "field_label": "pressdocs.forms.spec",
     "location_label": "pressdocs.forms.spec",
+    # the demo on the sample that ships with pressdocs (pressdocs demo)
+    "run_demo": "pressdocs._demo",
 }
 
 
@@ -261,6 +265,7 @@ __all__ = [
     "Dashboard",
     "Deadlines",
     "Delivery",
+    "DemoReport",
     "Document",
     "DocumentKind",
     "Event",
@@ -338,4 +343,5 @@ __all__ = [
     "load_config",
     "load_plugins",
     "location_label",
+    "run_demo",
 ]

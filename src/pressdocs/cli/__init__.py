@@ -62,6 +62,7 @@ COMMANDS = {
     "audit": "pressdocs.cli.review:audit_command",
     "batch": "pressdocs.cli.batch:batch_command",
     "config": "pressdocs.cli.info:config_group",
+    "demo": "pressdocs.cli.demo:demo_command",
     "export": "pressdocs.cli.export:export_command",
     "forms": "pressdocs.cli.documents:forms_command",
     "notices": "pressdocs.cli.notify:notices_command",
@@ -91,6 +92,8 @@ SUMMARIES = {
     "batch": ("批量收取邮箱 / "
               "take in a mailbox: IMAP URL, Maildir, mbox, .eml file or folder."),
     "config": "配置 / configuration.",
+    "demo": ("用内置示例演示全部流程（不联网，无需配置）/ "
+             "the whole job on a built-in sample."),
     "export": ("导出统计表、计划、收件登记、新闻发布会实录或工作台 / "
                "export a report."),
     "forms": ("生成空白表格：登记表、统计表、计划安排 / "
