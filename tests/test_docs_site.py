@@ -90,6 +90,15 @@ def test_the_site_has_its_key_pages(site: Path) -> None:
     assert "核查什么" in _page(site, "staff/index.html")
 
 
+def test_chinese_is_searchable_word_by_word(site: Path) -> None:
+    """Material's search finds whole tokens; Chinese, written without spaces, is cut into
+    words (jieba) when the index is built, so that 字数 finds the staff page."""
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    staff = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("staff/"))
+    assert "\u200b字数\u200b" in staff
+    assert "zh" in index["config"]["lang"]
+
+
 class _Links(HTMLParser):
     """The links (``href``, ``src``) and the element ids of one page."""
 
