@@ -10,8 +10,11 @@ pressdocs it imports, so none of them is committed and none can be stale:
 - ``reference/receipts.md`` — 回执样例: the receipts of the demo mailbox, made by the real
   pipeline and templates;
 - ``reference/schemas.md`` and ``reference/schemas/NAME.json`` — every JSON Schema;
-- ``examples/…`` — ``examples/README.md`` and a page per example script; ``plugins/NAME.md``
-  — the README of each plugin distribution in ``plugins/``.
+- ``examples/…`` — ``examples/README.md`` and a page per example script; ``plugins/…`` —
+  a list of the plugin distributions in ``plugins/`` and the README of each.
+
+The nav lists the example scripts under its ``examples/index.md`` entry and the plugins
+under ``plugins/index.md``, so a new one needs no change to ``mkdocs.yml``.
 
 A link from a page to a file of the repository outside ``docs/`` that the site carries
 (``../examples/outbox_plugin.py``) is made a link to its page; any other link leaving
@@ -409,6 +412,22 @@ def _included_page(repo_path: str) -> str:
                       f"{fence}python", text.rstrip(), fence, ""])
 
 
+def plugins_page() -> str:
+    """``plugins/index.md``: the plugin distributions kept in the repository."""
+    out = ["# Plugins in the repository", "",
+           "Separately installable plugin distributions kept in the repository's `plugins/` "
+           "folder, each with its own `pyproject.toml`, entry point and tests (scripts/setup "
+           "installs them). Copy one to start a plugin of your own; "
+           "[Writing a plugin](../writing-plugins.md) explains the contract.", ""]
+    for repo, page in included().items():
+        if repo.startswith("plugins/"):
+            text = (ROOT / repo).read_text(encoding="utf-8")
+            paragraphs = [p for p in text.split("\n\n") if p.strip() and not p.startswith("#")]
+            summary = " ".join(paragraphs[0].split()) if paragraphs else ""
+            out.append(f"- [{repo.split('/')[1]}]({Path(page).name}): {summary}")
+    return "\n".join(out) + "\n"
+
+
 def pages() -> dict[str, str | bytes]:
     """Every generated page and file of the site, by its path in the site."""
     found: dict[str, str | bytes] = {
@@ -419,6 +438,8 @@ def pages() -> dict[str, str | bytes]:
     }
     found.update(schema_files())
     found.update({page: _included_page(repo) for repo, page in included().items()})
+    if any(repo.startswith("plugins/") for repo in included()):
+        found["plugins/index.md"] = plugins_page()
     return found
 
 
@@ -474,17 +495,29 @@ def join_chinese_lines(html: str) -> str:
 _SOURCES: dict[str, str] = {}  # a generated page → its file in the repository
 
 
+def _sections() -> dict[str, list[tuple[str, str]]]:
+    """The nav entries under which the carried pages are listed: the section's index page
+    → (title, page) of each."""
+    carried = included()
+    return {
+        "examples/index.md": [(Path(repo).name, page) for repo, page in carried.items()
+                              if repo.startswith("examples/") and repo.endswith(".py")],
+        "plugins/index.md": [(repo.split("/")[1], page) for repo, page in carried.items()
+                             if repo.startswith("plugins/")],
+    }
+
+
 def on_config(config: Any) -> Any:
-    """List each example script under the nav's ``examples/index.md`` entry."""
-    scripts = [(Path(repo).name, page) for repo, page in included().items()
-               if repo.startswith("examples/") and repo.endswith(".py")]
+    """List the example scripts under the nav's ``examples/index.md`` entry, and the plugin
+    distributions under ``plugins/index.md``."""
+    sections = _sections()
 
     def expand(nav: Any) -> Any:
         if isinstance(nav, list):
             return [expand(item) for item in nav]
         if isinstance(nav, dict):
-            return {title: ["examples/index.md", *({name: page} for name, page in scripts)]
-                    if value == "examples/index.md" else expand(value)
+            return {title: [value, *({name: page} for name, page in sections[value])]
+                    if isinstance(value, str) and value in sections else expand(value)
                     for title, value in nav.items()}
         return nav
 

@@ -77,7 +77,8 @@ KEY_PAGES = [
     "operators/index.html", "configuration/index.html", "cli/index.html",  # operators
     "reference/configuration/index.html",
     "writing-plugins/index.html", "hooks/index.html", "examples/index.html",  # plugin authors
-    "examples/outbox_plugin/index.html", "plugins/pressdocs-apprise/index.html",
+    "examples/outbox_plugin/index.html", "plugins/index.html",
+    "plugins/pressdocs-apprise/index.html",
     "reference/schemas/index.html", "reference/schemas/batch.json",
     "performance/index.html",
 ]
