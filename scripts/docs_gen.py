@@ -92,6 +92,9 @@ def _key(f: dataclasses.Field[Any], prefix: str, instance: Any, docs: dict[str, 
     """The key of the field ``f``; without a docstring, ``doc`` is empty (a test names it)."""
     low, high = f.metadata.get("range", (None, None))
     default = getattr(instance, f.name) if instance is not None else None
+    if str(f.type) not in _TOML_TYPES:
+        raise TypeError(f"scripts/docs_gen.py does not know the TOML type of {prefix}{f.name} "
+                        f"({f.type}): add it to _TOML_TYPES")
     return Key(prefix + f.name, _TOML_TYPES[str(f.type)], _toml(default),
                f"{low}–{high}" if low is not None else "", docs.get(f.name, ""))
 
@@ -131,8 +134,8 @@ def config_sections() -> list[Section]:
         kind = str(f.type)
         if kind in _TOML_TYPES:
             sections[0].keys.append(_key(f, "", top, docs))
-        elif kind in ("Deadlines", "MaterialsRules", "Limits"):
-            cls = getattr(model, kind)
+        elif dataclasses.is_dataclass(cls := getattr(model, kind, None)):  # [deadlines] …
+            assert isinstance(cls, type)
             sections.append(Section(f.name, docs.get(f.name, ""),
                                     list(_keys(cls, f"{f.name}.", getattr(top, f.name)))))
         elif kind == "dict[str, RuleSetting]":
@@ -141,7 +144,7 @@ def config_sections() -> list[Section]:
         elif kind == "dict[str, Unit]":
             unit = f'{f.name}."<name>"'
             keys = list(_keys(model.Unit, f"{unit}.", model.Unit(name="")))
-            keys += _keys(model.Contact, f"{unit}.contacts[].", None)
+            keys += _keys(model.Contact, f"{unit}.contacts[].", model.Contact())
             sections.append(Section(unit, docs.get(f.name, ""), keys))
         elif kind == "dict[str, Any]":
             name = f"{f.name}.<name>" if f.name == "plugins" else f.name
