@@ -71,6 +71,7 @@ COMMANDS = {
     "notify": "pressdocs.cli.notify:notify_command",
     "parse": "pressdocs.cli.documents:parse_command",
     "plan": "pressdocs.cli.plan:plan_group",
+    "plugin": "pressdocs.cli.plugin:plugin_group",
     "plugins": "pressdocs.cli.info:plugins_command",
     "report": "pressdocs.cli.report:report_group",
     "remind": "pressdocs.cli.notify:remind_command",
@@ -106,6 +107,8 @@ SUMMARIES = {
               "read files: kind, confidence, data, warnings."),
     "plan": ("年度新闻发布会计划安排（附件1）/ "
              "the annual plan."),
+    "plugin": ("编写插件：生成可安装、带测试的插件模板 / "
+               "write a plugin: a template to install and test."),
     "plugins": ("列出插件及其登记的功能 / "
                 "list plugins and what they registered."),
     "report": "报表 / reports.",
