@@ -272,3 +272,22 @@ def test_batch_workers_load_the_folder_in_their_processes(tmp_path: Path) -> Non
     lines = pids.read_text().splitlines()
     assert len(lines) == 6
     assert {line.split()[1] for line in lines} == {"worker"}  # read in the workers, each
+
+
+def test_the_load_plugins_variable_limits_the_folder_too(tmp_path: Path) -> None:
+    """As for installed plugins: PRESSDOCS_LOAD_PLUGINS (here ``allow``) names the plugins
+    to load, so a file being fixed can be left out without moving it."""
+    plugins = tmp_path / "plugins"
+    write(plugins, "weekend.py", WEEKEND_RULE)
+    write(plugins, "crash.py", BROKEN["crash.py"][0])
+    loaded = load_plugins(builtins=(), entry_points=False, strict=True, plugins_dir=plugins,
+                          allow={"weekend"})
+    assert loaded.info("weekend").status == "loaded"  # type: ignore[union-attr]
+    crash = loaded.info("crash")
+    assert crash is not None and crash.status == "skipped"
+    assert crash.reason is not None and crash.reason.key == "plugin.not_allowed"
+    listed = run_pressdocs(["--plugins-dir", str(plugins), "--strict", "plugins", "--json"],
+                           env={"PRESSDOCS_LOAD_PLUGINS": "weekend"})
+    assert listed.returncode == 0, listed.stderr
+    statuses = {p["name"]: p["status"] for p in json.loads(listed.stdout)}
+    assert (statuses["weekend"], statuses["crash"]) == ("loaded", "skipped")
