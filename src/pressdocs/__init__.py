@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from pressdocs._intake import BatchReport, MessageOutcome
     from pressdocs._notify import NoticeOutcome, NotifyReport
     from pressdocs._plan_import import PlanImport
+    from pressdocs._plugin_template import write_plugin_template
     from pressdocs._plugins import PluginInfo, Plugins, load_plugins
     from pressdocs._reading import ReadResult
     from pressdocs._record import ConferenceRecord
@@ -130,6 +131,7 @@ _LAZY = {
     "PluginInfo": "pressdocs._plugins",
     "Plugins": "pressdocs._plugins",
     "load_plugins": "pressdocs._plugins",
+    "write_plugin_template": "pressdocs._plugin_template",
     "Capability": "pressdocs.capabilities",
     "Channel": "pressdocs.capabilities",
     "Classification": "pressdocs.capabilities",
@@ -344,4 +346,5 @@ __all__ = [
     "load_plugins",
     "location_label",
     "run_demo",
+    "write_plugin_template",
 ]

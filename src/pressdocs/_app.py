@@ -88,18 +88,25 @@ class Pressdocs:
       functions) to load besides the built-ins and the installed ones, or an already
       built :class:`Plugins`; ``load_entry_points=False`` leaves installed plugins out
       (a library that wants exactly the plugins it names);
+    - ``plugins_dir``: a folder whose ``*.py`` files are loaded as plugins too, each named
+      after its file (``pressdocs --plugins-dir``);
     - ``strict``: a plugin that fails to load is an error instead of a note.
+
+    ``load_entry_points`` and ``plugins_dir`` apply when pressdocs builds the plugin
+    manager, not to one given built.
     """
 
     def __init__(self, *, config: Config | str | Path | None = None,
                  store: str | Path | None = None, lang: str | None = None,
                  plugins: Plugins | Iterable[object] | None = None,
-                 load_entry_points: bool = True, strict: bool = False):
+                 load_entry_points: bool = True, strict: bool = False,
+                 plugins_dir: str | os.PathLike[str] | None = None):
         self._config_arg = config
         self._store_arg = store
         self._lang_arg = lang
         self._extra = [] if plugins is None or isinstance(plugins, Plugins) else list(plugins)
         self._entry_points = load_entry_points
+        self._plugins_dir = plugins_dir
         self._built_plugins = isinstance(plugins, Plugins)
         self.strict = strict
         if isinstance(plugins, Plugins):
@@ -132,6 +139,7 @@ class Pressdocs:
                 raise ConfigError.of("intake.workers_plugin", plugin="Plugins")
             return dict(recipe)
         return {"strict": self.strict, "entry_points": self._entry_points,
+                "plugins_dir": self._plugins_dir,
                 "extra": [(getattr(p, "__name__", None) or type(p).__name__, p)
                           for p in self._extra]}
 

@@ -12,6 +12,11 @@ come from the entry-point group ``pressdocs``::
 - Built-ins register their capabilities first, then third-party plugins in the order
   they were loaded (entry points, then ``extra``), so that a name taken twice is
   blamed on the plugin that came second.
+- ``plugins_dir`` (``pressdocs --plugins-dir DIR``) loads every ``*.py`` file of a
+  folder as a third-party plugin named after the file (``weekend.py``: ``weekend``),
+  after the entry points and before ``extra``: one-off plugins without packaging, as
+  Datasette's ``--plugins-dir`` does.  Each is imported under a module name of its own
+  (:func:`plugin_module_name`), never shadowing an installed module.
 - ``PRESSDOCS_LOAD_PLUGINS=a,b`` loads only those third-party plugins (empty: none).
 - A third-party plugin that fails to import, implements a hook that does not exist or
   with an argument the hook does not have (a misspelling), raises in a ``register_*``
@@ -36,8 +41,12 @@ import importlib
 import importlib.util
 import os
 import shutil
+import sys
+import traceback
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pluggy
@@ -56,6 +65,7 @@ __all__ = [
     "PluginInfo",
     "Plugins",
     "load_plugins",
+    "plugin_module_name",
 ]
 
 ENTRY_POINT_GROUP = "pressdocs"
@@ -134,6 +144,7 @@ def load_plugins(
     allow: Collection[str] | None = None,
     strict: bool = False,
     extra: Iterable[tuple[str, object]] = (),
+    plugins_dir: str | os.PathLike[str] | None = None,
 ) -> Plugins:
     """Build a plugin manager with built-ins, entry-point plugins and ``extra`` ones.
 
@@ -143,8 +154,12 @@ def load_plugins(
     entry-point plugins; ``extra`` are ``(name, plugin object)`` pairs loaded after the
     others, as third-party plugins (tests use it for throwaway plugins).  ``strict``
     makes a third-party plugin that fails (see the module) a :class:`PluginError`
-    instead of a ``"failed"`` entry in :attr:`Plugins.infos`.
+    instead of a ``"failed"`` entry in :attr:`Plugins.infos`.  ``plugins_dir`` is a
+    folder whose ``*.py`` files are loaded as third-party plugins, each named after its
+    file (a folder that does not exist is a :class:`PluginError`); ``allow`` limits them
+    too.
     """
+    folder = _plugins_folder(plugins_dir)
     pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
     pm.add_hookspecs(hookspecs)
     if allow is None:
@@ -196,6 +211,21 @@ def load_plugins(
                 continue
             loading.register(info, obj)
 
+    for path in sorted(folder.glob("*.py")) if folder is not None else ():
+        info = loading.add(PluginInfo(path.stem, "", builtin=False, status="loaded"))
+        if allow is not None and path.stem not in allow:
+            info.status = "skipped"
+            info.reason = Message.of("plugin.not_allowed")
+            continue
+        try:
+            module = _import_file(path)
+        except Exception as exc:
+            loading.fail(info, _file_failed(path, exc), exc)
+            continue
+        version = getattr(module, "__version__", "")
+        info.version = version if isinstance(version, str) else ""
+        loading.register(info, module)
+
     for name, obj in extra:
         loading.register(loading.add(PluginInfo(name, "", builtin=False, status="loaded")), obj)
 
@@ -212,8 +242,64 @@ def load_plugins(
     plugins = Plugins(pm, registry, loading.infos)
     plugins.made_with = {"builtins": None if builtins is None else list(builtins),
                          "entry_points": entry_points, "allow": allow, "strict": strict,
-                         "extra": list(extra)}
+                         "extra": list(extra),
+                         "plugins_dir": str(folder) if folder is not None else None}
     return plugins
+
+
+def plugin_module_name(path: str | os.PathLike[str]) -> str:
+    """The module name a plugins-dir file is imported under: ``weekend.py`` in
+    ``/srv/plugins`` is ``pressdocs_plugins_dir.weekend``, kept in :data:`sys.modules`
+    (its classes pickle, its dataclasses work) without taking the name of an installed
+    module (a ``csv.py`` there does not replace :mod:`csv`)."""
+    return f"pressdocs_plugins_dir.{Path(path).stem}"
+
+
+def _plugins_folder(plugins_dir: str | os.PathLike[str] | None) -> Path | None:
+    """The plugins folder, absolute (a worker process may start elsewhere), or None."""
+    if plugins_dir is None:
+        return None
+    folder = Path(plugins_dir).expanduser()
+    if not folder.is_dir():
+        raise PluginError.of("plugin.dir_missing", folder=str(folder))
+    return folder.resolve()
+
+
+def _import_file(path: Path) -> ModuleType:
+    """Import the plugin file ``path`` as :func:`plugin_module_name` says (again if it
+    was imported before: the file may have changed); nothing is left behind when it
+    fails."""
+    name = plugin_module_name(path)
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:  # pragma: no cover - a *.py file always has one
+        raise ImportError(path.name)
+    package = sys.modules.get("pressdocs_plugins_dir")
+    if package is None:  # a namespace the modules hang from, so that pickle finds them
+        package = sys.modules["pressdocs_plugins_dir"] = ModuleType("pressdocs_plugins_dir")
+        package.__path__ = []
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(name, None)
+        raise
+    setattr(package, path.stem, module)
+    return module
+
+
+def _file_failed(path: Path, exc: BaseException) -> Message:
+    """Why plugin file ``path`` could not be imported: the error, and where in the file
+    (the line of a syntax error, or the last line of the file the error passed through)."""
+    line = exc.lineno if isinstance(exc, SyntaxError) and exc.filename == str(path) else None
+    if line is None:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(path)]
+        line = frames[-1].lineno if frames else None
+    where: str | Message = str(path) if line is None else Message.of(
+        "plugin.file_line", file=str(path), line=line)
+    error = exc.msg if isinstance(exc, SyntaxError) else str(exc)
+    return Message.of("plugin.file_failed", plugin=path.stem, file=where,
+                      error=f"{type(exc).__name__}: {error}")
 
 
 class _Loading:

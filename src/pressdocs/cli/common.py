@@ -45,6 +45,8 @@ __all__ = [
     "MESSAGES",
     "OFFSET",
     "PAGE_SIZE",
+    "PLUGINS_DIR_ENV",
+    "PLUGINS_DIR_HELP",
     "PORT",
     "YEAR",
     "Day",
@@ -80,6 +82,10 @@ EXIT_TERMINATED = 143
 
 #: The environment variable that turns ``--debug`` on.
 DEBUG_ENV = "PRESSDOCS_DEBUG"
+#: The environment variable naming a folder of one-off plugins (``--plugins-dir``).
+PLUGINS_DIR_ENV = "PRESSDOCS_PLUGINS_DIR"
+PLUGINS_DIR_HELP = ("把目录中的每个 .py 文件作为插件加载（或 PRESSDOCS_PLUGINS_DIR）/ load every "
+                    ".py file of a folder as a plugin (or PRESSDOCS_PLUGINS_DIR).")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -92,6 +98,7 @@ class Settings:
     config: str | None = None
     store: str | None = None
     strict: bool = False
+    plugins_dir: str | None = None  # --plugins-dir: one-off plugin modules in a folder
     debug: bool = False  # tracebacks with the one-line errors (--debug, PRESSDOCS_DEBUG=1)
     plugins: Plugins | None = None  # loaded once by main(), shared by every command
     given: Pressdocs | None = None  # a program that runs the CLI with its own Pressdocs
@@ -103,7 +110,8 @@ class Settings:
         if self.given is not None:
             return self.given
         return Pressdocs(config=self.config, store=self.store, lang=self.lang,
-                         strict=self.strict, plugins=self.plugins)
+                         strict=self.strict, plugins=self.plugins,
+                         plugins_dir=self.plugins_dir if self.plugins is None else None)
 
     def output_lang(self) -> str:
         """The output language, even before (or without) a readable configuration."""
@@ -151,8 +159,8 @@ def debug_wanted(args: list[str] | None = None) -> bool:
 
 
 def common_options(func: F) -> F:
-    """``--lang``, ``--config``, ``--store``, ``--strict`` and ``--debug``, given after the
-    command."""
+    """``--lang``, ``--config``, ``--store``, ``--strict``, ``--plugins-dir`` and ``--debug``,
+    given after the command."""
     options = (
         click.option("--lang", type=OneOf(["zh", "en"]), default=None,
                      expose_value=False, is_eager=True, callback=_set("lang"),
@@ -166,6 +174,8 @@ def common_options(func: F) -> F:
         click.option("--strict", is_flag=True, default=None, expose_value=False,
                      callback=_set("strict"),
                      help="插件加载失败即退出 / fail when a plugin fails to load."),
+        click.option("--plugins-dir", type=click.Path(file_okay=False), default=None,
+                     expose_value=False, callback=_set("plugins_dir"), help=PLUGINS_DIR_HELP),
         click.option("--debug", is_flag=True, default=None, expose_value=False,
                      callback=_set("debug"),
                      help="出错时显示 Python 调用栈 / show the Python traceback of an error."),
