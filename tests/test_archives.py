@@ -531,3 +531,87 @@ def test_raw_name_zipinfo_fixture_really_clears_the_utf8_flag() -> None:
         (info,) = zf.infolist()
     assert info.flag_bits & 0x800 == 0
     assert info.orig_filename.encode("cp437") == "登记表.docx".encode("gbk")
+
+
+# --- large packages: read from their file, large members written to the store ----------
+
+VIDEO_HEAD = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00"
+
+
+def _video(size: int, seed: int = 5) -> bytes:
+    import random
+
+    return VIDEO_HEAD + random.Random(seed).randbytes(size - len(VIDEO_HEAD))
+
+
+def _builders() -> list[object]:
+    made = [pytest.param(utf8_zip, id="zip"), pytest.param(sevenzip, id="7z")]
+    return [*made, pytest.param(rar5_stored, id="rar", marks=needs_rar_tool)]
+
+
+def _store_files(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("build", _builders())
+def test_a_package_on_disk_reads_as_its_bytes(tmp_path: Path, build: object) -> None:
+    package = build([("材料/登记表.docx", docx_bytes()),  # type: ignore[operator]
+                     ("材料/图片1.jpg", b"\xff\xd8\xff\xe0jpeg")])
+    path = tmp_path / "材料.pkg"
+    path.write_bytes(package)
+    assert open_archive(path, "材料.zip") == open_archive(package, "材料.zip")
+
+
+@pytest.mark.parametrize("build", _builders())
+def test_large_members_go_to_the_store_and_only_their_ends_stay(tmp_path: Path,
+                                                               build: object) -> None:
+    from pressdocs._archives import open_package
+    from pressdocs.store.blobs import BlobStore
+
+    video, document = _video(3 * MiB), docx_bytes()
+    package = build([("登记表.docx", document), ("现场视频.mp4", video)])  # type: ignore[operator]
+    store = BlobStore(tmp_path / "blobs")
+    opened = open_package(package, "材料.zip", store=store)
+    small, large = opened.members
+    assert (small.path, small.data, small.stored) == ("登记表.docx", document, False)
+    assert large.path == "现场视频.mp4" and large.stored and large.size == len(video)
+    assert large.data == video[:64 * KiB] and large.tail == video[-4 * KiB:]
+    assert store.path(large.sha256).read_bytes() == video
+    assert _store_files(store.root) == [str(store.path(large.sha256).relative_to(store.root))]
+
+
+def test_a_package_inside_a_large_member_is_opened_from_its_blob(tmp_path: Path) -> None:
+    from pressdocs._archives import open_package
+    from pressdocs.store.blobs import BlobStore
+
+    document = docx_bytes()
+    buf = io.BytesIO()  # a stored zip, larger than what is kept in memory
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("问答.docx", document)
+        zf.writestr("现场视频.mp4", _video(3 * MiB))
+    outer = utf8_zip([("内层.zip", buf.getvalue()), ("登记表.docx", document)])
+    opened = open_package(outer, "外层.zip", store=BlobStore(tmp_path / "blobs"))
+    assert [(m.path, m.container, m.package, m.stored) for m in opened.members] == [
+        ("内层.zip", "外层.zip", True, True),
+        ("问答.docx", "外层.zip/内层.zip", False, False),
+        ("现场视频.mp4", "外层.zip/内层.zip", False, True),
+        ("登记表.docx", "外层.zip", False, False),
+    ]
+
+
+def test_a_refused_package_leaves_nothing_in_the_store(tmp_path: Path) -> None:
+    from pressdocs._archives import open_package
+    from pressdocs.store.blobs import BlobStore
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("现场视频.mp4", _video(3 * MiB))
+        zf.writestr("发布稿.txt", b"hello " * 100)
+    package = bytearray(buf.getvalue())
+    at = package.rfind(b"hello hello")
+    package[at] ^= 0xFF  # the second member's bytes no longer match its CRC
+    store = BlobStore(tmp_path / "blobs")
+    with pytest.raises(ParseError) as caught:
+        open_package(bytes(package), "材料.zip", store=store)
+    assert caught.value.render("zh").startswith("材料.zip")
+    assert _store_files(store.root) == []  # the video begun in the store was dropped

@@ -46,10 +46,18 @@ A damaged or truncated package raises :class:`~pressdocs.errors.ParseError`; a p
 pressdocs cannot read here (no rar tool, a missing extra, an exotic zip method) raises
 :class:`~pressdocs.errors.UnsupportedFormat`.  Both name the file.
 
-Nothing is written to disk for zip and 7z.  A rar is written to a private temporary
-directory, because the external tool (unar, bsdtar or unrar) reads files, and that
-directory is removed before returning; rarfile may also write a short-lived copy of a
-single member for the tool, which it removes itself.
+A package is given as bytes or, when it is large, as the file that holds it (a blob of
+the store): it is then read from the file, never held whole.  Members come back as
+bytes; given a ``store`` (:class:`MemberStore`, the batch's blob store), a member larger
+than ``keep`` bytes is written to it as it is inflated instead, and comes back as a
+:class:`Member` holding only its first bytes (``data``), its ``sha256`` and ``size`` —
+so a 1 GB package costs a batch the memory of its small files only.  A package found
+inside one that went to the store is opened from its blob in turn.
+
+Nothing else is written to disk for zip and 7z.  A rar given as bytes is written to a
+private temporary directory, because the external tool (unar, bsdtar or unrar) reads
+files, and that directory is removed before returning; rarfile may also write a
+short-lived copy of a single member for the tool, which it removes itself.
 
 A ``.docx``/``.xlsx``/``.pptx``, OpenDocument, OFD (版式文档) or Apple iWork file is a zip
 too; :func:`is_office_zip` tells them apart so that callers (and nested packages here)
@@ -58,16 +66,18 @@ keep documents as documents.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import struct
 import tempfile
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from pressdocs import _sniff as sniff
 from pressdocs.errors import ArchiveRejected, ParseError, PressdocsError, UnsupportedFormat
@@ -76,6 +86,7 @@ from pressdocs.models import Message
 __all__ = [
     "ArchiveLimits",
     "Member",
+    "MemberStore",
     "Opened",
     "is_office_zip",
     "open_archive",
@@ -87,6 +98,15 @@ _KiB = 1024
 _MiB = 1024 * _KiB
 _GiB = 1024 * _MiB
 _CHUNK = 256 * _KiB
+#: How much of a member kept in a store stays in memory (:attr:`Member.data`), and of its end
+#: (:attr:`Member.tail`).
+_HEAD = 64 * _KiB
+_TAIL = 4 * _KiB
+#: A member up to this size is kept in memory even when a store is given.
+KEEP = 2 * _MiB
+
+#: A package: its bytes, or the file holding them.
+Source = bytes | Path
 
 
 @dataclass(frozen=True)
@@ -115,13 +135,45 @@ class Member:
 
     ``path`` is safe, relative, ``/``-separated and decoded ("材料/发布稿.docx");
     ``container`` names the package it came from: the name given to :func:`open_archive`
-    ("材料.zip"), or for a package inside it "材料.zip/内层.zip".
+    ("材料.zip"), or for a package inside it "材料.zip/内层.zip".  A member written to the
+    store (see the module docstring) has ``sha256`` set: ``data`` is then only its first
+    bytes and ``tail`` its last ones; :attr:`size` is always the size of the whole.
     """
 
     path: str
     data: bytes = field(repr=False)  # up to hundreds of MB: keep it out of logs
     container: str
     package: bool = False  # a package found inside (only from open_package)
+    sha256: str = ""  # the blob holding the member, when it went to the store
+    stored_size: int = 0
+    tail: bytes = field(default=b"", repr=False)
+
+    @property
+    def stored(self) -> bool:
+        """Whether the member is in the store (``data`` only its first bytes)."""
+        return bool(self.sha256)
+
+    @property
+    def size(self) -> int:
+        return self.stored_size if self.stored else len(self.data)
+
+
+class BlobSink(Protocol):
+    """One new blob being written (:class:`pressdocs.store.blobs.BlobWriter`)."""
+
+    def write(self, data: bytes) -> int: ...
+
+    def commit(self) -> str: ...
+
+    def abort(self) -> None: ...
+
+
+class MemberStore(Protocol):
+    """Where large members go: a new blob, and the file of a committed one."""
+
+    def writer(self) -> BlobSink: ...
+
+    def path(self, sha256: str) -> Path: ...
 
 
 @dataclass(frozen=True)
@@ -160,7 +212,7 @@ def sniff_archive(data: bytes) -> str | None:
     return None
 
 
-def is_office_zip(data: bytes, name: str = "") -> bool:
+def is_office_zip(data: Source, name: str = "") -> bool:
     """True if this zip is a document, not a package.
 
     Office Open XML (.docx, .xlsx, .pptx: ``[Content_Types].xml``), OpenDocument and EPUB
@@ -173,28 +225,56 @@ def is_office_zip(data: bytes, name: str = "") -> bool:
     rar that *stores* a .docx (no compression) looks to it like that .docx.  The magic at
     the start decides first.
     """
-    if sniff_archive(data) != "zip":
+    head = _head(data, _MiB)  # a file is judged by its first MB where bytes are whole
+    if sniff_archive(head) != "zip":
         return False
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        with _opened(data) as f, zipfile.ZipFile(f) as zf:
             names = zf.namelist()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, struct.error):
-        return sniff_archive(data) == "zip" and sniff.sniff_media_type(data, name) != sniff.ZIP
+        return sniff.sniff_media_type(head, name) != sniff.ZIP
     if names and names[0] == "mimetype":
         return True
     return any(marker in names for marker in _DOCUMENT_MARKERS)
+
+
+# --- bytes or a file ---------------------------------------------------------------------
+
+@contextlib.contextmanager
+def _opened(source: Source) -> Iterator[BinaryIO]:
+    """The package as a binary file: its bytes in memory, or its file opened."""
+    if isinstance(source, bytes):
+        yield io.BytesIO(source)
+        return
+    with source.open("rb") as f:
+        yield f
+
+
+def _size(source: Source) -> int:
+    return len(source) if isinstance(source, bytes) else source.stat().st_size
+
+
+def _head(source: Source, size: int) -> bytes:
+    """The whole bytes, or the first ``size`` bytes of the file."""
+    if isinstance(source, bytes):
+        return source
+    with source.open("rb") as f:
+        return f.read(size)
 
 
 # --- the shared reading machinery ------------------------------------------------------
 
 @dataclass
 class _Budget:
-    """What the whole call (every nesting level) has used so far."""
+    """What the whole call (every nesting level) has used so far, and where large members
+    go (``store``; ``None``: every member in memory)."""
 
     limits: ArchiveLimits
     entries: int = 0
     inflated: int = 0
     links: list[tuple[str, str]] = field(default_factory=list)
+    store: MemberStore | None = None
+    keep: int = KEEP
 
 
 @dataclass
@@ -230,13 +310,28 @@ class _Entry:
     handle: Any  # the backend's own object (ZipInfo, RarInfo, ...)
 
 
+@dataclass(frozen=True)
+class _Stored:
+    """A member written to the store: its blob, size, first and last bytes."""
+
+    sha256: str
+    size: int
+    head: bytes
+    tail: bytes
+
+
 class _Sink:
-    """Collects one member's bytes and refuses to grow past the limits."""
+    """Collects one member's bytes and refuses to grow past the limits; past the budget's
+    ``keep`` bytes (with a store) it writes them to a new blob instead."""
 
     def __init__(self, scope: _Scope, entry: _Entry):
         self._scope = scope
         self._entry = entry
         self._buf = io.BytesIO()  # getvalue() hands over its buffer without a copy
+        self._blob: BlobSink | None = None
+        self._written = 0
+        self._head = b""
+        self._tail = b""
 
     def write(self, chunk: bytes) -> None:
         scope, limits = self._scope, self._scope.limits
@@ -251,27 +346,69 @@ class _Sink:
             if ratio > limits.max_ratio:
                 raise _member_ratio(scope, self._entry.raw_name, ratio)
         _check_overall_ratio(scope, scope.inflated + len(chunk))
-        self._buf.write(chunk)
         scope.inflated += len(chunk)
         scope.budget.inflated += len(chunk)
+        if self._blob is not None:
+            self._to_blob(chunk)
+            return
+        self._buf.write(chunk)
+        store = scope.budget.store
+        if store is not None and self._buf.tell() > scope.budget.keep:
+            self._blob = store.writer()
+            held, self._buf = self._buf.getvalue(), io.BytesIO()
+            self._head = held[:_HEAD]
+            self._to_blob(held)
+
+    def _to_blob(self, chunk: bytes) -> None:
+        assert self._blob is not None
+        self._blob.write(chunk)
+        self._written += len(chunk)
+        self._tail = chunk[-_TAIL:] if len(chunk) >= _TAIL else (self._tail + chunk)[-_TAIL:]
 
     @property
     def size(self) -> int:
-        return self._buf.tell()
+        return self._written if self._blob is not None else self._buf.tell()
 
-    def getvalue(self) -> bytes:
-        return self._buf.getvalue()
+    def getvalue(self) -> bytes | _Stored:
+        """The member: its bytes, or the blob it was written to (committed now)."""
+        if self._blob is None:
+            return self._buf.getvalue()
+        return _Stored(self._blob.commit(), self._written, self._head, self._tail)
+
+    def abort(self) -> None:
+        """Drop a blob begun for the member (reading it failed)."""
+        if self._blob is not None:
+            self._blob.abort()
 
 
 class _Readable(Protocol):
     def read(self, n: int = -1, /) -> bytes: ...
 
 
-def _drain(stream: _Readable, sink: _Sink) -> bytes:
+def _drain(stream: _Readable, sink: _Sink) -> _Sink:
     """Read ``stream`` chunk by chunk into ``sink``, which stops at the limits."""
-    while chunk := stream.read(_CHUNK):
-        sink.write(chunk)
-    return sink.getvalue()
+    try:
+        while chunk := stream.read(_CHUNK):
+            sink.write(chunk)
+    except BaseException:
+        sink.abort()
+        raise
+    return sink
+
+
+_Read = list[tuple[str, _Sink]]  # each wanted member's path and what it was read into
+
+
+@contextlib.contextmanager
+def _undone_on_failure(read: _Read) -> Iterator[_Read]:
+    """Drop the blobs begun for the members read so far if reading the package fails: a
+    refused package leaves nothing in the store."""
+    try:
+        yield read
+    except BaseException:
+        for _, sink in read:
+            sink.abort()
+        raise
 
 
 def _human(size: float) -> str:
@@ -485,21 +622,26 @@ def _zip_entries(zf: zipfile.ZipFile, packed_size: int) -> list[_Entry]:
     return entries
 
 
-def _read_zip(data: bytes, scope: _Scope) -> list[tuple[str, bytes]]:
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except _ZIP_ERRORS as exc:
-        raise _damaged(scope.container, exc) from exc
-    with zf:
-        wanted = _vet(_zip_entries(zf, len(data)), scope)
-        for e in wanted:
-            method = e.handle.compress_type
-            if method not in _ZIP_METHODS:
-                # bzip2/LZMA: no output bound in zipfile (see the module docstring)
-                label = _ZIP_METHOD_NAMES.get(method, f"#{method}")
-                raise UnsupportedFormat.of("archive.zip_method", file=scope.container,
-                                           name=_shown(e.raw_name), method=label)
-        out = []
+def _read_zip(source: Source, scope: _Scope) -> _Read:
+    with _opened(source) as f:
+        try:
+            zf = zipfile.ZipFile(f)
+        except _ZIP_ERRORS as exc:
+            raise _damaged(scope.container, exc) from exc
+        with zf:
+            return _read_zip_members(zf, scope)
+
+
+def _read_zip_members(zf: zipfile.ZipFile, scope: _Scope) -> _Read:
+    wanted = _vet(_zip_entries(zf, scope.packed_size), scope)
+    for e in wanted:
+        method = e.handle.compress_type
+        if method not in _ZIP_METHODS:
+            # bzip2/LZMA: no output bound in zipfile (see the module docstring)
+            label = _ZIP_METHOD_NAMES.get(method, f"#{method}")
+            raise UnsupportedFormat.of("archive.zip_method", file=scope.container,
+                                       name=_shown(e.raw_name), method=label)
+    with _undone_on_failure([]) as out:
         for e in wanted:
             assert e.path is not None
             try:
@@ -563,12 +705,13 @@ class _SevenZipFactory:
         return _SevenZipWriter(sink)
 
 
-def _read_7z(data: bytes, scope: _Scope) -> list[tuple[str, bytes]]:
+def _read_7z(source: Source, scope: _Scope) -> _Read:
     py7zr = _import_optional("py7zr", "7z", "7z", scope.container)
     from py7zr import exceptions as x  # the package is present: imported just above
 
+    factory: _SevenZipFactory | None = None
     try:
-        with py7zr.SevenZipFile(io.BytesIO(data), mode="r") as sz:
+        with _opened(source) as f, py7zr.SevenZipFile(f, mode="r") as sz:
             entries = [
                 _Entry(
                     raw_name=f.filename,
@@ -587,38 +730,45 @@ def _read_7z(data: bytes, scope: _Scope) -> list[tuple[str, bytes]]:
             factory = _SevenZipFactory(scope, wanted)
             if wanted:
                 sz.extractall(factory=factory)
-    except PressdocsError:
-        raise
-    except x.PasswordRequired as exc:
-        raise _password_protected(scope) from exc
-    except x.UnsupportedCompressionMethodError as exc:
-        raise UnsupportedFormat.of("archive.sevenzip_method", file=scope.container) from exc
-    except Exception as exc:  # py7zr raises many kinds on hostile bytes; all mean "damaged"
+    except BaseException as exc:
+        for sink in factory.sinks.values() if factory is not None else ():
+            sink.abort()
+        if isinstance(exc, PressdocsError) or not isinstance(exc, Exception):
+            raise
+        if isinstance(exc, x.PasswordRequired):
+            raise _password_protected(scope) from exc
+        if isinstance(exc, x.UnsupportedCompressionMethodError):
+            raise UnsupportedFormat.of("archive.sevenzip_method",
+                                       file=scope.container) from exc
+        # py7zr raises many kinds on hostile bytes; all mean "damaged"
         raise _damaged(scope.container, exc) from exc
-    out = []
+    out: _Read = []
     for e in wanted:
         assert e.path is not None
-        sink = factory.sinks.get(e.path)
-        out.append((e.path, sink.getvalue() if sink else b""))
+        found = factory.sinks.get(e.path) if factory is not None else None
+        out.append((e.path, found or _Sink(scope, e)))  # not met in the stream: empty
     return out
 
 
 # --- rar -------------------------------------------------------------------------------
 
-def _read_rar(data: bytes, scope: _Scope) -> list[tuple[str, bytes]]:
+def _read_rar(source: Source, scope: _Scope) -> _Read:
     rarfile = _import_optional("rarfile", "rar", "rar", scope.container)
     try:
         rarfile.tool_setup()
     except rarfile.RarCannotExec as exc:
         raise _no_rar_tool(scope.container) from exc
     with tempfile.TemporaryDirectory(prefix="pressdocs-rar-") as tmp:
-        path = Path(tmp) / "package.rar"
-        path.write_bytes(data)
+        if isinstance(source, bytes):  # the tool reads a file
+            path = Path(tmp) / "package.rar"
+            path.write_bytes(source)
+        else:
+            path = source
         try:
             # strict: a damaged header is an error, not the quiet end of the listing (the
             # default, "stop", turns a corrupt rar into an empty one: swallowed unread)
             with rarfile.RarFile(str(path), errors="strict") as rf:
-                return _read_rar_members(rf, scope, len(data))
+                return _read_rar_members(rf, scope, scope.packed_size)
         except PressdocsError:
             raise
         except rarfile.PasswordRequired as exc:
@@ -631,7 +781,7 @@ def _read_rar(data: bytes, scope: _Scope) -> list[tuple[str, bytes]]:
             raise _damaged(scope.container, exc) from exc
 
 
-def _read_rar_members(rf: Any, scope: _Scope, packed_size: int) -> list[tuple[str, bytes]]:
+def _read_rar_members(rf: Any, scope: _Scope, packed_size: int) -> _Read:
     entries = [
         _Entry(
             raw_name=info.filename,
@@ -645,11 +795,12 @@ def _read_rar_members(rf: Any, scope: _Scope, packed_size: int) -> list[tuple[st
         )
         for info in rf.infolist()
     ]
-    out = []
-    for e in _vet(entries, scope, encrypted=rf.needs_password()):
-        assert e.path is not None
-        with rf.open(e.handle) as stream:
-            out.append((e.path, _drain(stream, _Sink(scope, e))))
+    wanted = _vet(entries, scope, encrypted=rf.needs_password())
+    with _undone_on_failure([]) as out:
+        for e in wanted:
+            assert e.path is not None
+            with rf.open(e.handle) as stream:
+                out.append((e.path, _drain(stream, _Sink(scope, e))))
     return out
 
 
@@ -662,9 +813,10 @@ def _no_rar_tool(container: str) -> UnsupportedFormat:
 _READERS = {"zip": _read_zip, "7z": _read_7z, "rar": _read_rar}
 
 
-def open_archive(data: bytes, name: str, limits: ArchiveLimits = ArchiveLimits(),
+def open_archive(data: Source, name: str, limits: ArchiveLimits = ArchiveLimits(),
                  depth: int = 1) -> list[Member]:
-    """Open the package ``data`` (called ``name``) and return its files, in order.
+    """Open the package ``data`` (called ``name``; its bytes or its file) and return its
+    files, in order.
 
     Packages found inside (by their bytes, not their names; documents such as .docx
     stay documents) are opened in turn and replaced by their members, whose
@@ -679,31 +831,47 @@ def open_archive(data: bytes, name: str, limits: ArchiveLimits = ArchiveLimits()
     return [m for m in _open(data, name, depth, _Budget(limits)) if not m.package]
 
 
-def open_package(data: bytes, name: str, limits: ArchiveLimits = ArchiveLimits()) -> Opened:
+def open_package(data: Source, name: str, limits: ArchiveLimits = ArchiveLimits(), *,
+                 store: MemberStore | None = None, keep: int | None = None) -> Opened:
     """Open the package ``data`` (called ``name``, attached to the mail) as
     :func:`open_archive` does, and say more about it: the packages found inside, listed
     as members of their own (``package`` set) before their files, and the symbolic links
-    left out.  Raises what :func:`open_archive` raises."""
-    budget = _Budget(limits)
+    left out.  With a ``store``, members larger than ``keep`` bytes (:data:`KEEP`) are
+    written to it (see the module docstring).  Raises what :func:`open_archive` raises."""
+    budget = _Budget(limits, store=store, keep=KEEP if keep is None else keep)
     members = _open(data, name, 1, budget)
     return Opened(members, list(budget.links))
 
 
-def _open(data: bytes, container: str, depth: int, budget: _Budget) -> list[Member]:
+def _open(data: Source, container: str, depth: int, budget: _Budget) -> list[Member]:
     limits = budget.limits
     if depth > limits.max_depth:
         raise ArchiveRejected.of("archive.too_deep", file=container, depth=depth,
                                  limit=limits.max_depth)
-    kind = sniff_archive(data)
+    kind = sniff_archive(_head(data, 16))
     if kind is None:
         raise UnsupportedFormat.of("archive.not_a_package", file=container)
-    scope = _Scope(budget, container, len(data), depth)
+    scope = _Scope(budget, container, _size(data), depth)
     members: list[Member] = []
-    for path, content in _READERS[kind](data, scope):
-        inner = sniff_archive(content)
-        if inner is not None and not (inner == "zip" and is_office_zip(content, path)):
-            members.append(Member(path, content, container, package=True))
-            members.extend(_open(content, f"{container}/{path}", depth + 1, budget))
-        else:
-            members.append(Member(path, content, container))
+    with _undone_on_failure(_READERS[kind](data, scope)) as read:
+        for path, sink in read:
+            members += _member(path, sink.getvalue(), container, depth, budget)
     return members
+
+
+def _member(path: str, content: bytes | _Stored, container: str, depth: int,
+            budget: _Budget) -> list[Member]:
+    """One member read, followed by its own members if it is a package."""
+    if isinstance(content, _Stored):
+        assert budget.store is not None
+        member = Member(path, content.head, container, sha256=content.sha256,
+                        stored_size=content.size, tail=content.tail)
+        inner_source: Source = budget.store.path(content.sha256)
+    else:
+        member = Member(path, content, container)
+        inner_source = content
+    inner = sniff_archive(member.data)
+    if inner is not None and not (inner == "zip" and is_office_zip(inner_source, path)):
+        return [replace(member, package=True),
+                *_open(inner_source, f"{container}/{path}", depth + 1, budget)]
+    return [member]

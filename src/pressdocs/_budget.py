@@ -13,7 +13,8 @@ cells).  So the parsers pressdocs ships do their work in a separate process, a *
   nothing more: the batch goes on with a fresh worker;
 - a document whose message has used up its time is not read (``read.message_budget``);
 - workers are kept warm and reused (one per thread reading at the same time), so an
-  ordinary document costs the pickling of its bytes and its content, not a process start;
+  ordinary document costs sending its bytes (as they are, after the pickled parser: never
+  a copy of them in the caller) and the pickling of its content, not a process start;
 - when time is up the worker is sent SIGTERM: it ends the LibreOffice it may have started
   (by process group), leaves its temporary folders removed and exits; one that does not
   within :data:`GRACE` seconds is killed, with its whole process group.
@@ -78,7 +79,7 @@ def parse_within(parser: Parser, data: bytes, name: str, limits: Limits,
     if not limits.worker or not type(parser).__module__.startswith("pressdocs."):
         return parser.parse(data, name)
     try:
-        task = pickle.dumps((parser, data, name), protocol=pickle.HIGHEST_PROTOCOL)
+        task = pickle.dumps((parser, name), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # a parser holding something that cannot travel: read it here
         return parser.parse(data, name)
     memory = limits.document_memory_mb * 1024 * 1024
@@ -88,7 +89,7 @@ def parse_within(parser: Parser, data: bytes, name: str, limits: Limits,
         raise ParseError(exc.message, file=name) from None
     healthy = False
     try:
-        reply = worker.run(task, seconds)
+        reply = worker.run(task, data, seconds)
         healthy = reply[0] in ("ok", "error", "crash", "unavailable")
     finally:
         _POOL.give(worker, healthy)
@@ -159,18 +160,25 @@ class _Worker:
             self.stop()
             raise ParseError.of("read.worker_died", reason=str(ready[1]))
 
-    def run(self, task: bytes, seconds: float) -> tuple[Any, ...]:
-        """Send one task; the worker's reply, or ``("timeout",)``/``("died", reason)``."""
-        reply = self._exchange(task, seconds)
+    def run(self, task: bytes, data: bytes, seconds: float) -> tuple[Any, ...]:
+        """Send one task (the pickled parser and name, then the document's bytes); the
+        worker's reply, or ``("timeout",)``/``("died", reason)``."""
+        reply = self._exchange(task, seconds, data)
         if reply[0] in ("timeout", "died", "memory"):
             self.stop()
         return reply
 
-    def _exchange(self, frame: bytes, seconds: float) -> tuple[Any, ...]:
+    def _exchange(self, frame: bytes, seconds: float,
+                  data: bytes | None = None) -> tuple[Any, ...]:
+        """Send ``frame`` (and ``data``, a frame of its own, written as it is: a large
+        document is not copied to be sent) and wait for the reply."""
         assert self.process.stdin is not None and self.process.stdout is not None
         deadline = time.monotonic() + seconds
         try:
             self.process.stdin.write(_HEADER.pack(len(frame)) + frame)
+            if data is not None:
+                self.process.stdin.write(_HEADER.pack(len(data)))
+                self.process.stdin.write(data)
             self.process.stdin.flush()
         except (BrokenPipeError, OSError):
             return ("died", self._death())
@@ -337,13 +345,14 @@ def _worker_main() -> None:
     while True:
         try:
             frame = _receive(source)
-            if frame is None:
+            data = _receive(source) if frame is not None else None
+            if frame is None or data is None:
                 return
             try:
-                reply = _task(frame)
+                reply = _task(frame, data)
             except MemoryError:  # raised again while handling the first one
                 reply = ("memory",)
-            del frame
+            del frame, data
             _send(reply_to, reply)
             if reply[0] == "memory":
                 return  # what is left of the heap is not worth trusting: a fresh worker
@@ -351,9 +360,9 @@ def _worker_main() -> None:
             return
 
 
-def _task(frame: bytes) -> tuple[Any, ...]:
+def _task(frame: bytes, data: bytes) -> tuple[Any, ...]:
     try:
-        parser, data, name = pickle.loads(frame)
+        parser, name = pickle.loads(frame)
     except Exception:
         return ("unavailable",)
     del frame

@@ -43,6 +43,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import imaplib
+import json
 import shutil
 import tempfile
 from collections import Counter
@@ -57,7 +58,7 @@ from pressdocs._pipeline import Pipeline
 from pressdocs._readers import Readers
 from pressdocs._redact import scrub
 from pressdocs.capabilities import MailSource, RawMessage, source_key
-from pressdocs.errors import PressdocsError, SourceError
+from pressdocs.errors import PressdocsError, SourceError, StoreError
 from pressdocs.events import (
     BatchFinished,
     FindingRaised,
@@ -92,19 +93,62 @@ _HEAD = 256 * 1024  # where a message file's header block is looked for
 Progress = Callable[["MessageOutcome"], None]
 
 
-@dataclass
 class MessageOutcome:
     """One message of a batch: the submission it made (for a duplicate, the one it made
-    the first time), and where the message stands (``duplicate`` when it was not new)."""
+    the first time), and where the message stands (``duplicate`` when it was not new).
 
-    submission: Submission
-    status: SubmissionStatus
-    source_key: str = ""
+    A batch's report must not grow with the mailbox by the whole of every submission
+    (documents, forms, findings): once a message is committed and reported to the
+    ``progress`` callback, its outcome keeps only the submission's id and what the
+    report counts (:attr:`kind`, :attr:`severities`), and :attr:`submission` reads the
+    submission back from the store when asked (one lookup by its id).  A dry run stores
+    nothing: there the outcome keeps the submission itself.
+    """
+
+    __slots__ = ("_loader", "_submission", "kind", "severities", "source_key", "status",
+                 "submission_id")
+
+    def __init__(self, submission: Submission, status: SubmissionStatus,
+                 source_key: str = "") -> None:
+        self.status = status
+        self.source_key = source_key
+        #: The submission's id (the sha256 of the message it was made from).
+        self.submission_id = submission.id
+        #: What kind of submission it is (counted by :meth:`BatchReport.by_kind`).
+        self.kind = submission.kind
+        #: The severity of each of its findings, most severe first
+        #: (:meth:`BatchReport.by_severity`).
+        self.severities = _severities(submission.findings)
+        self._submission: Submission | None = submission
+        self._loader: Callable[[str], Submission | None] | None = None
+
+    @property
+    def submission(self) -> Submission:
+        """The submission, read back from the store if the outcome no longer holds it."""
+        if self._submission is not None:
+            return self._submission
+        assert self._loader is not None
+        found = self._loader(self.submission_id)
+        if found is None:  # gone from the store since (a store replaced meanwhile)
+            raise StoreError.of("store.no_submission", submission=self.submission_id)
+        return found
+
+    def _release(self, loader: Callable[[str], Submission | None]) -> None:
+        """Drop the submission; :attr:`submission` asks ``loader`` for it from now on.  A
+        duplicate the ledger knew without a submission keeps the little it was given."""
+        sub = self._submission
+        if sub is not None and sub == Submission(id=sub.id, message_id=sub.message_id):
+            return
+        self._loader, self._submission = loader, None
 
     @property
     def new(self) -> bool:
         """Whether the message was taken in by this run (not a duplicate)."""
         return self.status is not SubmissionStatus.DUPLICATE
+
+    def __repr__(self) -> str:
+        return (f"MessageOutcome(submission_id={self.submission_id!r}, "
+                f"status={self.status.value!r}, source_key={self.source_key!r})")
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         """The message as ``pressdocs batch --json`` reports it (schema ``batch``): who sent
@@ -126,6 +170,17 @@ class MessageOutcome:
             "findings": [f.to_dict() for f in sub.findings],
             "submission_id": sub.id, "source_key": self.source_key,
         }
+
+
+_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+_SEVERITY_TUPLES: dict[tuple[Severity, ...], tuple[Severity, ...]] = {}
+
+
+def _severities(findings: Iterable[Finding]) -> tuple[Severity, ...]:
+    """The findings' severities, most severe first: one shared tuple for each mix (a batch
+    of thousands keeps a few dozen tuples, not one per message)."""
+    found = tuple(sorted((f.severity for f in findings), key=_SEVERITY_ORDER.__getitem__))
+    return _SEVERITY_TUPLES.setdefault(found, found)
 
 
 def _conference(sub: Submission) -> dict[str, Any] | None:
@@ -220,27 +275,46 @@ class BatchReport:
         return sum(1 for o in self.outcomes if o.new)
 
     def by_kind(self) -> Counter[SubmissionKind]:
-        return Counter(o.submission.kind for o in self.outcomes if o.new)
+        return Counter(o.kind for o in self.outcomes if o.new)
 
     def by_status(self) -> Counter[SubmissionStatus]:
         return Counter(o.status for o in self.outcomes)
 
     def by_severity(self) -> Counter[Severity]:
-        return Counter(f.severity for o in self.outcomes if o.new
-                       for f in o.submission.findings)
+        return Counter(severity for o in self.outcomes if o.new for severity in o.severities)
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         """The ``pressdocs batch --json`` report (schema ``batch``)."""
+        return self._dict(lang, [o.to_dict(lang) for o in self.outcomes])
+
+    def _dict(self, lang: str, messages: list[Any]) -> dict[str, Any]:
         return {
             "source": self.source, "dry_run": self.dry_run, "seen": self.seen, "new": self.new,
             "by_kind": {k.value: n for k, n in self.by_kind().items()},
             "by_status": {k.value: n for k, n in self.by_status().items()},
             "by_severity": {k.value: n for k, n in self.by_severity().items()},
-            "messages": [o.to_dict(lang) for o in self.outcomes],
+            "messages": messages,
             "receipts": [o.to_dict(lang) for o in self.receipts],
             "deferred": [d.to_dict(lang) for d in self.deferred],
             "interrupted": self.interrupted.text(lang) if self.interrupted else None,
         }
+
+    def json_chunks(self, lang: str = "zh", *, indent: int = 2) -> Iterator[str]:
+        """``json.dumps(self.to_dict(lang), ensure_ascii=False, indent=indent)`` in pieces,
+        one message at a time: a report of thousands of messages is written without
+        holding all of them (each is read back from the store in turn)."""
+        if not self.outcomes:
+            yield json.dumps(self.to_dict(lang), ensure_ascii=False, indent=indent)
+            return
+        marker = "\0messages\0"  # a string no report holds: where the messages go
+        text = json.dumps(self._dict(lang, [marker]), ensure_ascii=False, indent=indent)
+        pad = " " * (2 * indent)  # the list's items sit two levels deep
+        before, after = text.split(pad + json.dumps(marker))
+        yield before
+        for i, outcome in enumerate(self.outcomes):
+            item = json.dumps(outcome.to_dict(lang), ensure_ascii=False, indent=indent)
+            yield ("" if i == 0 else ",\n") + pad + item.replace("\n", "\n" + pad)
+        yield after
 
 
 def find_source(app: Pressdocs, location: str) -> MailSource:
@@ -432,6 +506,7 @@ class _Intake:
         self.deferred_ids: set[int] = set()
         #: Ledger records admitted and not yet processed (being read, with ``--workers``).
         self.in_flight: set[int] = set()
+        self._load = _loader(app)  # how a reported outcome reads its submission back
 
     def check(self, raw: RawMessage) -> bool:
         """A dry run's message: made and judged, stored nowhere; whether it was new."""
@@ -595,6 +670,16 @@ class _Intake:
         self.report.outcomes.append(outcome)
         if self.progress is not None:
             self.progress(outcome)
+        if not self.report.dry_run:  # committed: the store has it, the report need not
+            outcome._release(self._load)
+
+
+def _loader(app: Pressdocs) -> Callable[[str], Submission | None]:
+    """Reads a submission back from the office's store by its id (reopened if the
+    application was closed meanwhile)."""
+    def load(submission_id: str) -> Submission | None:
+        return app.store.get_submission(submission_id)
+    return load
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pressdocs import _sniff as sniff
-from pressdocs._reading import ReadResult, read_document, read_large, read_package
+from pressdocs._archives import Member
+from pressdocs._reading import (
+    ReadResult,
+    read_document,
+    read_large,
+    read_package,
+    read_package_file,
+    stored_package,
+)
 from pressdocs.capabilities import RawMessage
 from pressdocs.errors import ParseError
 from pressdocs.mail.message import ParsedMessage
@@ -102,7 +110,7 @@ class Pipeline:
                 if isinstance(part, SpilledPart):
                     results += self._spilled(part, name, origin, received, originals)
                 else:
-                    results += self._file(part.data, name, origin, received)
+                    results += self._file(part.data, name, origin, received, originals)
         results += self._body(msg, received)
         from pressdocs._submission import assemble
 
@@ -163,13 +171,14 @@ class Pipeline:
 
     # --- reading -----------------------------------------------------------------------
 
-    def _file(self, data: bytes, name: str, origin: str,
-              received: datetime | None) -> list[ReadResult]:
+    def _file(self, data: bytes, name: str, origin: str, received: datetime | None,
+              originals: _Originals | None = None) -> list[ReadResult]:
         """One attachment or file: a document; or a package, listed as a document of its
         own (kind ``package``) followed by the documents in it, each naming the package it
         came out of (``container``) and its path there (``path``).  A zip that is an Office
         document — even a damaged one, cut off before its central directory — is a
-        document (:func:`~pressdocs._archives.is_office_zip`)."""
+        document (:func:`~pressdocs._archives.is_office_zip`).  With ``originals``, a
+        package's large files go there as they are taken out, not into memory."""
         from pressdocs._archives import is_office_zip, sniff_archive
 
         app, kept = self.app, self.originals
@@ -179,36 +188,70 @@ class Pipeline:
             return [read_document(data, name, plugins=app.plugins, config=app.config,
                                   received=received, origin=origin, open_package=False,
                                   deadline=self._deadline)]
-        package, members = read_package(data, name, origin=origin)
-        results = [package]
-        for member in members:
-            if kept is not None:
-                kept.put_blob(member.data)
-            read = read_document(member.data, member.path.rsplit("/", 1)[-1],
-                                 plugins=app.plugins, config=app.config, received=received,
-                                 origin="package", container=member.container,
-                                 open_package=False, deadline=self._deadline)
-            read.document.path = member.path
-            results.append(read)
-        return results
+        package, members = read_package(data, name, origin=origin, store=originals)
+        return [package, *(self._member(m, received, originals) for m in members)]
+
+    def _member(self, member: Member, received: datetime | None,
+                originals: _Originals | None) -> ReadResult:
+        """One file out of a package: read from its bytes, or — taken out into the store
+        (:attr:`Member.stored`) — as a large attachment is (:meth:`_stored`)."""
+        name = member.path.rsplit("/", 1)[-1]
+        if member.stored:
+            assert originals is not None
+            read = self._stored(member.data, name, "package", received, originals,
+                                size=member.size, sha256=member.sha256, tail=member.tail,
+                                container=member.container, package=member.package)
+        else:
+            if self.originals is not None:
+                self.originals.put_blob(member.data)
+            read = read_document(member.data, name, plugins=self.app.plugins,
+                                 config=self.app.config, received=received, origin="package",
+                                 container=member.container, open_package=False,
+                                 deadline=self._deadline)
+        read.document.path = member.path
+        return read
 
     def _spilled(self, part: SpilledPart, name: str, origin: str, received: datetime | None,
                  originals: _Originals) -> list[ReadResult]:
         """A large attachment, already in the store: a picture or video is recorded from its
-        first bytes; a document or package is read back whole when not too large."""
+        first bytes; a package is opened from its file, whatever its size, its large files
+        taken out into the store; a document is read back whole when not too large."""
+        from pressdocs._archives import is_office_zip, sniff_archive
+
         read = read_large(part.data, name, size=part.size, sha256=part.sha256, tail=part.tail,
                           origin=origin)
         if read is not None:
             return [read]
+        path = originals.path(part.sha256)
+        if sniff_archive(part.data) and not is_office_zip(path, name):
+            package, members = read_package_file(path, name, size=part.size,
+                                                 sha256=part.sha256, origin=origin,
+                                                 store=originals)
+            return [package, *(self._member(m, received, originals) for m in members)]
         if part.size <= LOAD_LIMIT:
-            return self._file(originals.get(part.sha256), name, origin, received)
-        media_type = sniff.sniff_media_type(part.data, name)
-        kind = DocumentKind.PACKAGE if media_type in _PACKAGES else DocumentKind.OTHER
-        document = Document(name=name, media_type=media_type, size=part.size,
-                            sha256=part.sha256, kind=kind, origin=origin)
-        return [ReadResult(document, error=ParseError.of(
-            "read.too_large", size=round(part.size / _MiB), limit=LOAD_LIMIT // _MiB,
-            file=name))]
+            return self._file(originals.get(part.sha256), name, origin, received, originals)
+        return [_too_large(part.data, name, size=part.size, sha256=part.sha256, origin=origin)]
+
+    def _stored(self, head: bytes, name: str, origin: str, received: datetime | None,
+                originals: _Originals, *, size: int, sha256: str, tail: bytes,
+                container: str, package: bool) -> ReadResult:
+        """A file taken out of a package into the store (``head``: its first bytes): a
+        picture or video recorded from its first bytes, a package inside listed (it was
+        opened in turn), a document read back whole when not too large."""
+        read = read_large(head, name, size=size, sha256=sha256, tail=tail, origin=origin,
+                          container=container)
+        if read is not None:
+            return read
+        if package:
+            return stored_package(head, name, size=size, sha256=sha256, origin=origin,
+                                  container=container)
+        if size <= LOAD_LIMIT:
+            return read_document(originals.get(sha256), name, plugins=self.app.plugins,
+                                 config=self.app.config, received=received, origin=origin,
+                                 container=container, open_package=False,
+                                 deadline=self._deadline)
+        return _too_large(head, name, size=size, sha256=sha256, origin=origin,
+                          container=container)
 
     def _body(self, msg: ParsedMessage, received: datetime | None) -> list[ReadResult]:
         """A registration form or statistics table typed into the mail body, if any."""
@@ -253,6 +296,11 @@ class _Originals:
             return self._store.get_blob(sha256)
         return self._scratch_blobs().get(sha256)
 
+    def path(self, sha256: str) -> Path:
+        if self._store is not None:
+            return self._store.blob_path(sha256)
+        return self._scratch_blobs().path(sha256)
+
     def _scratch_blobs(self) -> BlobStore:
         if self._blobs is None:
             self._scratch = tempfile.TemporaryDirectory(prefix="pressdocs-dry-run-")
@@ -268,6 +316,17 @@ def _parse(raw: RawMessage, originals: _Originals, tz: tzinfo) -> ParsedMessage:
         return parse_bytes(raw.read(), tz=tz)
     with raw.open() as f:
         return parse_stream(f, originals.writer, limits=STREAM_LIMITS, tz=tz).message
+
+
+def _too_large(head: bytes, name: str, *, size: int, sha256: str, origin: str,
+               container: str = "") -> ReadResult:
+    """A document too large to read whole (over :data:`LOAD_LIMIT`), kept unread."""
+    media_type = sniff.sniff_media_type(head, name)
+    kind = DocumentKind.PACKAGE if media_type in _PACKAGES else DocumentKind.OTHER
+    document = Document(name=name, media_type=media_type, size=size, sha256=sha256,
+                        kind=kind, origin=origin, container=container)
+    return ReadResult(document, error=ParseError.of(
+        "read.too_large", size=round(size / _MiB), limit=LOAD_LIMIT // _MiB, file=name))
 
 
 def _unnamed(content_type: str, n: int) -> str:

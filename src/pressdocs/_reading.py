@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from pressdocs import _sniff as sniff
-from pressdocs._archives import Member, open_package
+from pressdocs._archives import Member, MemberStore, open_package, sniff_archive
 from pressdocs._plugins import Plugins
 from pressdocs.capabilities import Classification, Classifier, Content, Parser
 from pressdocs.config import Config
@@ -41,11 +41,13 @@ from pressdocs.models import (
     StatisticsReport,
 )
 
-__all__ = ["ReadResult", "parse_content", "read_document", "read_large", "read_package"]
+__all__ = ["ReadResult", "parse_content", "read_document", "read_large", "read_package",
+           "read_package_file", "stored_package"]
 
 Extracted = Registration | StatisticsReport | Plan | PressRelease | list[QAPair] | None
 
 _PACKAGES = {sniff.ZIP, sniff.SEVEN_ZIP, sniff.RAR}
+_PACKAGE_TYPES = {"zip": sniff.ZIP, "7z": sniff.SEVEN_ZIP, "rar": sniff.RAR}
 _DOCUMENT_SUFFIXES = {"doc", "docx", "wps", "pdf", "xls", "xlsx", "et", "rtf", "odt", "txt"}
 _NEEDS_LIBREOFFICE = {
     sniff.DOC: ".doc/.wps", sniff.XLS: ".xls/.et", sniff.RTF: ".rtf", sniff.ODT: ".odt",
@@ -153,18 +155,40 @@ def read_document(data: bytes, name: str, *, plugins: Plugins, config: Config,
     return result
 
 
-def read_package(data: bytes, name: str, *, origin: str = "file",
-                 container: str = "") -> tuple[ReadResult, list[Member]]:
+def read_package(data: bytes, name: str, *, origin: str = "file", container: str = "",
+                 store: MemberStore | None = None) -> tuple[ReadResult, list[Member]]:
     """A package (zip, 7z, rar) as a document of kind ``package``, and the files in it.
 
     The files come in order, a package found inside listed (``Member.package``) before
     its own files.  A package that cannot be opened — refused (an unsafe name, a password,
     too large), damaged, or needing a tool that is missing — comes back with ``error`` set
-    and no files; the links left out are named in ``warnings``.
+    and no files; the links left out are named in ``warnings``.  With a ``store``, large
+    files go to it as they are taken out (:func:`pressdocs._archives.open_package`).
     """
     result = _read_start(data, name, origin, container)
     result.document.kind, result.document.confidence = DocumentKind.PACKAGE, 1.0
-    return result, _open_package(result, data)
+    return result, _open_package(result, data, store)
+
+
+def read_package_file(path: Path, name: str, *, size: int, sha256: str, origin: str = "file",
+                      store: MemberStore | None = None) -> tuple[ReadResult, list[Member]]:
+    """:func:`read_package` for a package too large to hold in memory, read from ``path``
+    (its blob ``sha256`` of ``size`` bytes)."""
+    with path.open("rb") as f:
+        head = f.read(64 * 1024)
+    result = stored_package(head, name, size=size, sha256=sha256, origin=origin)
+    return result, _open_package(result, path, store)
+
+
+def stored_package(head: bytes, name: str, *, size: int, sha256: str, origin: str = "file",
+                   container: str = "") -> ReadResult:
+    """A package known by its first bytes, ``size`` and ``sha256`` (kept in the store), as
+    a document of kind ``package``."""
+    media_type = _PACKAGE_TYPES[sniff_archive(head) or "zip"]
+    document = Document(name=name, media_type=media_type, size=size, sha256=sha256,
+                        origin=origin, container=container, kind=DocumentKind.PACKAGE,
+                        confidence=1.0)
+    return ReadResult(document, warnings=_misnamed(name, media_type))
 
 
 def _read_start(data: bytes, name: str, origin: str, container: str) -> ReadResult:
@@ -176,11 +200,12 @@ def _read_start(data: bytes, name: str, origin: str, container: str) -> ReadResu
     return ReadResult(document, warnings=_misnamed(name, media_type))
 
 
-def _open_package(result: ReadResult, data: bytes) -> list[Member]:
+def _open_package(result: ReadResult, data: bytes | Path,
+                  store: MemberStore | None = None) -> list[Member]:
     """Open the package ``result`` is about; say in ``result`` why it could not be, or
     which links were left out."""
     try:
-        opened = open_package(data, result.document.name)
+        opened = open_package(data, result.document.name, store=store)
     except PressdocsError as exc:
         result.error = exc
         return []

@@ -8,24 +8,37 @@ changed on disk.  An mbox is split where mutt splits it and unescaped as mboxrd 
 (:func:`mbox_messages`).
 
 Maildir and .eml messages are handed over by their path, not their bytes, so the intake
-can stream a large one instead of reading it whole.  An mbox message is read into memory
-(one at a time); a large message belongs in a Maildir.
+can stream a large one instead of reading it whole.  An mbox message is read one at a
+time: a small one into memory, one larger than :data:`SPOOL_THRESHOLD` line by line into
+a temporary file (in ``$TMPDIR``), handed over by its path and removed once the intake
+moves on — a message carrying a 1 GB package costs no more memory from an mbox than from
+a Maildir.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import mailbox
+import os
 import re
+import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from pressdocs.capabilities import Context, MailSource, RawMessage
 from pressdocs.errors import SourceError
 from pressdocs.hookspecs import hookimpl
 
-__all__ = ["EmlSource", "MaildirSource", "MboxSource", "looks_like_message", "mbox_messages"]
+__all__ = ["SPOOL_THRESHOLD", "EmlSource", "MaildirSource", "MboxSource", "looks_like_message",
+           "mbox_messages"]
+
+#: An mbox message larger than this (bytes) is written to a temporary file as it is read,
+#: never held whole (the intake streams it as it streams a Maildir message).
+SPOOL_THRESHOLD = 8 * 1024 * 1024
 
 
 def _path(location: str) -> Path:
@@ -99,10 +112,9 @@ class MboxSource(MailSource):
         path = _path(location)
         if not path.is_file():
             raise SourceError.of("source.no_mbox", path=str(path))
-        for index, data in enumerate(mbox_messages(path)):
-            digest = hashlib.sha256(data).hexdigest()[:16]
-            yield RawMessage(source=f"mbox:{path.resolve()}", key=f"{index}:{digest}",
-                             data=data)
+        for index, entry in enumerate(_mbox_entries(path, SPOOL_THRESHOLD)):
+            yield RawMessage(source=f"mbox:{path.resolve()}", key=f"{index}:{entry.sha256[:16]}",
+                             data=entry.data, path=entry.path)
 
 
 #: A ``From_`` line that starts a message, as mutt's ``is_from`` knows one: ``From``, the
@@ -133,27 +145,140 @@ def mbox_messages(path: Path) -> Iterator[bytes]:
     line they escaped.  The blank line that ends each message in the file is not part of it.
     Messages are read one at a time, never the whole file.
     """
-    lines: list[bytes] = []
-    started = False
+    for entry in _mbox_entries(path, None):
+        yield entry.data
+
+
+@dataclass
+class _MboxEntry:
+    """One message of an mbox: its bytes, or (a large one) the temporary file holding them."""
+
+    data: bytes
+    path: Path | None
+    sha256: str
+
+
+_BLOCK = 1024 * 1024
+
+
+def _mbox_entries(path: Path, spool: int | None) -> Iterator[_MboxEntry]:
+    """The messages of ``path`` as :func:`mbox_messages` reads them; one larger than
+    ``spool`` bytes is written to a temporary file as it is read, which is removed when
+    the next message is asked for (or the reading ends).
+
+    The file is read in blocks of whole lines; only the lines that start with ``From ``
+    or ``>`` (found with ``bytes.find``) are looked at one by one.  A line longer than a
+    block that cannot be one of those is passed on in pieces, never held whole."""
+    message: _MboxMessage | None = None
+    buf = bytearray()
+    line_start = True  # whether buf begins a line
     with path.open("rb") as f:
-        for line in f:
-            if line.startswith(b"From ") and (not started or _FROM_LINE.match(line)):
-                if started:
-                    yield _mbox_message(lines)
-                lines, started = [], True
+        while True:
+            block = f.read(_BLOCK)
+            buf += block
+            end = buf.rfind(b"\n") + 1 if block else len(buf)
+            if block and end == 0:  # no whole line yet
+                if line_start and (len(buf) < 5 or buf.startswith((b"From ", b">"))):
+                    continue  # the line decides something: wait for its end
+                if message is not None:
+                    message.write(bytes(buf))
+                buf.clear()
+                line_start = False
                 continue
-            if _ESCAPED_FROM.match(line):
-                line = line[1:]
-            lines.append(line)
-    if started:
-        yield _mbox_message(lines)
+            region = bytes(buf[:end])
+            del buf[:end]
+            pos = 0
+            for at in _line_starts(region, line_start):
+                line_end = region.find(b"\n", at)
+                line = region[at:] if line_end < 0 else region[at:line_end + 1]
+                if line.startswith(b"From "):
+                    if message is not None and not _FROM_LINE.match(line):
+                        continue  # a body line beginning with "From ": not a new message
+                    if message is not None:
+                        message.write(region[pos:at])
+                        yield from message.finish()
+                    message = _MboxMessage(spool)
+                    pos = at + len(line)
+                elif message is not None and _ESCAPED_FROM.match(line):
+                    message.write(region[pos:at])  # mboxrd: one ">" less
+                    pos = at + 1
+            if message is not None:
+                message.write(region[pos:])
+            line_start = True
+            if not block:
+                break
+    if message is not None:
+        yield from message.finish()
 
 
-def _mbox_message(lines: list[bytes]) -> bytes:
-    """A message's lines without the blank line the mbox put after it."""
-    if lines and lines[-1] in (b"\n", b"\r\n"):
-        lines = lines[:-1]
-    return b"".join(lines)
+def _line_starts(region: bytes, line_start: bool) -> list[int]:
+    """Where the lines of ``region`` that start with ``From `` or ``>`` begin, in order
+    (its first byte only if it begins a line)."""
+    found = [0] if line_start and region.startswith((b"From ", b">")) else []
+    for needle in (b"\nFrom ", b"\n>"):
+        at = region.find(needle)
+        while at >= 0:
+            found.append(at + 1)
+            at = region.find(needle, at + 1)
+    return sorted(found)
+
+
+class _MboxMessage:
+    """A message being read from an mbox.  Its last three bytes are held back: the blank
+    line that ends a message in the file is not part of it."""
+
+    def __init__(self, spool: int | None) -> None:
+        self._spool = spool
+        self._chunks: list[bytes] = []
+        self._size = 0
+        self._held = b""
+        self._digest = hashlib.sha256()
+        self._file: BinaryIO | None = None
+        self._path: Path | None = None
+
+    def write(self, data: bytes) -> None:
+        if not data:
+            return
+        data = self._held + data
+        self._held = data[-3:]
+        self._release(data[:-3])
+
+    def _release(self, data: bytes) -> None:
+        if not data:
+            return
+        self._digest.update(data)
+        self._size += len(data)
+        if self._file is not None:
+            self._file.write(data)
+            return
+        self._chunks.append(data)
+        if self._spool is not None and self._size > self._spool:
+            fd, name = tempfile.mkstemp(prefix="pressdocs-mbox-", suffix=".eml")
+            self._path = Path(name)
+            self._file = os.fdopen(fd, "wb")
+            self._file.writelines(self._chunks)
+            self._chunks = []
+
+    def finish(self) -> Iterator[_MboxEntry]:
+        """The message, once; a temporary file is removed when the caller moves on."""
+        tail, alone = self._held, self._size == 0
+        if tail.endswith(b"\r\n") and (tail[-3:-2] == b"\n" or (alone and len(tail) == 2)):
+            tail = tail[:-2]
+        elif tail.endswith(b"\n") and (tail[-2:-1] == b"\n" or (alone and len(tail) == 1)):
+            tail = tail[:-1]
+        self._held = b""
+        self._release(tail)
+        sha256 = self._digest.hexdigest()
+        if self._file is None:
+            yield _MboxEntry(b"".join(self._chunks), None, sha256)
+            return
+        assert self._path is not None
+        try:
+            self._file.close()
+            yield _MboxEntry(b"", self._path, sha256)
+        finally:
+            with contextlib.suppress(OSError):
+                self._path.unlink()
 
 
 class EmlSource(MailSource):

@@ -23,7 +23,6 @@ from pressdocs.cli.common import (
     OneOf,
     common_options,
     pass_app,
-    print_json,
     printable,
     stops_on_sigterm,
     tr,
@@ -124,8 +123,10 @@ def reprocess_command(app: Pressdocs, status: str | None, since: datetime | None
 
 
 def _show(report: BatchReport, lang: str, as_json: bool, as_jsonl: bool) -> None:
-    if as_json:
-        print_json(report.to_dict(lang))
+    if as_json:  # what print_json(report.to_dict(lang)) prints, one message at a time
+        for chunk in report.json_chunks(lang):
+            click.echo(chunk, nl=False)
+        click.echo()
     elif not as_jsonl:
         _summary(report, lang)
 
@@ -180,7 +181,7 @@ def _summary(report: BatchReport, lang: str) -> None:
     if report.receipts:
         queued = sum(1 for o in report.receipts if o.status == "pending")
         click.echo(tr(lang, "cli.notify.queued", count=queued))
-    details = [o for o in report.outcomes if o.new and o.submission.findings]
+    details = [o for o in report.outcomes if o.new and o.severities]
     if details:
         listing = Table()
         listing.add_column(tr(lang, "cli.batch.message"), overflow="fold", ratio=1)

@@ -71,7 +71,8 @@ def corrected_submission(store: Store | None, sub: Submission,
 
     if store is None or not sub.unit or sub.received is None:
         return None
-    title = compared_topic(sub.registration.title, config.city) if sub.registration else ""
+    # called as the store calls it (city by keyword): one cache entry per title, not two
+    title = compared_topic(sub.registration.title, city=config.city) if sub.registration else ""
     plan = (sub.plan_year, sub.plan_item) if sub.plan_item is not None else None
     stats = None
     if sub.kind is SubmissionKind.STATISTICS and sub.statistics is not None:

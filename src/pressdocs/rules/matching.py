@@ -98,7 +98,10 @@ def replace_injected_spam(text: str, city: str) -> tuple[str, list[tuple[str, st
     return text, found
 
 
-@lru_cache(maxsize=8192)
+#: Plan items' titles and a unit's resends come back; most of a batch's titles are new, so
+#: the cache fills with one per message (~270 bytes each: 8192 of them were 2.2 MB that a
+#: long batch's memory grew by).
+@lru_cache(maxsize=2048)
 def compared_topic(text: str, city: str = "") -> str:
     """A conference title as it is compared (see the module docstring): spam, the city's
     name, quotes, punctuation and the words of a conference set aside, in lower case.
