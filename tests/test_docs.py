@@ -549,8 +549,9 @@ def test_diagram_shows_the_commit_before_the_events() -> None:
                                                       "acknowledge"]
     assert ("status", "checked", True) in edges and ("take_in", "read", True) in edges
     # the batch: look up, record, process; a dry run only checks
-    assert _in_order(_calls(_Intake.admit), ["find_message", "record_message"])
-    assert _in_order(_calls(_Intake.check), ["find_message", "_make", "SubmissionChecked"])
+    assert _in_order(_calls(_Intake._look_up), ["_fingerprint", "find_message"])
+    assert _in_order(_calls(_Intake.admit), ["_look_up", "record_message"])
+    assert _in_order(_calls(_Intake.check), ["_look_up", "_make", "SubmissionChecked"])
     assert "record_message" not in _calls(_Intake.check)
     assert _in_order(_calls(_Intake.process),
                      ["_make", "mark_processed", "SubmissionProcessed",

@@ -510,19 +510,12 @@ class _Intake:
 
     def check(self, raw: RawMessage) -> bool:
         """A dry run's message: made and judged, stored nowhere; whether it was new."""
-        store = self.store
-        if raw.known:  # the source skipped downloading it: report it from the ledger
-            record = store.find_message(source_key=raw.source_key)
-            self._report(self._duplicate(record, raw.source_key, ""))
+        found = self._look_up(raw, remember=False)
+        if found is None:
             return False
-        sha, head = _fingerprint(raw)
-        key = raw.source_key or sha
-        known = store.find_message(source_key=key, sha256=sha)
-        if known is not None and known.state == "processed":
-            self._report(self._duplicate(known, key, _message_id(head, self.app)))
-            return False
+        sha, _, key, _ = found
         try:
-            sub = self._make(Pipeline(self.app, ledger=store), raw, sha)
+            sub = self._make(Pipeline(self.app, ledger=self.store), raw, sha)
         except _Deferred as deferred:
             self._defer(raw, key, deferred.reason)
             return False
@@ -534,21 +527,10 @@ class _Intake:
         """Archive and record ``raw`` unless the ledger has it: what to process next, or
         ``None`` (a duplicate, reported; or deferred by a transient failure)."""
         store = self.store
-        if raw.known:  # the source skipped downloading it: report it from the ledger
-            record = store.find_message(source_key=raw.source_key)
-            self._report(self._duplicate(record, raw.source_key, ""))
+        found = self._look_up(raw, remember=True)
+        if found is None:
             return None
-        sha, head = _fingerprint(raw)
-        message_id = _message_id(head, self.app)
-        key = raw.source_key or sha
-        # the same message is the same bytes (or the same place in the source), never
-        # just the same Message-ID: a header anyone can write must not drop a message
-        known = store.find_message(source_key=key, sha256=sha)
-        if known is not None and known.state == "processed":
-            if key not in known.source_keys:
-                store.add_source_key(known.id, key)
-            self._report(self._duplicate(known, key, message_id))
-            return None
+        sha, message_id, key, known = found
         if known is not None:  # recorded by a killed run, or earlier in this one
             return Admitted(known.id, raw, sha, key, copy=known.id in self.in_flight)
         try:
@@ -572,6 +554,29 @@ class _Intake:
             return None
         self.in_flight.add(record.id)
         return Admitted(record.id, raw, sha, key)
+
+    def _look_up(self, raw: RawMessage, *,
+                 remember: bool) -> tuple[str, str, str, MessageRecord | None] | None:
+        """``raw``'s sha256, Message-ID, ledger key and its record if one was made but not
+        processed; ``None`` when the ledger already processed it (reported as a duplicate,
+        its source key remembered when ``remember``).  The same message is the same bytes
+        (or the same place in the source), never just the same Message-ID: a header anyone
+        can write must not drop a message."""
+        store = self.store
+        if raw.known:  # the source skipped downloading it: report it from the ledger
+            record = store.find_message(source_key=raw.source_key)
+            self._report(self._duplicate(record, raw.source_key, ""))
+            return None
+        sha, head = _fingerprint(raw)
+        message_id = _message_id(head, self.app)
+        key = raw.source_key or sha
+        known = store.find_message(source_key=key, sha256=sha)
+        if known is not None and known.state == "processed":
+            if remember and key not in known.source_keys:
+                store.add_source_key(known.id, key)
+            self._report(self._duplicate(known, key, message_id))
+            return None
+        return sha, message_id, key, known
 
     def process(self, admitted: Admitted, *, read: Submission | ReadFailure | None = None,
                 reprocessed: bool = False) -> bool:
