@@ -237,10 +237,10 @@ def stdlib_peak(path: Path) -> int:
 # --- scaling: the whole batch at several mailbox sizes ---------------------------------------
 
 
-def scaling_child(folder: str, store: str) -> None:
+def scaling_child(folder: str, store: str, workers: str = "1") -> None:
     """Run one batch over ``folder`` in this fresh process; print its time, peak resident
-    size (VmHWM) and the fsyncs pressdocs asked for (os.fsync; SQLite's own are not
-    counted) as JSON."""
+    size (VmHWM) and the flushes to disk pressdocs asked for (os.fsync and syncfs;
+    SQLite's own are not counted) as JSON."""
     import os
 
     from pressdocs import Config, Pressdocs
@@ -253,9 +253,18 @@ def scaling_child(folder: str, store: str) -> None:
         real_fsync(fd)
 
     os.fsync = counted
+    from pressdocs.store import blobs
+
+    syncfs = blobs._syncfs()
+    if syncfs is not None:  # one syncfs flushes a message's blobs together: count it too
+        def counted_syncfs(fd: int) -> int:
+            calls[0] += 1
+            return syncfs(fd)
+
+        blobs._syncfs = lambda: counted_syncfs  # type: ignore[assignment]
     app = Pressdocs(store=store, config=Config())
     started = time.perf_counter()
-    report = app.batch(folder)
+    report = app.batch(folder, workers=int(workers))
     seconds = time.perf_counter() - started
     # VmHWM, not ru_maxrss: Linux carries the parent's resident size at fork into the
     # child's ru_maxrss across exec, so ru_maxrss here was the bench's own mailbox size
@@ -264,32 +273,35 @@ def scaling_child(folder: str, store: str) -> None:
                       "seen": report.seen}))
 
 
-def scaling(sizes: list[int]) -> None:
-    """msg/s, × floor, peak RSS and fsyncs of ``pressdocs batch`` at each size."""
+def scaling(sizes: list[int], workers: list[int]) -> None:
+    """msg/s, × floor, peak RSS and flushes of ``pressdocs batch`` at each size, with each
+    number of ``--workers`` (peak RSS: the batch's own process, not its readers)."""
     scratch = Path(tempfile.mkdtemp(prefix="pressdocs-bench-"))
     try:
         t0 = time.perf_counter()
         paths = build_mailbox(scratch / "all", max(sizes))
         print(f"mailbox: {max(sizes)} messages built in {time.perf_counter() - t0:.0f} s; "
               "each size is its first N, taken in by a fresh process into a new store\n")
-        print(f"{'messages':>8} {'msg/s':>8} {'floor msg/s':>12} {'× floor':>8} "
-              f"{'peak RSS':>9} {'fsyncs/msg':>11}")
+        print(f"{'messages':>8} {'workers':>7} {'msg/s':>8} {'floor msg/s':>12} {'× floor':>8} "
+              f"{'peak RSS':>9} {'flushes/msg':>11}")
         for n in sizes:
             folder = scratch / f"mail{n}"
             folder.mkdir()
             for p in paths[:n]:
                 (folder / p.name).symlink_to(p)
             _, floor_rate = timed("floor", paths[:n], floor)
-            store = scratch / f"store{n}"
-            done = subprocess.run([sys.executable, __file__, "--scaling-child", str(folder),
-                                   str(store)], capture_output=True, text=True, check=False)
-            if done.returncode:
-                raise SystemExit(done.stderr)
-            m = json.loads(done.stdout.strip().splitlines()[-1])
-            rate = m["seen"] / m["seconds"]
-            print(f"{n:>8} {rate:>8.1f} {floor_rate:>12.0f} {floor_rate / rate:>8.1f} "
-                  f"{m['rss'] / MB:>7.0f}MB {m['fsyncs'] / n:>11.1f}", flush=True)
-            shutil.rmtree(store, ignore_errors=True)
+            for w in workers:
+                store = scratch / f"store{n}-{w}"
+                done = subprocess.run([sys.executable, __file__, "--scaling-child", str(folder),
+                                       str(store), str(w)], capture_output=True, text=True,
+                                      check=False)
+                if done.returncode:
+                    raise SystemExit(done.stderr)
+                m = json.loads(done.stdout.strip().splitlines()[-1])
+                rate = m["seen"] / m["seconds"]
+                print(f"{n:>8} {w:>7} {rate:>8.1f} {floor_rate:>12.0f} {floor_rate / rate:>8.1f} "
+                      f"{m['rss'] / MB:>7.0f}MB {m['fsyncs'] / n:>11.1f}", flush=True)
+                shutil.rmtree(store, ignore_errors=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -307,7 +319,9 @@ def main() -> None:
                         "these mailbox sizes, e.g. 100,1000,5000")
     parser.add_argument("--quick", action="store_true", help="the scaling table at 100 and 400")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
-    parser.add_argument("--scaling-child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--workers", default="1", help="with --sizes: batch --workers values "
+                        "to run each size with, comma-separated (default 1)")
+    parser.add_argument("--scaling-child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(*args.child)
@@ -316,7 +330,8 @@ def main() -> None:
         scaling_child(*args.scaling_child)
         return
     if args.sizes or args.quick:
-        scaling([int(n) for n in args.sizes.split(",")] if args.sizes else [100, 400])
+        scaling([int(n) for n in args.sizes.split(",")] if args.sizes else [100, 400],
+                [int(w) for w in args.workers.split(",")])
         return
 
     from pressdocs.mail.message import parse_message

@@ -9,6 +9,11 @@ folder): a second channel of that name would be refused.  Use it from Python wit
 settings come from its table in ``pressdocs.toml`` (``context.plugin_config()``):
 ``[plugins.outbox_plugin]`` when given to ``Pressdocs`` (a plugin object is named after its
 module), ``sender`` naming who the notices come from.
+
+Run as a script, it takes in a mailbox (default: the demo mailbox) with a receipt
+queued for each new submission, sends them through this channel and prints them:
+
+    python examples/outbox_plugin.py [MAILBOX]
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ class Outbox(Channel):
 
     name = "memory"
     description = "测试用通知渠道：把通知记在内存里，不真正发送"
+    reaches = "email"  # its recipients are the units' addresses, as for the email channel
 
     def __init__(self) -> None:
         self.sent: list[Notice] = []
@@ -47,3 +53,32 @@ def register_channels(register: Callable[[Channel], None]) -> None:
 @hookimpl
 def handle_event(event: Event) -> None:
     EVENTS.append(event.name)
+
+
+if __name__ == "__main__":
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    import outbox_plugin  # this file as a module of its own name: the plugin "outbox_plugin"
+    from demo_mailbox import write_mailbox
+
+    from pressdocs import Pressdocs
+    from pressdocs.config import config_from_dict
+
+    # what pressdocs.toml would say: [notify] channels = ["memory"], and the plugin's table
+    config = config_from_dict({"notify": {"channels": ["memory"]},
+                               "plugins": {"outbox_plugin": {"sender": "市新闻办值班室"}}})
+    with tempfile.TemporaryDirectory() as work, \
+            Pressdocs(store=Path(work) / "store", config=config, plugins=[outbox_plugin]) as pd:
+        mailbox = sys.argv[1] if len(sys.argv) > 1 else str(Path(work) / "mail")
+        if len(sys.argv) == 1:
+            write_mailbox(Path(mailbox))
+        pd.batch(mailbox, receipts=True)   # a receipt (回执) queued for each new submission
+        sent = pd.notify()                 # each queued notice through its channel, once
+    for outcome in sent.outcomes:          # what the channel answered: its Delivery
+        notice = outcome.notice
+        print(f"{outcome.to_dict()['status_label']}（{outcome.detail}）："
+              f"{'、'.join(notice.recipients)}《{notice.context['subject']}》")
+    print(f"通道 memory 收到 {len(outbox_plugin.OUTBOX.sent)} 条通知，"
+          f"NoticeSent 事件 {outbox_plugin.EVENTS.count('notice_sent')} 次")

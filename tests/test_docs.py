@@ -315,7 +315,7 @@ class Shown:
     after: tuple[str, ...]  # options after it
 
 
-_GLOBAL_WITH_VALUE = {"--lang", "--config", "--store"}
+_GLOBAL_WITH_VALUE = {"--lang", "--config", "--store", "--plugins-dir"}
 _END = {"#", "|", "||", "&&", ";", ">", ">>", "2>&1"}
 _OPTION = re.compile(r"^--?[A-Za-z][\w-]*")
 
@@ -442,10 +442,11 @@ def test_toml_block_parses_and_configures(block: Block) -> None:
 #: Each node of the diagram and the code it stands for (its label names the last part).
 DIAGRAM_CODE: dict[str, tuple[str, ...]] = {
     "mailbox": ("capabilities.MailSource.messages",),
-    "take_in": ("_intake._Intake.take_in",),
+    "take_in": ("_intake._Intake.admit", "_intake._Intake.check"),
     "reprocess": ("_intake.reprocess",),
     "check": ("_checking.check_path",),
-    "read": ("_pipeline.Pipeline.message", "_pipeline.Pipeline.files", "_reading.read_document"),
+    "read": ("_pipeline.Pipeline.read", "_pipeline.Pipeline.files", "_reading.read_document",
+             "_readers.Readers"),
     "assemble": ("_submission.assemble",),
     "prepare": ("hookspecs.prepare_submission",),
     "enrich": ("_enrich.enrich",),
@@ -532,9 +533,10 @@ def test_diagram_shows_the_pipeline_in_the_order_it_runs() -> None:
     steps = [DIAGRAM_CODE[n][0].rsplit(".", 1)[1] for n in chain[2:]]
     # _finish runs exactly the steps the diagram shows after assemble, in its order
     assert _calls(Pipeline._finish) == steps
-    for way_in in (Pipeline.message, Pipeline.files):
-        assert _in_order(_calls(way_in), ["_file", "assemble", "_finish"]), way_in
-    assert _in_order(_calls(Pipeline.message), ["_parse", "_file", "_body", "assemble"])
+    assert _calls(Pipeline.message) == ["read", "judge"]
+    assert _in_order(_calls(Pipeline.read), ["_parse", "_file", "_body", "assemble"])
+    assert "_finish" in _calls(Pipeline.judge) and "_finish" not in _calls(Pipeline.read)
+    assert _in_order(_calls(Pipeline.files), ["_file", "assemble", "_finish"])
 
 
 def test_diagram_shows_the_commit_before_the_events() -> None:
@@ -547,12 +549,14 @@ def test_diagram_shows_the_commit_before_the_events() -> None:
                                                       "acknowledge"]
     assert ("status", "checked", True) in edges and ("take_in", "read", True) in edges
     # the batch: look up, record, process; a dry run only checks
-    assert _in_order(_calls(_Intake.take_in), ["find_message", "SubmissionChecked",
-                                               "record_message", "process"])
+    assert _in_order(_calls(_Intake._look_up), ["_fingerprint", "find_message"])
+    assert _in_order(_calls(_Intake.admit), ["_look_up", "record_message"])
+    assert _in_order(_calls(_Intake.check), ["_look_up", "_make", "SubmissionChecked"])
+    assert "record_message" not in _calls(_Intake.check)
     assert _in_order(_calls(_Intake.process),
                      ["_make", "mark_processed", "SubmissionProcessed",
                       "FindingRaised"])
-    assert _in_order(_calls(run_batch), ["messages", "take_in", "acknowledge"])
+    assert _in_order(_calls(run_batch), ["messages", "admit", "process", "acknowledge"])
     assert _in_order(_calls(App.check), ["check_path", "SubmissionChecked"])
     # one transaction writes what the commit node lists
     written = inspect.getsource(SQLStore._write_submission)

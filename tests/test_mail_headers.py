@@ -235,6 +235,15 @@ def test_decode_address_without_name_or_with_several() -> None:
     assert decode_address("") == ("", "")
 
 
+@pytest.mark.parametrize("charset", ["utf-8", "gbk"])
+def test_an_address_in_raw_8_bit_is_text(charset: str) -> None:
+    # 中文邮箱 (RFC 6531) and careless gateways: the address is decoded like a name, never
+    # left as the surrogate escapes the parser keeps raw bytes as (no database takes those)
+    raw = "王芳 <王芳@芜湖.中国>".encode(charset).decode("ascii", "surrogateescape")
+    assert decode_address(raw) == ("王芳", "王芳@芜湖.中国")
+    assert decode_address("王芳@芜湖.中国".encode(charset)) == ("", "王芳@芜湖.中国")
+
+
 # --- attachment names ---------------------------------------------------------------------
 
 

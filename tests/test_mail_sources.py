@@ -30,7 +30,12 @@ def _both(error: PressdocsError) -> tuple[str, str]:
      "imaps://login@server/folder)"),
     ("imaps://a@:993/INBOX", "IMAP 地址缺少服务器：imaps://a@:993/INBOX",
      "the IMAP URL has no server: imaps://a@:993/INBOX"),
-    ("imaps://a@host:99x/INBOX", "IMAP 端口无效：99x", "invalid IMAP port: 99x"),
+    ("imaps://a@host:99x/INBOX", "IMAP 端口无效：99x（应为 1 到 65535 之间的整数）",
+     "invalid IMAP port: 99x (it must be a whole number from 1 to 65535)"),
+    ("imaps://a@host:0/INBOX", "IMAP 端口无效：0（应为 1 到 65535 之间的整数）",
+     "invalid IMAP port: 0 (it must be a whole number from 1 to 65535)"),
+    ("imaps://a@host:65536/INBOX", "IMAP 端口无效：65536（应为 1 到 65535 之间的整数）",
+     "invalid IMAP port: 65536 (it must be a whole number from 1 to 65535)"),
 ])
 def test_a_bad_imap_location(location: str, zh: str, en: str) -> None:
     with pytest.raises(ConfigError) as caught:

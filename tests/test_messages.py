@@ -43,6 +43,9 @@ def _keys_used_in_the_code() -> set[str]:
     for path in SRC.rglob("*.py"):
         text = path.read_text("utf-8")
         used |= set(re.findall(r"""\.of\(\s*["']([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)+)["']""", text))
+        # the command line's tr(lang, "cli.…"): cli.value.out_of_range was missing unseen
+        used |= set(re.findall(r"""\btr\((?:[^,()]|\([^()]*\))*,\s*["']"""
+                               r"""([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)+)["']""", text))
     return used
 
 

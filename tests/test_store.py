@@ -159,6 +159,57 @@ def test_blob_writer_that_fails_keeps_nothing(store: Store) -> None:
     assert not list((store.path / "blobs").glob(".tmp-*"))
 
 
+def test_deferred_blobs_are_readable_at_once_and_in_place_after_the_commit(
+        store: Store) -> None:
+    """Blobs written together are flushed together: readable while pending, in their
+    sha256 folder once the commit that names them is done, nothing left behind."""
+    pictures = [f"picture {i}".encode() for i in range(5)]
+    raw = b"message with five pictures"
+    record = store.record_message(raw, source_key=KEY)
+    with store.deferred_blobs():
+        digests = [store.put_blob(p) for p in pictures]
+        assert [store.get_blob(d) for d in digests] == pictures
+        assert store.put_blob(pictures[0]) == digests[0]  # written once
+        with store.transaction():
+            store.mark_processed(record.id, submission(raw))
+        blobs = store.path / "blobs"
+        for digest, data in zip(digests, pictures, strict=True):
+            assert (blobs / digest[:2] / digest[2:]).read_bytes() == data
+        assert not list(blobs.glob(".tmp-*"))
+
+
+def test_deferred_blobs_of_a_failed_message_are_dropped(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.deferred_blobs():
+        digest = store.put_blob(b"half a message's attachment")
+        assert store.has_blob(digest)
+        raise RuntimeError("the pipeline crashed")
+    assert not store.has_blob(digest)
+    assert not list((store.path / "blobs").glob(".tmp-*"))
+
+
+def test_no_row_commits_when_its_blobs_cannot_reach_the_disk(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full disk while the blobs are put in place: the commit that names them does not
+    happen, and the message stays unprocessed for the next run."""
+    raw = b"registration mail"
+    record = store.record_message(raw, source_key=KEY)
+    real_replace = os.replace
+
+    def disk_full(*args: Any, **kwargs: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(StoreError, match="No space left on device"), store.deferred_blobs():
+        store.put_blob(b"a picture")
+        monkeypatch.setattr(os, "replace", disk_full)
+        with store.transaction():
+            store.mark_processed(record.id, submission(raw))
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert store.get_submission(sha(raw)) is None
+    assert [m.id for m in store.unprocessed_messages()] == [record.id]
+    assert not store.has_blob(sha(b"a picture"))
+    assert not list((store.path / "blobs").glob(".tmp-*"))
+
+
 def test_missing_or_malformed_blob_is_a_clear_error(store: Store) -> None:
     absent = sha(b"never stored")
     with pytest.raises(StoreError, match=f"没有内容 {absent}"):

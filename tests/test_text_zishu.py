@@ -106,3 +106,20 @@ _latin_word = st.text(alphabet="abcxyzABCXYZ0129", min_size=1, max_size=8)
 @given(st.lists(_latin_word, max_size=20))
 def test_each_latin_word_is_one(words: list[str]) -> None:
     assert count_zishu(" ".join(words)) == ZishuCount(east_asian=0, words=len(words))
+
+
+@given(st.text(max_size=40))
+def test_count_does_not_depend_on_what_was_counted_before(text: str) -> None:
+    """Characters' kinds are remembered between counts; a fresh count says the same."""
+    from pressdocs.text import zishu
+
+    remembered = count_zishu(text)
+    zishu._KINDS.clear()
+    assert count_zishu(text) == remembered
+
+
+def test_korean_line_counts_its_ambiguous_marks_as_east_asian() -> None:
+    """A line of hangul is East-Asian text: a “…” in it counts as a character each, as
+    in Chinese text (a run of hangul is one word)."""
+    assert count_zishu("한국어 “좋다”").total == 4
+    assert count_zishu("Korean “ok”").total == 2

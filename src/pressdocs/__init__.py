@@ -25,9 +25,11 @@ if TYPE_CHECKING:
     from pressdocs._accounts import Account, Role
     from pressdocs._app import Pressdocs
     from pressdocs._dashboard import Dashboard
+    from pressdocs._demo import DemoReport, run_demo
     from pressdocs._intake import BatchReport, MessageOutcome
     from pressdocs._notify import NoticeOutcome, NotifyReport
     from pressdocs._plan_import import PlanImport
+    from pressdocs._plugin_template import write_plugin_template
     from pressdocs._plugins import PluginInfo, Plugins, load_plugins
     from pressdocs._reading import ReadResult
     from pressdocs._record import ConferenceRecord
@@ -129,6 +131,7 @@ _LAZY = {
     "PluginInfo": "pressdocs._plugins",
     "Plugins": "pressdocs._plugins",
     "load_plugins": "pressdocs._plugins",
+    "write_plugin_template": "pressdocs._plugin_template",
     "Capability": "pressdocs.capabilities",
     "Channel": "pressdocs.capabilities",
     "Classification": "pressdocs.capabilities",
@@ -200,6 +203,7 @@ _LAZY = {
     "BatchReport": "pressdocs._intake",
     "ConferenceRecord": "pressdocs._record",
     "Dashboard": "pressdocs._dashboard",
+    "DemoReport": "pressdocs._demo",
     "MessageOutcome": "pressdocs._intake",
     "NoticeOutcome": "pressdocs._notify",
     "NotifyReport": "pressdocs._notify",
@@ -224,6 +228,8 @@ _LAZY = {
     "FIELD_IDS": "pressdocs.forms.spec",
     "field_label": "pressdocs.forms.spec",
     "location_label": "pressdocs.forms.spec",
+    # the demo on the sample that ships with pressdocs (pressdocs demo)
+    "run_demo": "pressdocs._demo",
 }
 
 
@@ -261,6 +267,7 @@ __all__ = [
     "Dashboard",
     "Deadlines",
     "Delivery",
+    "DemoReport",
     "Document",
     "DocumentKind",
     "Event",
@@ -338,4 +345,6 @@ __all__ = [
     "load_config",
     "load_plugins",
     "location_label",
+    "run_demo",
+    "write_plugin_template",
 ]

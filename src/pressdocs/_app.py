@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from pressdocs._plugins import Plugins, load_plugins
 from pressdocs.config import Config, check_config, load_config
+from pressdocs.errors import ConfigError
 
 if TYPE_CHECKING:
     from pressdocs._accounts import Account, Role
@@ -87,18 +88,26 @@ class Pressdocs:
       functions) to load besides the built-ins and the installed ones, or an already
       built :class:`Plugins`; ``load_entry_points=False`` leaves installed plugins out
       (a library that wants exactly the plugins it names);
+    - ``plugins_dir``: a folder whose ``*.py`` files are loaded as plugins too, each named
+      after its file (``pressdocs --plugins-dir``);
     - ``strict``: a plugin that fails to load is an error instead of a note.
+
+    ``load_entry_points`` and ``plugins_dir`` apply when pressdocs builds the plugin
+    manager, not to one given built.
     """
 
     def __init__(self, *, config: Config | str | Path | None = None,
                  store: str | Path | None = None, lang: str | None = None,
                  plugins: Plugins | Iterable[object] | None = None,
-                 load_entry_points: bool = True, strict: bool = False):
+                 load_entry_points: bool = True, strict: bool = False,
+                 plugins_dir: str | os.PathLike[str] | None = None):
         self._config_arg = config
         self._store_arg = store
         self._lang_arg = lang
         self._extra = [] if plugins is None or isinstance(plugins, Plugins) else list(plugins)
         self._entry_points = load_entry_points
+        self._plugins_dir = plugins_dir
+        self._built_plugins = isinstance(plugins, Plugins)
         self.strict = strict
         if isinstance(plugins, Plugins):
             self.__dict__["plugins"] = plugins
@@ -119,8 +128,20 @@ class Pressdocs:
     def plugins(self) -> Plugins:
         """The plugin manager: built-ins, installed plugins (unless left out), and the
         plugin objects given."""
-        extra = [(getattr(p, "__name__", None) or type(p).__name__, p) for p in self._extra]
-        return load_plugins(strict=self.strict, entry_points=self._entry_points, extra=extra)
+        return load_plugins(**self._plugin_recipe())
+
+    def _plugin_recipe(self) -> dict[str, Any]:
+        """The arguments of :func:`~pressdocs._plugins.load_plugins` that make
+        :attr:`plugins`, for another process to make the same (``batch --workers``)."""
+        if self._built_plugins:
+            recipe = self.plugins.made_with
+            if recipe is None:  # built by hand: it cannot be made again elsewhere
+                raise ConfigError.of("intake.workers_plugin", plugin="Plugins")
+            return dict(recipe)
+        return {"strict": self.strict, "entry_points": self._entry_points,
+                "plugins_dir": self._plugins_dir,
+                "extra": [(getattr(p, "__name__", None) or type(p).__name__, p)
+                          for p in self._extra]}
 
     @cached_property
     def lang(self) -> str:
@@ -216,17 +237,20 @@ class Pressdocs:
 
     def batch(self, location: str | None = None, *, dry_run: bool = False,
               since: date | None = None, limit: int | None = None,
-              progress: Progress | None = None, receipts: bool | None = None) -> BatchReport:
+              progress: Progress | None = None, receipts: bool | None = None,
+              workers: int = 1) -> BatchReport:
         """Take in every new message of ``location`` (``imaps://…``, a Maildir, an mbox,
         an .eml file or folder; default: the ``[mail] imap`` of the configuration), each
         exactly once; see :mod:`pressdocs._intake`.  ``receipts`` (default: ``[notify]
-        receipts`` of the configuration) queues a receipt for each new submission."""
+        receipts`` of the configuration) queues a receipt for each new submission.
+        ``workers`` above 1 reads messages in that many processes at once (more cores;
+        the same results in the same order, see :mod:`pressdocs._readers`)."""
         from pressdocs._intake import run_batch
 
         if receipts is None:
             receipts = bool(self.config.notify.get("receipts", False))
         return run_batch(self, location, dry_run=dry_run, since=since, limit=limit,
-                         progress=progress, receipts=receipts)
+                         progress=progress, receipts=receipts, workers=workers)
 
     def reprocess(self, *, status: SubmissionStatus | str | None = None,
                   since: date | None = None, ids: Iterable[str] = (),

@@ -56,6 +56,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pressdocs._pipeline import Pipeline
+from pressdocs._readers import Readers
 from pressdocs._redact import scrub
 from pressdocs.capabilities import MailSource, RawMessage, source_key
 from pressdocs.errors import PressdocsError, SourceError, StoreError
@@ -83,8 +84,8 @@ if TYPE_CHECKING:
     from pressdocs._app import Pressdocs
     from pressdocs._notify import NoticeOutcome
 
-__all__ = ["BatchReport", "DeferredMessage", "MessageOutcome", "find_source", "is_transient",
-           "reprocess", "run_batch"]
+__all__ = ["Admitted", "BatchReport", "DeferredMessage", "MessageOutcome", "ReadFailure",
+           "find_source", "is_transient", "reprocess", "run_batch"]
 
 _CHUNK = 1024 * 1024
 _HEAD = 256 * 1024  # where a message file's header block is looked for
@@ -351,14 +352,17 @@ def find_source(app: Pressdocs, location: str) -> MailSource:
 
 def run_batch(app: Pressdocs, location: str | None = None, *, dry_run: bool = False,
               since: date | None = None, limit: int | None = None,
-              progress: Progress | None = None, receipts: bool = False) -> BatchReport:
+              progress: Progress | None = None, receipts: bool = False,
+              workers: int = 1) -> BatchReport:
     """Take in every new message of ``location``; see the module docstring.
 
     ``dry_run`` reads and checks everything but writes nothing to the store and
     acknowledges nothing.  ``since`` skips messages received before that day; ``limit``
     stops after that many new messages.  Without ``location``, the mailbox configured as
     ``[mail] imap`` is taken in.  ``receipts`` queues a receipt for each new submission
-    with its commit (never in a dry run); ``pressdocs notify`` sends them.
+    with its commit (never in a dry run); ``pressdocs notify`` sends them.  ``workers``
+    above 1 reads that many messages at once in worker processes
+    (:mod:`pressdocs._readers`); they are judged and committed in order all the same.
     """
     location = location or str(app.config.mail.get("imap", "") or "")
     if not location:
@@ -374,20 +378,37 @@ def run_batch(app: Pressdocs, location: str | None = None, *, dry_run: bool = Fa
 
         context = app.context(source, store=store)
         taken = 0
+        readers = None if dry_run or workers <= 1 else Readers(app, store, workers)
         try:
             for raw in _since(source.messages(location, context, since, known), since, app):
                 if limit is not None and taken >= limit:
                     break
-                if intake.take_in(raw, dry_run):
-                    taken += 1
-                    if not dry_run:
+                if dry_run:
+                    taken += intake.check(raw)
+                    continue
+                admitted = intake.admit(raw)
+                if admitted is None:
+                    continue
+                taken += not admitted.copy
+                if readers is None:
+                    if intake.process(admitted):
                         source.acknowledge(raw, context)
+                    continue
+                for done, finished, original in readers.read(admitted, raw):
+                    if intake.process(finished, read=done):
+                        source.acknowledge(original, context)
+            for done, finished, original in readers.drain() if readers else ():
+                if intake.process(finished, read=done):
+                    source.acknowledge(original, context)
         except Exception as exc:
             if not is_transient(exc):
                 raise
             # the mailbox went away mid-way: what came in is kept; the rest comes next run
             report.interrupted = Message.of("intake.interrupted", location=location,
                                             reason=_reason(exc))
+        finally:
+            if readers is not None:
+                readers.close()
         if not dry_run:
             # Left recorded but unprocessed by a run that was killed, and not met again
             # above (those were finished there, with their INTERNALDATE): finish them
@@ -396,8 +417,8 @@ def run_batch(app: Pressdocs, location: str | None = None, *, dry_run: bool = Fa
                 if record.id in intake.deferred_ids:
                     continue
                 raw = RawMessage(source="", key="", path=store.blob_path(record.sha256))
-                intake.process(record.id, raw, record.sha256,
-                               record.source_keys[0] if record.source_keys else "")
+                intake.process(Admitted(record.id, raw, record.sha256,
+                                        record.source_keys[0] if record.source_keys else ""))
     app.emit(BatchFinished(report=report, committed=not dry_run, dry_run=dry_run))
     return report
 
@@ -447,8 +468,8 @@ def reprocess(app: Pressdocs, *, status: SubmissionStatus | str | None = None,
             raw = RawMessage(source=earlier.source if earlier else "", key="",
                              path=store.blob_path(record.sha256),
                              received=earlier.received if earlier else None)
-            intake.process(record.id, raw, record.sha256,
-                           record.source_keys[0] if record.source_keys else "",
+            intake.process(Admitted(record.id, raw, record.sha256,
+                                    record.source_keys[0] if record.source_keys else ""),
                            reprocessed=True)
     app.emit(BatchFinished(report=report))
     return report
@@ -508,45 +529,44 @@ class _Intake:
         self.receipts = receipts
         #: Ledger records this run deferred (left unprocessed for the next run).
         self.deferred_ids: set[int] = set()
+        #: Ledger records admitted and not yet processed (being read, with ``--workers``).
+        self.in_flight: set[int] = set()
         self._load = _loader(app)  # how a reported outcome reads its submission back
 
-    def take_in(self, raw: RawMessage, dry_run: bool) -> bool:
-        """Take ``raw`` in; whether it was new (and so may be acknowledged)."""
+    def check(self, raw: RawMessage) -> bool:
+        """A dry run's message: made and judged, stored nowhere; whether it was new."""
+        found = self._look_up(raw, remember=False)
+        if found is None:
+            return False
+        sha, _, key, _ = found
+        try:
+            sub = self._make(Pipeline(self.app, ledger=self.store), raw, sha)
+        except _Deferred as deferred:
+            self._defer(raw, key, deferred.reason)
+            return False
+        self.app.emit(SubmissionChecked(submission=sub, dry_run=True))
+        self._report(MessageOutcome(sub, sub.status, key))
+        return True
+
+    def admit(self, raw: RawMessage) -> Admitted | None:
+        """Archive and record ``raw`` unless the ledger has it: what to process next, or
+        ``None`` (a duplicate, reported; or deferred by a transient failure)."""
         store = self.store
-        if raw.known:  # the source skipped downloading it: report it from the ledger
-            record = store.find_message(source_key=raw.source_key)
-            self._report(self._duplicate(record, raw.source_key, ""))
-            return False
-        sha, head = _fingerprint(raw)
-        message_id = parse_headers(head, tz=self.app.config.tz).message_id
-        key = raw.source_key or sha
-        # the same message is the same bytes (or the same place in the source), never
-        # just the same Message-ID: a header anyone can write must not drop a message
-        known = store.find_message(source_key=key, sha256=sha)
-        if known is not None and known.state == "processed":
-            if key not in known.source_keys and not dry_run:
-                store.add_source_key(known.id, key)
-            self._report(self._duplicate(known, key, message_id))
-            return False
-        if dry_run:
-            try:
-                sub = self._make(Pipeline(self.app, ledger=store), raw, sha)
-            except _Deferred as deferred:
-                self._defer(raw, key, deferred.reason)
-                return False
-            self.app.emit(SubmissionChecked(submission=sub, dry_run=True))
-            self._report(MessageOutcome(sub, sub.status, key))
-            return True
-        if known is not None:
-            return self.process(known.id, raw, sha, key)
+        found = self._look_up(raw, remember=True)
+        if found is None:
+            return None
+        sha, message_id, key, known = found
+        if known is not None:  # recorded by a killed run, or earlier in this one
+            return Admitted(known.id, raw, sha, key, copy=known.id in self.in_flight)
         try:
             if raw.path is None:
                 record = store.record_message(raw.data, source_key=key,
                                               message_id=message_id or None)
             else:
-                archived = _archive(store, raw, sha)
-                record = store.record_message(blob=archived, source_key=key,
-                                              message_id=message_id or None)
+                with store.deferred_blobs():  # on disk when the record commits
+                    archived = _archive(store, raw, sha)
+                    record = store.record_message(blob=archived, source_key=key,
+                                                  message_id=message_id or None)
                 # processed from the archived bytes, the very ones a rerun after a crash reads
                 raw = RawMessage(source=raw.source, key=raw.key, received=raw.received,
                                  folder=raw.folder, file_time=raw.file_time,
@@ -556,29 +576,60 @@ class _Intake:
             if not is_transient(exc):
                 raise
             self._defer(raw, key, _reason(exc))
-            return False
-        return self.process(record.id, raw, sha, key)
+            return None
+        self.in_flight.add(record.id)
+        return Admitted(record.id, raw, sha, key)
 
-    def process(self, record_id: int, raw: RawMessage, sha: str, key: str, *,
+    def _look_up(self, raw: RawMessage, *,
+                 remember: bool) -> tuple[str, str, str, MessageRecord | None] | None:
+        """``raw``'s sha256, Message-ID, ledger key and its record if one was made but not
+        processed; ``None`` when the ledger already processed it (reported as a duplicate,
+        its source key remembered when ``remember``).  The same message is the same bytes
+        (or the same place in the source), never just the same Message-ID: a header anyone
+        can write must not drop a message."""
+        store = self.store
+        if raw.known:  # the source skipped downloading it: report it from the ledger
+            record = store.find_message(source_key=raw.source_key)
+            self._report(self._duplicate(record, raw.source_key, ""))
+            return None
+        sha, head = _fingerprint(raw)
+        message_id = _message_id(head, self.app)
+        key = raw.source_key or sha
+        known = store.find_message(source_key=key, sha256=sha)
+        if known is not None and known.state == "processed":
+            if remember and key not in known.source_keys:
+                store.add_source_key(known.id, key)
+            self._report(self._duplicate(known, key, message_id))
+            return None
+        return sha, message_id, key, known
+
+    def process(self, admitted: Admitted, *, read: Submission | ReadFailure | None = None,
                 reprocessed: bool = False) -> bool:
-        """Make the submission, commit it with the ledger's mark (and its receipt, when
-        asked for), then announce it; whether it was done (not deferred: a transient
-        failure leaves the message recorded but unprocessed, for the next run)."""
+        """Make the submission (from what a reader read, when one did), commit it with the
+        ledger's mark (and its receipt, when asked for), then announce it; whether it was
+        done (not deferred: a transient failure leaves the message recorded but
+        unprocessed, for the next run)."""
+        if admitted.copy:
+            return self._copy(admitted)
+        self.in_flight.discard(admitted.record_id)
+        raw, sha, key = admitted.raw, admitted.sha256, admitted.source_key
         try:
-            sub = self._make(Pipeline(self.app, ledger=self.store, originals=self.store),
-                             raw, sha)
-            notifier = self.app.notifier
-            receipts = notifier.receipts([sub]) if self.receipts else []
-            with self.store.transaction():
-                self.store.mark_processed(record_id, sub)
-                self.report.receipts += notifier.queue(receipts).outcomes
+            # the attachments' blobs reach the disk together, just before the commit
+            with self.store.deferred_blobs():
+                sub = self._make(Pipeline(self.app, ledger=self.store,
+                                          originals=self.store), raw, sha, read)
+                notifier = self.app.notifier
+                receipts = notifier.receipts([sub]) if self.receipts else []
+                with self.store.transaction():
+                    self.store.mark_processed(admitted.record_id, sub)
+                    self.report.receipts += notifier.queue(receipts).outcomes
         except _Deferred as deferred:
-            self._defer(raw, key, deferred.reason, record_id)
+            self._defer(raw, key, deferred.reason, admitted.record_id)
             return False
         except Exception as exc:  # the commit itself (a full disk under the database)
             if not is_transient(exc):
                 raise
-            self._defer(raw, key, _reason(exc), record_id)
+            self._defer(raw, key, _reason(exc), admitted.record_id)
             return False
         self.app.emit(SubmissionProcessed(submission=sub, reprocessed=reprocessed))
         for finding in sub.findings:
@@ -586,6 +637,17 @@ class _Intake:
                                         reprocessed=reprocessed))
         self._report(MessageOutcome(sub, sub.status, key))
         return True
+
+    def _copy(self, admitted: Admitted) -> bool:
+        """A second copy of a message still being read when it came (``--workers``): a
+        duplicate once the first is processed, as it would have been one at once."""
+        record = self.store.message(admitted.record_id)
+        if record is None or record.state != "processed":  # the first was deferred
+            return False
+        if admitted.source_key not in record.source_keys:
+            self.store.add_source_key(record.id, admitted.source_key)
+        self._report(self._duplicate(record, admitted.source_key, ""))
+        return False
 
     def _defer(self, raw: RawMessage, key: str, reason: Message,
                record_id: int | None = None) -> None:
@@ -601,18 +663,20 @@ class _Intake:
                                                     subject=subject, sender=sender,
                                                     message_id=mid))
 
-    def _make(self, pipeline: Pipeline, raw: RawMessage, sha: str) -> Submission:
-        """The pipeline's submission; a message it fails on is kept as an ``error``
-        submission (PD900) saying why, never lost."""
+    def _make(self, pipeline: Pipeline, raw: RawMessage, sha: str,
+              read: Submission | ReadFailure | None = None) -> Submission:
+        """The pipeline's submission (judging what a reader already read, if given); a
+        message it fails on is kept as an ``error`` submission (PD900) saying why, never
+        lost."""
         try:
-            return pipeline.message(raw, sha)
+            if isinstance(read, ReadFailure):
+                failure = read
+            else:
+                return pipeline.judge(read if read is not None else pipeline.read(raw, sha))
         except Exception as exc:
-            if is_transient(exc):  # not the message's fault: left for the next run
-                raise _Deferred(_reason(exc)) from exc
-            if isinstance(exc, PressdocsError):
-                reason = Message.of("pipeline.failed", reason=exc.as_message())
-            else:  # a bug must not lose the message: record it as an error
-                reason = Message.of("pipeline.crashed", error=f"{type(exc).__name__}: {exc}")
+            failure = ReadFailure.of(exc)
+        if failure.transient:  # not the message's fault: left for the next run
+            raise _Deferred(failure.reason)
         # what the office needs to find the message again: its headers, and the same
         # received time the pipeline would have given it
         head = _headers(raw, self.app)
@@ -621,7 +685,7 @@ class _Intake:
                           sender_name=head.sender_name,
                           received=raw.received or head.date or raw.file_time,
                           status=SubmissionStatus.ERROR, kind=SubmissionKind.UNRELATED,
-                          findings=[Finding("PD900", Severity.ERROR, reason)])
+                          findings=[Finding("PD900", Severity.ERROR, failure.reason)])
 
     def _duplicate(self, record: MessageRecord | None, key: str,
                    message_id: str) -> MessageOutcome:
@@ -646,6 +710,42 @@ def _loader(app: Pressdocs) -> Callable[[str], Submission | None]:
     def load(submission_id: str) -> Submission | None:
         return app.store.get_submission(submission_id)
     return load
+
+
+@dataclass(frozen=True)
+class Admitted:
+    """A message recorded in the ledger and waiting to be processed: its record, its
+    bytes (the archived ones), their sha256 and its source key."""
+
+    record_id: int
+    raw: RawMessage
+    sha256: str
+    source_key: str
+    #: Another copy of a message admitted earlier in this run and not yet processed.
+    copy: bool = False
+
+
+@dataclass(frozen=True)
+class ReadFailure:
+    """Why a message could not be made into a submission: ``transient`` (the machine's
+    fault: left for the next run) or the message's own (kept as a PD900 error)."""
+
+    transient: bool
+    reason: Message
+
+    @classmethod
+    def of(cls, exc: Exception) -> ReadFailure:
+        if is_transient(exc):
+            return cls(True, _reason(exc))
+        if isinstance(exc, PressdocsError):
+            return cls(False, Message.of("pipeline.failed", reason=exc.as_message()))
+        # a bug must not lose the message: record it as an error
+        return cls(False, Message.of("pipeline.crashed",
+                                     error=f"{type(exc).__name__}: {exc}"))
+
+
+def _message_id(head: bytes, app: Pressdocs) -> str:
+    return parse_headers(head, tz=app.config.tz).message_id
 
 
 def _fingerprint(raw: RawMessage) -> tuple[str, bytes]:

@@ -33,7 +33,6 @@ from typing import Any
 from pressdocs._redact import scrub, scrub_value
 from pressdocs._serialize import to_plain
 from pressdocs.models import Message
-from pressdocs.text.dates import format_date_zh, format_datetime_zh
 
 __all__ = ["LANGS", "catalogue", "did_you_mean", "render", "render_text", "render_value"]
 
@@ -107,10 +106,15 @@ class _Formatter(string.Formatter):
             return ""
         if isinstance(value, Message):
             return value.text(self.lang)
+        if isinstance(value, date) and zh:  # the date reader's tables load on first use
+            from pressdocs.text.dates import format_date_zh, format_datetime_zh
+
+            return format_datetime_zh(value) if isinstance(value, datetime) else \
+                format_date_zh(value)
         if isinstance(value, datetime):
-            return format_datetime_zh(value) if zh else value.strftime("%Y-%m-%d %H:%M")
+            return value.strftime("%Y-%m-%d %H:%M")
         if isinstance(value, date):
-            return format_date_zh(value) if zh else value.isoformat()
+            return value.isoformat()
         if isinstance(value, list | tuple):
             return ("、" if zh else ", ").join(self.format_field(v, format_spec) for v in value)
         if isinstance(value, Enum):

@@ -66,6 +66,10 @@ _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 # … and in UTF-16 of either byte order, at any alignment, whatever the part looks like.
 _DTD_UTF16 = re.compile(rb"<\x00!\x00[DdEe]\x00|\x00<\x00!\x00[DdEe]")
 _DTD_UTF16_OVERLAP = 8
+# What both must contain: looked for first, at memchr speed (a regular expression that
+# starts with an alternation or ignores case tries every position of every chunk).
+_DTD_MARK = b"<!"
+_DTD_UTF16_MARK = b"<\x00!\x00"
 
 _ALLOWED_ENCODINGS = frozenset({
     "utf-8", "utf8", "utf-16", "utf16", "utf-16le", "utf-16be", "us-ascii", "ascii",
@@ -166,7 +170,7 @@ class _PartScan:
 
     def feed(self, chunk: bytes) -> None:
         window = self.raw_tail + chunk
-        if _DTD_UTF16.search(window):
+        if _DTD_UTF16_MARK in window and _DTD_UTF16.search(window):
             raise self._unsafe_dtd()
         self.raw_tail = window[-_DTD_UTF16_OVERLAP:]
         if not self.started:
@@ -224,7 +228,7 @@ class _PartScan:
     def _scan(self, text: bytes) -> None:
         if not text:
             return
-        if _DTD.search(text):
+        if _DTD_MARK in text and _DTD.search(text):
             raise self._unsafe_dtd()
         if not self.cells:
             return

@@ -90,6 +90,13 @@ class Pipeline:
 
         Its documents together are read within ``[limits] message_seconds``; a document
         whose turn comes after that is not read (PD907)."""
+        return self.judge(self.read(raw, submission_id))
+
+    def read(self, raw: RawMessage, submission_id: str) -> Submission:
+        """Steps 1–2 for one message: what it holds, read and assembled, not yet judged.
+
+        Asks nothing of the ledger, so messages can be read in any order, on several
+        cores (``batch --workers``); :meth:`judge` then takes them in order."""
         self._deadline = time.monotonic() + self.app.config.limits.message_seconds
         with _Originals(self.originals) as originals:
             msg = _parse(raw, originals, self.app.config.tz)
@@ -111,8 +118,12 @@ class Pipeline:
                        received=received, sender=msg.sender_address,
                        sender_name=msg.sender_name, subject=msg.subject,
                        message_id=msg.message_id, linked_files=msg.linked_files)
-        sub.defects = list(msg.defects) + self._reused_message_id(msg.message_id,
-                                                                   submission_id)
+        sub.defects = list(msg.defects)
+        return sub
+
+    def judge(self, sub: Submission) -> Submission:
+        """Steps 3–6 for a message :meth:`read` has read: against the ledger as it is now."""
+        sub.defects += self._reused_message_id(sub.message_id, sub.id)
         return self._finish(sub)
 
     def _reused_message_id(self, message_id: str, sha256: str) -> list[Message]:

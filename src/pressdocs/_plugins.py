@@ -12,6 +12,11 @@ come from the entry-point group ``pressdocs``::
 - Built-ins register their capabilities first, then third-party plugins in the order
   they were loaded (entry points, then ``extra``), so that a name taken twice is
   blamed on the plugin that came second.
+- ``plugins_dir`` (``pressdocs --plugins-dir DIR``) loads every ``*.py`` file of a
+  folder as a third-party plugin named after the file (``weekend.py``: ``weekend``),
+  after the entry points and before ``extra``: one-off plugins without packaging, as
+  Datasette's ``--plugins-dir`` does.  Each is imported under a module name of its own
+  (:func:`plugin_module_name`), never shadowing an installed module.
 - ``PRESSDOCS_LOAD_PLUGINS=a,b`` loads only those third-party plugins (empty: none).
 - A third-party plugin that fails to import, implements a hook that does not exist or
   with an argument the hook does not have (a misspelling), raises in a ``register_*``
@@ -20,9 +25,14 @@ come from the entry-point group ``pressdocs``::
   pressdocs keeps working.  With ``strict`` it is a :class:`pressdocs.errors.PluginError`.
 - A built-in plugin with such a mistake is always a :class:`PluginError`: it is a bug in
   pressdocs itself.
-- A built-in module declares its optional needs at module level — ``REQUIRES`` (module
-  names), ``REQUIRES_TOOLS`` (executables, any one suffices) and ``INSTALL_HINT`` — and
-  is listed as skipped, with the reason and the hint, when they are missing.
+- A built-in plugin is declared in :mod:`pressdocs._manifest`: what it registers
+  and its optional needs (modules, executables, install hint).  It is listed as skipped,
+  with the reason and the hint, when a need is missing; otherwise its capabilities are
+  *declared* in the registry, and its module imported only when one of them is used
+  (:mod:`pressdocs._registry`), so that listing plugins or checking the configuration
+  imports none of them.  A module named in ``builtins`` without a manifest entry (a
+  test's) is imported at once, and may declare its needs at module level —
+  ``REQUIRES``, ``REQUIRES_TOOLS`` and ``INSTALL_HINT``.
 """
 
 from __future__ import annotations
@@ -31,14 +41,18 @@ import importlib
 import importlib.util
 import os
 import shutil
+import sys
+import traceback
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pluggy
 
 from pressdocs import hookspecs
+from pressdocs._manifest import MANIFEST, BuiltinPlugin
 from pressdocs._messages import did_you_mean
 from pressdocs._registry import Registry
 from pressdocs.capabilities import CAPABILITY_KINDS
@@ -51,28 +65,13 @@ __all__ = [
     "PluginInfo",
     "Plugins",
     "load_plugins",
+    "plugin_module_name",
 ]
 
 ENTRY_POINT_GROUP = "pressdocs"
 
-#: Built-in plugin modules, registered in this order.
-BUILTIN_PLUGINS: tuple[str, ...] = (
-    "pressdocs.builtin.parse_docx",
-    "pressdocs.builtin.parse_xlsx",
-    "pressdocs.builtin.parse_pdf",
-    "pressdocs.builtin.parse_text",
-    "pressdocs.builtin.parse_legacy",
-    "pressdocs.builtin.classify",
-    "pressdocs.builtin.rules",
-    "pressdocs.builtin.source_imap",
-    "pressdocs.builtin.source_files",
-    "pressdocs.builtin.channel_email",
-    "pressdocs.builtin.channel_outbox",
-    "pressdocs.builtin.channel_sms",
-    "pressdocs.builtin.export_html",
-    "pressdocs.builtin.export_xlsx",
-    "pressdocs.builtin.export_rows",
-)
+#: Built-in plugin modules, registered in this order (each described in the manifest).
+BUILTIN_PLUGINS: tuple[str, ...] = tuple(MANIFEST)
 
 
 @dataclass
@@ -124,6 +123,9 @@ class Plugins:
         self.pm = pm
         self.registry = registry
         self.infos = infos
+        #: The arguments :func:`load_plugins` was called with, for another process to
+        #: load the same plugins (``batch --workers``); ``None`` when built otherwise.
+        self.made_with: dict[str, Any] | None = None
 
     @property
     def hook(self) -> Any:
@@ -142,6 +144,7 @@ def load_plugins(
     allow: Collection[str] | None = None,
     strict: bool = False,
     extra: Iterable[tuple[str, object]] = (),
+    plugins_dir: str | os.PathLike[str] | None = None,
 ) -> Plugins:
     """Build a plugin manager with built-ins, entry-point plugins and ``extra`` ones.
 
@@ -151,8 +154,12 @@ def load_plugins(
     entry-point plugins; ``extra`` are ``(name, plugin object)`` pairs loaded after the
     others, as third-party plugins (tests use it for throwaway plugins).  ``strict``
     makes a third-party plugin that fails (see the module) a :class:`PluginError`
-    instead of a ``"failed"`` entry in :attr:`Plugins.infos`.
+    instead of a ``"failed"`` entry in :attr:`Plugins.infos`.  ``plugins_dir`` is a
+    folder whose ``*.py`` files are loaded as third-party plugins, each named after its
+    file (a folder that does not exist is a :class:`PluginError`); ``allow`` limits them
+    too.
     """
+    folder = _plugins_folder(plugins_dir)
     pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
     pm.add_hookspecs(hookspecs)
     if allow is None:
@@ -164,14 +171,22 @@ def load_plugins(
     from pressdocs._version import __version__
 
     for modname in BUILTIN_PLUGINS if builtins is None else builtins:
-        module = importlib.import_module(modname)
+        entry = MANIFEST.get(modname)
+        module = importlib.import_module(modname) if entry is None else None
         info = loading.add(PluginInfo(modname, __version__, builtin=True, status="loaded"))
-        missing = _missing_requirements(module)
+        if entry is None:
+            requires = getattr(module, "REQUIRES", ())
+            tools = getattr(module, "REQUIRES_TOOLS", ())
+            hint = getattr(module, "INSTALL_HINT", "")
+        else:
+            requires, tools, hint = entry.requires, entry.requires_tools, entry.install_hint
+        missing = _missing_requirements(requires, tools)
         if missing is not None:
             info.status = "skipped"
             info.reason = missing
-            hint = getattr(module, "INSTALL_HINT", "")
             info.install_hint = hint() if callable(hint) else hint
+        elif entry is not None:
+            loading.declare(info, entry)
         else:
             loading.register(info, module)
 
@@ -196,16 +211,95 @@ def load_plugins(
                 continue
             loading.register(info, obj)
 
+    for path in sorted(folder.glob("*.py")) if folder is not None else ():
+        info = loading.add(PluginInfo(path.stem, "", builtin=False, status="loaded"))
+        if allow is not None and path.stem not in allow:
+            info.status = "skipped"
+            info.reason = Message.of("plugin.not_allowed")
+            continue
+        try:
+            module = _import_file(path)
+        except Exception as exc:
+            loading.fail(info, _file_failed(path, exc), exc)
+            continue
+        version = getattr(module, "__version__", "")
+        info.version = version if isinstance(version, str) else ""
+        loading.register(info, module)
+
     for name, obj in extra:
         loading.register(loading.add(PluginInfo(name, "", builtin=False, status="loaded")), obj)
 
     registry = loading.register_capabilities()
     for info in loading.infos:
-        plugin = pm.get_plugin(info.name) if info.status == "loaded" else None
-        if plugin is not None:
+        if info.status != "loaded":
+            continue
+        if info.name in loading.declared:  # the same lists as its module's, once imported
+            info.hooks = loading.declared[info.name].hooks
+            info.registered = registry.by_plugin(info.name)
+        elif (plugin := pm.get_plugin(info.name)) is not None:
             info.hooks = sorted(c.name for c in pm.get_hookcallers(plugin) or [])
             info.registered = registry.by_plugin(info.name)
-    return Plugins(pm, registry, loading.infos)
+    plugins = Plugins(pm, registry, loading.infos)
+    plugins.made_with = {"builtins": None if builtins is None else list(builtins),
+                         "entry_points": entry_points, "allow": allow, "strict": strict,
+                         "extra": list(extra),
+                         "plugins_dir": str(folder) if folder is not None else None}
+    return plugins
+
+
+def plugin_module_name(path: str | os.PathLike[str]) -> str:
+    """The module name a plugins-dir file is imported under: ``weekend.py`` in
+    ``/srv/plugins`` is ``pressdocs_plugins_dir.weekend``, kept in :data:`sys.modules`
+    (its classes pickle, its dataclasses work) without taking the name of an installed
+    module (a ``csv.py`` there does not replace :mod:`csv`)."""
+    return f"pressdocs_plugins_dir.{Path(path).stem}"
+
+
+def _plugins_folder(plugins_dir: str | os.PathLike[str] | None) -> Path | None:
+    """The plugins folder, absolute (a worker process may start elsewhere), or None."""
+    if plugins_dir is None:
+        return None
+    folder = Path(plugins_dir).expanduser()
+    if not folder.is_dir():
+        raise PluginError.of("plugin.dir_missing", folder=str(folder))
+    return folder.resolve()
+
+
+def _import_file(path: Path) -> ModuleType:
+    """Import the plugin file ``path`` as :func:`plugin_module_name` says (again if it
+    was imported before: the file may have changed); nothing is left behind when it
+    fails."""
+    name = plugin_module_name(path)
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:  # pragma: no cover - a *.py file always has one
+        raise ImportError(path.name)
+    package = sys.modules.get("pressdocs_plugins_dir")
+    if package is None:  # a namespace the modules hang from, so that pickle finds them
+        package = sys.modules["pressdocs_plugins_dir"] = ModuleType("pressdocs_plugins_dir")
+        package.__path__ = []
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(name, None)
+        raise
+    setattr(package, path.stem, module)
+    return module
+
+
+def _file_failed(path: Path, exc: BaseException) -> Message:
+    """Why plugin file ``path`` could not be imported: the error, and where in the file
+    (the line of a syntax error, or the last line of the file the error passed through)."""
+    line = exc.lineno if isinstance(exc, SyntaxError) and exc.filename == str(path) else None
+    if line is None:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(path)]
+        line = frames[-1].lineno if frames else None
+    where: str | Message = str(path) if line is None else Message.of(
+        "plugin.file_line", file=str(path), line=line)
+    error = exc.msg if isinstance(exc, SyntaxError) else str(exc)
+    return Message.of("plugin.file_failed", plugin=path.stem, file=where,
+                      error=f"{type(exc).__name__}: {error}")
 
 
 class _Loading:
@@ -215,15 +309,26 @@ class _Loading:
         self.pm = pm
         self.strict = strict
         self.infos: list[PluginInfo] = []
-        self.order: list[PluginInfo] = []  # the plugins registered with the manager, in order
+        # the plugins registered with the manager or declared, in order
+        self.order: list[PluginInfo] = []
+        self.declared: dict[str, BuiltinPlugin] = {}  # built-ins whose import waits for use
 
     def add(self, info: PluginInfo) -> PluginInfo:
         self.infos.append(info)
         return info
 
+    def declare(self, info: PluginInfo, entry: BuiltinPlugin) -> None:
+        """Declare built-in ``info.name``'s capabilities from its manifest ``entry``; its
+        module is imported when one of them is first used."""
+        if self.pm.has_plugin(info.name) or info.name in self.declared:
+            self.fail(info, Message.of("plugin.same_name", plugin=info.name))
+            return
+        self.declared[info.name] = entry
+        self.order.append(info)
+
     def register(self, info: PluginInfo, obj: object) -> None:
         """Register ``obj`` as plugin ``info.name`` unless its hooks are mistaken."""
-        if self.pm.has_plugin(info.name):
+        if self.pm.has_plugin(info.name) or info.name in self.declared:
             self.fail(info, Message.of("plugin.same_name", plugin=info.name))
             return
         try:
@@ -249,28 +354,19 @@ class _Loading:
         registry = Registry(builtin=(i.name for i in self.infos if i.builtin))
         for info in list(self.order):
             try:
-                self._register_capabilities(info.name, registry)
+                entry = self.declared.get(info.name)
+                if entry is not None:
+                    registry.declare(info.name, entry.registers,
+                                     _Importer(self.pm, registry, info.name))
+                else:
+                    _register_capabilities(self.pm, info.name, registry)
             except PluginError as exc:
                 registry.remove_plugin(info.name)
-                self.pm.unregister(name=info.name)
+                if self.pm.has_plugin(info.name):
+                    self.pm.unregister(name=info.name)
                 self.order = [i for i in self.order if i is not info]
                 self.fail(info, exc.message, exc)
         return registry
-
-    def _register_capabilities(self, name: str, registry: Registry) -> None:
-        for kind in CAPABILITY_KINDS:
-            hook = f"register_{kind}s"
-            for impl in getattr(self.pm.hook, hook).get_hookimpls():
-                if impl.plugin_name != name:
-                    continue
-                kwargs = {arg: registry.register_for(name, kind) for arg in impl.argnames}
-                try:
-                    impl.function(**kwargs)
-                except PluginError:
-                    raise
-                except Exception as exc:
-                    raise PluginError.of("plugin.register_failed", plugin=name, hook=hook,
-                                         error=f"{type(exc).__name__}: {exc}") from exc
 
     def fail(self, info: PluginInfo, reason: Message, cause: BaseException | None = None) -> None:
         """Mark ``info`` failed for ``reason``; raise instead for a built-in or when strict."""
@@ -281,6 +377,56 @@ class _Loading:
             raise PluginError(reason) from cause
         info.status = "failed"
         info.reason = reason
+
+
+def _register_capabilities(pm: pluggy.PluginManager, name: str, registry: Registry) -> None:
+    """Call plugin ``name``'s ``register_*`` hooks, kind by kind."""
+    for kind in CAPABILITY_KINDS:
+        hook = f"register_{kind}s"
+        for impl in getattr(pm.hook, hook).get_hookimpls():
+            if impl.plugin_name != name:
+                continue
+            kwargs = {arg: registry.register_for(name, kind) for arg in impl.argnames}
+            try:
+                impl.function(**kwargs)
+            except PluginError:
+                raise
+            except Exception as exc:
+                raise PluginError.of("plugin.register_failed", plugin=name, hook=hook,
+                                     error=f"{type(exc).__name__}: {exc}") from exc
+
+
+class _Importer:
+    """Imports a declared built-in when one of its capabilities is first used: registers
+    the module with the manager and lets it register what its manifest entry declared.
+    Any mistake is a :class:`PluginError` (``plugin.builtin_broken``), raised again on
+    every later use."""
+
+    def __init__(self, pm: pluggy.PluginManager, registry: Registry, name: str) -> None:
+        self.pm = pm
+        self.registry = registry
+        self.name = name
+        self.error: PluginError | None = None
+
+    def __call__(self) -> None:
+        if self.error is not None:
+            raise self.error
+        try:
+            self._import()
+        except Exception as exc:
+            reason = exc.message if isinstance(exc, PluginError) else Message.of(
+                "plugin.import_failed", plugin=self.name, error=f"{type(exc).__name__}: {exc}")
+            self.error = PluginError.of("plugin.builtin_broken", plugin=self.name, reason=reason)
+            raise self.error from exc
+
+    def _import(self) -> None:
+        module = importlib.import_module(self.name)
+        mistake = _hook_mistake(self.pm, self.name, module)
+        if mistake is not None:
+            raise PluginError(mistake)
+        self.pm.register(module, name=self.name)
+        with self.registry.filling(self.name):
+            _register_capabilities(self.pm, self.name, self.registry)
 
 
 def _hook_mistake(pm: pluggy.PluginManager, name: str, obj: object) -> Message | None:
@@ -317,13 +463,12 @@ def _invalid(name: str, exc: BaseException) -> Message:
     return Message.of("plugin.invalid", plugin=name, error=" ".join(str(exc).split()))
 
 
-def _missing_requirements(module: ModuleType) -> Message | None:
-    """Why ``module`` cannot run here, or None when everything it needs is present."""
-    missing_modules = [m for m in getattr(module, "REQUIRES", ())
-                       if importlib.util.find_spec(m) is None]
+def _missing_requirements(requires: Sequence[str], tools: Sequence[str]) -> Message | None:
+    """Why a built-in needing the modules ``requires`` and any one of the executables
+    ``tools`` cannot run here, or None when everything it needs is present."""
+    missing_modules = [m for m in requires if importlib.util.find_spec(m) is None]
     if missing_modules:
         return Message.of("plugin.missing_modules", modules=missing_modules)
-    tools: Sequence[str] = getattr(module, "REQUIRES_TOOLS", ())
     if tools and not any(shutil.which(t) for t in tools):
         return Message.of("plugin.missing_tools", tools=_any_of(tools))
     return None

@@ -41,14 +41,14 @@ import logging
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pressdocs._messages import did_you_mean
 from pressdocs._redact import MASK, remember, scrub, url_password
-from pressdocs.errors import ConfigError
+from pressdocs.errors import ConfigError, PressdocsError
 from pressdocs.models import Message, Severity
 
 if TYPE_CHECKING:
@@ -145,31 +145,74 @@ def as_secret(value: Any) -> Secret | None:
     return None
 
 
-def _within(minimum: int, maximum: int, default: int) -> Any:
-    """A numeric setting with its allowed range, declared next to it (checked on load)."""
+def within(minimum: int, maximum: int, default: Any = MISSING) -> Any:
+    """A numeric setting of a settings dataclass with its allowed range, declared next to
+    it (in the field's metadata, ``"range"``): checked by whoever reads the setting
+    (:func:`check_range` with :func:`range_of`), listed by the tests.  Without
+    ``default`` the field has none (a channel's setting whose default depends on others)."""
+    if default is MISSING:
+        return field(metadata={"range": (minimum, maximum)})
     return field(default=default, metadata={"range": (minimum, maximum)})
+
+
+def range_of(cls: type[Any], name: str) -> tuple[int, int]:
+    """The allowed range of the numeric setting ``name`` of the settings dataclass ``cls``."""
+    found: tuple[int, int] = next(f.metadata["range"] for f in fields(cls) if f.name == name)
+    return found
+
+
+def check_range(key: str, value: float, minimum: int, maximum: int, *,
+                error: type[PressdocsError] = ConfigError) -> None:
+    """Refuse ``value`` of setting ``key`` outside ``minimum``–``maximum`` with ``error``
+    (``config.out_of_range``, naming the key, the value and the range)."""
+    if not minimum <= value <= maximum:
+        raise error.of("config.out_of_range", key=key, value=value, minimum=minimum,
+                       maximum=maximum)
+
+
+#: The metadata of a dataclass field that is no key of ``pressdocs.toml`` (the
+#: configuration reference, generated from these classes, leaves it out).
+_NOT_A_KEY = {"setting": False}
+
+# Every field a key of pressdocs.toml is explained by the string literal under it (an
+# attribute docstring): docs/reference/configuration.md is generated from these classes —
+# the type, the default, the range of ``within`` and that text — and a test fails for a
+# key without one.
 
 
 @dataclass
 class Deadlines:
     """When forms are due (《通知》二、附件2)."""
 
-    registration_days_before: int = _within(0, 90, 3)  # 登记表: 发布会召开前3天
-    materials_days_before: int = _within(0, 90, 1)  # 材料: 发布会召开前1天
-    days: str = "calendar"  # "calendar" or "working"
-    max_delay_months: int = _within(0, 24, 1)  # 延期一般不超过1个月
+    registration_days_before: int = within(0, 90, 3)
+    """The 登记表 is due this many days before the conference (发布会召开前3天; PD101)."""
+    materials_days_before: int = within(0, 90, 1)
+    """The materials (发布材料) are due this many days before the conference
+    (发布会召开前1天; PD201)."""
+    days: str = "calendar"
+    """How those days are counted: `"calendar"`, or `"working"` for 工作日 with
+    chinese-calendar (调休 aware; PD106 when it does not cover the year)."""
+    max_delay_months: int = within(0, 24, 1)
+    """How many months after its planned month a conference may be held
+    (延期一般不超过1个月; PD302)."""
     statistics_due: list[str] = field(default_factory=lambda: ["06-30", "12-30"])
+    """The days the statistics table (统计表) is due each year, as `MM-DD` (PD401)."""
 
 
 @dataclass
 class MaterialsRules:
     """What a materials package holds (附件2, 新闻发布会内容)."""
 
-    press_release_max_chars: int = _within(1, 100_000, 1200)  # 原则上不超过1200字
-    min_questions: int = _within(0, 100, 2)  # 至少提供2个提问问题
-    answer_max_chars: int = _within(1, 100_000, 500)  # 每个回答不超过500字
-    pictures: int = _within(0, 100, 3)  # 图片3张
-    max_videos: int = _within(0, 100, 1)  # 视频(备选)1个
+    press_release_max_chars: int = within(1, 100_000, 1200)
+    """The press release's 字数 at most (发布稿原则上不超过1200字; PD203)."""
+    min_questions: int = within(0, 100, 2)
+    """Questions with answers at least (至少提供2个提问问题; PD204)."""
+    answer_max_chars: int = within(1, 100_000, 500)
+    """Each answer's 字数 at most (每个回答不超过500字; PD205)."""
+    pictures: int = within(0, 100, 3)
+    """Pictures exactly (图片3张; PD206)."""
+    max_videos: int = within(0, 100, 1)
+    """Videos at most (视频(备选)1个; PD207)."""
 
 
 @dataclass
@@ -182,10 +225,15 @@ class Limits:
     in-process, without the memory and time limits (for debugging only).
     """
 
-    document_seconds: int = _within(1, 3600, 60)
-    document_memory_mb: int = _within(256, 65536, 1024)
-    message_seconds: int = _within(1, 86400, 180)
+    document_seconds: int = within(1, 3600, 60)
+    """Wall-clock seconds to read one document; beyond them its reading stops (PD907)."""
+    document_memory_mb: int = within(256, 65536, 1024)
+    """The reading worker's address space in MiB (`RLIMIT_AS`, which counts the ~200 MiB
+    of libraries the worker has loaded); beyond it the document's reading stops (PD907)."""
+    message_seconds: int = within(1, 86400, 180)
+    """Wall-clock seconds for all the documents of one message together."""
     worker: bool = True
+    """`false` reads in-process, without these limits (for debugging only)."""
 
 
 @dataclass
@@ -193,7 +241,9 @@ class RuleSetting:
     """A user's setting for one rule code: switch it off or change its severity."""
 
     enabled: bool = True
+    """`false` switches the rule off."""
     severity: Severity | None = None
+    """The rule's severity instead of its own: `"error"`, `"warning"` or `"info"`."""
 
 
 @dataclass(frozen=True)
@@ -202,9 +252,13 @@ class Contact:
     email = "…", mobile = "…"}`` in a unit's ``contacts``."""
 
     name: str = ""
+    """The person's name (王芳)."""
     role: str = ""
+    """Their position (办公室主任)."""
     email: str = ""
+    """Their mailbox: the unit's notices go there too, and mail from it is the unit's."""
     mobile: str = ""
+    """Their mobile: the unit's text messages go there too."""
 
 
 @dataclass
@@ -214,11 +268,19 @@ class Unit:
     it goes by (a ``[units."市财政局"]`` table, or an entry of the directory shipped with
     pressdocs: :attr:`Config.directory`)."""
 
-    name: str
+    name: str = field(metadata=_NOT_A_KEY)
+    """The name pressdocs records the unit by: the table's name."""
     emails: list[str] = field(default_factory=list)
+    """The unit's mailboxes: where notices go by email; mail from one of them is the
+    unit's."""
     mobiles: list[str] = field(default_factory=list)
+    """The unit's mobiles: where text messages go."""
     aliases: list[str] = field(default_factory=list)
+    """Other names the unit goes by (财政局, 芜湖市财政局); a table whose name or alias is
+    a unit of the shipped directory extends that unit."""
     contacts: list[Contact] = field(default_factory=list)
+    """联系人: people at the unit the notices also go to,
+    `{name, role, email, mobile}`."""
 
     def all_emails(self) -> list[str]:
         """The unit's addresses, then its contacts', each once."""
@@ -236,20 +298,43 @@ class Config:
     """Everything configurable; the defaults are the city's notice."""
 
     city: str = "芜湖市"
+    """The city (never a literal in code): units' full names are made with it
+    (芜湖市人力资源和社会保障局), and spam standing where it belongs is found by it."""
     office: str = "市新闻办"
+    """The press office: who signs the notices (the sender's name in email)."""
     office_mailbox: str = "whxwtg@163.com"
+    """Where units send registrations and materials: named in notices, the default login
+    of `[notify.email]` and the default recipient of the digest."""
     timezone: str = "Asia/Shanghai"
+    """Every time is judged in it (an IANA time zone)."""
     lang: str = "zh"
+    """The output language, `"zh"` or `"en"`; `--lang` and `PRESSDOCS_LANG` win."""
     store: str = ""
+    """The store directory; `--store` and `PRESSDOCS_HOME` win; empty: `./pressdocs-data`."""
     deadlines: Deadlines = field(default_factory=Deadlines)
+    """When forms are due."""
     materials: MaterialsRules = field(default_factory=MaterialsRules)
+    """What a materials package holds."""
     rules: dict[str, RuleSetting] = field(default_factory=dict)
+    """A rule's setting, by its code: switch it off or change its severity. A code no
+    validator has is refused, naming the nearest (`pressdocs rules` lists them)."""
     units: dict[str, Unit] = field(default_factory=dict)
+    """Extends and overrides the unit directory shipped with pressdocs: the units notices
+    go to and the names each goes by (`pressdocs units` lists the directory in effect)."""
     mail: dict[str, Any] = field(default_factory=dict)
+    """The mailbox `pressdocs batch` takes in and how; its keys belong to the mail
+    sources that read them."""
     notify: dict[str, Any] = field(default_factory=dict)
+    """Notices and the channels they go out by; its keys belong to the notifier and each
+    channel (`[notify.email]`, `[notify.outbox]`, `[notify.sms]`, a plugin's)."""
     plugins: dict[str, Any] = field(default_factory=dict)
+    """A plugin's own settings, `[plugins.<name>]` named like the plugin as `pressdocs
+    plugins` lists it; the plugin reads them as `context.plugin_config()`. A name no
+    installed plugin has is refused."""
     limits: Limits = field(default_factory=Limits)
-    source: str = ""  # the file it came from, "" for defaults
+    """What reading one document, and one message's documents, may cost."""
+    source: str = field(default="", metadata=_NOT_A_KEY)
+    """The file the configuration came from, `""` for the defaults."""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -432,9 +517,7 @@ def check_config(config: Config, plugins: Plugins) -> None:
     failed or was not loaded may be that plugin's: it is logged, not refused, so that a
     plugin left out never makes the configuration fail as well.
     """
-    from pressdocs.capabilities import Validator
-
-    codes = sorted({v.code for v in plugins.registry.of(Validator)})
+    codes = sorted(set(plugins.registry.codes()))  # imports no rule
     unloaded = [i.name for i in plugins.infos if not i.builtin and i.status != "loaded"]
     for code in config.rules:
         if code in codes:
@@ -518,7 +601,7 @@ def _section(cls: type[Any], value: Any, name: str) -> Any:
         default = getattr(cls(), key)
         _expect_type(f"{name}.{key}", v, type(default))
         if "range" in known[key].metadata:
-            _expect_range(f"{name}.{key}", v, *known[key].metadata["range"])
+            check_range(f"{name}.{key}", v, *known[key].metadata["range"])
         kwargs[key] = v
     return cls(**kwargs)
 
@@ -540,22 +623,16 @@ def numeric_settings() -> dict[str, tuple[int, int]]:
     return found
 
 
-def _expect_range(name: str, value: Any, minimum: int, maximum: int) -> None:
-    if not minimum <= value <= maximum:
-        raise ConfigError.of("config.out_of_range", key=name, value=value, minimum=minimum,
-                             maximum=maximum)
-
-
 def _check_notify_numbers(table: dict[str, Any]) -> None:
     for key, (minimum, maximum) in NOTIFY_RANGES.items():
         if key in table:
             _expect_type(f"notify.{key}", table[key], int)
-            _expect_range(f"notify.{key}", table[key], minimum, maximum)
+            check_range(f"notify.{key}", table[key], minimum, maximum)
     for channel, settings in table.items():
         if isinstance(settings, dict) and "per_minute" in settings:
             key = f"notify.{channel}.per_minute"
             _expect_type(key, settings["per_minute"], int)
-            _expect_range(key, settings["per_minute"], *PER_MINUTE_RANGE)
+            check_range(key, settings["per_minute"], *PER_MINUTE_RANGE)
 
 
 def _rule(code: str, value: Any) -> RuleSetting:

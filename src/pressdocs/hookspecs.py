@@ -34,8 +34,6 @@ from typing import TYPE_CHECKING
 
 import pluggy
 
-from pressdocs.events import Event
-
 if TYPE_CHECKING:
     import click
     from starlette.routing import BaseRoute
@@ -49,6 +47,7 @@ if TYPE_CHECKING:
         Validator,
     )
     from pressdocs.config import Config
+    from pressdocs.events import Event  # the event classes load when an event is sent
     from pressdocs.models import Submission
 
 __all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]

@@ -378,3 +378,24 @@ def test_helpers_compress_as_an_attacker_would() -> None:
     """The poisons are small: the danger is in what they expand to."""
     assert len(far_cell_xlsx()) < 64 * 1024
     assert len(zlib.compress(b" " * 1024 * 1024)) < 8 * 1024
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("part", ["word/document.xml", "word/media/image1.png"])
+def test_dtd_cut_by_any_chunk_boundary_is_found(encoding: str, part: str) -> None:
+    """The parts stream past in 64 KB chunks: a DOCTYPE that a chunk boundary cuts
+    anywhere, in an XML part or in one that looks like a picture, is found all the same."""
+    from pressdocs._ooxml_guard import _CHUNK, PackageLimits, check_package
+    from pressdocs.errors import ParseError
+
+    head = ("<?xml version='1.0'?><w:document>" if part.endswith(".xml") else "\x89PNG\r\n")
+    dtd = "<!DOCTYPE d [<!ENTITY a 'a'>]><d/>".encode(encoding)
+    for start in range(_CHUNK - 12, _CHUNK + 2):
+        data = head.encode(encoding)
+        data += b" " * (start - len(data))  # for UTF-16, the DTD lands at either alignment
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("[Content_Types].xml", "<Types/>")
+            z.writestr(part, data + dtd)
+        with zipfile.ZipFile(buffer) as z, pytest.raises(ParseError, match="DTD"):
+            check_package(z, "登记表.docx", PackageLimits())

@@ -53,7 +53,7 @@ from typing import Any
 from pressdocs._messages import did_you_mean
 from pressdocs._redact import remember
 from pressdocs.capabilities import Channel, Context, Delivery
-from pressdocs.config import Config, Secret, as_secret
+from pressdocs.config import Config, Secret, as_secret, check_range, range_of, within
 from pressdocs.errors import ChannelError, ConfigError
 from pressdocs.hookspecs import hookimpl
 from pressdocs.models import Message, Notice
@@ -103,14 +103,14 @@ class EmailSettings:
     """
 
     host: str = "smtp.163.com"
-    port: int = 465
+    port: int = within(1, 65535, 465)
     security: str = "ssl"
     user: str = ""
     secret: Secret | None = None
     from_address: str = ""
     from_name: str = ""
     ca_file: str = ""
-    timeout: float = 30.0
+    timeout: float = within(1, 600, 30.0)  # seconds: a notice is small
 
     @classmethod
     def from_config(cls, config: Config) -> EmailSettings:
@@ -133,11 +133,15 @@ class EmailSettings:
         if not host:
             raise ConfigError.of("email.no_host")
         port = table.get("port", _SECURITY_PORTS[security])
-        if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
-            raise ConfigError.of("email.bad_port", value=str(port))
+        if not isinstance(port, int) or isinstance(port, bool):
+            raise ConfigError.of("config.wrong_type", key="notify.email.port",
+                                 expected=Message.of("config.type_int"), value=port)
+        check_range("notify.email.port", port, *range_of(cls, "port"))
         timeout = table.get("timeout", 30)
-        if not isinstance(timeout, int | float) or isinstance(timeout, bool) or timeout <= 0:
-            raise ConfigError.of("email.bad_timeout", value=str(timeout))
+        if not isinstance(timeout, int | float) or isinstance(timeout, bool):
+            raise ConfigError.of("config.wrong_type", key="notify.email.timeout",
+                                 expected=Message.of("config.type_number"), value=timeout)
+        check_range("notify.email.timeout", timeout, *range_of(cls, "timeout"))
         if security == "none" and not _is_loopback(host):
             raise ConfigError.of("email.plain_not_local", host=host)
         user = _text(table, "user", config.office_mailbox)

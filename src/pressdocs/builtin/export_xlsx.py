@@ -33,8 +33,6 @@ from pressdocs.hookspecs import hookimpl
 
 __all__ = ["XlsxExporter"]
 
-REQUIRES: tuple[str, ...] = ("openpyxl",)
-
 
 class XlsxExporter(Exporter):
     """Writes the statistics table, the plan's status and the register as .xlsx."""

@@ -40,9 +40,6 @@ _Element = ElementTree.Element
 
 __all__ = ["DocxParser", "check_not_foreign", "damaged", "open_package", "read_member"]
 
-REQUIRES: tuple[str, ...] = ()
-REQUIRES_TOOLS: tuple[str, ...] = ()
-INSTALL_HINT = ""
 
 #: The largest main part (document.xml) read, uncompressed: 50 MB.
 MAX_PART_BYTES = 50 * 1024 * 1024
@@ -53,7 +50,6 @@ _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _OFFICE_DOCUMENT_REL = "/officeDocument"
 _CJK_LATIN = re.compile(r"(?<=[\u4e00-\u9fff])(?=[A-Za-z])|(?<=[A-Za-z])(?=[\u4e00-\u9fff])")
 _SPREADSHEET_EXTS = (".xlsx", ".xlsm", ".xls", ".et", ".ett")
-
 
 
 class DocxParser(Parser):

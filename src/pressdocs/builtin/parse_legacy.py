@@ -37,9 +37,6 @@ from pressdocs.models import Message
 
 __all__ = ["LegacyOfficeParser"]
 
-REQUIRES: tuple[str, ...] = ()
-REQUIRES_TOOLS: tuple[str, ...] = libreoffice.SOFFICE_CANDIDATES
-INSTALL_HINT = libreoffice.install_hint  # rendered only when LibreOffice is missing
 
 #: media type → (extension LibreOffice is given, format converted to)
 _ROUTES: dict[str, tuple[str, str]] = {

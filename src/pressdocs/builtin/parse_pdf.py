@@ -46,9 +46,6 @@ from pressdocs.models import Message
 
 __all__ = ["PdfParser"]
 
-REQUIRES: tuple[str, ...] = ("pypdf", "pdfplumber")
-REQUIRES_TOOLS: tuple[str, ...] = ()
-INSTALL_HINT = "pip install pypdf pdfplumber"
 
 _RADIO_FLAG = 1 << 15
 

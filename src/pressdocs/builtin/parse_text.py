@@ -31,9 +31,6 @@ from pressdocs.models import Message
 
 __all__ = ["HtmlParser", "TextParser", "decode_html", "html_content"]
 
-REQUIRES: tuple[str, ...] = ()
-REQUIRES_TOOLS: tuple[str, ...] = ()
-INSTALL_HINT = ""
 
 _GB_LABELS = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "windows-936", "euc-cn", "csgb2312"}
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)

@@ -37,9 +37,6 @@ from pressdocs.models import Message
 
 __all__ = ["XlsxParser", "format_cell"]
 
-REQUIRES: tuple[str, ...] = ("openpyxl",)
-REQUIRES_TOOLS: tuple[str, ...] = ()
-INSTALL_HINT = "pip install openpyxl"
 
 #: The largest workbook read: all its parts together (wherever they are stored), uncompressed.
 MAX_WORKBOOK_BYTES = 50 * 1024 * 1024

@@ -317,6 +317,7 @@ class EmlSource(MailSource):
 
 _HEADER = re.compile(rb"^(Received|Return-Path|From|To|Subject|Date|Message-ID|MIME-Version|"
                      rb"X-[\w-]+|Delivered-To|Content-Type):", re.IGNORECASE | re.MULTILINE)
+_FOLDED = re.compile(rb"[ \t]|[\x21-\x39\x3b-\x7e]+:")  # a continuation line or a header
 
 
 def looks_like_message(path: Path) -> bool:
@@ -327,7 +328,13 @@ def looks_like_message(path: Path) -> bool:
     if b"\x00" in head:
         return False
     block = head.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
-    return len(_HEADER.findall(block)) >= 2
+    if len(_HEADER.findall(block)) >= 2:
+        return True
+    # one header folded past the first 4 KB (a From or Subject of megabytes): every line
+    # read so far belongs to the header block
+    lines = block.splitlines()
+    return (len(block) == len(head) and len(lines) > 1 and _HEADER.match(lines[0]) is not None
+            and all(_FOLDED.match(line) for line in lines[1:]))
 
 
 @hookimpl

@@ -57,8 +57,6 @@ from pressdocs.models import Message
 
 __all__ = ["ImapLocation", "ImapSource", "allows_insecure_login", "parse_location"]
 
-REQUIRES = ("imapclient",)
-INSTALL_HINT = "pip install 'IMAPClient>=3.0'"
 
 _NETEASE = ("163.com", "126.com", "yeah.net", "188.com")
 _FETCH_BATCH = 20
@@ -115,6 +113,8 @@ def parse_location(location: str) -> ImapLocation:
         port_number = int(port) if port else (993 if tls else 143)
     except ValueError:
         raise ConfigError.of("source.imap_bad_port", port=port) from None
+    if not 0 < port_number < 65536:
+        raise ConfigError.of("source.imap_bad_port", port=port)
     return ImapLocation(user=user, host=host, port=port_number, folder=folder, tls=tls,
                         password=password)
 

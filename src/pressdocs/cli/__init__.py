@@ -30,6 +30,7 @@ from __future__ import annotations
 import errno
 import importlib
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -45,6 +46,8 @@ from pressdocs.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_RETRY,
     EXIT_TERMINATED,
+    PLUGINS_DIR_ENV,
+    PLUGINS_DIR_HELP,
     OneOf,
     Settings,
     Terminated,
@@ -62,12 +65,14 @@ COMMANDS = {
     "audit": "pressdocs.cli.review:audit_command",
     "batch": "pressdocs.cli.batch:batch_command",
     "config": "pressdocs.cli.info:config_group",
+    "demo": "pressdocs.cli.demo:demo_command",
     "export": "pressdocs.cli.export:export_command",
     "forms": "pressdocs.cli.documents:forms_command",
     "notices": "pressdocs.cli.notify:notices_command",
     "notify": "pressdocs.cli.notify:notify_command",
     "parse": "pressdocs.cli.documents:parse_command",
     "plan": "pressdocs.cli.plan:plan_group",
+    "plugin": "pressdocs.cli.plugin:plugin_group",
     "plugins": "pressdocs.cli.info:plugins_command",
     "report": "pressdocs.cli.report:report_group",
     "remind": "pressdocs.cli.notify:remind_command",
@@ -91,6 +96,8 @@ SUMMARIES = {
     "batch": ("批量收取邮箱 / "
               "take in a mailbox: IMAP URL, Maildir, mbox, .eml file or folder."),
     "config": "配置 / configuration.",
+    "demo": ("用内置示例演示全部流程（不联网，无需配置）/ "
+             "the whole job on a built-in sample."),
     "export": ("导出统计表、计划、收件登记、新闻发布会实录或工作台 / "
                "export a report."),
     "forms": ("生成空白表格：登记表、统计表、计划安排 / "
@@ -103,6 +110,8 @@ SUMMARIES = {
               "read files: kind, confidence, data, warnings."),
     "plan": ("年度新闻发布会计划安排（附件1）/ "
              "the annual plan."),
+    "plugin": ("编写插件：生成可安装、带测试的插件模板 / "
+               "write a plugin: a template to install and test."),
     "plugins": ("列出插件及其登记的功能 / "
                 "list plugins and what they registered."),
     "report": "报表 / reports.",
@@ -193,12 +202,14 @@ class LazyGroup(click.Group):
 @click.option("--store", type=click.Path(), default=None, envvar="PRESSDOCS_HOME",
               help="数据存储目录 / store directory (default ./pressdocs-data).")
 @click.option("--strict", is_flag=True, help="插件加载失败即退出 / fail when a plugin fails to load.")
+@click.option("--plugins-dir", type=click.Path(file_okay=False), default=None,
+              envvar=PLUGINS_DIR_ENV, help=PLUGINS_DIR_HELP)
 @click.option("--debug", is_flag=True,
               help="出错时显示 Python 调用栈（或 PRESSDOCS_DEBUG=1）/ show the traceback of an "
                    "error (or PRESSDOCS_DEBUG=1).")
 @click.pass_context
 def cli(ctx: click.Context, lang: str | None, config_path: str | None, store: str | None,
-        strict: bool, debug: bool) -> None:
+        strict: bool, plugins_dir: str | None, debug: bool) -> None:
     """pressdocs：新闻发布会材料的收取、读取、核查、通知与报表。
 
     pressdocs reads the press office's mailbox, checks registrations, materials and
@@ -209,6 +220,7 @@ def cli(ctx: click.Context, lang: str | None, config_path: str | None, store: st
     settings.config = config_path or settings.config
     settings.store = store or settings.store
     settings.strict = strict or settings.strict
+    settings.plugins_dir = plugins_dir or settings.plugins_dir
     settings.debug = debug or settings.debug
 
 
@@ -230,7 +242,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         from pressdocs._plugins import load_plugins
 
-        settings.plugins = load_plugins(strict=settings.strict)
+        settings.plugins = load_plugins(strict=settings.strict, plugins_dir=_peek(
+            args, "--plugins-dir") or os.environ.get(PLUGINS_DIR_ENV) or None)
         _plugin_commands(settings)
     except PressdocsError as exc:
         fail(exc, settings.output_lang(), EXIT_CANNOT_RUN)
@@ -302,7 +315,7 @@ def _needs_plugins(args: list[str]) -> bool:
 def _command_of(args: list[str]) -> str | None:
     """The command named on the command line (the first word that is not an option of
     the program or its value), or None."""
-    takes_value = ("--lang", "--config", "--store")
+    takes_value = ("--lang", "--config", "--store", "--plugins-dir")
     skip = False
     for arg in args:
         if skip:

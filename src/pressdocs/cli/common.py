@@ -7,7 +7,7 @@ set the same :class:`Settings`, and the :class:`pressdocs.Pressdocs` a command g
 built from them when the command runs (:func:`pass_app`).
 
 Options take their values through the parameter types here (:class:`Day`,
-:class:`Number`, :class:`AtLeast`, :class:`OneOf`), which say what is wrong with a value in the output
+:class:`Number`, :class:`OneOf`), which say what is wrong with a value in the output
 language ("“notadate”不是有效的日期…"); click's own types say it in English only.
 """
 
@@ -42,8 +42,13 @@ __all__ = [
     "EXIT_RETRY",
     "EXIT_TERMINATED",
     "ITEM",
+    "MESSAGES",
+    "OFFSET",
+    "PAGE_SIZE",
+    "PLUGINS_DIR_ENV",
+    "PLUGINS_DIR_HELP",
+    "PORT",
     "YEAR",
-    "AtLeast",
     "Day",
     "Number",
     "OneOf",
@@ -77,6 +82,10 @@ EXIT_TERMINATED = 143
 
 #: The environment variable that turns ``--debug`` on.
 DEBUG_ENV = "PRESSDOCS_DEBUG"
+#: The environment variable naming a folder of one-off plugins (``--plugins-dir``).
+PLUGINS_DIR_ENV = "PRESSDOCS_PLUGINS_DIR"
+PLUGINS_DIR_HELP = ("把目录中的每个 .py 文件作为插件加载（或 PRESSDOCS_PLUGINS_DIR）/ load every "
+                    ".py file of a folder as a plugin (or PRESSDOCS_PLUGINS_DIR).")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -89,6 +98,7 @@ class Settings:
     config: str | None = None
     store: str | None = None
     strict: bool = False
+    plugins_dir: str | None = None  # --plugins-dir: one-off plugin modules in a folder
     debug: bool = False  # tracebacks with the one-line errors (--debug, PRESSDOCS_DEBUG=1)
     plugins: Plugins | None = None  # loaded once by main(), shared by every command
     given: Pressdocs | None = None  # a program that runs the CLI with its own Pressdocs
@@ -100,7 +110,8 @@ class Settings:
         if self.given is not None:
             return self.given
         return Pressdocs(config=self.config, store=self.store, lang=self.lang,
-                         strict=self.strict, plugins=self.plugins)
+                         strict=self.strict, plugins=self.plugins,
+                         plugins_dir=self.plugins_dir if self.plugins is None else None)
 
     def output_lang(self) -> str:
         """The output language, even before (or without) a readable configuration."""
@@ -148,8 +159,8 @@ def debug_wanted(args: list[str] | None = None) -> bool:
 
 
 def common_options(func: F) -> F:
-    """``--lang``, ``--config``, ``--store``, ``--strict`` and ``--debug``, given after the
-    command."""
+    """``--lang``, ``--config``, ``--store``, ``--strict``, ``--plugins-dir`` and ``--debug``,
+    given after the command."""
     options = (
         click.option("--lang", type=OneOf(["zh", "en"]), default=None,
                      expose_value=False, is_eager=True, callback=_set("lang"),
@@ -163,6 +174,8 @@ def common_options(func: F) -> F:
         click.option("--strict", is_flag=True, default=None, expose_value=False,
                      callback=_set("strict"),
                      help="插件加载失败即退出 / fail when a plugin fails to load."),
+        click.option("--plugins-dir", type=click.Path(file_okay=False), default=None,
+                     expose_value=False, callback=_set("plugins_dir"), help=PLUGINS_DIR_HELP),
         click.option("--debug", is_flag=True, default=None, expose_value=False,
                      callback=_set("debug"),
                      help="出错时显示 Python 调用栈 / show the Python traceback of an error."),
@@ -345,26 +358,20 @@ class Number(click.types.IntParamType):
         return number
 
 
+# Every number an option takes has both bounds (issue 14): a value outside is refused
+# naming the range, in the output language.
+
 #: A year as the office writes it (计划年份, 统计年份).
 YEAR = Number(2000, 2100)
 #: A plan item's number (计划安排第N项).
 ITEM = Number(1, 9999)
-
-
-class AtLeast(click.IntRange):
-    """A whole number, at least ``minimum``."""
-
-    def __init__(self, minimum: int) -> None:
-        super().__init__(min=minimum)
-
-    def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> Any:
-        try:
-            return super().convert(value, param, ctx)
-        except click.BadParameter:
-            number = Number().convert(value, param, ctx)
-            self.fail(tr(_lang(ctx), "cli.value.too_small", value=number,
-                         minimum=self.min), param, ctx)
+#: How many messages one ``batch`` takes in (``--limit``).
+MESSAGES = Number(1, 1_000_000)
+#: How many submissions a list shows (``--limit``; 0: every one) and skips (``--offset``).
+PAGE_SIZE = Number(0, 100_000)
+OFFSET = Number(0, 1_000_000)
+#: A TCP port (``serve --port``).
+PORT = Number(1, 65535)
 
 
 class OneOf(click.Choice[str]):

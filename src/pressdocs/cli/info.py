@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import click
-from rich.table import Table
 
 from pressdocs._app import Pressdocs
 from pressdocs.cli.common import OneOf, common_options, pass_app, print_json, tr
-from pressdocs.cli.terminal import Terminal
 from pressdocs.schemas import ALL_SCHEMAS, load
 
 __all__ = ["config_group", "plugins_command", "schema_command"]
@@ -29,6 +27,10 @@ def plugins_command(app: Pressdocs, show_all: bool, as_json: bool) -> None:
     if not infos:
         click.echo(tr(lang, "cli.plugins.none"))
         return
+    from rich.table import Table  # only for the table: --json needs no rich
+
+    from pressdocs.cli.terminal import Terminal
+
     table = Table(*(tr(lang, f"cli.plugins.{key}") for key in ("plugin", "version", "status",
                                                                 "registered", "notes")))
     for info in infos:

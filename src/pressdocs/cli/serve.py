@@ -14,7 +14,7 @@ import socket
 import click
 
 from pressdocs._app import Pressdocs
-from pressdocs.cli.common import common_options, pass_app, tr
+from pressdocs.cli.common import PORT, common_options, pass_app, tr
 from pressdocs.errors import PressdocsError
 
 __all__ = ["serve_command"]
@@ -23,7 +23,7 @@ __all__ = ["serve_command"]
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="监听地址 / address to listen on (keep 127.0.0.1 behind a reverse proxy).")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+@click.option("--port", default=8000, show_default=True, type=PORT,
               help="端口 / port.")
 @click.option("--https", is_flag=True,
               help="经 HTTPS 反向代理访问：会话 Cookie 设为 Secure / reached over HTTPS.")

@@ -15,7 +15,9 @@ from pressdocs._app import Pressdocs
 from pressdocs._messages import render_value
 from pressdocs._submissions import SubmissionDetail, SubmissionList
 from pressdocs.cli.common import (
-    AtLeast,
+    OFFSET,
+    PAGE_SIZE,
+    YEAR,
     OneOf,
     _lang,
     common_options,
@@ -44,7 +46,7 @@ class Month(click.ParamType[tuple[int, int]]):
         found = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", str(value))
         if found is None or not 1 <= int(found[2]) <= 12:
             self.fail(tr(_lang(ctx), "cli.value.not_a_month", value=str(value)), param, ctx)
-        return int(found[1]), int(found[2])
+        return YEAR.convert(found[1], param, ctx), int(found[2])  # 2000–2100, as --year
 
 
 @click.group("submissions")
@@ -59,9 +61,9 @@ def submissions_group() -> None:
 @click.option("--month", type=Month(), default=None, metavar="YYYY-MM",
               help="只列出对应此月计划项目的提交 / only those matched to a plan item of this "
                    "month.")
-@click.option("--limit", type=AtLeast(0), default=PAGE, show_default=True,
+@click.option("--limit", type=PAGE_SIZE, default=PAGE, show_default=True,
               help="最多列出几条（0 为全部）/ how many to list (0: all).")
-@click.option("--offset", type=AtLeast(0), default=0,
+@click.option("--offset", type=OFFSET, default=0,
               help="跳过最新的几条（翻页）/ skip this many of the newest (paging).")
 @click.option("--json", "as_json", is_flag=True, help="JSON 输出 / JSON output.")
 @common_options

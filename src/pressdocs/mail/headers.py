@@ -21,7 +21,9 @@ from __future__ import annotations
 import binascii
 import codecs
 import contextlib
+import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from email.header import Header
 from email.message import Message
@@ -256,7 +258,9 @@ def _segments(data: bytes) -> list[_Segment]:
     Whitespace between two encoded words is dropped (RFC 2047 §6.2); adjacent words of
     one charset are joined as bytes so that a character split across words survives.
     """
-    pieces: list[_Segment] = []
+    # (codec, the decoded pieces, encoded?): pieces joined once at the end, so that a
+    # subject folded over a hundred thousand words is read in linear time
+    runs: list[tuple[str | None, list[bytes], bool]] = []
     pos = 0
     for match in _ENCODED_WORD.finditer(data):
         label, kind, payload = match.groups()
@@ -264,19 +268,19 @@ def _segments(data: bytes) -> list[_Segment]:
         if decoded is None:
             continue
         gap = data[pos:match.start()]
-        if gap and not (gap.strip(b" \t") == b"" and pieces and pieces[-1][2]):
-            pieces.append((None, gap, False))
+        if gap and not (gap.strip(b" \t") == b"" and runs and runs[-1][2]):
+            runs.append((None, [gap], False))
         codec = normalize_charset(label.decode("ascii", "replace")) or label.decode(
             "ascii", "replace"
         ).lower()
-        if pieces and pieces[-1][2] and pieces[-1][0] == codec:
-            pieces[-1] = (codec, pieces[-1][1] + decoded, True)
+        if runs and runs[-1][2] and runs[-1][0] == codec:
+            runs[-1][1].append(decoded)
         else:
-            pieces.append((codec, decoded, True))
+            runs.append((codec, [decoded], True))
         pos = match.end()
     if pos < len(data):
-        pieces.append((None, data[pos:], False))
-    return pieces
+        runs.append((None, [data[pos:]], False))
+    return [(codec, b"".join(chunks), encoded) for codec, chunks, encoded in runs]
 
 
 def decode_header(raw: str | bytes | Header | None) -> DecodedHeader:
@@ -324,8 +328,8 @@ def decode_address(raw: str | bytes | Header | None) -> tuple[str, str]:
     """Split a From/To value into ``(display name, address)``, the name decoded.
 
     ``"=?GB2312?B?ytDNs7zGvtaw7Lmr0tI=?=" <tjj_bgs@wuhu.gov.cn>`` gives
-    ``("市统计局办公室", "tjj_bgs@wuhu.gov.cn")``.  Raw 8-bit names, quoted encoded
-    words and a bare address all work; with several addresses the first is taken.
+    ``("市统计局办公室", "tjj_bgs@wuhu.gov.cn")``.  Raw 8-bit names and addresses, quoted
+    encoded words and a bare address all work; with several addresses the first is taken.
     Either part is ``""`` when absent.
     """
     data = _FOLD.sub(b"", _to_bytes(raw)).replace(b"\r", b"").replace(b"\n", b"")
@@ -342,7 +346,10 @@ def decode_address(raw: str | bytes | Header | None) -> tuple[str, str]:
         if not address and not name:
             return decode_header(text).text, ""
     decoded = decode_header(name).text.strip().strip('"').strip()
-    return decoded, address.strip()
+    # an address in raw 8-bit (RFC 6531, 中文邮箱 such as 王芳@…) is text too, never the
+    # surrogate escapes the parser keeps such bytes as
+    address = decode_bytes(address.strip().encode("utf-8", "surrogateescape"))[0]
+    return decoded, address
 
 
 def raw_header(part: Message, name: str) -> str | None:
@@ -399,10 +406,86 @@ def _param_candidates(part: Message, header: str, param: str) -> list[str]:
     return [v for v in extended + plain if v.strip()]
 
 
-#: The longest file name kept (characters): a longer one is cut, keeping its extension,
-#: with :data:`CUT_MARK` where it was cut, before it reaches the ledger or a terminal.
+# --- how long a header's text may be -----------------------------------------------------
+#
+# A header is as long as its sender wants: a Subject or a display name of megabytes would
+# go whole into the ledger, every JSON answer and the terminal.  Each kind of text is cut
+# to its limit (characters) where the message is read (pressdocs.mail.message), its start
+# kept and :data:`CUT_MARK` where it was cut, so the batch, the review desk and the lists
+# all see the same text.  No real mail comes near these limits.
+
+#: The longest file name kept: a longer one is cut, keeping its extension.
 MAX_FILENAME = 255
+#: The longest subject kept (主题).
+MAX_SUBJECT = 500
+#: The longest sender's display name kept (发件人名称).
+MAX_SENDER_NAME = 200
+#: The longest sender's address kept: RFC 5321's longest path, less its angle brackets.
+MAX_ADDRESS = 254
+#: The longest Message-ID kept; a longer one keeps a digest of the whole after the cut,
+#: so that two different long IDs stay different.
+MAX_MESSAGE_ID = 250
+#: The longest header text quoted in a note on the message (an unreadable Date, a charset).
+MAX_HEADER_NOTE = 200
 CUT_MARK = "…"
+
+_ZWJ = "\u200d"
+
+
+def _regional(char: str) -> bool:
+    return "\U0001f1e6" <= char <= "\U0001f1ff"
+
+
+def _joined(text: str, at: int) -> bool:
+    """Whether ``text[at - 1]`` and ``text[at]`` belong to one character as people see it
+    (a letter and its combining accent, an emoji and its modifier or selector, the halves
+    of a flag or of a surrogate pair, a ZWJ sequence)."""
+    before, after = text[at - 1], text[at]
+    if unicodedata.category(after) in ("Mn", "Me", "Mc") or _ZWJ in (before, after):
+        return True
+    code = ord(after)
+    if (0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF  # variation selectors
+            or 0x1F3FB <= code <= 0x1F3FF or 0xE0020 <= code <= 0xE007F  # skin tones, tags
+            or 0x1160 <= code <= 0x11FF):  # Hangul vowel and final jamo
+        return True
+    if "\ud800" <= before <= "\udbff" and "\udc00" <= after <= "\udfff":
+        return True
+    if _regional(before) and _regional(after):  # flags are pairs: cut between two pairs
+        run = at - 1
+        while run > 0 and _regional(text[run - 1]):
+            run -= 1
+        return (at - run) % 2 == 1
+    return False
+
+
+def _cut(text: str, end: int) -> str:
+    """``text[:end]``, ended a little earlier where ``end`` would split a character."""
+    floor = max(0, end - 32)
+    for stop in range(end, floor, -1):
+        if not _joined(text, stop):
+            return text[:stop]
+    # the text's first character, or a run of marks longer than any real character (a
+    # cut inside it leaves valid text)
+    return "" if floor == 0 else text[:end]
+
+
+def shorten_text(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, its start kept and the cut marked
+    with :data:`CUT_MARK` (never inside a character: an accent, an emoji sequence, a flag
+    stay whole or go); a text within the limit is returned as it is."""
+    if len(text) <= limit:
+        return text
+    return _cut(text, limit - len(CUT_MARK)) + CUT_MARK
+
+
+def shorten_identifier(text: str, limit: int = MAX_MESSAGE_ID) -> str:
+    """An identifier (a Message-ID) cut like :func:`shorten_text`, with the first 16 hex
+    digits of the whole one's SHA-256 after the mark: two long identifiers that share
+    their start stay different."""
+    if len(text) <= limit:
+        return text
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return _cut(text, limit - len(CUT_MARK) - len(digest)) + CUT_MARK + digest
 
 
 def _basename(name: str) -> str:
@@ -418,8 +501,8 @@ def shorten_filename(name: str, limit: int = MAX_FILENAME) -> str:
         return name
     stem, dot, extension = name.rpartition(".")
     if not dot or len(extension) > 16 or not stem:
-        return name[:limit - len(CUT_MARK)] + CUT_MARK
-    return name[:limit - len(CUT_MARK) - len(extension) - 1] + CUT_MARK + "." + extension
+        return shorten_text(name, limit)
+    return _cut(name, limit - len(CUT_MARK) - len(extension) - 1) + CUT_MARK + "." + extension
 
 
 def attachment_filename(part: Message) -> str:

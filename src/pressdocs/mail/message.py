@@ -37,6 +37,10 @@ from zoneinfo import ZoneInfo
 
 from pressdocs.mail.defects import FORWARDED, stdlib_defect
 from pressdocs.mail.headers import (
+    MAX_ADDRESS,
+    MAX_HEADER_NOTE,
+    MAX_SENDER_NAME,
+    MAX_SUBJECT,
     RAW_POLICY,
     DecodedHeader,
     attachment_filename,
@@ -46,6 +50,8 @@ from pressdocs.mail.headers import (
     decode_header,
     normalize_charset,
     raw_header,
+    shorten_identifier,
+    shorten_text,
 )
 from pressdocs.mail.links import find_linked_files
 from pressdocs.models import LinkedFile, Message
@@ -100,7 +106,9 @@ class ParsedMessage:
     ``forwarded``); ``forwarded`` holds those messages themselves.  ``defects`` are
     notes on what is wrong with the message (keys of ``[mail.defect]``, each once);
     they do not stop parsing.
-    ``raw_headers`` keeps every header's original bytes for audit.
+    ``subject``, ``sender_name``, ``sender_address`` and ``message_id`` are cut to their
+    limits (:data:`~pressdocs.mail.headers.MAX_SUBJECT` …, the cut marked ``…``); ``raw_headers``
+    keeps every header's original bytes for audit.
     """
 
     subject: str = ""
@@ -217,7 +225,10 @@ def _declared_charset(part: MimeMessage) -> str:
         return ""
     if isinstance(charset, tuple):
         charset = charset[2]
-    return str(charset or "").strip().strip('"').lower()
+    label = str(charset or "").strip().strip('"').lower()
+    if not label.isascii():  # raw 8-bit bytes, kept as surrogate escapes: text for notes
+        label = decode_bytes(label.encode("utf-8", "surrogateescape"))[0]
+    return label
 
 
 def _looks_like_message(data: bytes) -> bool:
@@ -304,9 +315,11 @@ def _leaf(part: MimeMessage, content_type: str, found: _Collector, depth: int) -
         text, codec = decode_bytes(data, declared or None)
         if codec.endswith("+replace"):
             found.defect("mail.defect.unreadable_body",
-                         charset=declared or Message.of("mail.part.undeclared"))
+                         charset=shorten_text(declared, MAX_HEADER_NOTE)
+                         or Message.of("mail.part.undeclared"))
         elif declared and normalize_charset(declared) not in (codec, "us-ascii"):
-            found.defect("mail.defect.charset_mislabelled", declared=declared, decoded=codec)
+            found.defect("mail.defect.charset_mislabelled",
+                         declared=shorten_text(declared, MAX_HEADER_NOTE), decoded=codec)
         text = text.replace("\r\n", "\n")
         (found.htmls if content_type == "text/html" else found.texts).append(text)
         found.parts.append(
@@ -381,11 +394,6 @@ def _parse_date(value: str, tz: tzinfo) -> datetime | None:
     return parsed
 
 
-def _header_text(msg: MimeMessage, name: str) -> str:
-    value = raw_header(msg, name)
-    return "" if value is None else decode_header(value).text
-
-
 def _from_message(msg: MimeMessage, depth: int, tz: tzinfo, *, walk: bool = True) -> ParsedMessage:
     found = _Collector(tz)
     result = ParsedMessage()
@@ -394,25 +402,34 @@ def _from_message(msg: MimeMessage, depth: int, tz: tzinfo, *, walk: bool = True
     ]
     if not result.raw_headers:
         found.defect("mail.defect.no_headers")
-    result.subject = _header_text(msg, "subject")
+    # every text taken from a header is cut to its limit here (headers.MAX_SUBJECT …), so
+    # that whoever reads the message — batch, ledger, review desk — sees the same text
+    subject = decode_header(raw_header(msg, "subject"))
+    result.subject = shorten_text(subject.text, MAX_SUBJECT)
     sender = raw_header(msg, "from") or raw_header(msg, "sender")
     if sender is None:
         if result.raw_headers:
             found.defect("mail.defect.no_sender")
     else:
-        result.sender_name, result.sender_address = decode_address(sender)
+        name, address = decode_address(sender)
+        result.sender_name = shorten_text(name, MAX_SENDER_NAME)
+        result.sender_address = shorten_text(address, MAX_ADDRESS)
     date_value = raw_header(msg, "date")
     if date_value is not None:
-        result.date = _parse_date(decode_header(date_value).text, tz)
+        date_text = decode_header(date_value).text
+        # a Date of more than a note's length is no date: not even parsed
+        if len(date_text) <= MAX_HEADER_NOTE:
+            result.date = _parse_date(date_text, tz)
         if result.date is None:
-            found.defect("mail.defect.bad_date", date=decode_header(date_value).text)
+            found.defect("mail.defect.bad_date", date=shorten_text(date_text, MAX_HEADER_NOTE))
     elif result.raw_headers:
         found.defect("mail.defect.no_date")
     message_id = raw_header(msg, "message-id")
-    result.message_id = " ".join(decode_header(message_id).text.split()) if message_id else ""
+    result.message_id = shorten_identifier(" ".join(decode_header(message_id).text.split())) \
+        if message_id else ""
     if not result.message_id and result.raw_headers:
         found.defect("mail.defect.no_message_id")
-    if decode_header(raw_header(msg, "subject")).lossy:
+    if subject.lossy:
         found.defect("mail.defect.unreadable_subject")
 
     if walk:

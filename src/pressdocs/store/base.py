@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -318,6 +318,14 @@ class Store(abc.ABC):
         After the ``with`` block, ``w.sha256`` and ``w.size`` name what was kept; use it
         where data arrives through ``write()`` (``shutil.copyfileobj`` from a zip member).
         """
+
+    def deferred_blobs(self) -> AbstractContextManager[None]:
+        """A block whose new blobs are flushed to disk together, before the commit that
+        names them (or when the block ends); those of a block that raises are dropped.
+
+        A message's original and attachments cost one flush this way rather than two
+        each.  The default writes each blob durably at once."""
+        return nullcontext()
 
     @abc.abstractmethod
     def get_blob(self, sha256: str) -> bytes:

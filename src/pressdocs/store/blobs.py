@@ -5,17 +5,29 @@ written to a temporary file in ``blobs/``, flushed to disk (fsync), made read-on
 renamed into place, so a blob either exists whole or not at all — a run killed
 half-way leaves at most a ``.tmp-*`` file, swept away later.  A blob is never modified:
 writing bytes the store already has leaves the existing file alone.
+
+Writing many blobs at once (a message's attachments) costs two flushes to disk each —
+the file, then the folder it is renamed into.  Inside :meth:`BlobStore.deferred` they are
+flushed together instead: each new blob stays a temporary file (readable at
+:meth:`~BlobStore.path`) until :meth:`BlobStore.sync`, which the store calls before the
+database commit that names them, makes the data durable (one ``syncfs`` of the file
+system on Linux, else an fsync per file), renames them into place, and makes the names
+durable the same way.  The order is what keeps a power cut harmless: a blob is renamed
+only once its bytes are on disk, and a row naming it commits only once the rename is —
+never a renamed but empty blob that a rerun would trust.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import re
+import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO, ParamSpec, Self, TypeVar
@@ -80,13 +92,18 @@ class BlobWriter:
         if self._file is None:
             raise ValueError("BlobWriter was aborted")
         file, self._file = self._file, None
+        deferred = self._store.deferring
         try:
             self._store._guard(file.flush)
-            self._store._guard(os.fsync, file.fileno())
+            if not deferred:
+                self._store._guard(os.fsync, file.fileno())
         finally:
             file.close()
         sha = self._hash.hexdigest()
-        self._store._commit(self._temp, sha)
+        if deferred:
+            self._store._defer(self._temp, sha)
+        else:
+            self._store._commit(self._temp, sha)
         self._sha256 = sha
         return sha
 
@@ -119,13 +136,85 @@ class BlobStore:
     def __init__(self, root: Path):
         self.root = root
         self._guard(root.mkdir, parents=True, exist_ok=True)
+        #: New blobs not yet flushed (sha256 → temporary file), inside :meth:`deferred`.
+        self._pending: dict[str, Path] | None = None
 
     def path(self, sha256: str) -> Path:
-        """Where the blob ``sha256`` lives (whether or not it exists)."""
+        """Where the blob ``sha256`` lives (whether or not it exists); inside
+        :meth:`deferred`, a new blob not yet synced is read from its temporary file."""
+        sha = sha256.lower()
+        if self._pending and sha in self._pending:
+            return self._pending[sha]
+        return self._final(sha256)
+
+    def _final(self, sha256: str) -> Path:
         sha = sha256.lower()
         if not _SHA256.fullmatch(sha):
             raise StoreError.of("store.bad_sha256", sha256=sha256)
         return self.root / sha[:2] / sha[2:]
+
+    # --- flushing together ---------------------------------------------------------------
+
+    @property
+    def deferring(self) -> bool:
+        """Whether new blobs are being flushed together (inside :meth:`deferred`)."""
+        return self._pending is not None
+
+    @contextlib.contextmanager
+    def deferred(self) -> Iterator[None]:
+        """A block whose new blobs are flushed to disk together by :meth:`sync` (see the
+        module) — at the latest when the block ends; if it raises, the blobs not yet
+        synced are removed (nothing names them).  A nested block joins the outer one."""
+        if self._pending is not None:
+            yield
+            return
+        self._pending = {}
+        try:
+            yield
+            self.sync()
+        except BaseException:
+            self._drop_pending()
+            raise
+        finally:
+            self._pending = None
+
+    def sync(self) -> None:
+        """Make the blobs written since the last sync durable and put them in place."""
+        pending = self._pending
+        if not pending:
+            return
+        self._guard(_flush, list(pending.values()), self.root)
+        folders: set[Path] = set()
+        for sha, temp in list(pending.items()):
+            final = self._final(sha)
+            try:
+                if final.exists():
+                    temp.unlink()
+                else:
+                    if not final.parent.is_dir():
+                        final.parent.mkdir(exist_ok=True)
+                        folders.add(self.root)  # a new folder is an entry of the root
+                    os.replace(temp, final)
+                    folders.add(final.parent)
+            except OSError as exc:
+                raise _os_error(final, exc) from exc
+            del pending[sha]
+        self._guard(_flush, sorted(folders), self.root)
+
+    def _defer(self, temp: Path, sha: str) -> None:
+        assert self._pending is not None
+        if self.path(sha).exists():  # kept already, or written earlier in this block
+            temp.unlink()
+            return
+        self._guard(os.chmod, temp, 0o444)
+        self._pending[sha] = temp
+
+    def _drop_pending(self) -> None:
+        for temp in (self._pending or {}).values():
+            with contextlib.suppress(OSError):
+                temp.unlink()
+        if self._pending is not None:
+            self._pending.clear()
 
     def has(self, sha256: str) -> bool:
         """Whether the blob exists."""
@@ -181,7 +270,7 @@ class BlobStore:
         return self._guard(tempfile.mkstemp, dir=self.root, prefix=_TEMP_PREFIX)
 
     def _commit(self, temp: Path, sha: str) -> None:
-        final = self.path(sha)
+        final = self._final(sha)
         try:
             if final.exists():
                 temp.unlink()
@@ -201,6 +290,46 @@ class BlobStore:
             return func(*args, **kwargs)
         except OSError as exc:
             raise _os_error(self.root, exc) from exc
+
+
+def _flush(paths: list[Path], root: Path) -> None:
+    """Make ``paths`` (files, or folders whose entries changed) durable: one ``syncfs``
+    of the file system ``root`` is on where there are several and Linux offers it, else an
+    fsync of each."""
+    syncfs = _syncfs() if len(paths) > 2 else None
+    if syncfs is not None:
+        fd = os.open(root, os.O_RDONLY)
+        try:
+            if syncfs(fd) == 0:
+                return
+        finally:
+            os.close(fd)
+    for path in paths:
+        if path.is_dir():
+            _fsync_dir(path)
+        else:
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+
+@functools.cache
+def _syncfs() -> Callable[[int], int] | None:
+    """Linux's ``syncfs(2)`` (glibc), which flushes every file and folder of a file
+    system and waits; ``None`` where there is none."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        function = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int]
+    function.restype = ctypes.c_int
+    return function
 
 
 def _fsync_dir(path: Path) -> None:

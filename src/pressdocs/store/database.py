@@ -13,7 +13,7 @@ compare as text in every database.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -73,6 +73,8 @@ class Database:
         self._driver_errors = driver_errors
         self._integrity_error = integrity_error
         self._in_transaction = False
+        #: Called before each COMMIT (the store makes the blobs the rows name durable).
+        self.before_commit: Callable[[], None] | None = None
 
     def sql(self, statement: str) -> str:
         """The statement in the driver's placeholder style."""
@@ -130,8 +132,10 @@ class Database:
             raise
         self._in_transaction = False
         try:
+            if self.before_commit is not None:
+                self.before_commit()
             self.run("COMMIT")
-        except StoreError:
+        except BaseException:
             with suppress(StoreError):
                 self.run("ROLLBACK")
             raise

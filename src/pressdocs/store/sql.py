@@ -97,6 +97,7 @@ class SQLStore(Store):
         self._keyed_for: str | None = None
         try:
             self._blobs = BlobStore(path / "blobs")
+            database.before_commit = self._blobs.sync  # no row names a blob not on disk
             database.upgrade(migrations)
         except BaseException:
             database.close()
@@ -141,6 +142,9 @@ class SQLStore(Store):
 
     def blob_writer(self) -> BlobWriter:
         return self._blobs.writer()
+
+    def deferred_blobs(self) -> AbstractContextManager[None]:
+        return self._blobs.deferred()
 
     def get_blob(self, sha256: str) -> bytes:
         return self._blobs.get(sha256)

@@ -69,35 +69,63 @@ def count_zishu(text: str) -> ZishuCount:
     return total
 
 
+# What a character is, for counting (see :func:`_kind`).
+_SPACE, _HANGUL, _WIDE_CHAR, _AMBIGUOUS, _ALNUM, _OTHER = range(6)
+#: Each character's kind, remembered: a text is mostly a few thousand distinct characters,
+#: so counting costs a dictionary lookup per character rather than Unicode look-ups.
+_KINDS: dict[str, int] = {}
+_KINDS_MAX = 1 << 16
+
+
+def _kind(char: str) -> int:
+    """The kind of ``char`` out of context: whitespace, hangul, East-Asian wide,
+    ambiguous-width punctuation (East-Asian only in Chinese text), or part of a word (a
+    letter or digit, or something else)."""
+    kind = _KINDS.get(char)
+    if kind is None:
+        if char.isspace():
+            kind = _SPACE
+        elif _is_hangul(char):
+            kind = _HANGUL
+        elif _is_wide(char):
+            kind = _WIDE_CHAR
+        elif _is_ambiguous(char):
+            kind = _AMBIGUOUS
+        else:
+            kind = _ALNUM if char.isalnum() else _OTHER
+        if len(_KINDS) >= _KINDS_MAX:
+            _KINDS.clear()
+        _KINDS[char] = kind
+    return kind
+
+
 def _count_line(line: str) -> ZishuCount:
-    chinese = any(not char.isspace() and _is_wide(char) for char in line)
+    kinds = [_kind(char) for char in line]
+    chinese = _WIDE_CHAR in kinds or (
+        _HANGUL in kinds and any(_is_wide(c) for c, k in zip(line, kinds, strict=True)
+                                 if k == _HANGUL))
     east_asian = 0
     words = 0
     in_word = False
     word_has_alnum = False
     in_hangul = False
-    for index, char in enumerate(line):
-        if char.isspace():
-            kind = "space"
-        elif _is_hangul(char):
-            kind = "hangul"
-        elif _is_wide(char) or (chinese and _is_ambiguous_mark(line, index)):
-            kind = "east_asian"
-        else:
-            kind = "word"
-        if kind != "word" and in_word:
+    for index, kind in enumerate(kinds):
+        if kind == _AMBIGUOUS:
+            kind = _WIDE_CHAR if chinese and not _is_apostrophe(line, index) else \
+                (_ALNUM if line[index].isalnum() else _OTHER)
+        if kind < _ALNUM and in_word:
             words += word_has_alnum
             in_word = word_has_alnum = False
-        if kind != "hangul":
+        if kind != _HANGUL:
             in_hangul = False
-        if kind == "east_asian":
+        if kind == _WIDE_CHAR:
             east_asian += 1
-        elif kind == "hangul":
+        elif kind == _HANGUL:
             east_asian += not in_hangul
             in_hangul = True
-        elif kind == "word":
+        elif kind >= _ALNUM:
             in_word = True
-            word_has_alnum = word_has_alnum or char.isalnum()
+            word_has_alnum = word_has_alnum or kind == _ALNUM
     if in_word:
         words += word_has_alnum
     return ZishuCount(east_asian, words)
@@ -112,19 +140,19 @@ def _is_hangul(char: str) -> bool:
     return any(low <= code <= high for low, high in _HANGUL_RANGES)
 
 
-def _is_ambiguous_mark(line: str, index: int) -> bool:
-    """True for ambiguous-width punctuation or symbols (not letters) that Word renders with
-    the East-Asian font in Chinese text; an apostrophe inside a word is not one."""
-    char = line[index]
+def _is_ambiguous(char: str) -> bool:
+    """Ambiguous-width punctuation or symbols (not letters), which Word renders with the
+    East-Asian font in Chinese text."""
     if char.isascii() or unicodedata.east_asian_width(char) != "A":
         return False
-    if unicodedata.category(char)[0] == "L":
-        return False
-    if char in _APOSTROPHES and 0 < index < len(line) - 1:
-        before, after = line[index - 1], line[index + 1]
-        if _is_latin_alnum(before) and _is_latin_alnum(after):
-            return False
-    return True
+    return unicodedata.category(char)[0] != "L"
+
+
+def _is_apostrophe(line: str, index: int) -> bool:
+    """Whether the ambiguous mark at ``index`` is an apostrophe inside a word (Let’s)."""
+    if line[index] in _APOSTROPHES and 0 < index < len(line) - 1:
+        return _is_latin_alnum(line[index - 1]) and _is_latin_alnum(line[index + 1])
+    return False
 
 
 def _is_latin_alnum(char: str) -> bool:

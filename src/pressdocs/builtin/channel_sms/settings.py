@@ -10,8 +10,8 @@
     # app_id = "1400006666"            # Tencent only: SmsSdkAppId
     # endpoint = "https://dysmsapi.aliyuncs.com/"        # the provider's public endpoint
     # region = "cn-hangzhou"           # Aliyun RegionId; Tencent X-TC-Region (ap-guangzhou)
-    # max_variable_length = 35         # characters per template variable
-    # timeout = 10                     # seconds
+    # max_variable_length = 35         # characters per template variable (1–500)
+    # timeout = 10                     # seconds (1–600)
     # ca_file = "/etc/ssl/office-ca.pem"
 
     [notify.sms.templates]             # a template code per notice type
@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pressdocs._messages import did_you_mean
-from pressdocs.config import Secret, as_secret
+from pressdocs.config import Secret, as_secret, check_range, range_of, within
 from pressdocs.errors import ChannelError
 from pressdocs.models import Message
 
@@ -82,9 +82,11 @@ class SmsSettings:
     endpoint: str
     region: str
     templates: dict[str, TemplateSetting]
-    max_variable_length: int
+    # characters per template variable (the provider's default): a whole SMS is at most
+    # 500 characters at either provider
+    max_variable_length: int = within(1, 500)
     app_id: str = ""
-    timeout: float = _TIMEOUT
+    timeout: float = within(1, 600, _TIMEOUT)  # seconds
     ca_file: str | None = None
 
     def key_id(self) -> str:
@@ -123,9 +125,9 @@ def read_settings(notify: dict[str, Any]) -> SmsSettings:
         app_id=_text(table, "app_id") if provider == "tencent" else "",
         endpoint=_text(table, "endpoint", endpoint),
         region=_text(table, "region", region),
-        timeout=_number(table, "timeout", _TIMEOUT),
+        timeout=float(_number(table, "timeout", _TIMEOUT)),
         ca_file=_text(table, "ca_file") if "ca_file" in table else None,
-        max_variable_length=int(_number(table, "max_variable_length", limit)),
+        max_variable_length=int(_number(table, "max_variable_length", limit, whole=True)),
         templates=_templates(table.get("templates", {})),
     )
 
@@ -170,11 +172,13 @@ def _text(table: dict[str, Any], key: str, default: str | None = None, where: st
     return value.strip()
 
 
-def _number(table: dict[str, Any], key: str, default: float) -> float:
+def _number(table: dict[str, Any], key: str, default: float, *, whole: bool = False) -> float:
+    """A numeric setting, within the range :class:`SmsSettings` declares for it."""
     value = table.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise _wrong_type(key, value, "config.type_int")
-    return float(value)
+    if isinstance(value, bool) or not isinstance(value, int if whole else int | float):
+        raise _wrong_type(key, value, "config.type_int" if whole else "config.type_number")
+    check_range(f"notify.sms.{key}", value, *range_of(SmsSettings, key), error=ChannelError)
+    return value
 
 
 def _wrong_type(key: str, value: Any, expected: str) -> ChannelError:
