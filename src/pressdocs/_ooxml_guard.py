@@ -66,6 +66,7 @@ _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 # … and in UTF-16 of either byte order, at any alignment, whatever the part looks like.
 _DTD_UTF16 = re.compile(rb"<\x00!\x00[DdEe]\x00|\x00<\x00!\x00[DdEe]")
 _DTD_UTF16_OVERLAP = 8
+_DTD_OVERLAP = len(b"<!DOCTYPE") - 1  # what of a declaration the last chunk may have held
 # What both must contain: looked for first, at memchr speed (a regular expression that
 # starts with an alternation or ignores case tries every position of every chunk).
 _DTD_MARK = b"<!"
@@ -169,10 +170,12 @@ class _PartScan:
     # --- bytes in ---------------------------------------------------------------------
 
     def feed(self, chunk: bytes) -> None:
-        window = self.raw_tail + chunk
-        if _DTD_UTF16_MARK in window and _DTD_UTF16.search(window):
+        # the chunk and where it meets the last one, without copying the chunk
+        edge = self.raw_tail + chunk[:_DTD_UTF16_OVERLAP]
+        if ((_DTD_UTF16_MARK in chunk or _DTD_UTF16_MARK in edge)
+                and _DTD_UTF16.search(self.raw_tail + chunk)):
             raise self._unsafe_dtd()
-        self.raw_tail = window[-_DTD_UTF16_OVERLAP:]
+        self.raw_tail = (chunk if len(chunk) >= _DTD_UTF16_OVERLAP else edge)[-_DTD_UTF16_OVERLAP:]
         if not self.started:
             self.head += chunk
             if len(self.head) < 512:
@@ -217,6 +220,12 @@ class _PartScan:
         what follows the last ``>`` waits for the next chunk."""
         if self.decoder is not None:
             chunk = self.decoder.decode(chunk, final).encode("utf-8", errors="replace")
+        if not self.cells:  # only a DTD to look for: no need to cut the text at tags
+            edge = self.carry + chunk[:_DTD_OVERLAP]
+            if _DTD_MARK in chunk or _DTD_MARK in edge:
+                self._scan(self.carry + chunk)
+            self.carry = (chunk if len(chunk) >= _DTD_OVERLAP else edge)[-_DTD_OVERLAP:]
+            return
         buffer = self.carry + chunk
         cut = buffer.rfind(b">") + 1
         self._scan(buffer[:cut])

@@ -132,9 +132,8 @@ def read_member(package: zipfile.ZipFile, member: str, name: str, limit: int) ->
         info = package.getinfo(member)
     except KeyError as exc:
         raise damaged(name) from exc
-    too_large = ParseError.of("parse.too_large", file=name, megabytes=limit // (1024 * 1024))
     if info.file_size > limit:
-        raise too_large
+        raise _too_large(name, limit)
     try:
         with package.open(info) as stream:
             data = stream.read(limit + 1)
@@ -142,8 +141,12 @@ def read_member(package: zipfile.ZipFile, member: str, name: str, limit: int) ->
             ValueError) as exc:
         raise damaged(name) from exc
     if len(data) > limit:
-        raise too_large
+        raise _too_large(name, limit)
     return data
+
+
+def _too_large(name: str, limit: int) -> ParseError:
+    return ParseError.of("parse.too_large", file=name, megabytes=limit // (1024 * 1024))
 
 
 def damaged(name: str, what: Message | None = None) -> ParseError:

@@ -499,10 +499,16 @@ def parse_message(data: bytes, *, tz: tzinfo = DEFAULT_TZ) -> ParsedMessage:
                                                  error=type(exc).__name__, detail=str(exc))])
 
 
+_BLANK_LINE = re.compile(rb"\n\r?\n")  # the end of a header block
+
+
 def parse_headers(data: bytes, *, tz: tzinfo = DEFAULT_TZ) -> ParsedMessage:
     """The header block of a message (``data``: the message, or just its beginning) read
     exactly as :func:`parse_message` reads it — subject, sender, Date, Message-ID and
     their defects — without looking at the parts.  Never raises."""
+    blank = _BLANK_LINE.search(data)  # the stdlib would read the body's lines too
+    if blank is not None:
+        data = data[:blank.end()]
     try:
         return _from_message(BytesParser(policy=RAW_POLICY).parsebytes(data, headersonly=True),
                              0, tz, walk=False)

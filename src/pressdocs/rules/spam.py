@@ -33,11 +33,12 @@ form's fields, the press release, each question and answer, the statistics table
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from pressdocs.capabilities import Context
-from pressdocs.forms.spec import REGISTRATION
+from pressdocs.forms.spec import REGISTRATION, Field
 from pressdocs.models import DocumentKind, Finding, Message, Severity, Submission
 from pressdocs.rules.catalogue import CLAUSES, Rule, document_name, short
 from pressdocs.text import strip_invisible, to_halfwidth
@@ -176,8 +177,12 @@ def _replaced_city_slots(text: str, city: str) -> Iterator[str]:
 class _Text:
     document: str
     field: str  # the field id (pressdocs.forms.spec.FIELD_IDS)
-    label: Message  # the text's name in a finding ([PD501] text_*)
+    name: Callable[[], Message]  # the text's name in a finding ([PD501] text_*), made if needed
     text: str
+
+    @property
+    def label(self) -> Message:
+        return self.name()
 
 
 def submission_texts(sub: Submission) -> list[tuple[str, str, Message, str]]:
@@ -191,6 +196,10 @@ _REGISTRATION_TEXTS: tuple[str, ...] = (
     "time", "venue", "guests", "media", "approval_opinion", "remarks", "filing_unit")
 
 
+def _registration_label(field: Field) -> Message:
+    return Message.of("PD501.text_registration", field=field.full_label)
+
+
 def _texts(sub: Submission) -> Iterator[_Text]:
     reg = sub.registration
     if reg is not None:
@@ -199,32 +208,31 @@ def _texts(sub: Submission) -> Iterator[_Text]:
             field = REGISTRATION.field(name)
             value = field.value(reg)
             text = "、".join(value) if isinstance(value, list) else str(value)
-            yield _Text(doc, field.id, Message.of("PD501.text_registration",
-                                                  field=field.full_label), text)
+            yield _Text(doc, field.id, partial(_registration_label, field), text)
     materials = sub.materials
     if materials is not None and materials.press_release is not None:
         doc = document_name(sub, DocumentKind.PRESS_RELEASE)
         release = materials.press_release
-        yield _Text(doc, "materials.press_release.title", Message.of("PD501.text_release_title"),
+        yield _Text(doc, "materials.press_release.title", partial(Message.of, "PD501.text_release_title"),
                     release.title)
-        yield _Text(doc, "materials.press_release.body", Message.of("PD501.text_release_body"),
+        yield _Text(doc, "materials.press_release.body", partial(Message.of, "PD501.text_release_body"),
                     release.body)
     if materials is not None:
         doc = document_name(sub, DocumentKind.QA)
         for number, pair in enumerate(materials.qa, start=1):
-            yield _Text(doc, "materials.qa", Message.of("PD501.text_qa", number=number),
+            yield _Text(doc, "materials.qa", partial(Message.of, "PD501.text_qa", number=number),
                         f"{pair.question}\n{pair.answer}")
     report = sub.statistics
     if report is not None:
         doc = document_name(sub, DocumentKind.STATISTICS)
         yield _Text(doc, "statistics.filing_unit",
-                    Message.of("PD501.text_statistics_filing_unit"), report.filing_unit)
-        yield _Text(doc, "statistics.filer", Message.of("PD501.text_statistics_filer"),
+                    partial(Message.of, "PD501.text_statistics_filing_unit"), report.filing_unit)
+        yield _Text(doc, "statistics.filer", partial(Message.of, "PD501.text_statistics_filer"),
                     f"{report.filer} {report.filer_contact}")
         for index, row in enumerate(report.rows, start=1):
             speakers = "、".join(f"{s.name}{s.position}" for s in row.speakers)
             text = "\n".join((row.venue, row.unit, "、".join(row.media), row.topic, speakers))
-            yield _Text(doc, "statistics.rows", Message.of("PD501.text_statistics_row", row=index),
+            yield _Text(doc, "statistics.rows", partial(Message.of, "PD501.text_statistics_row", row=index),
                         text)
     yield from _plan_texts(sub)
 
@@ -235,14 +243,15 @@ def _plan_texts(sub: Submission) -> Iterator[_Text]:
         return
     doc = document_name(sub, DocumentKind.PLAN)
     # The plan's title has no field id of its own (the form spec names only the items).
-    yield _Text(doc, "", Message.of("PD501.text_plan_title"), plan.title)
+    yield _Text(doc, "", partial(Message.of, "PD501.text_plan_title"), plan.title)
     # One finding for the whole table, naming the rows, rather than one per row.
     suspect = [item for item in plan.items
                if looks_like_spam(spam_signs(f"{item.venue}\n{item.topic}"))]
     rows = suspect or plan.items
     numbers = [item.number for item in rows[:12]]
-    label = Message.of("PD501.text_plan_items_more" if len(rows) > 12 else "PD501.text_plan_items",
-                       numbers=numbers)
+    label = partial(Message.of,
+                    "PD501.text_plan_items_more" if len(rows) > 12 else "PD501.text_plan_items",
+                    numbers=numbers)
     yield _Text(doc, "plan.items.topic", label,
                 "\n".join(f"{item.venue}\n{item.topic}" for item in rows))
 
