@@ -22,6 +22,7 @@ import re
 import struct
 import zipfile
 import zlib
+from functools import lru_cache
 from typing import NamedTuple
 
 from pressdocs.models import Message
@@ -222,6 +223,17 @@ def sniff_media_type(data: bytes, name: str = "") -> str:
     example a truncated zip whose member list is lost, or ASF audio versus video.
     Returns :data:`EMPTY` for no bytes and :data:`OCTET_STREAM` when nothing fits.
     """
+    if type(data) is bytes and len(data) <= _REMEMBERED_SIZE:
+        return _remembered(data, name)  # a document is sniffed by each who handles it
+    return _sniff(data, name)
+
+
+#: Documents up to this size have their verdict remembered (the last few: 4 × 4 MiB at
+#: most held); a bytes object keeps its own hash, so asking again costs nothing.
+_REMEMBERED_SIZE = 4 * 1024 * 1024
+
+
+def _sniff(data: bytes, name: str) -> str:
     if not data:
         return EMPTY
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -229,6 +241,9 @@ def sniff_media_type(data: bytes, name: str = "") -> str:
     if found:
         return found
     return _sniff_textual(data)
+
+
+_remembered = lru_cache(maxsize=4)(_sniff)
 
 
 def describe_media_type(media_type: str) -> Message:
