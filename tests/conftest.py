@@ -16,7 +16,7 @@ SEED = Path(__file__).resolve().parents[1] / "examples" / "notice_2021.txt"
 def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     """No test sees the developer's configuration, language, store or plugins."""
     for var in ("PRESSDOCS_CONFIG", "PRESSDOCS_HOME", "PRESSDOCS_LANG",
-                "PRESSDOCS_LOAD_PLUGINS"):
+                "PRESSDOCS_LOAD_PLUGINS", "PRESSDOCS_BLOBS"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.chdir(tmp_path)
     yield
@@ -46,3 +46,34 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, object]) -> dic
     if chromium is None:
         pytest.skip("chromium is not installed (scripts/setup installs it)")
     return {**browser_type_launch_args, "executable_path": chromium}
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[object]:
+    """A throwaway PostgreSQL cluster on loopback for the session (tests/pgservers.py)."""
+    import importlib.util
+
+    from pgservers import ThrowawayPostgres
+
+    if not ThrowawayPostgres.available():
+        pytest.skip("PostgreSQL is not installed (scripts/setup installs Debian's postgresql)")
+    if importlib.util.find_spec("psycopg") is None:
+        pytest.skip("psycopg is not installed (pip install 'pressdocs[postgresql]')")
+    server = ThrowawayPostgres().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: object) -> Iterator[str]:
+    """A new, empty PostgreSQL database for one test: its URL."""
+    with postgres_server.database() as url:  # type: ignore[attr-defined]
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A store location of each backend: a new directory, a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "pressdocs-data")
+    return str(request.getfixturevalue("postgres_url"))

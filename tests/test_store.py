@@ -47,8 +47,9 @@ CST = timezone(timedelta(hours=8))
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with open_store(tmp_path / "pressdocs-data") as opened:
+def store(store_location: str, tmp_path: Path) -> Iterator[Store]:
+    """A new store of each backend (SQLite; PostgreSQL, its files in a folder)."""
+    with open_store(store_location, blobs=tmp_path / "pressdocs-data") as opened:
         yield opened
 
 
@@ -483,4 +484,4 @@ def test_times_are_utc_and_aware(store: Store) -> None:
     record = store.record_message(b"x")
     assert record.received.tzinfo is UTC
     assert abs(datetime.now(UTC) - record.received) < timedelta(minutes=1)
-    assert os.path.isfile(store.path / "pressdocs.sqlite3")
+    assert os.path.isfile(store.blob_path(record.sha256))

@@ -149,26 +149,40 @@ class Pressdocs:
         return resolve_lang(self._lang_arg, self.config)
 
     @property
-    def store_path(self) -> Path:
-        """Where the store lives (not created until the store is opened)."""
+    def store_location(self) -> str | Path:
+        """Where the store is: a directory, or a PostgreSQL database's URL (a ``str``)."""
+        from pressdocs.store.postgresql import is_postgresql
+
         for candidate in (self._store_arg, os.environ.get("PRESSDOCS_HOME"), self.config.store):
             if candidate:
-                return Path(candidate)
+                return str(candidate) if is_postgresql(candidate) else Path(candidate)
         return Path(DEFAULT_STORE)
+
+    @property
+    def store_path(self) -> Path:
+        """Where the store's files live (not created until the store is opened): the
+        store directory, or a PostgreSQL store's folder of original files (``blobs``)."""
+        location = self.store_location
+        if isinstance(location, Path):
+            return location
+        return Path(os.environ.get("PRESSDOCS_BLOBS") or self.config.blobs or DEFAULT_STORE)
 
     @cached_property
     def store(self) -> Store:
         """The office's ledger, opened (and created or migrated) on first use."""
         from pressdocs.store import open_store
 
-        return open_store(self.store_path)
+        return open_store(self.store_location, blobs=self.store_path)
 
     def existing_store(self) -> Store | None:
         """The store if one already exists at :attr:`store_path`, else ``None`` (nothing
-        is created: checking files must not leave an empty store behind)."""
+        is created: checking files must not leave an empty store behind).  A PostgreSQL
+        store exists with its database."""
         from pressdocs.errors import StoreError
         from pressdocs.store.sqlite import DATABASE_NAME
 
+        if not isinstance(self.store_location, Path):
+            return self.store
         path = self.store_path
         if path.exists() and not path.is_dir():
             raise StoreError.of("store.not_a_folder", store=str(path))

@@ -173,7 +173,7 @@ class _PartScan:
     def feed(self, chunk: bytes) -> None:
         # the chunk and where it meets the last one, without copying the chunk
         edge = self.raw_tail + chunk[:_DTD_UTF16_OVERLAP]
-        if ((_BANG in chunk and _DTD_UTF16_MARK in chunk or _DTD_UTF16_MARK in edge)
+        if (((_BANG in chunk and _DTD_UTF16_MARK in chunk) or _DTD_UTF16_MARK in edge)
                 and _DTD_UTF16.search(self.raw_tail + chunk)):
             raise self._unsafe_dtd()
         self.raw_tail = (chunk if len(chunk) >= _DTD_UTF16_OVERLAP else edge)[-_DTD_UTF16_OVERLAP:]
@@ -223,7 +223,7 @@ class _PartScan:
             chunk = self.decoder.decode(chunk, final).encode("utf-8", errors="replace")
         if not self.cells:  # only a DTD to look for: no need to cut the text at tags
             edge = self.carry + chunk[:_DTD_OVERLAP]
-            if _BANG in chunk and _DTD_MARK in chunk or _DTD_MARK in edge:
+            if (_BANG in chunk and _DTD_MARK in chunk) or _DTD_MARK in edge:
                 self._scan(self.carry + chunk)
             self.carry = (chunk if len(chunk) >= _DTD_OVERLAP else edge)[-_DTD_OVERLAP:]
             return

@@ -310,7 +310,13 @@ class Config:
     lang: str = "zh"
     """The output language, `"zh"` or `"en"`; `--lang` and `PRESSDOCS_LANG` win."""
     store: str = ""
-    """The store directory; `--store` and `PRESSDOCS_HOME` win; empty: `./pressdocs-data`."""
+    """The store directory, or a PostgreSQL database (`postgresql://user@host/db`, the
+    password in `PGPASSWORD` or `~/.pgpass`); `--store` and `PRESSDOCS_HOME` win; empty:
+    `./pressdocs-data`."""
+    blobs: str = ""
+    """Where a PostgreSQL store keeps the original files (a folder several machines can
+    share); `PRESSDOCS_BLOBS` wins; empty: `./pressdocs-data`. A store directory keeps
+    its own beside its database."""
     deadlines: Deadlines = field(default_factory=Deadlines)
     """When forms are due."""
     materials: MaterialsRules = field(default_factory=MaterialsRules)
@@ -446,7 +452,7 @@ def config_from_dict(raw: dict[str, Any], source: str = "") -> Config:
     lang = os.environ.get("PRESSDOCS_LANG") or str(raw.get("lang") or "zh")
     raw = _secrets(raw, "", "en" if lang.lower().startswith("en") else "zh")
     config = Config(source=source)
-    simple = {"city", "office", "office_mailbox", "timezone", "lang", "store"}
+    simple = {"city", "office", "office_mailbox", "timezone", "lang", "store", "blobs"}
     for key, value in raw.items():
         if key in simple:
             _expect_type(key, value, str)

@@ -200,7 +200,8 @@ class LazyGroup(click.Group):
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               envvar="PRESSDOCS_CONFIG", help="配置文件 pressdocs.toml / configuration file.")
 @click.option("--store", type=click.Path(), default=None, envvar="PRESSDOCS_HOME",
-              help="数据存储目录 / store directory (default ./pressdocs-data).")
+              help="数据存储目录，或 PostgreSQL 数据库 postgresql://… / store directory "
+                   "(default ./pressdocs-data), or a PostgreSQL database postgresql://….")
 @click.option("--strict", is_flag=True, help="插件加载失败即退出 / fail when a plugin fails to load.")
 @click.option("--plugins-dir", type=click.Path(file_okay=False), default=None,
               envvar=PLUGINS_DIR_ENV, help=PLUGINS_DIR_HELP)

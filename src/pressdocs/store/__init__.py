@@ -18,8 +18,8 @@ The modules: :mod:`~pressdocs.store.base` (the interface), :mod:`~pressdocs.stor
 :mod:`~pressdocs.store.migrations` (the versioned schema),
 :mod:`~pressdocs.store.database` (a DB-API connection in portable SQL),
 :mod:`~pressdocs.store.sql` (the store in that SQL) and :mod:`~pressdocs.store.sqlite`
-(the default backend).  Another database (PostgreSQL) needs a :class:`Database`
-subclass, its own DDL for :mod:`~pressdocs.store.migrations`, and a line here.
+(the default backend) and :mod:`~pressdocs.store.postgresql` (a database several
+machines share, ``pressdocs[postgresql]``).
 """
 
 from __future__ import annotations
@@ -67,10 +67,20 @@ __all__ = [
 ]
 
 
-def open_store(path: str | os.PathLike[str]) -> Store:
-    """Open (creating and upgrading as needed) the store in directory ``path``.
+def open_store(location: str | os.PathLike[str], *,
+               blobs: str | os.PathLike[str] | None = None) -> Store:
+    """Open (creating and upgrading as needed) the store at ``location``: a directory
+    (SQLite), or a PostgreSQL database's URL (``postgresql://office@db.example/press``,
+    the password in ``PGPASSWORD`` or ``~/.pgpass``) whose original files are kept in the
+    folder ``blobs`` (default ``./pressdocs-data``).
 
-    Raises :class:`pressdocs.errors.StoreError` when the directory cannot be used or
-    the store was made by a newer pressdocs.
+    Raises :class:`pressdocs.errors.StoreError` when the store cannot be used or was
+    made by a newer pressdocs.
     """
-    return SQLiteStore(Path(path))
+    from pressdocs.store.postgresql import is_postgresql
+
+    if is_postgresql(location):
+        from pressdocs.store.postgresql import PostgreSQLStore
+
+        return PostgreSQLStore(str(location), blobs if blobs is not None else "pressdocs-data")
+    return SQLiteStore(Path(location))

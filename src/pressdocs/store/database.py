@@ -65,7 +65,7 @@ class Database:
     #: The statement that starts a write transaction.
     begin_statement: ClassVar[str] = "BEGIN"
 
-    def __init__(self, location: Path, connection: Connection, *,
+    def __init__(self, location: Path | str, connection: Connection, *,
                  driver_errors: tuple[type[Exception], ...],
                  integrity_error: type[Exception]):
         self.location = location

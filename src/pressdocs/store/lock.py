@@ -13,11 +13,23 @@ import errno
 import fcntl
 import os
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 from pressdocs.errors import StoreError, StoreLocked
 
-__all__ = ["StoreLock"]
+__all__ = ["BatchLock", "StoreLock"]
+
+
+class BatchLock(Protocol):
+    """What the store asks of its batch lock: re-entrant, refused at once when another
+    process holds it (:class:`~pressdocs.errors.StoreLocked`)."""
+
+    @property
+    def held(self) -> bool: ...
+
+    def acquire(self) -> None: ...
+
+    def release(self) -> None: ...
 
 
 class StoreLock:

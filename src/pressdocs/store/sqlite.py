@@ -168,7 +168,7 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def _describe(path: Path, exc: Exception) -> Message:
+def _describe(path: Path | str, exc: Exception) -> Message:
     """What a SQLite error means for the user."""
     text, store = str(exc), str(path)
     if "locked" in text or "busy" in text:
