@@ -265,7 +265,9 @@ def test_killed_batch_rerun_processes_each_message_exactly_once(
             assert s.has_blob(doc.sha256)
 
 
-def test_second_concurrent_batch_is_refused_clearly(tmp_path: Path) -> None:
+def test_a_second_batch_at_the_same_time_shares_the_work(tmp_path: Path) -> None:
+    """Two batches on one store at once: each message is claimed by one of them and
+    processed once; the second says how many the first was processing."""
     folder = _eml_dir(tmp_path, 3)
     store = tmp_path / "store"
     marks = tmp_path / "marks"
@@ -278,15 +280,23 @@ def test_second_concurrent_batch_is_refused_clearly(tmp_path: Path) -> None:
         while not marks.exists() and time.monotonic() < deadline:
             time.sleep(0.01)
         second = subprocess.run([sys.executable, "-m", "pressdocs", "batch", str(folder),
-                                 "--store", str(store)], capture_output=True, text=True,
-                                timeout=60)
-        assert second.returncode == 2
-        assert "另一个 pressdocs 批处理正在使用" in second.stderr
+                                 "--store", str(store), "--json"], capture_output=True,
+                                text=True, timeout=60)
+        assert second.returncode == 0, second.stderr
         assert "Traceback" not in second.stderr
+        report = json.loads(second.stdout)
+        assert report["elsewhere"] >= 1  # the one the first batch had in hand
+        assert report["new"] + report["elsewhere"] + \
+            report["by_status"].get("duplicate", 0) == 3
     finally:
         first.wait(timeout=60)
+    assert first.returncode == 0
     with open_store(store) as s:
-        assert len(s.submissions()) == 3
+        subs = s.submissions()
+        assert len(subs) == 3
+        # a message processed twice would have left its first result in the history
+        assert all(s.submission_history(sub.id) == [] for sub in subs)
+        assert s.unprocessed_messages() == []
 
 
 def test_a_cut_off_message_is_taken_in_with_a_pd904_warning(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import dataclasses
 import hashlib
 import os
 import stat
+import time
 import tracemalloc
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -18,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from pressdocs.errors import StoreError
+from pressdocs.errors import ClaimLost, StoreError
 from pressdocs.models import (
     Document,
     DocumentKind,
@@ -295,7 +296,7 @@ def test_mark_processed_is_all_or_nothing(store: Store, monkeypatch: pytest.Monk
     run = store._db.run  # type: ignore[attr-defined]
 
     def disk_fails_at_the_last_step(statement: str, params: object = ()) -> object:
-        if statement.startswith("UPDATE messages"):
+        if statement.startswith("UPDATE messages SET submission_id"):  # the last write
             raise StoreError("磁盘错误", "disk error")
         return run(statement, params)
 
@@ -306,6 +307,40 @@ def test_mark_processed_is_all_or_nothing(store: Store, monkeypatch: pytest.Monk
     assert store.get_submission(sha(raw)) is None
     assert store.documents(submission_id=sha(raw)) == []
     assert [m.id for m in store.unprocessed_messages()] == [record.id]
+
+
+def test_a_claim_keeps_a_message_for_one_worker_until_it_runs_out(store: Store) -> None:
+    record = store.record_message(b"claimed mail")
+    assert store.claim_message(record.id, "w1", seconds=60)
+    assert store.claimant(record.id) == "w1"
+    assert not store.claim_message(record.id, "w2", seconds=60)  # w1's is running
+    assert store.claim_message(record.id, "w1", seconds=0.3)  # renewed, shorter
+    time.sleep(0.4)
+    assert store.claimant(record.id) is None  # ran out: its worker died
+    assert store.claim_message(record.id, "w2", seconds=60)
+    assert not store.claim_message(record.id, "w3", seconds=60)
+    assert store.claim_message(record.id, "w3", seconds=60, taking_over="w2")  # w2 is gone
+    store.release_claims("w3")
+    assert store.claimant(record.id) is None
+    assert store.claim_message(record.id, "w4", seconds=60)
+
+
+def test_a_processed_message_is_claimed_by_no_one_and_marked_once(store: Store) -> None:
+    raw = b"raced mail"
+    record = store.record_message(raw)
+    assert store.claim_message(record.id, "w1", seconds=60)
+    store.mark_processed(record.id, submission(raw))
+    assert store.claimant(record.id) is None  # the mark ends the claim
+    assert not store.claim_message(record.id, "w2", seconds=60)
+    # a second batch whose claim had run out comes to commit too: nothing of it is kept
+    with pytest.raises(ClaimLost):
+        store.mark_processed(record.id, submission(raw, subject="另一个结果"))
+    assert store.get_submission(sha(raw)) == submission(raw)
+    assert store.submission_history(sha(raw)) == []
+    # reprocessing on purpose replaces it, the earlier result kept in the history
+    store.mark_processed(record.id, submission(raw, subject="重新处理"), again=True)
+    assert store.get_submission(sha(raw)).subject == "重新处理"  # type: ignore[union-attr]
+    assert len(store.submission_history(sha(raw))) == 1
 
 
 def test_unknown_message_record_is_a_clear_error(store: Store) -> None:

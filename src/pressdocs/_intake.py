@@ -40,6 +40,7 @@ result in the submission's history.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import imaplib
@@ -55,11 +56,12 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pressdocs._claims import gone_from_here, worker_name
 from pressdocs._pipeline import Pipeline
 from pressdocs._readers import Readers
 from pressdocs._redact import scrub
 from pressdocs.capabilities import MailSource, RawMessage, source_key
-from pressdocs.errors import PressdocsError, SourceError, StoreError
+from pressdocs.errors import ClaimLost, PressdocsError, SourceError, StoreError
 from pressdocs.events import (
     BatchFinished,
     FindingRaised,
@@ -285,6 +287,8 @@ class BatchReport:
     deferred: list[DeferredMessage] = field(default_factory=list)
     #: Why the mailbox stopped before its end (a dropped connection), if it did.
     interrupted: Message | None = None
+    #: Messages another batch on the same store had claimed (it processes and reports them).
+    elsewhere: int = 0
 
     @property
     def complete(self) -> bool:
@@ -321,6 +325,7 @@ class BatchReport:
             "messages": messages,
             "receipts": [o.to_dict(lang) for o in self.receipts],
             "deferred": [d.to_dict(lang) for d in self.deferred],
+            "elsewhere": self.elsewhere,
             "interrupted": self.interrupted.text(lang) if self.interrupted else None,
         }
 
@@ -409,6 +414,9 @@ def run_batch(app: Pressdocs, location: str | None = None, *, dry_run: bool = Fa
         finally:
             if readers is not None:
                 readers.close()
+            if not dry_run:  # what this run claimed and did not finish: free at once
+                with contextlib.suppress(StoreError):
+                    store.release_claims(intake.worker)
         if not dry_run:
             # Left recorded but unprocessed by a run that was killed, and not met again
             # above (those were finished there, with their INTERNALDATE): finish them
@@ -417,20 +425,23 @@ def run_batch(app: Pressdocs, location: str | None = None, *, dry_run: bool = Fa
                 if record.id in intake.deferred_ids:
                     continue
                 raw = RawMessage(source="", key="", path=store.blob_path(record.sha256))
-                intake.process(Admitted(record.id, raw, record.sha256,
-                                        record.source_keys[0] if record.source_keys else ""))
+                admitted = intake._claimed(Admitted(
+                    record.id, raw, record.sha256,
+                    record.source_keys[0] if record.source_keys else ""), count=False)
+                if admitted is not None:
+                    intake.process(admitted)
     app.emit(BatchFinished(report=report, committed=not dry_run, dry_run=dry_run))
     return report
 
 
 @contextmanager
 def _ledger(app: Pressdocs, dry_run: bool) -> Iterator[Store]:
-    """The store a batch works on: the office's, locked against a second batch; for a
-    dry run the office's as it is, if there is one (read, never written, no lock), else an
-    empty scratch store thrown away afterwards — a dry run leaves nothing behind."""
+    """The store a batch works on: the office's (several batches may share it, each
+    message claimed by one: :meth:`_Intake.admit`); for a dry run the office's as it is,
+    if there is one (read, never written), else an empty scratch store thrown away
+    afterwards — a dry run leaves nothing behind."""
     if not dry_run:
-        with app.store.lock():
-            yield app.store
+        yield app.store
         return
     existing = app.existing_store()
     if existing is not None:
@@ -527,6 +538,9 @@ class _Intake:
                  progress: Progress | None, *, receipts: bool = False) -> None:
         self.app, self.store, self.report, self.progress = app, store, report, progress
         self.receipts = receipts
+        #: Who this run is to the other batches on the store: its claims carry it.
+        self.worker = worker_name()
+        self.lease = app.config.limits.lease_seconds
         #: Ledger records this run deferred (left unprocessed for the next run).
         self.deferred_ids: set[int] = set()
         #: Ledger records admitted and not yet processed (being read, with ``--workers``).
@@ -556,8 +570,10 @@ class _Intake:
         if found is None:
             return None
         sha, message_id, key, known = found
-        if known is not None:  # recorded by a killed run, or earlier in this one
-            return Admitted(known.id, raw, sha, key, copy=known.id in self.in_flight)
+        if known is not None:  # recorded by a killed run, another batch, or this one
+            if known.id in self.in_flight:
+                return Admitted(known.id, raw, sha, key, copy=True)
+            return self._claimed(Admitted(known.id, raw, sha, key))
         try:
             if raw.path is None:
                 record = store.record_message(raw.data, source_key=key,
@@ -577,8 +593,21 @@ class _Intake:
                 raise
             self._defer(raw, key, _reason(exc))
             return None
-        self.in_flight.add(record.id)
-        return Admitted(record.id, raw, sha, key)
+        return self._claimed(Admitted(record.id, raw, sha, key))
+
+    def _claimed(self, admitted: Admitted, *, count: bool = True) -> Admitted | None:
+        """``admitted`` once this batch holds the message's claim; ``None`` when another
+        batch on the store holds it (that one processes and reports it; counted in the
+        report when ``count``)."""
+        store, record_id = self.store, admitted.record_id
+        if not store.claim_message(record_id, self.worker, seconds=self.lease):
+            holder = store.claimant(record_id)  # a batch of this machine killed mid-way?
+            if holder is None or not gone_from_here(holder) or not store.claim_message(
+                    record_id, self.worker, seconds=self.lease, taking_over=holder):
+                self.report.elsewhere += count
+                return None
+        self.in_flight.add(admitted.record_id)
+        return admitted
 
     def _look_up(self, raw: RawMessage, *,
                  remember: bool) -> tuple[str, str, str, MessageRecord | None] | None:
@@ -621,8 +650,11 @@ class _Intake:
                 notifier = self.app.notifier
                 receipts = notifier.receipts([sub]) if self.receipts else []
                 with self.store.transaction():
-                    self.store.mark_processed(admitted.record_id, sub)
+                    self.store.mark_processed(admitted.record_id, sub, again=reprocessed)
                     self.report.receipts += notifier.queue(receipts).outcomes
+        except ClaimLost:  # another batch took it over when this one's claim ran out
+            self._report(self._duplicate(self.store.message(admitted.record_id), key, ""))
+            return False
         except _Deferred as deferred:
             self._defer(raw, key, deferred.reason, admitted.record_id)
             return False
@@ -654,6 +686,8 @@ class _Intake:
         """Leave the message for the next run, saying which one and why."""
         if record_id is not None:
             self.deferred_ids.add(record_id)
+            with contextlib.suppress(StoreError):  # the store itself may be what failed
+                self.store.release_claims(self.worker, record_id)
         try:
             head = _headers(raw, self.app)
             subject, sender, mid = head.subject, head.sender_address, head.message_id

@@ -234,6 +234,10 @@ class Limits:
     """Wall-clock seconds for all the documents of one message together."""
     worker: bool = True
     """`false` reads in-process, without these limits (for debugging only)."""
+    lease_seconds: int = within(5, 86400, 900)
+    """How long a batch holds a message it claimed before another batch on the same store
+    may take it (a batch killed mid-message frees it after this); above the longest a
+    message takes, `message_seconds` and the wait for `--workers` readers included."""
 
 
 @dataclass

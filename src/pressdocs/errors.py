@@ -18,7 +18,8 @@ The tree::
     ├── ChannelError                  a notification could not be sent
     ├── ExportError                   a report could not be written
     ├── StoreError                    the store (ledger) could not be opened or written
-    │   └── StoreLocked               another batch holds the store's lock
+    │   ├── StoreLocked               another batch holds the store's lock
+    │   └── ClaimLost                 another batch processed a message meanwhile
     └── SchemaError                   a dict does not match its JSON Schema (names the field)
 
 Every exception carries a :class:`pressdocs.Message` (``exc.message``): Chinese
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ArchiveRejected",
     "ChannelError",
+    "ClaimLost",
     "ConfigError",
     "ConnectionLost",
     "ExportError",
@@ -140,6 +142,11 @@ class StoreError(PressdocsError):
 
 class StoreLocked(StoreError):
     """Another pressdocs batch is running on the same store."""
+
+
+class ClaimLost(StoreError):
+    """Another batch on the same store processed the message first (this batch's claim on
+    it ran out): nothing of this batch's result was kept."""
 
 
 class SchemaError(PressdocsError):

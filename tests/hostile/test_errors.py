@@ -191,20 +191,19 @@ def test_a_chinese_secret_without_utf8_login_says_what_to_check(tmp_path: Path) 
 
 
 def test_a_full_disk_under_the_lock_file_is_one_line(tmp_path: Path) -> None:
+    """``reprocess`` holds the store's lock (batches share a store by claiming messages)."""
     store = tmp_path / "store"
     store.mkdir()
-    mail = tmp_path / "mail"
-    mail.mkdir()
     # the kernel's full device answers every write with ENOSPC, as a full disk does
     os.symlink("/dev/full", store / "pressdocs.lock")
-    zh = run_pressdocs(["batch", str(mail), "--store", str(store)])
-    en = run_pressdocs(["--lang", "en", "batch", str(mail), "--store", str(store)])
+    zh = run_pressdocs(["reprocess", "--store", str(store)])
+    en = run_pressdocs(["--lang", "en", "reprocess", "--store", str(store)])
     assert zh.returncode == 2 and en.returncode == 2
     assert zh.stderr.strip().splitlines() == [
         f"错误：无法写入数据存储的锁文件 {store / 'pressdocs.lock'}：磁盘已满。"
         "请清理磁盘空间后再运行（本次未处理任何邮件）"]
     assert "the disk is full" in en.stderr and "Traceback" not in en.stderr
-    debug = run_pressdocs(["batch", str(mail), "--store", str(store), "--debug"])
+    debug = run_pressdocs(["reprocess", "--store", str(store), "--debug"])
     assert "Traceback" in debug.stderr and "ENOSPC" not in debug.stdout
 
 

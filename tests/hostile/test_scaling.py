@@ -13,7 +13,9 @@ in one of 40.  Measured three ways, each per message, the 320 against the 40:
 
 The mailbox is ten units' registrations and press releases; every seventh message
 resends an earlier registration of its unit (a correction), so the correction look-up
-runs and finds what it should.
+runs and finds what it should; every fifth comes as materials alone (a press release and
+a picture, the form sent earlier), so the look-up of the unit's registration runs too
+(it once decoded every earlier submission of the unit).
 """
 
 from __future__ import annotations
@@ -38,23 +40,45 @@ TZ = ZoneInfo("Asia/Shanghai")
 SMALL, LARGE = 40, 320
 
 
+def resends(i: int) -> bool:
+    """Whether message ``i`` resends the registration of message ``i - 20``."""
+    return i % 7 == 6 and i >= 20
+
+
+def materials_only(i: int) -> bool:
+    """Whether message ``i`` is a materials package alone (its form came earlier)."""
+    return i % 5 == 2 and not resends(i)
+
+
+def corrections(count: int) -> int:
+    """How many messages correct an earlier registration: the resends of a registration."""
+    return sum(1 for i in range(count) if resends(i) and not materials_only(i - 20))
+
+
+PICTURE = bytes.fromhex("89504e470d0a1a0a0000000d494844520000000100000001080200000090"
+                        "7753de0000000c4944415408d763f8ffff3f0005fe02fea7d6a5a10000000049"
+                        "454e44ae426082")
+
+
 def mailbox(folder: Path, count: int) -> None:
     folder.mkdir()
     start = datetime(2021, 3, 1, 9, 0, tzinfo=TZ)
     for i in range(count):
         unit = UNITS[i % len(UNITS)]
-        n = i - 20 if i % 7 == 6 and i >= 20 else i  # a resend of the unit's earlier one
+        n = i - 20 if resends(i) else i  # a resend of the unit's earlier one
         day = 1 + n % 27
         title = f"2021年第{n + 1}场{unit}新闻发布会"
-        data = message(
-            subject=f"【{unit}】{title}登记表", sender=f"{unit}办公室 <unit{i % 10}@wuhu.gov.cn>",
-            date=start + timedelta(minutes=17 * i), message_id=f"<scaling-{i}@wuhu.gov.cn>",
-            attachments=[
+        release = ("发布稿.docx", press_release_docx(f"{unit}工作取得新进展（{n}）", paragraphs=2))
+        if materials_only(i):
+            subject, attachments = f"【{unit}】{title}发布材料", [release, ("图片1.png", PICTURE)]
+        else:
+            subject, attachments = f"【{unit}】{title}登记表", [
                 (f"新闻发布会登记表（{unit}）.docx",
                  registration_docx(title=title, unit=unit, when=f"2021年4月{day}日上午9:30",
-                                   filed="2021年3月1日")),
-                ("发布稿.docx", press_release_docx(f"{unit}工作取得新进展（{n}）", paragraphs=2)),
-            ])
+                                   filed="2021年3月1日")), release]
+        data = message(subject=subject, sender=f"{unit}办公室 <unit{i % 10}@wuhu.gov.cn>",
+                       date=start + timedelta(minutes=17 * i),
+                       message_id=f"<scaling-{i}@wuhu.gov.cn>", attachments=attachments)
         (folder / f"{i:04d}.eml").write_bytes(data)
 
 
@@ -91,8 +115,8 @@ def per_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int,
         cpu = time.process_time() - started
     assert report.seen == count
     kinds = [o.submission.kind for o in report.outcomes]
-    assert kinds.count(SubmissionKind.CORRECTION) == sum(
-        1 for i in range(count) if i % 7 == 6 and i >= 20)
+    assert kinds.count(SubmissionKind.CORRECTION) == corrections(count)
+    assert kinds.count(SubmissionKind.MATERIALS) == sum(map(materials_only, range(count)))
     return counted.statements / count, counted.rows / count, cpu / count
 
 

@@ -178,6 +178,8 @@ def _summary(report: BatchReport, lang: str) -> None:
         table.add_row(tr(lang, "cli.batch.findings", severity=severity),
                       str(by_severity.get(severity, 0)))
     console.print(table)
+    if report.elsewhere:
+        click.echo(tr(lang, "cli.batch.elsewhere", count=report.elsewhere))
     if report.receipts:
         queued = sum(1 for o in report.receipts if o.status == "pending")
         click.echo(tr(lang, "cli.notify.queued", count=queued))

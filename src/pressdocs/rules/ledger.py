@@ -27,8 +27,13 @@ def plan_of(store: Store | None, year: int) -> Plan | None:
 
 
 def earlier_submissions(store: Store | None, sub: Submission,
-                        config: Config | None = None) -> list[Submission]:
-    """The same unit's other submissions that had arrived by the time ``sub`` did.
+                        config: Config | None = None, *, forms_only: bool = False,
+                        since: datetime | None = None) -> list[Submission]:
+    """The same unit's other submissions that had arrived by the time ``sub`` did (and
+    not before ``since``, when given).  With ``forms_only``, only those carrying a
+    registration form or a statistics table: what the rules look for, asked of an index,
+    never by decoding the unit's packages.  A rule gives ``since`` so that what it reads
+    does not grow with the years of history the store keeps.
 
     "The same unit" as the unit directory tells (:func:`pressdocs.rules.matching.same_unit`):
     a submission kept under 芜湖市统计局 (a plugin's name, or one recorded before the
@@ -41,7 +46,9 @@ def earlier_submissions(store: Store | None, sub: Submission,
     # asked of the store by unit and time (indexed): only what had arrived is decoded
     until = _aware(sub.received) + timedelta(microseconds=1)
     names = unit_names(store, sub.unit, config)
-    found = [s for name in names for s in store.submissions(unit=name, until=until)
+    found = [s for name in names
+             for s in store.submissions(unit=name, since=since, until=until,
+                                        forms_only=forms_only)
              if s.id != sub.id]
     if len(names) > 1:
         found.sort(key=lambda s: (_aware(s.received) if s.received else until, s.id))

@@ -15,6 +15,7 @@ not expected to carry a press release.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import PurePath
 from typing import Any
 
@@ -81,18 +82,26 @@ def _linked_of(files: list[LinkedFile], suffixes: frozenset[str]) -> list[Linked
     return [f for f in files if PurePath(f.name).suffix.lower() in suffixes]
 
 
+#: How far back a materials package's registration is looked for (see
+#: :func:`registration_for`).
+REGISTRATION_WINDOW = timedelta(days=92)
+
+
 def registration_for(sub: Submission, store: Any,
                      config: Config) -> tuple[Registration, Submission | None] | None:
     """The registration form a materials package belongs to, and the earlier submission
     it came in (``None`` when it is in ``sub`` itself).
 
-    Among the same unit's earlier registrations: the one for the same plan item, else one
-    whose title is like the press release's, else the first conference still to come on
-    the day the package arrived, else the latest one past.
+    Among the same unit's registrations received in the :data:`REGISTRATION_WINDOW`
+    before the package (a form comes 3 days before its conference, the package 1 day
+    before: one older than that window belongs to another conference): the one for the
+    same plan item, else one whose title is like the press release's, else the first
+    conference still to come on the day the package arrived, else the latest one past.
     """
     if sub.registration is not None and sub.registration.time is not None:
         return sub.registration, None
-    earlier = [s for s in earlier_submissions(store, sub, config)
+    since = sub.received - REGISTRATION_WINDOW if sub.received is not None else None
+    earlier = [s for s in earlier_submissions(store, sub, config, forms_only=True, since=since)
                if s.registration is not None and s.registration.time is not None]
     if not earlier:
         return None

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -209,7 +209,10 @@ class HeadAttendance(Rule):
         _, end = reporting_period(day, dues)
         if end != max(filing_days(end.year, dues)):
             return []
-        earlier = earlier_submissions(context.store, submission, config)
+        # the year's forms: what the unit filed before this year is not this year's
+        year_start = datetime(end.year, 1, 1, tzinfo=config.tz)
+        earlier = earlier_submissions(context.store, submission, config, forms_only=True,
+                                      since=year_start)
         reports = [report, *(s.statistics for s in earlier if s.statistics is not None)]
         # Everything here is the unit's own: rows may name a sub-unit or the county.
         appearances = [replace(a, unit=unit) for a in (

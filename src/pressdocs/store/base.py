@@ -384,13 +384,35 @@ class Store(abc.ABC):
         """The ledger record with this id, or ``None``."""
 
     @abc.abstractmethod
-    def mark_processed(self, record_id: int, submission: Submission) -> MessageRecord:
+    def mark_processed(self, record_id: int, submission: Submission, *,
+                       again: bool = False) -> MessageRecord:
         """In one transaction: save ``submission`` (documents, findings) and mark the
-        message ``processed``.
+        message ``processed``, ending any claim on it.
 
         A message pressdocs failed on should still be marked, with a submission of
-        status ``error`` whose findings say why; otherwise every run retries it.
+        status ``error`` whose findings say why; otherwise every run retries it.  A
+        message already processed (by another batch whose claim outlived this one's) is
+        refused with :class:`~pressdocs.errors.ClaimLost` and nothing is written, unless
+        ``again`` (reprocessing a processed message on purpose).
         """
+
+    @abc.abstractmethod
+    def claim_message(self, record_id: int, worker: str, *, seconds: float,
+                      taking_over: str | None = None) -> bool:
+        """Claim the recorded message for ``worker`` for ``seconds`` from now; whether it
+        was claimed.  Refused when it is processed or another worker's claim on it is
+        still running (a worker that died lets its claims run out), unless that worker is
+        ``taking_over`` (known to be gone); ``worker``'s own claim is renewed.  Several
+        batches on one store take each message once this way."""
+
+    @abc.abstractmethod
+    def claimant(self, record_id: int) -> str | None:
+        """The worker whose claim on the message is still running, or ``None``."""
+
+    @abc.abstractmethod
+    def release_claims(self, worker: str, record_id: int | None = None) -> None:
+        """End ``worker``'s claim on the message ``record_id`` (all its claims when
+        ``None``): another worker may take those messages at once."""
 
     @abc.abstractmethod
     def unprocessed_messages(self) -> list[MessageRecord]:
@@ -420,11 +442,14 @@ class Store(abc.ABC):
                     kind: SubmissionKind | str | None = None,
                     status: SubmissionStatus | str | None = None,
                     since: datetime | None = None,
-                    until: datetime | None = None) -> list[Submission]:
+                    until: datetime | None = None,
+                    forms_only: bool = False) -> list[Submission]:
         """Submissions matching every filter given, by time received (unknown last).
 
         ``since`` is inclusive, ``until`` exclusive; both must be timezone-aware, and a
-        submission with no ``received`` time matches neither.
+        submission with no ``received`` time matches neither.  ``forms_only`` keeps those
+        carrying a registration form or a statistics table (asked of an index: a unit's
+        many materials packages are never decoded to find its few forms).
         """
 
     @abc.abstractmethod

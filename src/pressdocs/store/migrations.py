@@ -366,6 +366,18 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE INDEX submissions_unit_received ON submissions (unit, received_at)",
         "CREATE INDEX conferences_unit_source ON conferences (unit, source, held_date)",
     ), derive=_derive_ledger_columns),
+    Migration(14, "several batches share one store: a message is claimed by one worker for a "
+                  "while (a lease) before it is processed; a lease that runs out (its worker "
+                  "died) lets another worker take the message. A unit's forms are found by "
+                  "an index of their own", (
+        "ALTER TABLE messages ADD COLUMN claimed_by TEXT",
+        "ALTER TABLE messages ADD COLUMN claimed_until TEXT",
+        # a materials package looks for its unit's registration among the unit's forms
+        # only, never among its other packages (the cost of a message must not grow with
+        # how many the unit sent before)
+        "CREATE INDEX submissions_unit_forms ON submissions (unit, received_at) "
+        "WHERE reg_title IS NOT NULL OR stats_filed IS NOT NULL",
+    )),
 )
 
 #: The schema version this pressdocs writes.

@@ -15,11 +15,11 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from pressdocs.errors import StoreError
+from pressdocs.errors import ClaimLost, StoreError
 from pressdocs.models import (
     Conference,
     Document,
@@ -259,16 +259,52 @@ class SQLStore(Store):
         if self._db.row("SELECT id FROM messages WHERE id = ?", (record_id,)) is None:
             raise StoreError.of("store.no_message", store=str(self._path), record=record_id)
 
-    def mark_processed(self, record_id: int, submission: Submission) -> MessageRecord:
+    def mark_processed(self, record_id: int, submission: Submission, *,
+                       again: bool = False) -> MessageRecord:
         with self._db.transaction():
             self._require_message(record_id)
-            self._write_submission(submission)
-            self._db.run("UPDATE messages SET state = ?, processed_at = ?, submission_id = ? "
-                         "WHERE id = ?",
-                         (MessageState.PROCESSED.value, now(), submission.id, record_id))
+            # first the mark, guarded: of two batches whose claims overlapped, the second
+            # finds the message processed (PostgreSQL waits for the first's commit and
+            # looks again; SQLite's writers take turns) and keeps nothing
+            marked = self._db.run(
+                "UPDATE messages SET state = ?, processed_at = ?, claimed_by = NULL, "
+                "claimed_until = NULL WHERE id = ?" + ("" if again else " AND state <> ?"),
+                (MessageState.PROCESSED.value, now(), record_id,
+                 *(() if again else (MessageState.PROCESSED.value,))))
+            if marked.rowcount == 0:
+                raise ClaimLost.of("store.claim_lost", store=str(self._path), record=record_id)
+            self._write_submission(submission)  # before the row that names it
+            self._db.run("UPDATE messages SET submission_id = ? WHERE id = ?",
+                         (submission.id, record_id))
         record = self._message(record_id)
         assert record is not None
         return record
+
+    def claim_message(self, record_id: int, worker: str, *, seconds: float,
+                      taking_over: str | None = None) -> bool:
+        moment = datetime.now(UTC)
+        until = utc(moment + timedelta(seconds=seconds))
+        with self._db.transaction():
+            claimed = self._db.run(
+                "UPDATE messages SET claimed_by = ?, claimed_until = ? WHERE id = ? "
+                "AND state <> ? AND (claimed_by IS NULL OR claimed_by = ? "
+                "OR claimed_by = ? OR claimed_until < ?)",
+                (worker, until, record_id, MessageState.PROCESSED.value, worker,
+                 taking_over or worker, utc(moment)))
+        return claimed.rowcount == 1
+
+    def claimant(self, record_id: int) -> str | None:
+        row = self._db.row("SELECT claimed_by FROM messages WHERE id = ? AND claimed_until >= ?",
+                           (record_id, now()))
+        return None if row is None or row[0] is None else str(row[0])
+
+    def release_claims(self, worker: str, record_id: int | None = None) -> None:
+        where = Where()
+        where.require("claimed_by = ?", worker)
+        where.add("id = ?", record_id)
+        with self._db.transaction():
+            self._db.run(f"UPDATE messages SET claimed_by = NULL, claimed_until = NULL{where}",
+                         where.params)
 
     def unprocessed_messages(self) -> list[MessageRecord]:
         return self._messages_in(MessageState.RECEIVED)
@@ -339,8 +375,11 @@ class SQLStore(Store):
                     kind: SubmissionKind | str | None = None,
                     status: SubmissionStatus | str | None = None,
                     since: datetime | None = None,
-                    until: datetime | None = None) -> list[Submission]:
+                    until: datetime | None = None,
+                    forms_only: bool = False) -> list[Submission]:
         where = Where()
+        if forms_only:  # the partial index submissions_unit_forms
+            where.require("(reg_title IS NOT NULL OR stats_filed IS NOT NULL)")
         where.add("unit = ?", unit)
         where.add("kind = ?", None if kind is None else SubmissionKind(kind).value)
         where.add("status = ?", None if status is None else SubmissionStatus(status).value)
