@@ -402,9 +402,10 @@ def import_store(source: str | os.PathLike[str], store: Store) -> DumpSummary:
                        pressdocs=manifest["pressdocs"])
 
 
-def read_manifest(folder: Path) -> dict[str, Any]:
-    """The manifest of the dump in ``folder``, its shape checked (:class:`StoreError`
-    naming what is wrong)."""
+def read_manifest(source: str | os.PathLike[str]) -> dict[str, Any]:
+    """The manifest of the dump in the folder ``source``, its shape checked
+    (:class:`StoreError` naming what is wrong)."""
+    folder = Path(source)
     path = folder / MANIFEST
     if not folder.is_dir():
         raise StoreError.of("dump.no_dump", path=str(folder))
