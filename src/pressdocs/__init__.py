@@ -122,6 +122,7 @@ if TYPE_CHECKING:
     )
     from pressdocs.rules import RuleInfo
     from pressdocs.rules.plan_status import PlanItemStatus, PlanState
+    from pressdocs.store.dump import DumpSummary
 
 #: Names imported on first use (their modules pull in the document readers).
 _LAZY = {
@@ -204,6 +205,7 @@ _LAZY = {
     "ConferenceRecord": "pressdocs._record",
     "Dashboard": "pressdocs._dashboard",
     "DemoReport": "pressdocs._demo",
+    "DumpSummary": "pressdocs.store.dump",
     "MessageOutcome": "pressdocs._intake",
     "NoticeOutcome": "pressdocs._notify",
     "NotifyReport": "pressdocs._notify",
@@ -270,6 +272,7 @@ __all__ = [
     "DemoReport",
     "Document",
     "DocumentKind",
+    "DumpSummary",
     "Event",
     "ExportError",
     "Exporter",

@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from pressdocs.rules import RuleInfo
     from pressdocs.rules.plan_status import PlanItemStatus
     from pressdocs.store import AuditEntry, NoticeRecord, Store
+    from pressdocs.store.dump import DumpSummary
 
 __all__ = ["DEFAULT_STORE", "Pressdocs", "resolve_lang"]
 
@@ -189,6 +190,30 @@ class Pressdocs:
         if "store" in self.__dict__ or (path / DATABASE_NAME).exists():
             return self.store
         return None
+
+    def export_store(self, path: str | os.PathLike[str]) -> DumpSummary:
+        """Write a portable dump of the store (the ledger's rows and the original files,
+        each with its sha256 in ``manifest.json``) into the folder ``path``, new or empty:
+        a backup, and the way to move the office to another backend
+        (:mod:`pressdocs.store.dump`).  Read in one snapshot, so a batch may run meanwhile.
+        :class:`StoreError` when there is no store, or the folder holds files."""
+        from pressdocs.errors import StoreError
+        from pressdocs.store.dump import export_store
+
+        store = self.existing_store()
+        if store is None:
+            raise StoreError.of("dump.no_store", store=str(self.store_location))
+        return export_store(store, path)
+
+    def import_store(self, path: str | os.PathLike[str]) -> DumpSummary:
+        """Load the dump in the folder ``path`` (written by :meth:`export_store`, from
+        either backend) into this store, which must be new and empty; every file of the
+        dump is checked against its sha256 before anything is written, then every row is
+        loaded in one transaction, ids kept.  :class:`StoreError` naming what is wrong
+        (a damaged or incomplete dump, a store that holds data, another schema version)."""
+        from pressdocs.store.dump import import_store
+
+        return import_store(path, self.store)
 
     def close(self) -> None:
         """Close the store if it was opened."""

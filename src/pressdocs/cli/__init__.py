@@ -81,6 +81,7 @@ COMMANDS = {
     "rules": "pressdocs.cli.rules:rules_command",
     "schema": "pressdocs.cli.info:schema_command",
     "serve": "pressdocs.cli.serve:serve_command",
+    "store": "pressdocs.cli.store:store_group",
     "submissions": "pressdocs.cli.submissions:submissions_group",
     "units": "pressdocs.cli.units:units_group",
     "users": "pressdocs.cli.users:users_group",
@@ -127,6 +128,8 @@ SUMMARIES = {
                "print a JSON Schema, or list them."),
     "serve": ("启动审核台网页（收件箱、审核、计划安排、统计表、审计记录）/ "
               "run the review desk."),
+    "store": ("导出或导入整个数据存储（备份、迁移到 PostgreSQL）/ "
+              "export or import the whole store."),
     "submissions": ("收件箱：列出提交、查看一条提交的全部内容 / "
                     "the inbox: list submissions, show one."),
     "units": ("单位名录：名称、全称、简称和别名 / "
