@@ -71,6 +71,7 @@ if TYPE_CHECKING:
     from pressdocs.errors import (
         ArchiveRejected,
         ChannelError,
+        ClaimLost,
         ConfigError,
         ConnectionLost,
         ExportError,
@@ -156,6 +157,7 @@ _LAZY = {
     "load_config": "pressdocs.config",
     "ArchiveRejected": "pressdocs.errors",
     "ChannelError": "pressdocs.errors",
+    "ClaimLost": "pressdocs.errors",
     "ConfigError": "pressdocs.errors",
     "ConnectionLost": "pressdocs.errors",
     "ExportError": "pressdocs.errors",
@@ -256,6 +258,7 @@ __all__ = [
     "Capability",
     "Channel",
     "ChannelError",
+    "ClaimLost",
     "Classification",
     "Classifier",
     "Conference",
