@@ -46,7 +46,9 @@ def test_a_batch_on_postgresql_gives_what_a_store_directory_gives(
     pressdocs(postgres_url, blobs, "plan", "import",
               str(Path(__file__).resolve().parents[1] / "examples" / "notice_2021.txt"))
     on_sqlite = pressdocs(str(planned), tmp_path, "batch", str(mail), "--json", "--notify")
-    on_postgres = pressdocs(postgres_url, blobs, "batch", str(mail), "--json", "--notify")
+    # two reading workers: they open the same database and blobs folder as the batch
+    on_postgres = pressdocs(postgres_url, blobs, "batch", str(mail), "--json", "--notify",
+                            "--workers", "2")
     assert _comparable(on_postgres) == _comparable(on_sqlite)
     assert len(on_postgres["messages"]) == 5
 

@@ -56,7 +56,9 @@ class _Setup:
     """What a worker needs to make the same pipeline as the batch's."""
 
     config: Config
+    #: the store's location (a directory, or a PostgreSQL URL) and its folder of files
     store: str
+    blobs: str
     #: :func:`~pressdocs._plugins.load_plugins`' arguments, but ``extra``…
     plugins: dict[str, Any]
     #: … given as (name, module name) pairs
@@ -73,8 +75,9 @@ class Readers:
             if not isinstance(plugin, ModuleType):
                 raise ConfigError.of("intake.workers_plugin", plugin=name)
             modules.append((name, plugin.__name__))
-        setup = _Setup(config=app.config, store=str(store.path), plugins=recipe,
-                       modules=tuple(modules))
+        # the batch's store (never a dry run's): its directory, or database and blobs folder
+        setup = _Setup(config=app.config, store=str(app.store_location), blobs=str(store.path),
+                       plugins=recipe, modules=tuple(modules))
         self._pool = ProcessPoolExecutor(max_workers=workers, initializer=_start,
                                          initargs=(setup,),
                                          mp_context=multiprocessing.get_context("spawn"))
@@ -138,11 +141,12 @@ def _start(setup: _Setup) -> None:
     from pressdocs._app import Pressdocs
     from pressdocs._pipeline import Pipeline
     from pressdocs._plugins import load_plugins
+    from pressdocs.store import open_store
 
     extra = [(name, importlib.import_module(module)) for name, module in setup.modules]
     app = Pressdocs(config=setup.config, store=setup.store,
                     plugins=load_plugins(**setup.plugins, extra=extra))
-    _store = app.existing_store()
+    _store = open_store(setup.store, blobs=setup.blobs)
     _pipeline = Pipeline(app, ledger=None, originals=_store)
 
 
