@@ -315,7 +315,7 @@ class Shown:
     after: tuple[str, ...]  # options after it
 
 
-_GLOBAL_WITH_VALUE = {"--lang", "--config", "--store", "--plugins-dir"}
+_GLOBAL_WITH_VALUE = {"--lang", "--config", "--store", "--office", "--plugins-dir"}
 _END = {"#", "|", "||", "&&", ";", ">", ">>", "2>&1"}
 _OPTION = re.compile(r"^--?[A-Za-z][\w-]*")
 

@@ -101,8 +101,10 @@ class Pressdocs:
                  store: str | Path | None = None, lang: str | None = None,
                  plugins: Plugins | Iterable[object] | None = None,
                  load_entry_points: bool = True, strict: bool = False,
-                 plugins_dir: str | os.PathLike[str] | None = None):
+                 plugins_dir: str | os.PathLike[str] | None = None,
+                 office: str | None = None):
         self._config_arg = config
+        self._office_arg = office
         self._store_arg = store
         self._lang_arg = lang
         self._extra = [] if plugins is None or isinstance(plugins, Plugins) else list(plugins)
@@ -120,7 +122,8 @@ class Pressdocs:
         """The configuration, after every plugin's ``prepare_config``, checked against the
         loaded plugins (:func:`pressdocs.config.check_config`)."""
         arg = self._config_arg
-        config = arg if isinstance(arg, Config) else load_config(arg)
+        office = self._office_arg or os.environ.get("PRESSDOCS_OFFICE") or None
+        config = arg if isinstance(arg, Config) else load_config(arg, office=office)
         self.plugins.hook.prepare_config(config=config)
         check_config(config, self.plugins)
         return config
@@ -150,30 +153,62 @@ class Pressdocs:
         return resolve_lang(self._lang_arg, self.config)
 
     @property
+    def store_given(self) -> str | Path | None:
+        """The store as given to this object (``None``: from ``PRESSDOCS_HOME`` or the
+        configuration): what another :class:`Pressdocs` on the same store is given."""
+        return self._store_arg
+
+    @property
     def store_location(self) -> str | Path:
-        """Where the store is: a directory, or a PostgreSQL database's URL (a ``str``)."""
+        """Where the store is: a directory, or a PostgreSQL database's URL (a ``str``).
+
+        ``--store``, ``PRESSDOCS_HOME``, the configuration's ``store``, ``./pressdocs-data``.
+        One office of several (``--office``) keeps its own store: the one its
+        ``[offices.NAME]`` table names, else the folder ``NAME`` inside that directory, or
+        the schema ``office_NAME`` of that database (:attr:`store_schema`)."""
         from pressdocs.store.postgresql import is_postgresql
 
-        for candidate in (self._store_arg, os.environ.get("PRESSDOCS_HOME"), self.config.store):
-            if candidate:
-                return str(candidate) if is_postgresql(candidate) else Path(candidate)
-        return Path(DEFAULT_STORE)
+        config = self.config
+        chosen = config.office_store if config.office_key and config.office_store else next(
+            (str(c) for c in (self._store_arg, os.environ.get("PRESSDOCS_HOME"), config.store)
+             if c), DEFAULT_STORE)
+        if is_postgresql(chosen):
+            return chosen
+        if config.office_key and not config.office_store:
+            return Path(chosen) / config.office_key
+        return Path(chosen)
+
+    @property
+    def store_schema(self) -> str | None:
+        """The PostgreSQL schema of one office of several sharing a database (see
+        :attr:`store_location`), else ``None``."""
+        config = self.config
+        if config.office_key and not config.office_store and \
+                not isinstance(self.store_location, Path):
+            return f"office_{config.office_key}"
+        return None
 
     @property
     def store_path(self) -> Path:
         """Where the store's files live (not created until the store is opened): the
-        store directory, or a PostgreSQL store's folder of original files (``blobs``)."""
+        store directory, or a PostgreSQL store's folder of original files (``blobs``:
+        ``PRESSDOCS_BLOBS``, the configuration's, ``./pressdocs-data``; one office's in
+        its folder ``NAME`` unless its own table names one)."""
         location = self.store_location
         if isinstance(location, Path):
             return location
-        return Path(os.environ.get("PRESSDOCS_BLOBS") or self.config.blobs or DEFAULT_STORE)
+        config = self.config
+        if config.office_key and config.office_blobs:
+            return Path(config.office_blobs)
+        folder = Path(os.environ.get("PRESSDOCS_BLOBS") or config.blobs or DEFAULT_STORE)
+        return folder / config.office_key if config.office_key else folder
 
     @cached_property
     def store(self) -> Store:
         """The office's ledger, opened (and created or migrated) on first use."""
         from pressdocs.store import open_store
 
-        return open_store(self.store_location, blobs=self.store_path)
+        return open_store(self.store_location, blobs=self.store_path, schema=self.store_schema)
 
     def existing_store(self) -> Store | None:
         """The store if one already exists at :attr:`store_path`, else ``None`` (nothing

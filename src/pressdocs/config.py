@@ -345,6 +345,12 @@ class Config:
     """What reading one document, and one message's documents, may cost."""
     source: str = field(default="", metadata=_NOT_A_KEY)
     """The file the configuration came from, `""` for the defaults."""
+    office_key: str = field(default="", metadata=_NOT_A_KEY)
+    """The office of a deployment of several (`[offices.NAME]`, chosen with `--office`)
+    this configuration is; `""` for a deployment of one."""
+    office_store: str = field(default="", metadata=_NOT_A_KEY)
+    """The store (and the blobs folder) the office's own table names, if it names one."""
+    office_blobs: str = field(default="", metadata=_NOT_A_KEY)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -397,7 +403,8 @@ class Config:
         import tomli_w
 
         table: dict[str, Any] = _toml_value(self)
-        del table["source"]
+        for name in _NOT_KEYS:  # where it came from, which office: not settings
+            del table[name]
         return tomli_w.dumps({k: v for k, v in table.items() if v != {}})
 
     def redacted(self, lang: str = "zh") -> dict[str, Any]:
@@ -405,6 +412,9 @@ class Config:
         (in ``lang``)."""
         plain: dict[str, Any] = _plain(self, lang)
         return plain
+
+
+_NOT_KEYS = tuple(f.name for f in fields(Config) if f.metadata.get("setting") is False)
 
 
 def _plain(value: Any, lang: str) -> Any:
@@ -434,10 +444,20 @@ def find_config_file(explicit: str | Path | None = None) -> Path | None:
     return local if local.is_file() else None
 
 
-def load_config(path: str | Path | None = None) -> Config:
-    """Load the configuration (see :func:`find_config_file`); defaults when there is none."""
+def load_config(path: str | Path | None = None, *, office: str | None = None) -> Config:
+    """Load the configuration (see :func:`find_config_file`); defaults when there is none.
+
+    A deployment serving several offices has a table ``[offices.NAME]`` for each, holding
+    what is the office's own — city, office, mailbox, ``[mail]``, ``[units]``,
+    ``[notify]`` …; ``office`` chooses one (``--office``, ``PRESSDOCS_OFFICE``), and its
+    configuration is the file's top level with the office's table laid over it
+    (:func:`office_config`).  Each office keeps its own store (its plan, submissions,
+    staff): see :attr:`pressdocs.Pressdocs.store_location`.
+    """
     found = find_config_file(path)
     if found is None:
+        if office:
+            raise ConfigError.of("config.no_offices", office=office, path="pressdocs.toml")
         return Config()
     try:
         raw: dict[str, Any] = tomllib.loads(found.read_text(encoding="utf-8"))
@@ -447,8 +467,44 @@ def load_config(path: str | Path | None = None) -> Config:
         raise ConfigError.of("config.not_toml", path=str(found), error=str(exc)) from None
     except UnicodeDecodeError:
         raise ConfigError.of("config.not_utf8", path=str(found)) from None
+    office_table, raw = office_config(raw, office, str(found))
     config = config_from_dict(raw, source=str(found))
+    if office_table is not None:
+        config.office_key = str(office)
+        for key in ("store", "blobs"):
+            value = office_table.get(key, "")
+            _expect_type(f"offices.{office}.{key}", value, str)
+            setattr(config, f"office_{key}", value)
     return config
+
+
+def office_config(raw: dict[str, Any], office: str | None,
+                  source: str) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """The office's own table and the file's configuration with it laid over the top
+    level (tables such as ``[mail]`` merged key by key; ``[units]`` replaced: a unit
+    directory is an office's own); ``(None, raw)`` for a deployment of one office."""
+    raw = dict(raw)
+    offices = raw.pop("offices", None)
+    if offices is None:
+        if office:
+            raise ConfigError.of("config.no_offices", office=office, path=source)
+        return None, raw
+    tables = _table(offices, "offices")
+    names = "、".join(tables)
+    if not office:
+        raise ConfigError.of("config.office_needed", path=source, offices=names)
+    if office not in tables:
+        raise ConfigError.of("config.unknown_office", office=office, offices=names)
+    own = dict(_table(tables[office], f"offices.{office}"))
+    merged = dict(raw)
+    for key, value in own.items():
+        if key in ("store", "blobs"):
+            continue  # the office's store: pressdocs.Pressdocs.store_location
+        if isinstance(value, dict) and isinstance(merged.get(key), dict) and key != "units":
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return own, merged
 
 
 def config_from_dict(raw: dict[str, Any], source: str = "") -> Config:
@@ -471,6 +527,9 @@ def config_from_dict(raw: dict[str, Any], source: str = "") -> Config:
             config.rules = {code: _rule(code, v) for code, v in _table(value, key).items()}
         elif key == "units":
             config.units = {name: _unit(name, v) for name, v in _table(value, key).items()}
+        elif key == "offices":  # each office's configuration is checked as a whole
+            for office in _table(value, key):
+                config_from_dict(office_config(raw, office, source)[1], source)
         elif key in ("mail", "notify", "plugins"):
             setattr(config, key, _table(value, key))
             if key == "notify":

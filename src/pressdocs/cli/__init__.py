@@ -46,8 +46,10 @@ from pressdocs.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_RETRY,
     EXIT_TERMINATED,
+    OFFICE_HELP,
     PLUGINS_DIR_ENV,
     PLUGINS_DIR_HELP,
+    STORE_HELP,
     OneOf,
     Settings,
     Terminated,
@@ -203,8 +205,8 @@ class LazyGroup(click.Group):
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               envvar="PRESSDOCS_CONFIG", help="配置文件 pressdocs.toml / configuration file.")
 @click.option("--store", type=click.Path(), default=None, envvar="PRESSDOCS_HOME",
-              help="数据存储目录，或 PostgreSQL 数据库 postgresql://… / store directory "
-                   "(default ./pressdocs-data), or a PostgreSQL database postgresql://….")
+              help=STORE_HELP)
+@click.option("--office", default=None, help=OFFICE_HELP)
 @click.option("--strict", is_flag=True, help="插件加载失败即退出 / fail when a plugin fails to load.")
 @click.option("--plugins-dir", type=click.Path(file_okay=False), default=None,
               envvar=PLUGINS_DIR_ENV, help=PLUGINS_DIR_HELP)
@@ -213,7 +215,7 @@ class LazyGroup(click.Group):
                    "error (or PRESSDOCS_DEBUG=1).")
 @click.pass_context
 def cli(ctx: click.Context, lang: str | None, config_path: str | None, store: str | None,
-        strict: bool, plugins_dir: str | None, debug: bool) -> None:
+        office: str | None, strict: bool, plugins_dir: str | None, debug: bool) -> None:
     """pressdocs：新闻发布会材料的收取、读取、核查、通知与报表。
 
     pressdocs reads the press office's mailbox, checks registrations, materials and
@@ -223,6 +225,7 @@ def cli(ctx: click.Context, lang: str | None, config_path: str | None, store: st
     settings.lang = lang or settings.lang
     settings.config = config_path or settings.config
     settings.store = store or settings.store
+    settings.office = office or settings.office
     settings.strict = strict or settings.strict
     settings.plugins_dir = plugins_dir or settings.plugins_dir
     settings.debug = debug or settings.debug
@@ -319,7 +322,7 @@ def _needs_plugins(args: list[str]) -> bool:
 def _command_of(args: list[str]) -> str | None:
     """The command named on the command line (the first word that is not an option of
     the program or its value), or None."""
-    takes_value = ("--lang", "--config", "--store", "--plugins-dir")
+    takes_value = ("--lang", "--config", "--store", "--office", "--plugins-dir")
     skip = False
     for arg in args:
         if skip:

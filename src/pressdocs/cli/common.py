@@ -82,6 +82,12 @@ EXIT_TERMINATED = 143
 
 #: The environment variable that turns ``--debug`` on.
 DEBUG_ENV = "PRESSDOCS_DEBUG"
+STORE_HELP = ("数据存储目录，或 PostgreSQL 数据库 postgresql://… / store directory "
+              "(default ./pressdocs-data), or a PostgreSQL database postgresql://….")
+OFFICE_HELP = ("为多个新闻办服务时，选择其中一个（配置中的 [offices.名称]，或 PRESSDOCS_OFFICE）"
+               " / one office of several ([offices.NAME] in the configuration, or "
+               "PRESSDOCS_OFFICE).")
+
 #: The environment variable naming a folder of one-off plugins (``--plugins-dir``).
 PLUGINS_DIR_ENV = "PRESSDOCS_PLUGINS_DIR"
 PLUGINS_DIR_HELP = ("把目录中的每个 .py 文件作为插件加载（或 PRESSDOCS_PLUGINS_DIR）/ load every "
@@ -97,6 +103,7 @@ class Settings:
     lang: str | None = None
     config: str | None = None
     store: str | None = None
+    office: str | None = None  # --office: one office of a deployment of several
     strict: bool = False
     plugins_dir: str | None = None  # --plugins-dir: one-off plugin modules in a folder
     debug: bool = False  # tracebacks with the one-line errors (--debug, PRESSDOCS_DEBUG=1)
@@ -110,7 +117,7 @@ class Settings:
         if self.given is not None:
             return self.given
         return Pressdocs(config=self.config, store=self.store, lang=self.lang,
-                         strict=self.strict, plugins=self.plugins,
+                         office=self.office, strict=self.strict, plugins=self.plugins,
                          plugins_dir=self.plugins_dir if self.plugins is None else None)
 
     def output_lang(self) -> str:
@@ -159,8 +166,8 @@ def debug_wanted(args: list[str] | None = None) -> bool:
 
 
 def common_options(func: F) -> F:
-    """``--lang``, ``--config``, ``--store``, ``--strict``, ``--plugins-dir`` and ``--debug``,
-    given after the command."""
+    """``--lang``, ``--config``, ``--store``, ``--office``, ``--strict``, ``--plugins-dir``
+    and ``--debug``, given after the command."""
     options = (
         click.option("--lang", type=OneOf(["zh", "en"]), default=None,
                      expose_value=False, is_eager=True, callback=_set("lang"),
@@ -169,8 +176,9 @@ def common_options(func: F) -> F:
                      expose_value=False, callback=_set("config"),
                      help="配置文件 pressdocs.toml / configuration file."),
         click.option("--store", type=click.Path(), default=None,
-                     expose_value=False, callback=_set("store"),
-                     help="数据存储目录 / store directory (default ./pressdocs-data)."),
+                     expose_value=False, callback=_set("store"), help=STORE_HELP),
+        click.option("--office", default=None, expose_value=False, callback=_set("office"),
+                     help=OFFICE_HELP),
         click.option("--strict", is_flag=True, default=None, expose_value=False,
                      callback=_set("strict"),
                      help="插件加载失败即退出 / fail when a plugin fails to load."),

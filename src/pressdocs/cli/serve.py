@@ -45,8 +45,8 @@ def serve_command(app: Pressdocs, host: str, port: int, https: bool, proxies: st
         click.secho(tr(lang, "cli.serve.no_users"), fg="yellow", err=True)
     if not _loopback(host):
         click.secho(tr(lang, "cli.serve.exposed", host=host), fg="yellow", err=True)
-    desk = Desk(config=app.config, store=app.store_path, lang=lang, plugins=app.plugins,
-                https=https)
+    desk = Desk(config=app.config, store=app.store_given, folder=app.store_path, lang=lang,
+                plugins=app.plugins, https=https)
     _can_listen(host, port)
     shown = f"[{host}]" if ":" in host else host
     click.echo(tr(lang, "cli.serve.started", url=f"http://{shown}:{port}/"))

@@ -68,11 +68,13 @@ __all__ = [
 
 
 def open_store(location: str | os.PathLike[str], *,
-               blobs: str | os.PathLike[str] | None = None) -> Store:
+               blobs: str | os.PathLike[str] | None = None,
+               schema: str | None = None) -> Store:
     """Open (creating and upgrading as needed) the store at ``location``: a directory
     (SQLite), or a PostgreSQL database's URL (``postgresql://office@db.example/press``,
     the password in ``PGPASSWORD`` or ``~/.pgpass``) whose original files are kept in the
-    folder ``blobs`` (default ``./pressdocs-data``).
+    folder ``blobs`` (default ``./pressdocs-data``), in the database's ``schema`` when
+    given (one office of several sharing a database), else its default one.
 
     Raises :class:`pressdocs.errors.StoreError` when the store cannot be used or was
     made by a newer pressdocs.
@@ -82,5 +84,6 @@ def open_store(location: str | os.PathLike[str], *,
     if is_postgresql(location):
         from pressdocs.store.postgresql import PostgreSQLStore
 
-        return PostgreSQLStore(str(location), blobs if blobs is not None else "pressdocs-data")
+        return PostgreSQLStore(str(location), blobs if blobs is not None else "pressdocs-data",
+                               schema=schema)
     return SQLiteStore(Path(location))

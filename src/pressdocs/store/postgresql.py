@@ -44,7 +44,8 @@ log = logging.getLogger("pressdocs")
 #: The location schemes that name a PostgreSQL store.
 SCHEMES = ("postgresql://", "postgres://")
 
-#: The batch lock's key (``pg_advisory_lock``): "pdoc" in ASCII.
+#: The store lock's key (``pg_advisory_lock``, with the schema's hash: one lock per
+#: office when offices share a database): "pdoc" in ASCII.
 _LOCK_KEY = 0x70646F63
 
 _COLLATION = ("CREATE COLLATION IF NOT EXISTS nocase "
@@ -100,9 +101,10 @@ class PostgreSQLDatabase(Database):
     begin_statement: ClassVar[str] = "BEGIN"
 
     @classmethod
-    def connect(cls, url: str) -> PostgreSQLDatabase:
-        """Connect to ``url``; a missing driver or an unreachable server is a
-        :class:`StoreError` naming the location (without its password)."""
+    def connect(cls, url: str, schema: str | None = None) -> PostgreSQLDatabase:
+        """Connect to ``url`` (working in ``schema``, made if need be, when given); a
+        missing driver or an unreachable server is a :class:`StoreError` naming the
+        location (without its password)."""
         shown = scrub(url)
         password = url_password(url)
         if password:
@@ -120,6 +122,18 @@ class PostgreSQLDatabase(Database):
         except psycopg.Error as exc:
             raise StoreError.of("store.postgresql_connect", store=shown,
                                 error=_first_line(exc)) from exc
+        if schema is not None:
+            from psycopg import sql
+
+            shown = f"{shown} ({schema})"
+            try:
+                conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
+                    sql.Identifier(schema)))
+                conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
+            except psycopg.Error as exc:
+                conn.close()
+                raise StoreError.of("store.driver_error", store=shown,
+                                    error=_first_line(exc)) from exc
         return cls(shown, conn, driver_errors=(psycopg.Error,),
                    integrity_error=psycopg.IntegrityError)
 
@@ -129,18 +143,20 @@ class PostgreSQLDatabase(Database):
 
     def try_lock(self) -> bool:
         """Take the batch lock for this connection, without waiting."""
-        row = self.row("SELECT pg_try_advisory_lock(?)", (_LOCK_KEY,))
+        row = self.row("SELECT pg_try_advisory_lock(?, hashtext(current_schema()))",
+                       (_LOCK_KEY,))
         return bool(row and row[0])
 
     def unlock(self) -> None:
-        self.run("SELECT pg_advisory_unlock(?)", (_LOCK_KEY,))
+        self.run("SELECT pg_advisory_unlock(?, hashtext(current_schema()))", (_LOCK_KEY,))
 
     def lock_holder(self) -> str:
         """Who holds the batch lock, as its ``application_name`` says (process@host)."""
         row = self.row(
             "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a "
             "ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted "
-            "AND l.objid = ? LIMIT 1", (_LOCK_KEY,))
+            "AND l.classid = ? AND l.objid::int4 = hashtext(current_schema()) LIMIT 1",
+            (_LOCK_KEY,))
         name = str(row[0]) if row and row[0] else ""
         return name.removeprefix("pressdocs ") or "?"
 
@@ -184,14 +200,15 @@ class PostgreSQLStore(SQLStore):
     folder when several machines use the store)."""
 
     def __init__(self, url: str, blobs: str | os.PathLike[str], *,
-                 migrations: Sequence[Migration] = MIGRATIONS) -> None:
+                 migrations: Sequence[Migration] = MIGRATIONS,
+                 schema: str | None = None) -> None:
         folder = Path(blobs)
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError.of("store.cannot_create", store=str(folder),
                                 reason=exc.strerror or str(exc)) from exc
-        database = PostgreSQLDatabase.connect(url)
+        database = PostgreSQLDatabase.connect(url, schema)
         self.url = scrub(url)
         super().__init__(folder, database, migrations=_postgres_migrations(migrations))
         self._lock = _AdvisoryLock(database)

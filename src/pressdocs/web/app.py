@@ -102,7 +102,7 @@ def create_app(desk: Desk, *, secret: str | None = None) -> Starlette:
     routes[:0] = _plugin_routes(desk)  # before the desk's own, as a plugin's page may refine one
     middleware = [
         Middleware(SecurityHeaders),
-        Middleware(SessionMiddleware, secret_key=secret or session_secret(desk.store),
+        Middleware(SessionMiddleware, secret_key=secret or session_secret(desk.files),
                    session_cookie=SESSION_COOKIE, max_age=SESSION_SECONDS,
                    same_site="strict", https_only=desk.https),
         Middleware(AuthenticationMiddleware, backend=DeskBackend(), on_error=_auth_error),

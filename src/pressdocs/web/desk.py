@@ -77,12 +77,16 @@ class LoginLimiter:
 
 @dataclass
 class Desk:
-    """The review desk's settings: the office's ``config`` and ``store`` (a folder), the
-    default language, the plugins loaded once at start-up, and whether it is reached
-    over HTTPS (then its cookies are ``Secure``)."""
+    """The review desk's settings: the office's ``config`` and ``store`` as given to
+    :class:`Pressdocs` (a folder, a PostgreSQL database's URL, or ``None``: from the
+    environment and the configuration), the ``folder`` of its files (where the desk keeps
+    its key; default the store folder), the default language, the plugins loaded once
+    at start-up, and whether it is reached over HTTPS (then its cookies are ``Secure``).
+    One office of several: its ``config`` says which."""
 
     config: Config
-    store: Path
+    store: str | Path | None
+    folder: Path | None = None
     lang: str = "zh"
     plugins: Plugins | None = None
     https: bool = False
@@ -97,6 +101,13 @@ class Desk:
             yield app
         finally:
             app.close()
+
+    @property
+    def files(self) -> Path:
+        """Where the desk keeps its files (:func:`session_secret`)."""
+        if self.folder is not None:
+            return self.folder
+        return Pressdocs(config=self.config, store=self.store).store_path
 
 
 def session_secret(store: Path) -> str:
