@@ -54,7 +54,7 @@ import time
 import tracemalloc
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -144,10 +144,9 @@ def build_mailbox(folder: Path, count: int) -> list[Path]:
 _BOUNDARY = re.compile(rb'boundary="?([^";\r\n]+)')
 
 
-def floor(data: bytes) -> int:
-    """The least any reader does: split, base64-decode, inflate the documents' XML."""
+def _documents(data: bytes) -> Iterator[zipfile.ZipFile]:
+    """The Office documents of a message: split on the boundary, base64-decoded."""
     boundary = b"--" + _BOUNDARY.search(data).group(1)  # type: ignore[union-attr]
-    inflated = 0
     for piece in data.split(boundary)[1:-1]:
         head_end = piece.find(b"\r\n\r\n")
         if b"base64" not in piece[:head_end].lower():
@@ -155,8 +154,12 @@ def floor(data: bytes) -> int:
         content = binascii.a2b_base64(piece[head_end + 4:])
         if content[:2] == b"PK":
             with zipfile.ZipFile(io.BytesIO(content)) as z:
-                inflated += len(z.read("word/document.xml"))
-    return inflated
+                yield z
+
+
+def floor(data: bytes) -> int:
+    """The least any reader does: split, base64-decode, inflate the documents' XML."""
+    return sum(len(z.read("word/document.xml")) for z in _documents(data))
 
 
 def required(folder: Path, *, flush: bool = True) -> Callable[[bytes], int]:
@@ -168,16 +171,7 @@ def required(folder: Path, *, flush: bool = True) -> Callable[[bytes], int]:
     import os
 
     def work(data: bytes) -> int:
-        boundary = b"--" + _BOUNDARY.search(data).group(1)  # type: ignore[union-attr]
-        inflated = 0
-        for piece in data.split(boundary)[1:-1]:
-            head_end = piece.find(b"\r\n\r\n")
-            if b"base64" not in piece[:head_end].lower():
-                continue
-            content = binascii.a2b_base64(piece[head_end + 4:])
-            if content[:2] == b"PK":
-                with zipfile.ZipFile(io.BytesIO(content)) as z:
-                    inflated += sum(len(z.read(info)) for info in z.infolist())
+        inflated = sum(len(z.read(info)) for z in _documents(data) for info in z.infolist())
         path = folder / hashlib.sha256(data).hexdigest()
         with open(path, "wb") as f:
             f.write(data)

@@ -291,11 +291,13 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def lock(self) -> AbstractContextManager[None]:
-        """Exclusive batch access across processes, for the length of a ``with`` block.
+        """Exclusive access across processes (and machines, for a shared database), for
+        the length of a ``with`` block: for what must run alone, such as ``reprocess``
+        (batches share a store by claiming messages: :meth:`claim_message`).
 
-        Does not wait: when another batch holds the store, raises
-        :class:`pressdocs.errors.StoreLocked` naming its process.  A killed batch
-        leaves no stale lock.  Nesting on the same ``Store`` is allowed.
+        Does not wait: when another process holds the store, raises
+        :class:`pressdocs.errors.StoreLocked` naming it.  A killed holder leaves no
+        stale lock.  Nesting on the same ``Store`` is allowed.
         """
 
     # --- blobs: the original bytes -------------------------------------------------------

@@ -1,44 +1,35 @@
-"""The batch lock: one pressdocs batch at a time per store.
+"""The store lock: one ``reprocess`` (or other whole-store job) at a time per store.
 
-The lock is an advisory ``flock`` on ``pressdocs.lock`` in the store directory, taken
-without waiting.  The holder writes its process id into the file so that the one
-refused can say who holds it.  The kernel releases the lock when the holder dies, so
-a batch killed with ``kill -9`` leaves no stale lock behind.
+Batches share a store by claiming messages (:meth:`pressdocs.store.Store.claim_message`);
+what must run alone takes this lock.  On a store directory it is an advisory ``flock``
+on ``pressdocs.lock``, taken without waiting.  The holder writes its process id into the
+file so that the one refused can say who holds it.  The kernel releases the lock when the
+holder dies, so a process killed with ``kill -9`` leaves no stale lock behind.  A
+PostgreSQL store has its own (:mod:`pressdocs.store.postgresql`); both are
+:class:`ReentrantLock`.
 """
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import errno
 import fcntl
 import os
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO
 
 from pressdocs.errors import StoreError, StoreLocked
 
-__all__ = ["BatchLock", "StoreLock"]
+__all__ = ["ReentrantLock", "StoreLock"]
 
 
-class BatchLock(Protocol):
-    """What the store asks of its batch lock: re-entrant, refused at once when another
-    process holds it (:class:`~pressdocs.errors.StoreLocked`)."""
+class ReentrantLock(abc.ABC):
+    """A store's lock: re-entrant in its holder, refused at once when another process
+    holds it (:class:`~pressdocs.errors.StoreLocked`).  A backend says how it is taken
+    (:meth:`_take`) and given back (:meth:`_give`)."""
 
-    @property
-    def held(self) -> bool: ...
-
-    def acquire(self) -> None: ...
-
-    def release(self) -> None: ...
-
-
-class StoreLock:
-    """An exclusive, non-blocking, re-entrant lock on a store directory."""
-
-    def __init__(self, store_dir: Path, file_name: str = "pressdocs.lock"):
-        self.store_dir = store_dir
-        self.path = store_dir / file_name
-        self._file: IO[str] | None = None
+    def __init__(self) -> None:
         self._depth = 0
 
     @property
@@ -48,9 +39,35 @@ class StoreLock:
 
     def acquire(self) -> None:
         """Take the lock, or raise :class:`StoreLocked` at once if another process has it."""
-        if self._depth:
-            self._depth += 1
+        if not self._depth:
+            self._take()
+        self._depth += 1
+
+    def release(self) -> None:
+        """Give the lock back (after as many releases as acquires)."""
+        if self._depth == 0:
             return
+        self._depth -= 1
+        if not self._depth:
+            self._give()
+
+    @abc.abstractmethod
+    def _take(self) -> None: ...
+
+    @abc.abstractmethod
+    def _give(self) -> None: ...
+
+
+class StoreLock(ReentrantLock):
+    """An exclusive, non-blocking, re-entrant lock on a store directory."""
+
+    def __init__(self, store_dir: Path, file_name: str = "pressdocs.lock"):
+        super().__init__()
+        self.store_dir = store_dir
+        self.path = store_dir / file_name
+        self._file: IO[str] | None = None
+
+    def _take(self) -> None:
         try:
             file = open(self.path, "a+", encoding="ascii")  # noqa: SIM115 (held until release)
         except OSError as exc:
@@ -74,7 +91,6 @@ class StoreLock:
                 file.close()
             raise self._refused(exc) from exc
         self._file = file
-        self._depth = 1
 
     def _refused(self, exc: OSError) -> StoreError:
         """Why the lock file could not be made or written, in the user's words."""
@@ -83,12 +99,8 @@ class StoreLock:
         return StoreError.of("store.lock_file", path=str(self.path),
                              reason=exc.strerror or str(exc))
 
-    def release(self) -> None:
-        """Give the lock back (after as many releases as acquires)."""
-        if self._depth == 0:
-            return
-        self._depth -= 1
-        if self._depth or self._file is None:
+    def _give(self) -> None:
+        if self._file is None:
             return
         file, self._file = self._file, None
         with contextlib.suppress(OSError):

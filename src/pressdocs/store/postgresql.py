@@ -33,6 +33,7 @@ from pressdocs._redact import remember, scrub, url_password
 from pressdocs.errors import StoreError, StoreLocked
 from pressdocs.models import Message
 from pressdocs.store.database import Database
+from pressdocs.store.lock import ReentrantLock
 from pressdocs.store.migrations import MIGRATIONS, Migration
 from pressdocs.store.sql import SQLStore
 
@@ -165,34 +166,22 @@ def _first_line(exc: Exception) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
-class _AdvisoryLock:
-    """The batch lock of a PostgreSQL store (the interface of
-    :class:`~pressdocs.store.lock.StoreLock`): re-entrant, refused at once when held."""
+class _AdvisoryLock(ReentrantLock):
+    """The store lock of a PostgreSQL store: an advisory lock on the database (one per
+    schema: per office), held by the store's connection."""
 
     def __init__(self, database: PostgreSQLDatabase) -> None:
+        super().__init__()
         self._db = database
-        self._depth = 0
 
-    @property
-    def held(self) -> bool:
-        return self._depth > 0
-
-    def acquire(self) -> None:
-        if self._depth:
-            self._depth += 1
-            return
+    def _take(self) -> None:
         if not self._db.try_lock():
             raise StoreLocked.of("store.locked", store=str(self._db.location),
                                  process=self._db.lock_holder())
-        self._depth = 1
 
-    def release(self) -> None:
-        if not self._depth:
-            return
-        self._depth -= 1
-        if not self._depth:
-            with suppress(StoreError):  # a lost connection: the server released it
-                self._db.unlock()
+    def _give(self) -> None:
+        with suppress(StoreError):  # a lost connection: the server released it
+            self._db.unlock()
 
 
 class PostgreSQLStore(SQLStore):

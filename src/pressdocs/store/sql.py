@@ -59,7 +59,7 @@ from pressdocs.store.database import (
     to_json,
     utc,
 )
-from pressdocs.store.lock import BatchLock, StoreLock
+from pressdocs.store.lock import ReentrantLock, StoreLock
 from pressdocs.store.migrations import (
     INSERT_CONFERENCE,
     Migration,
@@ -90,7 +90,7 @@ class SQLStore(Store):
         self._path = path
         self._db = database
         self._plans: dict[int, tuple[str, Plan]] = {}  # year → (saved_at, plan) decoded
-        self._lock: BatchLock = StoreLock(path)
+        self._lock: ReentrantLock = StoreLock(path)
         # how registration titles are keyed (use_topic_keys): the city, the key, and the
         # city every kept row was last checked to be keyed for
         self._topic: tuple[str, Callable[[str], str]] | None = None
