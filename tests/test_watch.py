@@ -14,6 +14,7 @@ import contextlib
 import json
 import os
 import queue
+import re
 import shutil
 import signal
 import subprocess
@@ -250,3 +251,26 @@ def test_the_library_yields_typed_events_until_stopped(tmp_path: Path,
     assert events[-1].health.state == "stopped"
     assert events[-1].line().text("en") == \
         "pressdocs watch: stopped; 1 batches since the start, 1 messages processed"
+
+
+def test_the_documented_service_unit_is_one_systemd_accepts(tmp_path: Path) -> None:
+    """docs/operators.md's pressdocs-watch.service, as ``systemd-analyze verify`` reads it:
+    no key it does not know, no value it cannot parse (the program's path replaced by one
+    that exists here)."""
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is not installed")
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "operators.md").read_text("utf-8")
+    found = re.search(r"```ini\n(# /etc/systemd/system/pressdocs-watch\.service\n.*?)```", doc,
+                      re.DOTALL)
+    assert found, "docs/operators.md has no pressdocs-watch.service"
+    unit = found.group(1)
+    assert "Restart=on-failure" in unit and "EnvironmentFile=" in unit
+    assert "ExecStart=/srv/pressdocs/.venv/bin/pressdocs watch" in unit
+    path = tmp_path / "pressdocs-watch.service"
+    path.write_text(unit.replace("/srv/pressdocs/.venv/bin/pressdocs",
+                                 shutil.which("true") or "/bin/true"), encoding="utf-8")
+    checked = subprocess.run([analyze, "verify", str(path)], capture_output=True, text=True,
+                             timeout=60)
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stderr.strip() == ""  # systemd says "ignoring" a bad line, yet exits 0
