@@ -274,3 +274,26 @@ def test_the_documented_service_unit_is_one_systemd_accepts(tmp_path: Path) -> N
                              timeout=60)
     assert checked.returncode == 0, checked.stderr
     assert checked.stderr.strip() == ""  # systemd says "ignoring" a bad line, yet exits 0
+
+
+def test_a_folder_of_messages_is_polled(tmp_path: Path) -> None:
+    """A mailbox that is not IMAP (here a folder of .eml files) is taken in again every
+    ``poll`` seconds."""
+    mail = tmp_path / "mail"
+    mail.mkdir()
+    (mail / "1.eml").write_bytes(_mail(1))
+    stop = threading.Event()
+    taken: list[str] = []
+
+    def progress(outcome: Any) -> None:
+        if outcome.new:
+            taken.append(outcome.submission.subject)
+            if len(taken) == 1:
+                (mail / "2.eml").write_bytes(_mail(2))  # arrives after the first batch
+            else:
+                stop.set()
+
+    with Pressdocs(store=tmp_path / "store") as app:
+        kinds = [e.kind for e in app.watch(str(mail), poll=1, stop=stop, progress=progress)]
+    assert taken == ["【市统计局】登记表1", "【市统计局】登记表2"]
+    assert kinds == ["connected", "health", "batch", "batch", "stopped"]
