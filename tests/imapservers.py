@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import pwd
 import shutil
@@ -130,20 +131,40 @@ userdb {{
         for path in [self.root / "mail", *(self.root / "mail").rglob("*")]:
             os.chown(path, uid, gid)
 
-    def stop(self) -> None:
+    def stop(self, *, connections: bool = False) -> None:
+        """Stop the server.  Dovecot's master leaves the ``imap`` processes serving open
+        connections running; with ``connections`` they are ended too, as a server that
+        goes down (a restart, a crash) ends its clients' connections."""
         pid_file = self.root / "run" / "master.pid"
         if pid_file.exists():
             pid = int(pid_file.read_text().strip())
+            children = _children(pid) if connections else []
             try:
                 os.kill(pid, 15)
             except ProcessLookupError:
                 return
+            for child in children:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(child, 9)
             for _ in range(100):
                 try:
                     os.kill(pid, 0)
                 except ProcessLookupError:
                     return
                 time.sleep(0.05)
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (read from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
 
 
 def _has_user(name: str) -> bool:
@@ -158,12 +179,16 @@ class NeteaseLikeServer:
     """An IMAP server that refuses SELECT with ``NO SELECT Unsafe Login`` until ``ID``.
 
     ``always_unsafe`` makes it refuse even after ID (as 163 does for a mailbox whose
-    owner has not allowed the client).
+    owner has not allowed the client).  With ``idle`` it offers IDLE (RFC 2177) once the
+    client has sent ID, as 163 does, and announces ``* N EXISTS`` in IDLE when a message
+    is added to :attr:`messages` meanwhile; without, it offers no IDLE at all.
     """
 
-    def __init__(self, messages: list[bytes], *, always_unsafe: bool = False):
+    def __init__(self, messages: list[bytes], *, always_unsafe: bool = False,
+                 idle: bool = False):
         self.messages = messages
         self.always_unsafe = always_unsafe
+        self.idle = idle
         self.port = free_port()
         self.commands: list[str] = []
         self._loop = asyncio.new_event_loop()
@@ -207,9 +232,27 @@ class NeteaseLikeServer:
             self.commands.append(command if command != "UID" else "UID " + args.split()[0].upper())
             if command == "CAPABILITY":
                 # 163 also offers STARTTLS; this stand-in speaks no TLS, so it does not
+                idle = " IDLE" if self.idle and sent_id else ""
                 send("* CAPABILITY IMAP4rev1 XLIST SPECIAL-USE ID LITERAL+ XAPPLEPUSHSERVICE "
-                     "UIDPLUS X-CM-EXT-1")
+                     f"UIDPLUS X-CM-EXT-1{idle}")
                 send(f"{tag} OK CAPABILITY completed")
+            elif command == "IDLE" and selected and self.idle and sent_id:
+                send("+ idling")
+                await writer.drain()
+                known = len(self.messages)
+                while True:
+                    try:
+                        raw = await asyncio.wait_for(reader.readline(), 0.1)
+                    except TimeoutError:
+                        if len(self.messages) != known:
+                            known = len(self.messages)
+                            send(f"* {known} EXISTS")
+                            await writer.drain()
+                        continue
+                    break
+                if not raw:
+                    break
+                send(f"{tag} OK IDLE terminated")
             elif command == "LOGIN":
                 send(f"{tag} OK LOGIN completed")
             elif command == "ID":

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
         UnitStatistics,
     )
     from pressdocs._submissions import SubmissionDetail, SubmissionList
+    from pressdocs._watch import WatchEvent, WatchHealth
     from pressdocs.capabilities import (
         Capability,
         Channel,
@@ -227,6 +228,8 @@ _LAZY = {
     "SubmissionDetail": "pressdocs._submissions",
     "SubmissionList": "pressdocs._submissions",
     "UnitStatistics": "pressdocs._statistics_table",
+    "WatchEvent": "pressdocs._watch",
+    "WatchHealth": "pressdocs._watch",
     "RuleInfo": "pressdocs.rules",
     # the field ids findings point at, and their names for people
     "FIELD_IDS": "pressdocs.forms.spec",
@@ -345,6 +348,8 @@ __all__ = [
     "UnitStatistics",
     "UnsupportedFormat",
     "Validator",
+    "WatchEvent",
+    "WatchHealth",
     "__version__",
     "field_label",
     "hookimpl",

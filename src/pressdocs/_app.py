@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from pressdocs._review import Review
     from pressdocs._statistics_table import StatisticsTable
     from pressdocs._submissions import SubmissionDetail, SubmissionList
+    from pressdocs._watch import StopFlag, WatchEvent
     from pressdocs.capabilities import Capability, Context, Delivery
     from pressdocs.events import Event
     from pressdocs.models import (
@@ -325,6 +326,23 @@ class Pressdocs:
             receipts = bool(self.config.notify.get("receipts", False))
         return run_batch(self, location, dry_run=dry_run, since=since, limit=limit,
                          progress=progress, receipts=receipts, workers=workers)
+
+    def watch(self, location: str | None = None, *, receipts: bool | None = None,
+              idle_timeout: float = 25 * 60, poll: float = 60, health: float = 10 * 60,
+              stop: StopFlag | None = None,
+              progress: Progress | None = None) -> Generator[WatchEvent, None, None]:
+        """Watch a mailbox (default: ``[mail] imap``), taking in what is there and then
+        each new message as it arrives — IMAP IDLE, renewed every ``idle_timeout`` seconds,
+        or a look every ``poll`` seconds where IDLE is not offered — through :meth:`batch`
+        itself; reconnecting after 1, 2, 4 … seconds when the connection fails.  Yields a
+        :class:`WatchEvent` for each thing done (a health one every ``health`` seconds)
+        until ``stop`` (a :class:`threading.Event`) is set; see :mod:`pressdocs._watch`."""
+        from pressdocs._watch import watch
+
+        if receipts is None:
+            receipts = bool(self.config.notify.get("receipts", False))
+        return watch(self, location, receipts=receipts, idle_timeout=idle_timeout, poll=poll,
+                     health=health, stop=stop, progress=progress)
 
     def reprocess(self, *, status: SubmissionStatus | str | None = None,
                   since: date | None = None, ids: Iterable[str] = (),

@@ -40,6 +40,7 @@ import os
 import re
 import ssl
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -55,7 +56,8 @@ from pressdocs.errors import ConfigError, ConnectionLost, SourceError
 from pressdocs.hookspecs import hookimpl
 from pressdocs.models import Message
 
-__all__ = ["ImapLocation", "ImapSource", "allows_insecure_login", "parse_location"]
+__all__ = ["ImapLocation", "ImapSource", "MailboxWatch", "allows_insecure_login",
+           "parse_location"]
 
 
 _NETEASE = ("163.com", "126.com", "yeah.net", "188.com")
@@ -243,19 +245,116 @@ class ImapSource(MailSource):
         self._clients[loc.source_id()] = client
         return client
 
-    def _select(self, client: Any, loc: ImapLocation) -> int:
-        from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
+    def _select(self, client: Any, loc: ImapLocation, *, readonly: bool = False) -> int:
+        return int(_selected(client, loc, readonly=readonly).get(b"UIDVALIDITY", 0))
 
+
+def _selected(client: Any, loc: ImapLocation, *, readonly: bool) -> dict[bytes, Any]:
+    """SELECT (EXAMINE when ``readonly``) the folder: the server's answer, or one clear
+    error (163's *Unsafe Login*, a folder that does not exist)."""
+    from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
+
+    try:
+        info: dict[bytes, Any] = client.select_folder(loc.folder, readonly=readonly)
+    except IMAPClientAbortError:
+        raise  # the connection dropped: said by _connection_of
+    except IMAPClientError as exc:
+        text = _text(exc)
+        if "unsafe login" in text.lower():
+            raise SourceError.of("source.imap_unsafe_login", folder=loc.folder) from None
+        raise SourceError.of("source.imap_folder", folder=loc.folder, error=text) from None
+    return info
+
+
+class MailboxWatch:
+    """A connection of its own to an IMAP folder that waits for new mail, for
+    ``pressdocs watch``: the folder is EXAMINEd (read-only: it never changes a flag) and
+    watched with IDLE (RFC 2177) when the server offers it — 163 offers it only after
+    ``ID``, so the capabilities are asked again after ``ID`` — and otherwise polled.  The
+    batch keeps using its own connection; this one only says when to run it again.
+
+    New mail is mail with a UID at or above the folder's UIDNEXT as last seen here
+    (``UID SEARCH UID n:*``): a message that arrived while no IDLE was running (during a
+    batch) is found all the same.  A dropped, stalled or closed connection (``BYE``) is
+    :class:`~pressdocs.errors.ConnectionLost`.
+    """
+
+    def __init__(self, location: str, config: Config) -> None:
+        self.location = parse_location(location)
+        source = ImapSource()
+        self._client = source._connect(self.location, config)
         try:
-            info = client.select_folder(loc.folder, readonly=False)
-        except IMAPClientAbortError:
-            raise  # the connection dropped: said by _connection_of
-        except IMAPClientError as exc:
-            text = _text(exc)
-            if "unsafe login" in text.lower():
-                raise SourceError.of("source.imap_unsafe_login", folder=loc.folder) from None
-            raise SourceError.of("source.imap_folder", folder=loc.folder, error=text) from None
-        return int(info.get(b"UIDVALIDITY", 0))
+            with _connection_of(self.location):
+                self.idle = _fresh_capability(self._client, "IDLE")
+                info = _selected(self._client, self.location, readonly=True)
+                next_uid = info.get(b"UIDNEXT")
+                if not isinstance(next_uid, int):  # not said: one past the highest UID
+                    next_uid = max(self._client.search(["ALL"]), default=0) + 1
+                self._next_uid: int = next_uid
+        except BaseException:
+            self.close()
+            raise
+
+    def newer(self) -> bool:
+        """Whether mail came since the last call (or since the folder was selected)."""
+        with _connection_of(self.location):
+            self._client.noop()
+            uids = [u for u in self._client.search(["UID", f"{self._next_uid}:*"])
+                    if u >= self._next_uid]
+        if not uids:
+            return False
+        self._next_uid = max(uids) + 1
+        return True
+
+    def wait(self, seconds: float, stop: Callable[[], bool]) -> None:
+        """Wait up to ``seconds``: in IDLE until the server announces mail (or closes the
+        connection), else simply the time (a poll); a second at most after ``stop()``
+        turns true.  Then :meth:`newer` says whether mail came."""
+        deadline = time.monotonic() + seconds
+        if not self.idle:
+            while not stop() and (left := deadline - time.monotonic()) > 0:
+                time.sleep(min(1.0, left))
+            return
+        client = self._client
+        with _connection_of(self.location):
+            client.idle()
+            try:
+                while not stop() and (left := deadline - time.monotonic()) > 0:
+                    step = min(1.0, left)
+                    began = time.monotonic()
+                    answers = client.idle_check(timeout=step)
+                    if any(_says(a, b"BYE") for a in answers):
+                        raise ConnectionLost.of("source.imap_lost", host=self.location.host,
+                                                port=self.location.port, error="BYE")
+                    if any(_says(a, b"EXISTS") or _says(a, b"RECENT") for a in answers):
+                        return
+                    if not answers and time.monotonic() - began < step / 2:
+                        return  # readable, yet nothing said: the end of the connection?
+            finally:  # DONE, and the server's answer: a connection gone shows here
+                client.idle_done()
+
+    def close(self) -> None:
+        """Log out (in a few seconds at most); a connection already gone is simply closed."""
+        with contextlib.suppress(Exception):
+            sock = self._client.socket()
+            sock.settimeout(5)
+            self._client.logout()
+        with contextlib.suppress(Exception):
+            self._client.shutdown()
+
+
+def _fresh_capability(client: Any, name: str) -> bool:
+    """Whether the server offers ``name`` now, asked again: 163 adds IDLE to what it offers
+    only once the client has identified itself (``ID``), after the capabilities imapclient
+    remembered from the login."""
+    client._cached_capabilities = None  # imapclient keeps them; no public way to forget
+    return bool(client.has_capability(name))
+
+
+def _says(answer: Any, word: bytes) -> bool:
+    """Whether an untagged answer in IDLE (``(3, b'EXISTS')``, ``(b'BYE', …)``) is ``word``."""
+    return isinstance(answer, tuple) and any(
+        isinstance(part, bytes) and part.upper() == word for part in answer[:2])
 
 
 def _login(client: Any, loc: ImapLocation, secret: str) -> None:

@@ -13,7 +13,8 @@ code  meaning
       out, disk full): what was committed is kept, run the command again
 70    an internal error (a bug in pressdocs or a plugin): ``--debug`` shows where
 130   interrupted (Ctrl-C, SIGINT)
-143   stopped by SIGTERM (batch, reprocess and notify stop cleanly)
+143   stopped by SIGTERM (batch, reprocess and notify stop cleanly; watch, a service,
+      ends with 0)
 ====  ==========================================================================
 
 Every failure is one line on stderr (``错误：…``); the Python traceback only with
@@ -88,6 +89,7 @@ COMMANDS = {
     "units": "pressdocs.cli.units:units_group",
     "users": "pressdocs.cli.users:users_group",
     "validate": "pressdocs.cli.validate:validate_command",
+    "watch": "pressdocs.cli.watch:watch_command",
 }
 
 #: Each built-in command's one-line summary for ``pressdocs --help``, so that listing the
@@ -140,6 +142,8 @@ SUMMARIES = {
               "staff accounts: who may sign in, and do what."),
     "validate": ("按《通知》核查文件、目录或邮件 / "
                  "check files, folders or .eml messages."),
+    "watch": ("监视邮箱，新邮件一到即收取 / "
+              "watch a mailbox, taking in new mail as it arrives."),
 }
 
 
