@@ -206,6 +206,8 @@ def test_163_offers_idle_only_after_id_and_ctrl_c_ends_with_130(tmp_path: Path) 
         try:
             watching.until(lambda: len(watching.messages) == 1, 20)
             assert watching.logged("以 IDLE 等候新邮件")
+            # once it idles (mail arriving before that is caught by UIDNEXT, without IDLE)
+            watching.until(lambda: "IDLE" in server.commands)
             server.messages.append(_mail(2))  # announced in IDLE: no poll would see it
             assert watching.until(lambda: len(watching.messages) == 2) < SECONDS
         finally:
