@@ -152,6 +152,26 @@ def test_hook_register_mail_sources() -> None:
     assert [m.key for m in src.messages("memory:x", Context(config=Config()))] == ["1"]
 
 
+def test_hook_register_blob_buckets(tmp_path: Path) -> None:
+    """A bucket registered by the hook keeps a store directory's originals too; a blob
+    this machine lost comes back from it."""
+    from test_blob_bucket import SCHEME, FolderBucket
+    from test_blob_bucket import Plugin as BucketPlugin
+
+    bucket = FolderBucket()
+    (tmp_path / "bucket").mkdir()
+    config = tmp_path / "pressdocs.toml"
+    config.write_text(f'bucket = "{SCHEME}{tmp_path / "bucket"}"\n', "utf-8")
+    app = Pressdocs(config=config, store=tmp_path / "store", plugins=_only(BucketPlugin(bucket)))
+    sha = app.store.put_blob("登记表".encode())
+    assert (tmp_path / "bucket" / sha).read_bytes() == "登记表".encode()
+    local = app.store.blob_path(sha)
+    local.chmod(0o644)
+    local.unlink()
+    assert app.store.get_blob(sha) == "登记表".encode() and bucket.calls["get"] == 1
+    app.close()
+
+
 def test_hook_register_commands(monkeypatch: pytest.MonkeyPatch) -> None:
     from pressdocs import cli as cli_module
 

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from pressdocs._submissions import SubmissionDetail, SubmissionList
     from pressdocs._watch import WatchEvent, WatchHealth
     from pressdocs.capabilities import (
+        BlobBucket,
         Capability,
         Channel,
         Classification,
@@ -143,6 +144,7 @@ _LAZY = {
     "Context": "pressdocs.capabilities",
     "Delivery": "pressdocs.capabilities",
     "Exporter": "pressdocs.capabilities",
+    "BlobBucket": "pressdocs.capabilities",
     "MailSource": "pressdocs.capabilities",
     "Parser": "pressdocs.capabilities",
     "RawMessage": "pressdocs.capabilities",
@@ -258,6 +260,7 @@ __all__ = [
     "ArchiveRejected",
     "BatchFinished",
     "BatchReport",
+    "BlobBucket",
     "Capability",
     "Channel",
     "ChannelError",

@@ -207,9 +207,11 @@ class Pressdocs:
     @cached_property
     def store(self) -> Store:
         """The office's ledger, opened (and created or migrated) on first use."""
+        from pressdocs._buckets import bucket_of
         from pressdocs.store import open_store
 
-        return open_store(self.store_location, blobs=self.store_path, schema=self.store_schema)
+        return open_store(self.store_location, blobs=self.store_path, schema=self.store_schema,
+                          remote=bucket_of(self))
 
     def existing_store(self) -> Store | None:
         """The store if one already exists at :attr:`store_path`, else ``None`` (nothing

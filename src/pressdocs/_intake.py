@@ -829,7 +829,7 @@ TRANSIENT_ERRNOS = frozenset(
 #: original is missing is not one: processing it again would not help).
 _TRANSIENT_STORE_ERRORS = frozenset({
     "store.file_error", "store.disk_full", "store.busy", "store.read_only",
-    "store.driver_error", "store.cannot_create", "store.lock_file"})
+    "store.driver_error", "store.cannot_create", "store.lock_file", "store.bucket_failed"})
 
 
 def is_transient(exc: BaseException) -> bool:

@@ -139,6 +139,7 @@ def _start(setup: _Setup) -> None:
     import importlib
 
     from pressdocs._app import Pressdocs
+    from pressdocs._buckets import bucket_of
     from pressdocs._pipeline import Pipeline
     from pressdocs._plugins import load_plugins
     from pressdocs.store import open_store
@@ -146,7 +147,7 @@ def _start(setup: _Setup) -> None:
     extra = [(name, importlib.import_module(module)) for name, module in setup.modules]
     app = Pressdocs(config=setup.config, store=setup.store,
                     plugins=load_plugins(**setup.plugins, extra=extra))
-    _store = open_store(setup.store, blobs=setup.blobs)
+    _store = open_store(setup.store, blobs=setup.blobs, remote=bucket_of(app))
     _pipeline = Pipeline(app, ledger=None, originals=_store)
 
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CAPABILITY_KINDS",
+    "BlobBucket",
     "Capability",
     "Channel",
     "Classification",
@@ -320,6 +321,35 @@ class MailSource(Capability):
         """Optional: mark the message seen or move it. The default does nothing."""
 
 
+class BlobBucket(Capability):
+    """Keeps a store's original files where several machines share them — an
+    S3-compatible bucket, a WebDAV share — besides each machine's ``blobs`` folder.
+
+    ``handles(location)`` says whether a location (``[store] bucket``, e.g.
+    ``s3://press/originals``) is for this bucket; ``put`` keeps the file at ``path`` as
+    blob ``sha256`` (called before the row naming it commits; keeping it twice must do no
+    harm); ``get`` writes blob ``sha256`` into the file ``target`` and says whether the
+    bucket had it (pressdocs checks the bytes against the sha256); ``has`` says whether
+    the bucket has it.  A failure raised by any of them leaves the message for the next
+    run.  Credentials come from the plugin's own settings (``context.plugin_config()``)
+    or the environment, never from the location.
+    """
+
+    kind: ClassVar[str] = "blob_bucket"
+
+    def handles(self, location: str) -> bool:
+        raise NotImplementedError
+
+    def put(self, location: str, sha256: str, path: Path, context: Context) -> None:
+        raise NotImplementedError
+
+    def get(self, location: str, sha256: str, target: Path, context: Context) -> bool:
+        raise NotImplementedError
+
+    def has(self, location: str, sha256: str, context: Context) -> bool:
+        raise NotImplementedError
+
+
 #: The kinds of capability, by the ``register_*`` hook that registers them.
 CAPABILITY_KINDS: dict[str, type[Capability]] = {
     "parser": Parser,
@@ -328,4 +358,5 @@ CAPABILITY_KINDS: dict[str, type[Capability]] = {
     "channel": Channel,
     "exporter": Exporter,
     "mail_source": MailSource,
+    "blob_bucket": BlobBucket,
 }

@@ -317,6 +317,10 @@ class Config:
     """The store directory, or a PostgreSQL database (`postgresql://user@host/db`, the
     password in `PGPASSWORD` or `~/.pgpass`); `--store` and `PRESSDOCS_HOME` win; empty:
     `./pressdocs-data`."""
+    bucket: str = ""
+    """Where the original files are kept besides the store's folder, for several machines
+    to share: a location a `BlobBucket` plugin handles (`s3://press/originals`); empty:
+    the folder alone."""
     blobs: str = ""
     """Where a PostgreSQL store keeps the original files (a folder several machines can
     share); `PRESSDOCS_BLOBS` wins; empty: `./pressdocs-data`. A store directory keeps
@@ -512,7 +516,8 @@ def config_from_dict(raw: dict[str, Any], source: str = "") -> Config:
     lang = os.environ.get("PRESSDOCS_LANG") or str(raw.get("lang") or "zh")
     raw = _secrets(raw, "", "en" if lang.lower().startswith("en") else "zh")
     config = Config(source=source)
-    simple = {"city", "office", "office_mailbox", "timezone", "lang", "store", "blobs"}
+    simple = {"city", "office", "office_mailbox", "timezone", "lang", "store", "blobs",
+              "bucket"}
     for key, value in raw.items():
         if key in simple:
             _expect_type(key, value, str)

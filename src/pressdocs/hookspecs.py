@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from starlette.routing import BaseRoute
 
     from pressdocs.capabilities import (
+        BlobBucket,
         Channel,
         Classifier,
         Exporter,
@@ -109,6 +110,16 @@ def register_mail_sources(register: Callable[[MailSource], None]) -> None:
 
     Called once per plugin when the plugin manager is built.  The first source whose
     ``handles(location)`` is true reads a location.
+    """
+
+
+@hookspec
+def register_blob_buckets(register: Callable[[BlobBucket], None]) -> None:
+    """Register :class:`pressdocs.BlobBucket` instances (an S3-compatible bucket, …).
+
+    Called once per plugin when the plugin manager is built.  The first bucket whose
+    ``handles(location)`` is true keeps the originals of a store configured with
+    ``bucket = "…"``.
     """
 
 

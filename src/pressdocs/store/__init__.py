@@ -41,7 +41,7 @@ from pressdocs.store.base import (
     SubmissionVersion,
     Waiver,
 )
-from pressdocs.store.blobs import BlobWriter
+from pressdocs.store.blobs import BlobRemote, BlobWriter
 from pressdocs.store.database import Database
 from pressdocs.store.sql import SQLStore
 from pressdocs.store.sqlite import SQLiteStore
@@ -49,6 +49,7 @@ from pressdocs.store.sqlite import SQLiteStore
 __all__ = [
     "AccountRecord",
     "AuditEntry",
+    "BlobRemote",
     "BlobWriter",
     "Database",
     "DeliveryStatus",
@@ -69,12 +70,14 @@ __all__ = [
 
 def open_store(location: str | os.PathLike[str], *,
                blobs: str | os.PathLike[str] | None = None,
-               schema: str | None = None) -> Store:
+               schema: str | None = None, remote: BlobRemote | None = None) -> Store:
     """Open (creating and upgrading as needed) the store at ``location``: a directory
     (SQLite), or a PostgreSQL database's URL (``postgresql://office@db.example/press``,
     the password in ``PGPASSWORD`` or ``~/.pgpass``) whose original files are kept in the
     folder ``blobs`` (default ``./pressdocs-data``), in the database's ``schema`` when
-    given (one office of several sharing a database), else its default one.
+    given (one office of several sharing a database), else its default one.  With a
+    ``remote`` (a bucket several machines share), the originals are kept there too and
+    fetched from there when this machine lacks them.
 
     Raises :class:`pressdocs.errors.StoreError` when the store cannot be used or was
     made by a newer pressdocs.
@@ -85,5 +88,5 @@ def open_store(location: str | os.PathLike[str], *,
         from pressdocs.store.postgresql import PostgreSQLStore
 
         return PostgreSQLStore(str(location), blobs if blobs is not None else "pressdocs-data",
-                               schema=schema)
-    return SQLiteStore(Path(location))
+                               schema=schema, remote=remote)
+    return SQLiteStore(Path(location), remote=remote)

@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO, ParamSpec, Self, TypeVar
+from typing import BinaryIO, ParamSpec, Protocol, Self, TypeVar
 
 from pressdocs.errors import StoreError
 
@@ -130,22 +130,86 @@ class BlobWriter:
             self.abort()
 
 
-class BlobStore:
-    """The ``blobs/`` folder of a store: put, get and locate originals by sha256."""
+class BlobRemote(Protocol):
+    """Where a store's originals are kept besides its ``blobs/`` folder: a bucket that
+    several machines share (a plugin's :class:`pressdocs.BlobBucket`, bound to its
+    location).  Every new blob is put there before the row that names it commits; a blob
+    missing from the folder is fetched from there (into the folder, checked by its
+    sha256) when it is read."""
 
-    def __init__(self, root: Path):
+    @property
+    def name(self) -> str: ...
+
+    def put(self, sha256: str, path: Path) -> None: ...
+
+    def get(self, sha256: str, target: Path) -> bool: ...
+
+    def has(self, sha256: str) -> bool: ...
+
+
+class BlobStore:
+    """The ``blobs/`` folder of a store: put, get and locate originals by sha256; with a
+    ``remote``, the folder is its copy on this machine (:class:`BlobRemote`)."""
+
+    def __init__(self, root: Path, remote: BlobRemote | None = None):
         self.root = root
+        self.remote = remote
         self._guard(root.mkdir, parents=True, exist_ok=True)
         #: New blobs not yet flushed (sha256 → temporary file), inside :meth:`deferred`.
         self._pending: dict[str, Path] | None = None
 
     def path(self, sha256: str) -> Path:
         """Where the blob ``sha256`` lives (whether or not it exists); inside
-        :meth:`deferred`, a new blob not yet synced is read from its temporary file."""
+        :meth:`deferred`, a new blob not yet synced is read from its temporary file.  With
+        a remote, a blob missing here is fetched first."""
         sha = sha256.lower()
         if self._pending and sha in self._pending:
             return self._pending[sha]
-        return self._final(sha256)
+        final = self._final(sha256)
+        if self.remote is not None and not final.exists():
+            self._fetch(sha, final)
+        return final
+
+    def _fetch(self, sha: str, final: Path) -> None:
+        """Bring blob ``sha`` from the remote into the folder, checked by its sha256."""
+        remote = self.remote
+        assert remote is not None
+        fd, name = self._temp_file()
+        os.close(fd)
+        temp = Path(name)
+        try:
+            if not self._remote(sha, lambda: remote.get(sha, temp)):
+                return  # not there either: the caller says the blob is missing
+            digest = hashlib.sha256()
+            with temp.open("rb") as f:
+                while chunk := f.read(1 << 20):
+                    digest.update(chunk)
+            if digest.hexdigest() != sha:
+                raise StoreError.of("store.bucket_damaged", bucket=remote.name, sha256=sha)
+            self._commit(temp, sha, send=False)
+        finally:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+
+    def _send(self, shas: Iterable[str]) -> None:
+        """Put new blobs in the remote (before the row that names them commits)."""
+        remote = self.remote
+        if remote is not None:
+            for sha in shas:
+                final = self._final(sha)
+                self._remote(sha, lambda: remote.put(sha, final))  # noqa: B023 (called now)
+
+    def _remote(self, sha: str, call: Callable[[], _R]) -> _R:
+        """Ask the remote (about blob ``sha``); its failure becomes a StoreError naming it
+        (the message is then left for the next run: nothing names a blob it lacks)."""
+        assert self.remote is not None
+        try:
+            return call()
+        except StoreError:
+            raise
+        except Exception as exc:
+            raise StoreError.of("store.bucket_failed", bucket=self.remote.name, sha256=sha,
+                                error=f"{type(exc).__name__}: {exc}") from exc
 
     def _final(self, sha256: str) -> Path:
         sha = sha256.lower()
@@ -185,6 +249,7 @@ class BlobStore:
             return
         self._guard(_flush, list(pending.values()), self.root)
         folders: set[Path] = set()
+        placed: list[str] = []
         for sha, temp in list(pending.items()):
             final = self._final(sha)
             try:
@@ -196,10 +261,12 @@ class BlobStore:
                         folders.add(self.root)  # a new folder is an entry of the root
                     os.replace(temp, final)
                     folders.add(final.parent)
+                    placed.append(sha)
             except OSError as exc:
                 raise _os_error(final, exc) from exc
             del pending[sha]
         self._guard(_flush, sorted(folders), self.root)
+        self._send(placed)
 
     def _defer(self, temp: Path, sha: str) -> None:
         assert self._pending is not None
@@ -217,8 +284,14 @@ class BlobStore:
             self._pending.clear()
 
     def has(self, sha256: str) -> bool:
-        """Whether the blob exists."""
-        return self.path(sha256).is_file()
+        """Whether the blob exists (here, or in the remote)."""
+        sha = sha256.lower()
+        if self._pending and sha in self._pending:
+            return True
+        if self._final(sha).is_file():
+            return True
+        remote = self.remote
+        return remote is not None and self._remote(sha, lambda: remote.has(sha))
 
     def get(self, sha256: str) -> bytes:
         """The bytes of the blob; :class:`StoreError` if it is missing."""
@@ -269,7 +342,7 @@ class BlobStore:
     def _temp_file(self) -> tuple[int, str]:
         return self._guard(tempfile.mkstemp, dir=self.root, prefix=_TEMP_PREFIX)
 
-    def _commit(self, temp: Path, sha: str) -> None:
+    def _commit(self, temp: Path, sha: str, *, send: bool = True) -> None:
         final = self._final(sha)
         try:
             if final.exists():
@@ -283,6 +356,8 @@ class BlobStore:
             with contextlib.suppress(OSError):
                 temp.unlink()
             raise _os_error(final, exc) from exc
+        if send:
+            self._send([sha])
 
     def _guard(self, func: Callable[_P, _R], *args: _P.args, **kwargs: _P.kwargs) -> _R:
         """Call ``func``; an OSError (disk full, no permission) becomes a StoreError."""

@@ -32,6 +32,7 @@ from pressdocs._app import resolve_lang
 from pressdocs._redact import remember, scrub, url_password
 from pressdocs.errors import StoreError, StoreLocked
 from pressdocs.models import Message
+from pressdocs.store.blobs import BlobRemote
 from pressdocs.store.database import Database
 from pressdocs.store.lock import ReentrantLock
 from pressdocs.store.migrations import MIGRATIONS, Migration
@@ -190,7 +191,7 @@ class PostgreSQLStore(SQLStore):
 
     def __init__(self, url: str, blobs: str | os.PathLike[str], *,
                  migrations: Sequence[Migration] = MIGRATIONS,
-                 schema: str | None = None) -> None:
+                 schema: str | None = None, remote: BlobRemote | None = None) -> None:
         folder = Path(blobs)
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -199,5 +200,6 @@ class PostgreSQLStore(SQLStore):
                                 reason=exc.strerror or str(exc)) from exc
         database = PostgreSQLDatabase.connect(url, schema)
         self.url = scrub(url)
-        super().__init__(folder, database, migrations=_postgres_migrations(migrations))
+        super().__init__(folder, database, migrations=_postgres_migrations(migrations),
+                         remote=remote)
         self._lock = _AdvisoryLock(database)

@@ -48,7 +48,7 @@ from pressdocs.store.base import (
     SubmissionVersion,
     Waiver,
 )
-from pressdocs.store.blobs import BlobStore, BlobWriter
+from pressdocs.store.blobs import BlobRemote, BlobStore, BlobWriter
 from pressdocs.store.database import (
     Conflict,
     Database,
@@ -86,7 +86,8 @@ class SQLStore(Store):
     to it, or refuses a database made by a newer pressdocs.
     """
 
-    def __init__(self, path: Path, database: Database, *, migrations: Sequence[Migration]):
+    def __init__(self, path: Path, database: Database, *, migrations: Sequence[Migration],
+                 remote: BlobRemote | None = None):
         self._path = path
         self._db = database
         self._plans: dict[int, tuple[str, Plan]] = {}  # year → (saved_at, plan) decoded
@@ -96,7 +97,7 @@ class SQLStore(Store):
         self._topic: tuple[str, Callable[[str], str]] | None = None
         self._keyed_for: str | None = None
         try:
-            self._blobs = BlobStore(path / "blobs")
+            self._blobs = BlobStore(path / "blobs", remote)
             database.before_commit = self._blobs.sync  # no row names a blob not on disk
             database.upgrade(migrations)
         except BaseException:

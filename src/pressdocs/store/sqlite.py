@@ -19,6 +19,7 @@ from typing import ClassVar
 
 from pressdocs.errors import StoreError
 from pressdocs.models import Message
+from pressdocs.store.blobs import BlobRemote
 from pressdocs.store.database import Database
 from pressdocs.store.migrations import MIGRATIONS, Migration
 from pressdocs.store.sql import SQLStore
@@ -76,10 +77,10 @@ class SQLiteStore(SQLStore):
     """
 
     def __init__(self, path: Path, *, migrations: Sequence[Migration] = MIGRATIONS,
-                 busy_timeout: float = 30.0):
+                 busy_timeout: float = 30.0, remote: BlobRemote | None = None):
         _make_dir(path)
         super().__init__(path, SQLiteDatabase.connect(path, busy_timeout=busy_timeout),
-                         migrations=migrations)
+                         migrations=migrations, remote=remote)
 
 
 def _make_dir(path: Path) -> None:
