@@ -263,6 +263,38 @@ def test_notify_sends_each_notice_once_and_announces_it_after_the_commit(
     assert app.notify().outcomes == [] and len(channel.sent) == 1
 
 
+def test_two_notify_runs_at_once_send_each_notice_once(tmp_path: Path) -> None:
+    """Two ``notify`` runs on one store (two machines): the second runs while the first
+    is sending its first notice; between them each notice is handed to a channel once."""
+    store, config = tmp_path / "store", write_config(tmp_path, RECORDER)
+
+    class Interleaved(Recorder):
+        """Sends; on the first notice, lets another notify run go through the outbox."""
+
+        other: Pressdocs | None = None
+
+        def send(self, notice: Notice, context: Context) -> Delivery:
+            if len(self.sent) == 0 and self.other is not None:
+                self.other.notify()
+            return super().send(notice, context)
+
+    first_channel, second_channel = Interleaved(), Recorder()
+    first = Pressdocs(store=store, config=config, plugins=[Plugin(first_channel)])
+    second = Pressdocs(store=store, config=config, plugins=[Plugin(second_channel)])
+    mail = mail_of(tmp_path / "mail", *(registration_mail(
+        unit, f"u{i}@wuhu.gov.cn", datetime(2021, 4, 9, 10 + i, tzinfo=TZ), "2021年4月15日9:30",
+        title=f"2021年第{i}场新闻发布会") for i, unit in enumerate(["市统计局", "市财政局", "市教育局"])))
+    first.batch(str(mail), receipts=True)
+    first_channel.other = second
+    first.notify()
+    keys = [n.key for n in first_channel.sent + second_channel.sent]
+    assert len(keys) == 3 and len(set(keys)) == 3  # every receipt sent, none twice
+    assert second_channel.sent  # the second run did take some
+    assert all(r.status is DeliveryStatus.SENT for r in first.notices())
+    first.close()
+    second.close()
+
+
 def test_a_failure_waits_and_is_tried_again_a_permanent_one_never(tmp_path: Path) -> None:
     channel = Recorder("recorder", [Delivery("failed", "451 try later"),
                                   Delivery("abandoned", "550 用户不存在")])

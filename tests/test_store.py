@@ -443,6 +443,18 @@ def test_notice_is_recorded_once_and_its_delivery_tracked(store: Store) -> None:
         store.set_delivery("late:def", "delivered-ish")
 
 
+def test_a_notice_is_taken_for_sending_by_one_process(store: Store) -> None:
+    store.record_notice(notice("late:abc"))
+    assert store.take_notice("late:abc") is True
+    assert store.notice_state("late:abc") == "sending"
+    assert store.take_notice("late:abc") is False  # another notify run: not twice
+    store.set_delivery("late:abc", "failed", "421 try later")
+    assert store.take_notice("late:abc") is True  # a failure is tried again, once
+    store.set_delivery("late:abc", "sent", "250 Mail OK")
+    assert store.take_notice("late:abc") is False
+    assert store.take_notice("never") is False
+
+
 # --- conferences --------------------------------------------------------------------------
 
 

@@ -291,7 +291,6 @@ class Notifier:
         changes nothing."""
         from pressdocs.capabilities import Channel
         from pressdocs.events import NoticeSent
-        from pressdocs.store import DeliveryStatus
 
         app, store = self.app, self.app.store
         report = NotifyReport(dry_run=dry_run)
@@ -307,8 +306,9 @@ class Notifier:
                 why = Message.of("app.no_channel", channel=notice.channel)
                 report.outcomes.append(NoticeOutcome(notice, "failed", why.text(app.lang)))
                 continue
+            if not store.take_notice(notice.key):
+                continue  # another notify run on the store took it meanwhile
             self._pace(found, paced)
-            store.set_delivery(notice.key, DeliveryStatus.SENDING)
             delivery = self._send(found, notice)
             attempts = self._attempts(notice.key)
             retry = datetime.now(UTC) + min(_BACKOFF[0] * 2 ** max(attempts, 0), _BACKOFF[1])
@@ -322,16 +322,14 @@ class Notifier:
         """Queue ``notice`` and send it at once (:meth:`pressdocs.Pressdocs.send`)."""
         from pressdocs.capabilities import Channel, Delivery
         from pressdocs.events import NoticeSent
-        from pressdocs.store import DeliveryStatus
 
         app, store = self.app, self.app.store
         found = app.plugins.registry.get(Channel, notice.channel)
         if found is None:
             raise ChannelError.of("app.no_channel", channel=notice.channel)
-        retry = (DeliveryStatus.PENDING.value, DeliveryStatus.FAILED.value)
-        if not store.record_notice(notice) and store.notice_state(notice.key) not in retry:
+        store.record_notice(notice)
+        if not store.take_notice(notice.key):  # sent, or being sent by another process
             return Delivery("skipped")
-        store.set_delivery(notice.key, DeliveryStatus.SENDING)
         delivery = self._send(found, notice)
         store.set_delivery(notice.key, delivery.status, delivery.detail)
         app.emit(NoticeSent(notice=notice, delivery=delivery))

@@ -564,6 +564,12 @@ class Store(abc.ABC):
         """
 
     @abc.abstractmethod
+    def take_notice(self, key: str) -> bool:
+        """Mark the notice ``sending`` if it is ``pending`` or ``failed``; whether it was
+        (``False``: another process took it first, or it is sent).  Two ``notify`` runs on
+        one store — on two machines — send each notice once this way."""
+
+    @abc.abstractmethod
     def notice_state(self, key: str) -> str | None:
         """The delivery state of the notice with this key, or ``None`` if never recorded."""
 

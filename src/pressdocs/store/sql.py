@@ -620,6 +620,15 @@ class SQLStore(Store):
             if cursor.rowcount == 0:
                 raise StoreError.of("store.no_notice", key=key)
 
+    def take_notice(self, key: str) -> bool:
+        with self._db.transaction():
+            taken = self._db.run(
+                "UPDATE notices SET status = ?, updated_at = ? WHERE key = ? "
+                "AND status IN (?, ?)", (DeliveryStatus.SENDING.value, now(), key,
+                                         DeliveryStatus.PENDING.value,
+                                         DeliveryStatus.FAILED.value))
+        return taken.rowcount == 1
+
     def notice_state(self, key: str) -> str | None:
         row = self._db.row("SELECT status FROM notices WHERE key = ?", (key,))
         return None if row is None else str(row[0])
