@@ -10,12 +10,12 @@ ledger takes in only what it has not yet processed.  There is no second pipeline
 
 The watch uses a connection of its own to wait
 (:class:`pressdocs.builtin.source_imap.MailboxWatch`); each batch opens, uses and closes
-its own, as a ``pressdocs batch`` does, and holds the store's lock only while it runs (a
-``pressdocs batch`` started by hand in between is not refused; one running when mail
-comes makes the watch wait and try again).
+its own, as a ``pressdocs batch`` does.  Batches share a store by claiming messages, so a
+``pressdocs batch`` started by hand meanwhile — or a watch on another machine — runs
+alongside, each message taken in once.
 
-A connection that drops or stalls, a server that is down, the store locked by another
-batch, a disk full: each is reported as one event and tried again after 1 second,
+A connection that drops or stalls, a server that is down, the store held by a
+``reprocess``, a disk full: each is reported as one event and tried again after 1 second,
 then 2, 4 … up to ``backoff_cap`` (5 minutes), back to 1 second once a batch has run.
 What cannot get better by waiting — a login refused, a folder that does not exist, the
 configuration — ends the watch with its error.
