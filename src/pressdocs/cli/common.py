@@ -13,6 +13,7 @@ language ("“notadate”不是有效的日期…"); click's own types say it in
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -20,7 +21,7 @@ import re
 import signal
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -268,30 +269,39 @@ class Terminated(BaseException):
     as a PD900 error, a plugin's hook guarded — can swallow it."""
 
 
+@contextlib.contextmanager
+def sigterm_raises() -> Iterator[None]:
+    """SIGTERM raised as :class:`Terminated` inside the block (once: a second SIGTERM while
+    cleaning up is ignored, so the clean-up finishes); nothing changes outside the main
+    thread (a program running the CLI in a thread)."""
+    stopping = False
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        if stopping:
+            return
+        stopping = True
+        raise Terminated(signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def stops_on_sigterm(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Run the command with SIGTERM turned into :class:`Terminated` (once: a second SIGTERM
-    while cleaning up is ignored, so the clean-up finishes).  For the long commands only
-    (batch, reprocess, notify); the others end at once on SIGTERM, as usual."""
+    """Run the command under :func:`sigterm_raises`.  For the long commands only (batch,
+    reprocess, notify, watch); the others end at once on SIGTERM, as usual."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        stopping = False
-
-        def handler(signum: int, frame: FrameType | None) -> None:
-            nonlocal stopping
-            if stopping:
-                return
-            stopping = True
-            raise Terminated(signum)
-
-        try:
-            previous = signal.signal(signal.SIGTERM, handler)
-        except ValueError:  # not the main thread (a program running the CLI in a thread)
+        with sigterm_raises():
             return func(*args, **kwargs)
-        try:
-            return func(*args, **kwargs)
-        finally:
-            signal.signal(signal.SIGTERM, previous)
 
     return wrapper
 

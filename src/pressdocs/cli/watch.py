@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import json
-import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
-from types import FrameType
 
 import click
 
@@ -22,6 +20,7 @@ from pressdocs.cli.common import (
     common_options,
     pass_app,
     printable,
+    sigterm_raises,
     tr,
 )
 
@@ -70,7 +69,7 @@ def watch_command(app: Pressdocs, source: str | None, receipts: bool | None,
                        health=health, progress=_progress(lang, as_jsonl, committed.append))
     last: WatchEvent | None = None
     stopped_by = ""
-    with _sigterm_raises(), contextlib.closing(events):
+    with sigterm_raises(), contextlib.closing(events):
         try:
             for event in events:
                 last = event
@@ -113,28 +112,3 @@ def _progress(lang: str, as_jsonl: bool, then: Callable[[MessageOutcome], None])
         click.echo(tr(lang, "watch.message", subject=sub.subject or sub.message_id,
                       unit=sub.unit or "-", status=outcome.status.label(lang)))
     return progress
-
-
-@contextlib.contextmanager
-def _sigterm_raises() -> Iterator[None]:
-    """SIGTERM raised as :class:`Terminated` wherever the watch is (waiting, or in a
-    batch's message: rolled back as ``pressdocs batch`` does); once only, so that a second
-    SIGTERM while the watch unwinds does not cut its clean-up short."""
-    stopping = False
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        nonlocal stopping
-        if stopping:
-            return
-        stopping = True
-        raise Terminated(signum)
-
-    try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread (a program running the CLI in a thread)
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
