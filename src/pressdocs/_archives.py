@@ -1,4 +1,5 @@
-"""Opening packages (打包发送): the zip, 7z and rar files units send their materials in.
+"""Opening packages (打包发送): the zip, 7z and rar files units send their materials in,
+and Outlook's winmail.dat.
 
 The notice asks units to "打包发送" the press release, questions and pictures to the
 office's mailbox.  They zip them on Chinese Windows, compress them on macOS, or send 7z
@@ -59,6 +60,17 @@ private temporary directory, because the external tool (unar, bsdtar or unrar) r
 files, and that directory is removed before returning; rarfile may also write a
 short-lived copy of a single member for the tool, which it removes itself.
 
+Outlook's ``winmail.dat`` (TNEF, application/ms-tnef: Outlook with Exchange, writing in
+RTF, wraps a message's attachments in it) is a package too: its members are the
+attachments, named by their UTF-16 long name (PR_ATTACH_LONG_FILENAME) or else by their
+title in the message's code page (GBK for Chinese Outlook; GB18030 when none is given).  It
+is recognised by its signature, or by the name winmail.dat when that is damaged.  It is
+read by a small reader of MS-OXTNEF here, bounded against hostile bytes (every length
+checked, every checksum verified), and raises :class:`~pressdocs.errors.ParseError` when
+damaged or holding no attachment (an RTF body only): the message asks the unit to send
+again in 纯文本/HTML format.  A TNEF given as a file is read whole: it is not compressed
+and no larger than the message that carried it.
+
 A ``.docx``/``.xlsx``/``.pptx``, OpenDocument, OFD (版式文档) or Apple iWork file is a zip
 too; :func:`is_office_zip` tells them apart so that callers (and nested packages here)
 keep documents as documents.
@@ -66,6 +78,7 @@ keep documents as documents.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import io
 import re
@@ -194,14 +207,19 @@ class Opened:
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _SEVENZIP_MAGIC = b"7z\xbc\xaf\x27\x1c"
 _RAR_MAGICS = (b"Rar!\x1a\x07\x00", b"Rar!\x1a\x07\x01\x00")
+_TNEF_MAGIC = b"\x78\x9f\x3e\x22"  # 0x223E9F78, little-endian
+_TNEF_NAME = "winmail.dat"
 
 _DOCUMENT_MARKERS = ("[Content_Types].xml", "OFD.xml", "Index/Document.iwa")
 
 
-def sniff_archive(data: bytes) -> str | None:
-    """The kind of package, from magic bytes (never the name): "zip", "7z", "rar" or None.
+def sniff_archive(data: bytes, name: str = "") -> str | None:
+    """The kind of package, from magic bytes: "zip", "7z", "rar", "tnef" or None.
 
-    A .docx is a zip as well; use :func:`is_office_zip` to keep documents apart.
+    The name counts for one file only: Outlook's ``winmail.dat`` is a TNEF ("tnef") even
+    when its signature is damaged, so that the unit hears what went wrong with it (and how
+    to send instead) rather than that its file is unknown.  A .docx is a zip as well; use
+    :func:`is_office_zip` to keep documents apart.
     """
     if data.startswith(_ZIP_MAGICS):
         return "zip"
@@ -209,7 +227,14 @@ def sniff_archive(data: bytes) -> str | None:
         return "7z"
     if data.startswith(_RAR_MAGICS):
         return "rar"
+    if data.startswith(_TNEF_MAGIC) or _is_winmail(name):
+        return "tnef"
     return None
+
+
+def _is_winmail(name: str) -> bool:
+    """Whether ``name`` (a file name, or a path in a package) is Outlook's winmail.dat."""
+    return name.replace("\\", "/").rsplit("/", 1)[-1].strip().lower() == _TNEF_NAME
 
 
 def is_office_zip(data: Source, name: str = "") -> bool:
@@ -808,9 +833,222 @@ def _no_rar_tool(container: str) -> UnsupportedFormat:
     return UnsupportedFormat.of("archive.no_rar_tool", file=container)
 
 
+# --- TNEF (Outlook's winmail.dat) -------------------------------------------------------
+#
+# Outlook with Exchange, writing in RTF, wraps a message's attachments in one
+# application/ms-tnef part, winmail.dat.  It is read here as a package whose members are
+# those attachments (MS-OXTNEF): a signature, a legacy key, then attributes, each
+# ``level(1) id(2) type(2) length(4) data checksum(2)``.  An attachment begins with
+# attRendData; its legacy title (attAttachTitle) is in the message's OEM code page, its
+# bytes are attAttachData, and its attAttachment block of MAPI properties may hold the
+# long name (PR_ATTACH_LONG_FILENAME, preferred) and the bytes again (PR_ATTACH_DATA_OBJ).
+# The reader is small and bounded on purpose: every length is checked against what is
+# there, every checksum verified, and the loops advance by at least four bytes.
+
+_ATT_ATTACH_DATA = 0x800F
+_ATT_ATTACH_TITLE = 0x8010
+_ATT_REND_DATA = 0x9002
+_ATT_MSG_PROPS = 0x9003
+_ATT_ATTACHMENT = 0x9005
+_ATT_OEM_CODEPAGE = 0x9007
+_PR_DISPLAY_NAME = 0x3001
+_PR_ATTACH_DATA_OBJ = 0x3701
+_PR_ATTACH_FILENAME = 0x3704
+_PR_ATTACH_LONG_FILENAME = 0x3707
+_PR_INTERNET_CPID = 0x3FDE
+_PT_STRING8, _PT_UNICODE = 0x001E, 0x001F
+#: MAPI property types of a fixed size, and their size (a property padded to four bytes).
+_MAPI_FIXED = {0x0002: 2, 0x000B: 2, 0x0003: 4, 0x0004: 4, 0x000A: 4, 0x0005: 8,
+               0x0006: 8, 0x0007: 8, 0x0014: 8, 0x0040: 8, 0x0048: 16, 0x0001: 0}
+_MAPI_VARIABLE = frozenset({_PT_STRING8, _PT_UNICODE, 0x000D, 0x0102, 0x0000})
+_MAPI_MULTI = 0x1000
+#: An embedded message (PR_ATTACH_DATA_OBJ of attach method 5) starts with IID_IMessage
+#: and is a TNEF stream of its own: a package inside the package.
+_IID_IMESSAGE = bytes.fromhex("0703020000000000c000000000000046")
+#: Chinese Outlook writes 936 (GBK); GB18030 is its superset, and the fallback.
+_CHINESE_CODEPAGES = frozenset({936, 20936, 54936})
+
+
+class _TnefDamaged(Exception):
+    """The TNEF stream is not what MS-OXTNEF describes (the reason, in English)."""
+
+
+@dataclass
+class _TnefAttachment:
+    title: bytes = b""
+    data: bytes = b""
+    props: dict[int, tuple[int, bytes]] = field(default_factory=dict)
+
+
+def _codec(codepage: int | None) -> str:
+    """The Python codec of a Windows code page; GB18030 when it is unknown or Chinese."""
+    if codepage is None or codepage in _CHINESE_CODEPAGES:
+        return "gb18030"
+    name = {65001: "utf-8", 20127: "ascii", 28591: "latin-1"}.get(codepage, f"cp{codepage}")
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return "gb18030"
+    return name
+
+
+def _tnef_text(raw: bytes, codec: str) -> str:
+    """A legacy (8-bit) string: in its code page, else GB18030, NULs at its end dropped."""
+    raw = raw.split(b"\0", 1)[0]
+    for encoding in (codec, "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    return raw.decode("gb18030", errors="replace")
+
+
+def _tnef_attributes(data: bytes) -> Iterator[tuple[int, int, bytes]]:
+    """``(level, attribute id, data)`` of each attribute, checked as it is read."""
+    if len(data) < 6 or not data.startswith(_TNEF_MAGIC):
+        raise _TnefDamaged("no TNEF signature")
+    pos = 6  # signature, legacy key
+    while pos < len(data):
+        if pos + 9 > len(data):
+            raise _TnefDamaged(f"truncated attribute header at byte {pos}")
+        level, attribute, length = struct.unpack_from("<BII", data, pos)
+        end = pos + 9 + length
+        if level not in (1, 2) or end + 2 > len(data):
+            raise _TnefDamaged(f"bad attribute at byte {pos}")
+        body = data[pos + 9:end]
+        (checksum,) = struct.unpack_from("<H", data, end)
+        if checksum != sum(body) & 0xFFFF:
+            raise _TnefDamaged(f"checksum mismatch at byte {pos}")
+        yield level, attribute & 0xFFFF, body
+        pos = end + 2
+
+
+def _mapi_props(block: bytes) -> dict[int, tuple[int, bytes]]:
+    """The MAPI properties of an attMsgProps/attAttachment block: ``id → (type, value)``
+    (the first value of each; a named property's id is the one in its block)."""
+    props: dict[int, tuple[int, bytes]] = {}
+
+    def take(pos: int, size: int) -> tuple[bytes, int]:
+        if size < 0 or pos + size > len(block):
+            raise _TnefDamaged("truncated MAPI property")
+        return block[pos:pos + size], pos + size
+
+    def u32(pos: int) -> tuple[int, int]:
+        raw, pos = take(pos, 4)
+        return int.from_bytes(raw, "little"), pos
+
+    count, pos = u32(0)
+    if count * 8 > len(block):  # each property takes eight bytes at least
+        raise _TnefDamaged("too many MAPI properties for their block")
+    for _ in range(count):
+        head, pos = take(pos, 4)
+        ptype, pid = struct.unpack("<HH", head)
+        if pid >= 0x8000:  # a named property: its GUID and its number or name
+            _, pos = take(pos, 16)
+            kind, pos = u32(pos)
+            size, pos = u32(pos)
+            if kind != 0:
+                _, pos = take(pos, size + (-size % 4))
+        multi = bool(ptype & _MAPI_MULTI)
+        ptype &= ~_MAPI_MULTI
+        if ptype in _MAPI_FIXED:
+            values, pos = u32(pos) if multi else (1, pos)
+        elif ptype in _MAPI_VARIABLE:
+            values, pos = u32(pos)  # single-valued ones carry a count (of one) too
+        else:
+            raise _TnefDamaged(f"unknown MAPI type {ptype:#06x}")
+        if values * 2 > len(block) - pos:
+            raise _TnefDamaged("too many MAPI values for their block")
+        first = b""
+        start = pos
+        for n in range(values):
+            if ptype in _MAPI_FIXED:
+                value, pos = take(pos, _MAPI_FIXED[ptype])
+            else:
+                size, pos = u32(pos)
+                value, pos = take(pos, size)
+                _, pos = take(pos, -size % 4)
+            if n == 0:
+                first = value
+        _, pos = take(pos, -(pos - start) % 4)  # 16-bit values are padded to four bytes
+        props.setdefault(pid, (ptype, first))
+    return props
+
+
+def _mapi_text(props: dict[int, tuple[int, bytes]], pid: int, codec: str) -> str:
+    ptype, raw = props.get(pid, (0, b""))
+    if ptype == _PT_UNICODE:
+        return raw.decode("utf-16-le", errors="replace").split("\0", 1)[0]
+    if ptype == _PT_STRING8:
+        return _tnef_text(raw, codec)
+    return ""
+
+
+def _tnef_members(data: bytes) -> list[tuple[str, bytes]]:
+    """The attachments of a TNEF stream, named and in order (see the section's comment)."""
+    oem: int | None = None
+    internet: int | None = None
+    attachments: list[_TnefAttachment] = []
+    for level, attribute, body in _tnef_attributes(data):
+        if attribute == _ATT_OEM_CODEPAGE and len(body) >= 4:
+            oem = int.from_bytes(body[:4], "little")
+        elif attribute == _ATT_MSG_PROPS and level == 1:
+            cpid = _mapi_props(body).get(_PR_INTERNET_CPID)
+            if cpid is not None and len(cpid[1]) >= 4:
+                internet = int.from_bytes(cpid[1][:4], "little")
+        elif attribute == _ATT_REND_DATA:
+            attachments.append(_TnefAttachment())
+        elif level == 2:
+            if not attachments:
+                raise _TnefDamaged("attachment attribute before attRendData")
+            current = attachments[-1]
+            if attribute == _ATT_ATTACH_TITLE:
+                current.title = body
+            elif attribute == _ATT_ATTACH_DATA:
+                current.data = body
+            elif attribute == _ATT_ATTACHMENT:
+                current.props = _mapi_props(body)
+    codec = _codec(oem if oem is not None else internet)
+    members = []
+    for number, att in enumerate(attachments, 1):
+        name = (_mapi_text(att.props, _PR_ATTACH_LONG_FILENAME, codec)
+                or _mapi_text(att.props, _PR_ATTACH_FILENAME, codec)
+                or _tnef_text(att.title, codec)
+                or _mapi_text(att.props, _PR_DISPLAY_NAME, codec)
+                or Message.of("archive.tnef_unnamed", number=number).text("zh"))
+        content = att.data
+        obj = att.props.get(_PR_ATTACH_DATA_OBJ)
+        if obj is not None and (not content or obj[1].startswith(_IID_IMESSAGE)):
+            content = obj[1].removeprefix(_IID_IMESSAGE)
+        members.append((name, content))
+    return members
+
+
+def _read_tnef(source: Source, scope: _Scope) -> _Read:
+    # a TNEF is not compressed and no larger than the message that carried it: read whole
+    data = source if isinstance(source, bytes) else source.read_bytes()
+    try:
+        found = _tnef_members(data)
+    except _TnefDamaged as exc:
+        raise ParseError.of("archive.tnef_damaged", file=scope.container,
+                            detail=Message.literal("", f" ({exc})")) from exc
+    if not found:
+        raise ParseError.of("archive.tnef_empty", file=scope.container)
+    entries = [_Entry(raw_name=name, path=_safe_path(name), is_dir=False, is_link=False,
+                      size=len(content), packed=len(content), encrypted=False,
+                      handle=content)
+               for name, content in found]
+    wanted = _vet(entries, scope)
+    with _undone_on_failure([]) as out:
+        for e in wanted:
+            assert e.path is not None
+            out.append((e.path, _drain(io.BytesIO(e.handle), _Sink(scope, e))))
+    return out
+
+
 # --- the entry point -------------------------------------------------------------------
 
-_READERS = {"zip": _read_zip, "7z": _read_7z, "rar": _read_rar}
+_READERS = {"zip": _read_zip, "7z": _read_7z, "rar": _read_rar, "tnef": _read_tnef}
 
 
 def open_archive(data: Source, name: str, limits: ArchiveLimits = ArchiveLimits(),
@@ -848,7 +1086,7 @@ def _open(data: Source, container: str, depth: int, budget: _Budget) -> list[Mem
     if depth > limits.max_depth:
         raise ArchiveRejected.of("archive.too_deep", file=container, depth=depth,
                                  limit=limits.max_depth)
-    kind = sniff_archive(_head(data, 16))
+    kind = sniff_archive(_head(data, 16), container)
     if kind is None:
         raise UnsupportedFormat.of("archive.not_a_package", file=container)
     scope = _Scope(budget, container, _size(data), depth)
@@ -870,7 +1108,7 @@ def _member(path: str, content: bytes | _Stored, container: str, depth: int,
     else:
         member = Member(path, content, container)
         inner_source = content
-    inner = sniff_archive(member.data)
+    inner = sniff_archive(member.data, path)
     if inner is not None and not (inner == "zip" and is_office_zip(inner_source, path)):
         return [replace(member, package=True),
                 *_open(inner_source, f"{container}/{path}", depth + 1, budget)]

@@ -69,7 +69,7 @@ LOAD_LIMIT = 64 * _MiB
 #: The name a form typed into the mail body goes by.
 BODY_NAME = "邮件正文"
 _BODY_KINDS = (DocumentKind.REGISTRATION, DocumentKind.STATISTICS)
-_PACKAGES = (sniff.ZIP, sniff.SEVEN_ZIP, sniff.RAR)
+_PACKAGES = (sniff.ZIP, sniff.SEVEN_ZIP, sniff.RAR, sniff.TNEF)
 
 
 @dataclass
@@ -184,7 +184,7 @@ class Pipeline:
         app, kept = self.app, self.originals
         if kept is not None:
             kept.put_blob(data)
-        if not sniff_archive(data) or is_office_zip(data, name):
+        if not sniff_archive(data, name) or is_office_zip(data, name):
             return [read_document(data, name, plugins=app.plugins, config=app.config,
                                   received=received, origin=origin, open_package=False,
                                   deadline=self._deadline)]
@@ -223,7 +223,7 @@ class Pipeline:
         if read is not None:
             return [read]
         path = originals.path(part.sha256)
-        if sniff_archive(part.data) and not is_office_zip(path, name):
+        if sniff_archive(part.data, name) and not is_office_zip(path, name):
             package, members = read_package_file(path, name, size=part.size,
                                                  sha256=part.sha256, origin=origin,
                                                  store=originals)

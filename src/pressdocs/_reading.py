@@ -46,8 +46,8 @@ __all__ = ["ReadResult", "parse_content", "read_document", "read_large", "read_p
 
 Extracted = Registration | StatisticsReport | Plan | PressRelease | list[QAPair] | None
 
-_PACKAGES = {sniff.ZIP, sniff.SEVEN_ZIP, sniff.RAR}
-_PACKAGE_TYPES = {"zip": sniff.ZIP, "7z": sniff.SEVEN_ZIP, "rar": sniff.RAR}
+_PACKAGES = {sniff.ZIP, sniff.SEVEN_ZIP, sniff.RAR, sniff.TNEF}
+_PACKAGE_TYPES = {"zip": sniff.ZIP, "7z": sniff.SEVEN_ZIP, "rar": sniff.RAR, "tnef": sniff.TNEF}
 _DOCUMENT_SUFFIXES = {"doc", "docx", "wps", "pdf", "xls", "xlsx", "et", "rtf", "odt", "txt"}
 _NEEDS_LIBREOFFICE = {
     sniff.DOC: ".doc/.wps", sniff.XLS: ".xls/.et", sniff.RTF: ".rtf", sniff.ODT: ".odt",
@@ -157,7 +157,7 @@ def read_document(data: bytes, name: str, *, plugins: Plugins, config: Config,
 
 def read_package(data: bytes, name: str, *, origin: str = "file", container: str = "",
                  store: MemberStore | None = None) -> tuple[ReadResult, list[Member]]:
-    """A package (zip, 7z, rar) as a document of kind ``package``, and the files in it.
+    """A package (zip, 7z, rar; Outlook's winmail.dat) as a document of kind ``package``, and the files in it.
 
     The files come in order, a package found inside listed (``Member.package``) before
     its own files.  A package that cannot be opened — refused (an unsafe name, a password,
@@ -184,7 +184,7 @@ def stored_package(head: bytes, name: str, *, size: int, sha256: str, origin: st
                    container: str = "") -> ReadResult:
     """A package known by its first bytes, ``size`` and ``sha256`` (kept in the store), as
     a document of kind ``package``."""
-    media_type = _PACKAGE_TYPES[sniff_archive(head) or "zip"]
+    media_type = _PACKAGE_TYPES[sniff_archive(head, name) or "zip"]
     document = Document(name=name, media_type=media_type, size=size, sha256=sha256,
                         origin=origin, container=container, kind=DocumentKind.PACKAGE,
                         confidence=1.0)

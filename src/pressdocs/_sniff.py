@@ -62,6 +62,7 @@ __all__ = [
     "SEVEN_ZIP",
     "SPREADSHEETML_2003",
     "TEXT",
+    "TNEF",
     "WEBM",
     "WEBP",
     "WMV",
@@ -101,6 +102,8 @@ TEXT = "text/plain"
 ZIP = "application/zip"
 SEVEN_ZIP = "application/x-7z-compressed"
 RAR = "application/vnd.rar"
+#: Outlook's winmail.dat: a message's attachments wrapped by Exchange (MS-OXTNEF).
+TNEF = "application/ms-tnef"
 GZIP = "application/gzip"
 JPEG = "image/jpeg"
 PNG = "image/png"
@@ -145,6 +148,7 @@ DESCRIPTION_KEYS: dict[str, str] = {
     ZIP: "sniff.zip",
     SEVEN_ZIP: "sniff.seven_zip",
     RAR: "sniff.rar",
+    TNEF: "sniff.tnef",
     GZIP: "sniff.gzip",
     JPEG: "sniff.jpeg",
     PNG: "sniff.png",
@@ -240,6 +244,8 @@ def _sniff(data: bytes, name: str) -> str:
     found = _sniff_binary(data, ext)
     if found:
         return found
+    if name.replace("\\", "/").rsplit("/", 1)[-1].lower() == "winmail.dat":
+        return TNEF  # Outlook's, damaged where its signature is: said as what it is
     return _sniff_textual(data)
 
 
@@ -344,6 +350,8 @@ def _sniff_binary(data: bytes, ext: str) -> str | None:
         return SEVEN_ZIP
     if head.startswith(b"Rar!\x1a\x07"):
         return RAR
+    if head.startswith(b"\x78\x9f\x3e\x22"):  # TNEF (winmail.dat), 0x223E9F78
+        return TNEF
     if data.startswith(b"PK\x03\x04") or data.startswith((b"PK\x05\x06", b"PK\x07\x08")):
         return _sniff_zip(data, ext)
     if head.startswith(_OLE_MAGIC):

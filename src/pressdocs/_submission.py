@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TypeVar
 
+from pressdocs import _sniff as sniff
 from pressdocs._reading import ReadResult
 from pressdocs._registry import Registry
 from pressdocs.capabilities import Validator
@@ -77,6 +78,10 @@ def status_of(sub: Submission, registry: Registry) -> SubmissionStatus:
         # a package that opened is judged by the files in it, not counted as one itself
         files = [d for d in sub.documents
                  if d.kind is not DocumentKind.PACKAGE or d.problem is not None]
+        if any(d.media_type == sniff.TNEF and d.problem is not None for d in files):
+            # Outlook's winmail.dat unread: files were sent, and the unit can resend them
+            # as 纯文本/HTML (PD902 says how) — a correction, not a rejection
+            return SubmissionStatus.INCOMPLETE
         if files and all(d.problem is not None for d in files):
             return SubmissionStatus.REJECTED
         return SubmissionStatus.UNRELATED

@@ -3,7 +3,8 @@
 - PD901 a document could not be read (damaged, encrypted, unsupported): one finding per
   document, in the reader's own words.  Packages are PD902's; pictures in a materials
   package are PD206's, so a broken picture is reported once;
-- PD902 a package (zip, 7z, rar) was rejected: too large, unsafe names, a password;
+- PD902 a package (zip, 7z, rar, Outlook's winmail.dat) was rejected: too large, unsafe
+  names, a password, a damaged winmail.dat (the unit is asked to send as 纯文本/HTML);
 - PD903 what was read out of a form does not fit its JSON Schema (a negative count, a
   row numbered 0): the field path says where;
 - PD904 the message itself is malformed;
@@ -54,7 +55,7 @@ __all__ = [
     "is_package",
 ]
 
-_PACKAGE_TYPES = frozenset({sniff.ZIP, sniff.SEVEN_ZIP, sniff.RAR})
+_PACKAGE_TYPES = frozenset({sniff.ZIP, sniff.SEVEN_ZIP, sniff.RAR, sniff.TNEF})
 #: The problems PD906 reports (the catalogue keys of the reader's error).
 UNSAFE_PROBLEMS = frozenset({"parse.unsafe_dtd", "parse.unsafe_encoding"})
 #: The problems PD907 reports.
@@ -63,7 +64,7 @@ BUDGET_PROBLEMS = frozenset({"read.timeout", "read.memory", "read.worker_died",
 
 
 def is_package(doc: Document) -> bool:
-    """A zip, 7z or rar package, by its sniffed type or its kind."""
+    """A zip, 7z, rar or TNEF (winmail.dat) package, by its sniffed type or its kind."""
     return doc.kind is DocumentKind.PACKAGE or doc.media_type in _PACKAGE_TYPES
 
 
