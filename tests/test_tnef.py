@@ -203,6 +203,32 @@ def test_inside_a_zip_it_is_opened_in_turn() -> None:
     ]
 
 
+def test_a_forwarded_message_inside_is_a_package_inside() -> None:
+    """An Outlook item attached (attach method 5): PR_ATTACH_DATA_OBJ holds IID_IMessage
+    and a TNEF stream of its own, opened in turn as a zip inside a zip is."""
+    inner = tnef([Attached(_registration(), long_name="登记表.docx")])
+    iid = bytes.fromhex("0703020000000000c000000000000046")
+    block = mapi_props([(PT_LONG, PR_ATTACH_METHOD, 5),
+                        (PT_UNICODE, PR_ATTACH_LONG_FILENAME, "转发：发布会登记"),
+                        (PT_BINARY, 0x3701, iid + inner)])
+    data = (SIGNATURE + b"\0\0" + attribute(MESSAGE, ATT_OEM_CODEPAGE, struct.pack("<II", 936, 0))
+            + attribute(ATTACHMENT, ATT_REND_DATA, b"\0" * 14)
+            + attribute(ATTACHMENT, ATT_ATTACHMENT, block))
+    opened = open_package(data, "winmail.dat")
+    assert [(m.container, m.path, m.package) for m in opened.members] == [
+        ("winmail.dat", "转发：发布会登记", True),
+        ("winmail.dat/转发：发布会登记", "登记表.docx", False),
+    ]
+    assert opened.members[1].data == _registration()
+
+
+def test_read_from_its_file_as_a_large_one_is(tmp_path: Path) -> None:
+    path = tmp_path / "blob"
+    path.write_bytes(_winmail())
+    members = open_package(path, "winmail.dat").members
+    assert [m.path for m in members] == [LONG_NAME, "发布稿.docx"]
+
+
 def test_an_unsafe_attachment_name_refuses_it_as_a_zip_would() -> None:
     data = tnef([Attached(b"x", long_name="../../etc/passwd")])
     with pytest.raises(PressdocsError) as info:
@@ -260,6 +286,25 @@ def test_damage_anywhere_in_a_real_one_is_read_or_refused(data: st.DataObject) -
         assert str(exc).startswith("winmail.dat")
     else:
         assert len(members) <= 1
+
+
+@settings(max_examples=300, deadline=2000)
+@given(st.binary(max_size=300), st.sampled_from([ATT_ATTACHMENT, ATT_MSG_PROPS]))
+def test_any_block_of_mapi_properties_is_read_or_refused_quickly(block: bytes,
+                                                                 where: tuple[int, int]) -> None:
+    """The MAPI properties, checksummed as a real writer would: a count or a length that
+    lies stops the reading at once (tnefparse loops for hours on a count of 2**32 - 1)."""
+    for head in (b"", b"\xff\xff\xff\xff", b"\x01\x00\x00\x00\x02\x10\x05\x37\xff\xff\xff\x7f"):
+        level = ATTACHMENT if where == ATT_ATTACHMENT else MESSAGE
+        data = (SIGNATURE + b"\0\0" + attribute(ATTACHMENT, ATT_REND_DATA, b"\0" * 14)
+                + attribute(level, where, head + block)
+                + attribute(ATTACHMENT, ATT_ATTACH_DATA, b"abc"))
+        try:
+            members = open_archive(data, "winmail.dat")
+        except PressdocsError as exc:
+            assert str(exc).startswith("winmail.dat")
+        else:
+            assert len(members) == 1
 
 
 # --- in a batch ----------------------------------------------------------------------------

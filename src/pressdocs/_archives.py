@@ -938,7 +938,7 @@ def _mapi_props(block: bytes) -> dict[int, tuple[int, bytes]]:
         return int.from_bytes(raw, "little"), pos
 
     count, pos = u32(0)
-    if count * 8 > len(block):  # each property takes eight bytes at least
+    if count * 4 > len(block):  # each property takes four bytes at least
         raise _TnefDamaged("too many MAPI properties for their block")
     for _ in range(count):
         head, pos = take(pos, 4)
