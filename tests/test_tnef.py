@@ -12,6 +12,7 @@ block of MAPI properties), and read back by tnefparse, an independent reader.
 
 from __future__ import annotations
 
+import random
 import struct
 from dataclasses import dataclass
 from functools import cache
@@ -361,3 +362,23 @@ def test_batch_reports_a_winmail_dat_without_its_signature(tmp_path: Path) -> No
     assert "winmail.dat" in finding["message"]["zh"] and "纯文本" in finding["message"]["zh"]
     assert "无法识别的文件" not in str(entry)
     assert entry["status"] == "incomplete"
+
+
+def test_batch_opens_a_large_winmail_dat_from_the_store(tmp_path: Path) -> None:
+    """A message over 8 MiB is streamed and its large parts go to the store: the
+    winmail.dat is opened from its blob there, and its video taken out into the store."""
+    video = b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom" + random.Random(17).randbytes(9 * 2**20)
+    winmail = tnef([Attached(_registration(), long_name="登记表.docx"),
+                    Attached(video, title="现场视频.mp4".encode("gbk"))])
+    entry = _batch(tmp_path, _outlook_with(winmail))
+    documents = [(d["name"], d["kind"], d["package"], d["path"], d["size"])
+                 for d in entry["documents"]]
+    assert documents == [
+        ("winmail.dat", "package", None, None, len(winmail)),
+        ("登记表.docx", "registration", "winmail.dat", "登记表.docx", len(_registration())),
+        ("现场视频.mp4", "video", "winmail.dat", "现场视频.mp4", len(video)),
+    ]
+    assert entry["conference"]["title"] == TITLE
+    # taken out into the store as it was read, and kept there whole
+    sizes = {f.stat().st_size for f in (tmp_path / "store").rglob("*") if f.is_file()}
+    assert {len(winmail), len(video)} <= sizes
