@@ -230,6 +230,17 @@ def test_read_from_its_file_as_a_large_one_is(tmp_path: Path) -> None:
     assert [m.path for m in members] == [LONG_NAME, "发布稿.docx"]
 
 
+def test_two_attachments_of_one_name_are_both_kept() -> None:
+    """Outlook allows what a zip does not: the same file attached twice is one file, two
+    files of one name are told apart as Windows does when saving them."""
+    data = tnef([Attached(b"one", long_name="登记表.docx"), Attached(b"one", long_name="登记表.docx"),
+                 Attached(b"two", long_name="登记表.docx"), Attached(b"3", title=b"README")])
+    assert [(m.path, m.data) for m in open_archive(data, "winmail.dat")] == [
+        ("登记表.docx", b"one"), ("登记表 (2).docx", b"two"), ("README", b"3")]
+    data = tnef([Attached(b"a", title=b"README"), Attached(b"b", title=b"README")])
+    assert [m.path for m in open_archive(data, "winmail.dat")] == ["README", "README (2)"]
+
+
 def test_an_unsafe_attachment_name_refuses_it_as_a_zip_would() -> None:
     data = tnef([Attached(b"x", long_name="../../etc/passwd")])
     with pytest.raises(PressdocsError) as info:

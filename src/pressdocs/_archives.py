@@ -1024,6 +1024,25 @@ def _tnef_members(data: bytes) -> list[tuple[str, bytes]]:
     return members
 
 
+def _distinct_names(found: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """Outlook lets a message carry two attachments of one name, as a zip cannot: the same
+    file attached twice is kept once, and a different file of a name already taken is
+    told apart as Windows does when saving it, "登记表 (2).docx"."""
+    out: list[tuple[str, bytes]] = []
+    seen: dict[str, bytes] = {}
+    for name, content in found:
+        if seen.get(name) == content:
+            continue
+        unique, n = name, 1
+        while unique in seen:
+            n += 1
+            stem, dot, ext = name.rpartition(".")
+            unique = f"{stem} ({n}).{ext}" if dot and stem else f"{name} ({n})"
+        seen[unique] = content
+        out.append((unique, content))
+    return out
+
+
 def _read_tnef(source: Source, scope: _Scope) -> _Read:
     # a TNEF is not compressed and no larger than the message that carried it: read whole
     data = source if isinstance(source, bytes) else source.read_bytes()
@@ -1034,6 +1053,7 @@ def _read_tnef(source: Source, scope: _Scope) -> _Read:
                             detail=Message.literal("", f" ({exc})")) from exc
     if not found:
         raise ParseError.of("archive.tnef_empty", file=scope.container)
+    found = _distinct_names(found)
     entries = [_Entry(raw_name=name, path=_safe_path(name), is_dir=False, is_link=False,
                       size=len(content), packed=len(content), encrypted=False,
                       handle=content)
