@@ -19,7 +19,7 @@ PUBLIC_MODULES = ("models", "errors", "capabilities", "config", "hookspecs", "ev
 #: the parts behind the API (built-in plugins, forms, mail, rules, store) — documented as
 #: internal in the package's docstring; and the review desk, whose app and security
 #: helpers plugins adding pages use.
-PACKAGES = ("builtin", "cli", "extract", "forms", "locale", "mail", "rules", "schemas", "store",
+PACKAGES = ("builtin", "cli", "extract", "forms", "locale", "mail", "ocr", "rules", "schemas", "store",
             "templates", "text", "web")
 
 

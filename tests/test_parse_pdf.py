@@ -98,10 +98,19 @@ def test_open_password(algorithm: str) -> None:
 
 
 def test_scan_without_text() -> None:
+    """A page that is a picture and nothing else is a scan, left for OCR to read
+    (tests/test_ocr.py); a page with neither text nor a picture is nothing to read."""
     scan = converted("scan.docx", "pdf")
     assert PdfReader(io.BytesIO(scan)).pages[0].images  # a picture, and nothing else
+    content = parser.parse(scan, "扫描件.pdf")
+    assert content.scanned_pages == [1]
+    assert not content.paragraphs and not content.tables
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    blank = io.BytesIO()
+    writer.write(blank)
     with pytest.raises(ParseError, match="PDF 中没有可提取的文字（可能是扫描件）"):
-        parser.parse(scan, "扫描件.pdf")
+        parser.parse(blank.getvalue(), "空白.pdf")
 
 
 def test_damaged() -> None:

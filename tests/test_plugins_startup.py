@@ -169,7 +169,7 @@ def test_a_built_in_is_imported_when_its_capability_is_first_used() -> None:
         " plugins.pm.get_plugin('pressdocs.builtin.rules') is None)\n")
     assert _run(code) == (
         "[] SmsChannel [] False "
-        "['docx', 'xlsx', 'pdf', 'text', 'html', 'libreoffice'] True True")
+        "['docx', 'xlsx', 'pdf', 'text', 'html', 'scan', 'libreoffice'] True True")
 
 
 def test_checking_the_configuration_imports_no_rule(tmp_path: Any) -> None:

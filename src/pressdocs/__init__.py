@@ -12,7 +12,7 @@ the pure text functions in ``pressdocs.text``; the review desk (``pressdocs serv
 the package ``pressdocs.web``, whose ``create_app``, ``Desk`` and
 ``security.desk_of``/``Refused`` plugins adding pages use.  The modules behind the API start with an
 underscore (``_app``, ``_pipeline``, ``_intake`` …) and, with the packages ``builtin``,
-``extract``, ``forms``, ``mail``, ``rules`` and ``store``, are private: they may change
+``extract``, ``forms``, ``mail``, ``ocr``, ``rules`` and ``store``, are private: they may change
 without notice.  The result types of the heavier parts (:class:`BatchReport`,
 :class:`ReadResult`, …) are imported when first named, so ``import pressdocs`` stays light.
 """

@@ -58,7 +58,8 @@ _HEADER = struct.Struct("!Q")
 #: What the worker imports before its memory is limited: the parsers' heavy libraries.
 _PRELOAD = ("pressdocs.builtin.parse_docx", "pressdocs.builtin.parse_xlsx",
             "pressdocs.builtin.parse_pdf", "pressdocs.builtin.parse_text",
-            "pressdocs.builtin.parse_legacy", "openpyxl", "pypdf", "pdfplumber")
+            "pressdocs.builtin.parse_legacy", "pressdocs.builtin.parse_scan", "openpyxl",
+            "pypdf", "pdfplumber")
 
 
 def parse_within(parser: Parser, data: bytes, name: str, limits: Limits,

@@ -64,6 +64,8 @@ MANIFEST: dict[str, BuiltinPlugin] = {
         _named("parser", "pdf"), requires=("pypdf", "pdfplumber"),
         install_hint="pip install pypdf pdfplumber"),
     "pressdocs.builtin.parse_text": BuiltinPlugin(_named("parser", "text", "html")),
+    # named here even without the OCR extra: a scan is then said to be one (parse.scan_needs_ocr)
+    "pressdocs.builtin.parse_scan": BuiltinPlugin(_named("parser", "scan")),
     "pressdocs.builtin.parse_legacy": BuiltinPlugin(
         _named("parser", "libreoffice"), requires_tools=libreoffice.SOFFICE_CANDIDATES,
         install_hint=libreoffice.install_hint),  # rendered only when LibreOffice is missing

@@ -18,13 +18,14 @@ Nothing here raises for a bad file: the problem comes back in :attr:`ReadResult.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from pressdocs import _sniff as sniff
 from pressdocs._archives import Member, MemberStore, open_package, sniff_archive
+from pressdocs._names import FORM_KINDS, kind_named
 from pressdocs._plugins import Plugins
 from pressdocs.capabilities import Classification, Classifier, Content, Parser
 from pressdocs.config import Config
@@ -40,6 +41,7 @@ from pressdocs.models import (
     Registration,
     StatisticsReport,
 )
+from pressdocs.ocr.confidence import ocr_confidences, read_by_ocr
 
 __all__ = ["ReadResult", "parse_content", "read_document", "read_large", "read_package",
            "read_package_file", "stored_package"]
@@ -118,7 +120,8 @@ def read_document(data: bytes, name: str, *, plugins: Plugins, config: Config,
     if media_type == sniff.EMPTY:
         result.error = _empty(name)
         return result
-    if media_type.startswith(("image/", "video/")):
+    scan = media_type.startswith("image/") and _is_scan(data, name, plugins)
+    if media_type.startswith(("image/", "video/")) and not scan:
         _media(result, data)
         return result
     if media_type in _PACKAGES:
@@ -131,6 +134,9 @@ def read_document(data: bytes, name: str, *, plugins: Plugins, config: Config,
         result.content = _parse(data, name, media_type, plugins, config, deadline)
     except PressdocsError as exc:
         result.error = exc
+        if exc.message.key == "parse.scan_needs_ocr":  # a scan of a form, not its picture
+            document.kind = kind_named(name, FORM_KINDS) or DocumentKind.OTHER
+            document.confidence = 0.5
         return result
     except Exception as exc:  # a parser's bug must not lose the file or stop a batch
         result.error = ParseError.of("read.crashed", error=f"{type(exc).__name__}: {exc}",
@@ -142,6 +148,13 @@ def read_document(data: bytes, name: str, *, plugins: Plugins, config: Config,
     if result.classification is not None:
         document.kind = result.classification.kind
         document.confidence = result.classification.confidence
+    if scan and document.kind not in FORM_KINDS:
+        named = kind_named(name, FORM_KINDS)
+        if named is None:  # ruled like a form, but none of the forms: a picture after all
+            result.content, result.classification = None, None
+            _media(result, data)
+            return result
+        document.kind, document.confidence = named, 0.5
     year = received.astimezone(config.tz).year if received else None
     try:
         result.data, warnings = _extract(document.kind, result.content, name, config, year)
@@ -152,6 +165,9 @@ def read_document(data: bytes, name: str, *, plugins: Plugins, config: Config,
                                           error=f"{type(exc).__name__}: {exc}"))
     else:
         result.warnings.extend(warnings)
+    if result.content.ocr_scores and result.data is not None:
+        document.ocr = ocr_confidences(result.data, result.content.ocr_scores)
+        result.warnings.append(read_by_ocr(result.data, document.ocr))
     return result
 
 
@@ -290,9 +306,10 @@ def _parse(data: bytes, name: str, media_type: str, plugins: Plugins, config: Co
     parsers = sorted(plugins.registry.of(Parser), key=lambda p: -p.priority)
     for parser in parsers:
         if parser.sniff(data, name):
-            from pressdocs._budget import parse_within
-
-            return parse_within(parser, data, name, config.limits, deadline)
+            content = _parse_within(parser, data, name, config, deadline)
+            if content.scanned_pages:
+                _read_scanned(content, data, name, plugins, config, deadline)
+            return content
     what = sniff.describe_media_type(media_type)
     if media_type in _NEEDS_LIBREOFFICE:  # the LibreOffice parser was left out: not installed
         from pressdocs._libreoffice import install_hint
@@ -303,6 +320,51 @@ def _parse(data: bytes, name: str, media_type: str, plugins: Plugins, config: Co
     if media_type == sniff.ENCRYPTED_OOXML:
         raise ParseError.of("parse.password", file=name)
     raise UnsupportedFormat.of("read.unsupported", what=what, media_type=media_type, file=name)
+
+
+def _parse_within(parser: Parser, data: bytes, name: str, config: Config,
+                  deadline: float | None) -> Content:
+    """``parser.parse`` under the document's budget (a scan read by OCR: with
+    ``ocr_memory_mb`` of memory)."""
+    from pressdocs._budget import parse_within
+
+    limits = config.limits
+    if getattr(parser, "ocr", False):
+        limits = replace(limits, document_memory_mb=limits.ocr_memory_mb)
+    return parse_within(parser, data, name, limits, deadline)
+
+
+def _read_scanned(content: Content, data: bytes, name: str, plugins: Plugins, config: Config,
+                  deadline: float | None) -> None:
+    """Add what OCR reads of a PDF's scanned pages to ``content``; without OCR, a PDF that
+    is nothing but a scan is named as one, and scanned pages among text are warned of."""
+    from pressdocs.ocr.engine import available
+
+    if not available() or not any(p.name == "scan" for p in plugins.registry.of(Parser)):
+        from pressdocs.ocr.scan import needs_ocr
+
+        if not (content.paragraphs or content.tables or any(content.fields.values())):
+            raise needs_ocr(name)
+        content.warnings.append(Message.of(
+            "parse.scan_pages_unread", pages="、".join(map(str, content.scanned_pages))))
+        return
+    from pressdocs.builtin.parse_scan import ScannedPages
+
+    scanned = _parse_within(ScannedPages(content.scanned_pages), data, name, config, deadline)
+    content.paragraphs.extend(scanned.paragraphs)
+    content.tables.extend(scanned.tables)
+    content.ocr_scores.update(scanned.ocr_scores)
+    content.warnings.extend(scanned.warnings)
+    if not (content.paragraphs or content.tables or any(content.fields.values())):
+        raise ParseError.of("parse.scan_no_text", file=name)
+
+
+def _is_scan(data: bytes, name: str, plugins: Plugins) -> bool:
+    """Whether a picture is a document to read (a scanned or photographed form): a parser
+    of pictures claims it (the built-in scan parser: by its name, or a ruled page)."""
+    media_type = sniff.sniff_media_type(data, name)
+    return any(media_type in parser.media_types and parser.sniff(data, name)
+               for parser in plugins.registry.of(Parser))
 
 
 def _classify(content: Content, name: str, plugins: Plugins) -> Classification | None:

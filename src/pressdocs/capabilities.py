@@ -76,6 +76,12 @@ class Content:
     tables: list[list[list[str | None]]] = field(default_factory=list)
     fields: dict[str, str] = field(default_factory=dict)
     warnings: list[Message] = field(default_factory=list)
+    ocr_scores: dict[str, float] = field(default_factory=dict)
+    """For a scan read by OCR: the engine's confidence (0..1) in each paragraph line and
+    table cell, by its text; empty for a document with text."""
+    scanned_pages: list[int] = field(default_factory=list)
+    """Pages (from 1) that are pictures without text — scans, for OCR to read; the reading
+    adds what it reads of them to this content (:mod:`pressdocs.builtin.parse_scan`)."""
 
     @property
     def text(self) -> str:

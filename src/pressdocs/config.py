@@ -230,6 +230,9 @@ class Limits:
     document_memory_mb: int = within(256, 65536, 1024)
     """The reading worker's address space in MiB (`RLIMIT_AS`, which counts the ~200 MiB
     of libraries the worker has loaded); beyond it the document's reading stops (PD907)."""
+    ocr_memory_mb: int = within(512, 65536, 3072)
+    """The reading worker's address space in MiB when it reads a scan by OCR: the OCR
+    models and ONNX Runtime take about 1.5 GiB of it (the time is `document_seconds`)."""
     message_seconds: int = within(1, 86400, 180)
     """Wall-clock seconds for all the documents of one message together."""
     worker: bool = True

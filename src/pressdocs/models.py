@@ -370,6 +370,9 @@ class Document(Model):
     container: str = ""  # the package it came out of, if any
     path: str = ""  # its path inside that package (发布会材料/登记表.docx); "" when none
     problem: Message | None = None  # why it could not be read; None when it was read
+    #: read by OCR (a scan, a photo): each field read, by its path (person_in_charge.phone),
+    #: with the engine's confidence in it, 0..1; empty for a document with text
+    ocr: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass

@@ -10,10 +10,10 @@ nudges (+0.1) a kind it names; it never decides alone.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import cache
 
+from pressdocs._names import NAME_HINTS
 from pressdocs.capabilities import Classification, Classifier, Content
 from pressdocs.extract.labels import tokens
 from pressdocs.forms.spec import PLAN, REGISTRATION, STATISTICS, Form
@@ -27,13 +27,6 @@ _FORMS: dict[DocumentKind, Form] = {
     DocumentKind.REGISTRATION: REGISTRATION,
     DocumentKind.STATISTICS: STATISTICS,
     DocumentKind.PLAN: PLAN,
-}
-_NAME_HINTS: dict[DocumentKind, re.Pattern[str]] = {
-    DocumentKind.REGISTRATION: re.compile("登记"),
-    DocumentKind.STATISTICS: re.compile("统计"),
-    DocumentKind.PLAN: re.compile("计划|安排"),
-    DocumentKind.PRESS_RELEASE: re.compile("发布稿|通稿|新闻稿|发言稿"),
-    DocumentKind.QA: re.compile("问答|答问|答记者问|口径|提问"),
 }
 _MIN_RELEASE_CHARS = 150
 
@@ -105,7 +98,7 @@ class FormClassifier(Classifier):
         if DocumentKind.QA not in scores and chars >= _MIN_RELEASE_CHARS and not any(
                 s[0] >= 0.5 for s in scores.values()):
             scores[DocumentKind.PRESS_RELEASE] = (0.6, Message.of("classify.prose", chars=chars))
-        for kind, pattern in _NAME_HINTS.items():
+        for kind, pattern in NAME_HINTS.items():
             hint = pattern.search(name)
             if hint:
                 base, reason = scores.get(kind, (0.0, None))

@@ -24,9 +24,11 @@ chosen option.
 
 A PDF locked with an open password cannot be read; one with only an owner password
 (printing or copying restricted, common for documents from government systems) is
-opened with the empty password as every viewer does.  A PDF with no text at all is a
-scan: that is a :class:`ParseError`, so the office learns that nobody can check it
-automatically and asks for the Word version.
+opened with the empty password as every viewer does.  A page with no text but a picture
+is a scan (a stamped form, printed and scanned): it is listed in
+``Content.scanned_pages`` for OCR to read (:mod:`pressdocs.builtin.parse_scan`; pages
+with text never are); a PDF with no text and no picture at all is a
+:class:`ParseError`.
 """
 
 from __future__ import annotations
@@ -67,17 +69,26 @@ class PdfParser(Parser):
         reader = _open(data, name)
         content = Content(media_type=PDF)
         pages = _layout(data)
+        blank: list[int] = []  # pages without text
         if pages is not None and any(page.tables for page in pages):
             for number, page in enumerate(pages, start=1):
                 if page.failed:
                     content.paragraphs.extend(_text_lines(reader, number, content))
+                elif not page.lines and not page.tables:
+                    blank.append(number)
                 content.paragraphs.extend(page.lines)
                 content.tables.extend(page.tables)
         else:
             for number in range(1, len(reader.pages) + 1):
-                content.paragraphs.extend(_text_lines(reader, number, content))
+                lines = _text_lines(reader, number, content)
+                if not lines:
+                    blank.append(number)
+                content.paragraphs.extend(lines)
         content.fields = _form_fields(reader)
-        if not content.paragraphs and not content.tables and not any(content.fields.values()):
+        # a page without text that shows a picture is a scan, for OCR to read
+        content.scanned_pages = [number for number in blank if _has_picture(reader, number)]
+        if not (content.paragraphs or content.tables or any(content.fields.values())
+                or content.scanned_pages):
             raise ParseError.of("parse.pdf_no_text", file=name)
         return content
 
@@ -85,6 +96,15 @@ class PdfParser(Parser):
 @hookimpl
 def register_parsers(register: Callable[[Parser], None]) -> None:
     register(PdfParser())
+
+
+def _has_picture(reader: Any, number: int) -> bool:
+    """Whether page ``number`` shows a picture (a page without text and without one is
+    blank, and costs no OCR)."""
+    try:
+        return bool(reader.pages[number - 1].images)
+    except Exception:  # a broken resource dictionary: nothing to read on it either
+        return False
 
 
 def _open(data: bytes, name: str) -> Any:
