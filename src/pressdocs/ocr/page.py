@@ -25,9 +25,11 @@ paragraph line and cell.
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from pressdocs.builtin.parse_pdf import _LIST_ITEM, _NO_LINE_START, _WORD_CHAR
 from pressdocs.capabilities import Content
 
 if TYPE_CHECKING:
@@ -40,6 +42,9 @@ __all__ = ["read_page", "upright"]
 #: A page's long side is brought to about this many pixels (A4 at ~200 dpi) before it is
 #: read: enough for 五号 print, and the cost of reading grows with the pixels.
 PAGE_PIXELS = 2340
+_LATIN = re.compile(r"[A-Za-z]")
+#: A space the engine put between a Chinese character and a digit ("5 楼"): not in the text.
+_STRAY_SPACE = re.compile(r"(?<=[\u4e00-\u9fff]) +(?=\d)|(?<=\d) +(?=[\u4e00-\u9fff])")
 #: The table's frame covers at least this share of the page (else the page has no form).
 _MIN_FRAME = 0.12
 
@@ -142,8 +147,10 @@ def _frame(grey: np.ndarray) -> np.ndarray | None:
     import cv2
     import numpy as np
 
-    # short runs, so that lines still count when the page is turned a few degrees
-    across, down = _lines(_ink(grey), 60)
+    # short runs, so that lines still count when the page is turned a few degrees; on
+    # the paper only (a photo's page edge against the desk is a long line too)
+    ink = cv2.bitwise_and(_ink(grey), _paper(grey))
+    across, down = _lines(ink, 60)
     grid = cv2.dilate(cv2.bitwise_or(across, down), np.ones((5, 5), np.uint8))
     contours, _ = cv2.findContours(grid, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
@@ -159,6 +166,27 @@ def _frame(grey: np.ndarray) -> np.ndarray | None:
     diff = np.diff(points, axis=1).ravel()
     return np.array([points[np.argmin(total)], points[np.argmin(diff)],
                      points[np.argmax(total)], points[np.argmax(diff)]], dtype=np.float32)
+
+
+def _paper(grey: np.ndarray) -> np.ndarray:
+    """The sheet of paper in a photo (the largest bright region, holes filled, its edge
+    left out); the whole picture for a scan, where the paper fills it."""
+    import cv2
+    import numpy as np
+
+    whole = np.full_like(grey, 255)
+    blurred = cv2.GaussianBlur(grey, (0, 0), 5)
+    _, bright = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return whole
+    biggest = max(contours, key=cv2.contourArea)
+    if cv2.contourArea(biggest) < 0.3 * grey.size:
+        return whole
+    paper = np.zeros_like(grey)
+    cv2.drawContours(paper, [biggest], -1, 255, thickness=cv2.FILLED)
+    margin = max(5, max(grey.shape) // 70)
+    return cv2.erode(paper, np.ones((margin, margin), np.uint8))
 
 
 # --- the cells --------------------------------------------------------------------------
@@ -195,10 +223,11 @@ def _place(box: TextBox, labels: np.ndarray, cells: dict[int, _Cell],
     """Put ``box``'s characters in the cells under them (or outside the table)."""
     h, w = labels.shape
     y = min(h - 1, max(0, int(box.middle[1])))
-    step = (box.right - box.left) / max(1, len(box.text))
+    text = _STRAY_SPACE.sub("", box.text)
+    step = (box.right - box.left) / max(1, len(text))
     runs: list[tuple[int, str, float]] = []  # (cell number or 0, text, left)
     previous = 0
-    for index, char in enumerate(box.text):
+    for index, char in enumerate(text):
         x = min(w - 1, max(0, int(box.left + (index + 0.5) * step)))
         number = int(labels[y, x])
         if number not in cells:
@@ -233,13 +262,20 @@ def _near(labels: np.ndarray, cells: dict[int, _Cell], x: int, y: int) -> int:
 
 
 def _pieces(boxes: list[TextBox]) -> list[tuple[str, float, float, float, float, float]]:
-    return [(b.text, b.left, b.top, b.right, b.bottom, b.score) for b in boxes]
+    return [(_STRAY_SPACE.sub("", b.text), b.left, b.top, b.right, b.bottom, b.score)
+            for b in boxes]
 
 
-def _text_lines(pieces: list[tuple[str, float, float, float, float, float]]
-                ) -> list[tuple[str, float]]:
+def _text_lines(pieces: list[tuple[str, float, float, float, float, float]],
+                right: float | None = None) -> list[tuple[str, float]]:
     """Pieces grouped into lines top to bottom, each line's pieces left to right (a space
-    where there is a gap between them), with the line's lowest score."""
+    where there is a gap between them), with the line's lowest score.
+
+    In a cell whose text may reach ``right``, a line was wrapped by the word processor
+    when the first thing on the next one that cannot be broken (a Chinese character with
+    the punctuation that may not start a line, a run of Latin letters and digits) would
+    not have fitted after it: the two are joined (as the PDF parser joins them), unless
+    the next one opens an item of a numbered list."""
     rows: list[list[tuple[str, float, float, float, float, float]]] = []
     for piece in sorted(pieces, key=lambda p: (p[2] + p[4]) / 2):
         middle = (piece[2] + piece[4]) / 2
@@ -251,15 +287,43 @@ def _text_lines(pieces: list[tuple[str, float, float, float, float, float]]
                 row.append(piece)
                 continue
         rows.append([piece])
-    out = []
+    out: list[tuple[str, float]] = []
+    reached: float | None = None  # where the line before ended
     for row in rows:
         row.sort(key=lambda p: p[1])
         text = row[0][0]
         for before, piece in itertools.pairwise(row):
             gap = piece[1] - before[3]
             text += (" " if gap > 0.6 * (piece[4] - piece[2]) else "") + piece[0]
-        out.append((text, min(p[5] for p in row)))
+        score = min(p[5] for p in row)
+        if reached is not None and out and _wrapped(reached, text, row[0], right):
+            joined, before_score = out[-1]
+            space = " " if _LATIN.match(joined[-1:]) and _LATIN.match(text) else ""
+            out[-1] = (joined + space + text, min(before_score, score))
+        else:
+            out.append((text, score))
+        reached = row[-1][3]
     return out
+
+
+def _wrapped(end: float, text: str, first: tuple[str, float, float, float, float, float],
+             right: float | None) -> bool:
+    """Whether a line starting with ``text`` (its first piece ``first``) continues the one
+    before, which ended at ``end``: its first unbreakable part would have run past
+    ``right``."""
+    if right is None or not text or _LIST_ITEM.match(text):
+        return False
+    width = (first[3] - first[1]) / max(1, len(first[0]))  # of one character
+    taken = 1
+    if _WORD_CHAR.match(text[0]):
+        while taken < len(text) and (_WORD_CHAR.match(text[taken])
+                                     or text[taken] in _NO_LINE_START):
+            taken += 1
+    while taken < len(text) and text[taken] in _NO_LINE_START:
+        taken += 1
+    # the engine's boxes reach a little past the glyphs, and the cell's right margin is
+    # not seen (only its border): half a character of slack
+    return end + taken * width > right - 0.5 * width
 
 
 def _outside(content: Content,
@@ -279,9 +343,12 @@ def _table(cells: dict[int, _Cell]) -> tuple[list[list[str | None]], dict[str, f
     columns = _starts([c.left for c in cells.values()], tolerance)
     grid: list[list[str | None]] = [[""] * len(columns) for _ in rows]
     scores: dict[str, float] = {}
+    # the cells' inner margin: the least gap between a cell's left border and its text
+    padding = max(0.0, min((p[1] - c.left for c in cells.values() for p in c.pieces),
+                           default=0.0))
     for cell in sorted(cells.values(), key=lambda c: (c.top, c.left)):
         r, c = _index(rows, cell.top, tolerance), _index(columns, cell.left, tolerance)
-        lines = _text_lines(cell.pieces)
+        lines = _text_lines(cell.pieces, cell.right - padding)
         text = "\n".join(line for line, _ in lines)
         grid[r][c] = text
         if text:
