@@ -134,7 +134,7 @@ def read_document(data: bytes, name: str, *, plugins: Plugins, config: Config,
         result.content = _parse(data, name, media_type, plugins, config, deadline)
     except PressdocsError as exc:
         result.error = exc
-        if exc.message.key == "parse.scan_needs_ocr":  # a scan of a form, not its picture
+        if scan or exc.message.key.startswith("parse.scan_"):  # a scan of a form, not a picture
             document.kind = kind_named(name, FORM_KINDS) or DocumentKind.OTHER
             document.confidence = 0.5
         return result
@@ -154,7 +154,11 @@ def read_document(data: bytes, name: str, *, plugins: Plugins, config: Config,
             result.content, result.classification = None, None
             _media(result, data)
             return result
+        # named as a form, but none could be read in it: say so rather than list every
+        # field of the form as missing
         document.kind, document.confidence = named, 0.5
+        result.error = ParseError.of("parse.scan_unrecognised", what=named, file=name)
+        return result
     year = received.astimezone(config.tz).year if received else None
     try:
         result.data, warnings = _extract(document.kind, result.content, name, config, year)

@@ -148,4 +148,8 @@ def _kind(sub: Submission) -> SubmissionKind:
         return SubmissionKind.BOTH if has_materials else SubmissionKind.REGISTRATION
     if has_materials:
         return SubmissionKind.MATERIALS
+    if any(d.kind is DocumentKind.REGISTRATION for d in sub.documents):
+        # a registration that could not be read (a scan without OCR): the unit sent one,
+        # and is told what to do about it (PD901), rather than the message set aside
+        return SubmissionKind.REGISTRATION
     return SubmissionKind.UNRELATED

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pressdocs.capabilities import Content, Parser
+from pressdocs.errors import ParseError
 from pressdocs.hookspecs import hookimpl
 from pressdocs.ocr.scan import PICTURE_TYPES, document_picture, read_image, read_pdf_pages
 
@@ -34,7 +35,10 @@ class ScanParser(Parser):
         return document_picture(data, name)
 
     def parse(self, data: bytes, name: str) -> Content:
-        return read_image(data, name)
+        content = read_image(data, name)
+        if not content.paragraphs and not content.tables:
+            raise ParseError.of("parse.scan_no_text", file=name)
+        return content
 
 
 class ScannedPages(Parser):
