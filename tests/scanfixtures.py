@@ -215,22 +215,25 @@ def page_image(pdf: bytes, *, dpi: int = 200, page: int = 0) -> Image.Image:
 
 
 @functools.cache
-def _cjk_font_file() -> str | None:
-    """Noto Sans CJK SC by fontconfig, else any font covering Chinese, else ``None``."""
+def _cjk_font() -> tuple[str, int] | None:
+    """(file, face index) of a bold Chinese font for the seal's text (seals are cut in heavy
+    strokes): Noto Sans CJK SC Bold by fontconfig, else its regular, else any font covering
+    Chinese, else ``None``."""
     fc_match, fc_list = shutil.which("fc-match"), shutil.which("fc-list")
     if fc_list is None:
         return None
     listed = subprocess.run([fc_list, ":lang=zh", "file"], capture_output=True, text=True,
                             check=False).stdout.splitlines()
     files = sorted({line.split(":")[0].strip() for line in listed if line.strip()})
-    if fc_match:
-        found = subprocess.run([fc_match, "-f", "%{file}", "Noto Sans CJK SC"],
+    for pattern in ("Noto Sans CJK SC:style=Bold", "Noto Sans CJK SC"):
+        if fc_match is None:
+            break
+        found = subprocess.run([fc_match, "-f", "%{file}:%{index}", pattern],
                                capture_output=True, text=True, check=False).stdout.strip()
-        if found in files:
-            return found
-    if files:
-        return files[0]
-    return None
+        file, _, index = found.rpartition(":")
+        if file in files:
+            return file, int(index or 0)
+    return (files[0], 0) if files else None
 
 
 def _dpi_of(img: Image.Image) -> float:
@@ -259,12 +262,13 @@ def _seal_mask(text: str | None, diameter: int, rng: random.Random) -> Image.Ima
         a = -math.pi / 2 + i * math.pi / 5
         star.append((centre + r * math.cos(a), centre + r * math.sin(a)))
     draw.polygon(star, fill=255)
-    font_file = _cjk_font_file()
+    font_file = _cjk_font()
     if text and font_file:
-        char_px = round(size * 0.13)
-        font = ImageFont.truetype(font_file, char_px)
+        # the name spread over the upper 160-250 degrees, as seal engravers space it
+        char_px = round(size * (0.15 if len(text) <= 6 else 0.13))
+        font = ImageFont.truetype(font_file[0], char_px, index=font_file[1])
         radius = size / 2 - ring - char_px * 0.62
-        span = min(math.radians(240), math.radians(22) * len(text))
+        span = math.radians(min(250, max(160, 24 * len(text))))
         for i, char in enumerate(text):
             a = -math.pi / 2 - span / 2 + span * (i + 0.5) / len(text)
             glyph = Image.new("L", (char_px * 2, char_px * 2), 0)
@@ -287,7 +291,7 @@ def _seal_mask(text: str | None, diameter: int, rng: random.Random) -> Image.Ima
     blotch = np.asarray(Image.fromarray((coarse * 255).astype(np.uint8)).resize(
         (diameter, diameter), Image.Resampling.BICUBIC), dtype=np.float32) / 255
     grain = nrng.random((diameter, diameter)).astype(np.float32)
-    ink = ink * np.clip(pressure * (0.65 + 0.5 * blotch), 0, 1) * np.where(grain < 0.06, 0.3, 1)
+    ink = ink * np.clip(pressure * (0.8 + 0.4 * blotch), 0, 1) * np.where(grain < 0.06, 0.3, 1)
     return Image.fromarray((np.clip(ink, 0, 1) * 255).astype(np.uint8))
 
 
@@ -376,10 +380,10 @@ def _desk(size: tuple[int, int], rng: random.Random, nrng: np.random.Generator) 
     coarse = nrng.random((8, 6)).astype(np.float32)
     blotch = np.asarray(Image.fromarray((coarse * 255).astype(np.uint8)).resize(
         (w, h), Image.Resampling.BICUBIC), dtype=np.float32) / 255
-    streaks = nrng.random((h // 24 + 1, 1)).astype(np.float32)  # wood grain across the desk
+    streaks = nrng.random((h // 6 + 1, 1)).astype(np.float32)  # wood grain across the desk
     grain = np.asarray(Image.fromarray((streaks * 255).astype(np.uint8)).resize(
         (w, h), Image.Resampling.BICUBIC), dtype=np.float32) / 255
-    shade = 0.8 + 0.25 * blotch + 0.12 * (grain - 0.5)
+    shade = 0.8 + 0.25 * blotch + 0.08 * (grain - 0.5)
     return base[None, None, :] * shade[..., None]
 
 
@@ -429,7 +433,7 @@ def photographed(img: Image.Image, *, seal: str | None, rng: random.Random,
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     theta = rng.uniform(0, 2 * math.pi)
     gradient = ((xx / w - 0.5) * math.cos(theta) + (yy / h - 0.5) * math.sin(theta))
-    light = rng.uniform(0.86, 0.94) + rng.uniform(0.18, 0.3) * gradient
+    light = rng.uniform(0.86, 0.94) + rng.uniform(0.25, 0.4) * gradient
     rim = 1 - 0.22 * (((xx / w - 0.5) ** 2 + (yy / h - 0.5) ** 2) / 0.5)
     pixels *= (light * rim)[..., None]
     del xx, yy, gradient, rim, light
