@@ -391,8 +391,9 @@ def photographed(img: Image.Image, *, seal: str | None, rng: random.Random,
                  long_side: int = 2400, jpeg_quality: int = 85) -> bytes:
     """``img`` (a page from :func:`page_image`) printed, stamped and taken with a phone.
 
-    The page lies on a darker desk, seen in perspective (each corner moved by 2-6 % of the
-    picture, the top edge shorter than the bottom, as from a phone held slightly tilted),
+    The page lies on a darker desk, seen in perspective (the top corners drawn in by 2-6 %
+    of the picture's width each, so the top edge is shorter than the bottom, as from a phone
+    held slightly tilted back; every corner a little off; the page turned up to 2 degrees),
     under uneven light (a gradient and a darker rim), with a soft shadow, slight blur and
     sensor noise; a 3:4 JPEG of ``long_side`` pixels high (a 12 MP photo scaled down).
     """
@@ -404,15 +405,16 @@ def photographed(img: Image.Image, *, seal: str | None, rng: random.Random,
     pw = ph * page.width / page.height
     left, top = (w - pw) / 2 + rng.uniform(-0.02, 0.02) * w, (h - ph) / 2 + \
         rng.uniform(-0.015, 0.015) * h
-    squeeze = rng.uniform(0.02, 0.06)  # the far (top) edge shorter: the phone tilted back
-
-    def moved(x: float, y: float, sx: float) -> tuple[float, float]:
-        dx = rng.uniform(0.0, 0.02) * w * rng.choice([-1, 1])
-        dy = rng.uniform(0.0, 0.02) * h * rng.choice([-1, 1])
-        return x + sx * squeeze * w + dx, y + dy
-
-    corners = [moved(left, top, +1), moved(left + pw, top, -1),
-               moved(left + pw, top + ph, 0), moved(left, top + ph, 0)]
+    # the top (far) corners drawn in by 2-6 % of the width each, the phone held tilted back;
+    # every corner off by up to 1 % of the height and 0.5 % of the width; turned 0-2 degrees
+    tl = (left + rng.uniform(0.02, 0.06) * w, top)
+    tr = (left + pw - rng.uniform(0.02, 0.06) * w, top)
+    corners = [(x + rng.uniform(-0.005, 0.005) * w, y + rng.uniform(-0.01, 0.01) * h)
+               for x, y in (tl, tr, (left + pw, top + ph), (left, top + ph))]
+    turn = math.radians(rng.uniform(-2, 2))
+    cx, cy = w / 2, h / 2
+    corners = [(cx + (x - cx) * math.cos(turn) - (y - cy) * math.sin(turn),
+                cy + (x - cx) * math.sin(turn) + (y - cy) * math.cos(turn)) for x, y in corners]
     source = [(0.0, 0.0), (float(page.width), 0.0), (float(page.width), float(page.height)),
               (0.0, float(page.height))]
     coeffs = _perspective_coeffs(corners, source)
