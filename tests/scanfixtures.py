@@ -60,9 +60,15 @@ SEAL_CM = 4.2
 
 # --- plausible values --------------------------------------------------------------------------
 
-_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-_GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬斌建国志"\
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余"
+    "杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛闫段雷侯龙史"
+    "陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+_GIVEN = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬斌建国志"
     "文辉力鹏宇浩凯俊峰晨欣怡婷雪琳丹宁海波林东亮成新春松晓光荣庆祥德"
+)
 _UNIT_NAMES = [
     "教育", "财政", "公安", "民政", "司法", "商务", "审计", "统计", "体育", "水利", "林业",
     "科技", "农业农村", "卫生健康", "生态环境", "交通运输", "应急管理", "医疗保障", "市场监管",
@@ -101,8 +107,9 @@ def _phone(rng: random.Random) -> str:
 
 
 def _workday(rng: random.Random, year: int) -> date:
+    """A Monday-to-Friday of ``year`` from January 8 (its approval then falls in the year)."""
     while True:
-        day = date(year, 1, 1) + timedelta(days=rng.randrange(365))
+        day = date(year, 1, 8) + timedelta(days=rng.randrange(358))
         if day.weekday() < 5:
             return day
 
@@ -123,7 +130,7 @@ def random_registration(rng: random.Random) -> Registration:
                         f"{unit}{topic}新闻发布会"])
     assert 10 <= len(title) <= 30, title
     venue = rng.choice(_VENUES).format(n=rng.randint(2, 9), m=rng.randint(1, 6), unit=unit)
-    approved = max(day - timedelta(days=rng.randint(1, 5)), date(2026, 1, 1))
+    approved = day - timedelta(days=rng.randint(1, 5))
     guests = [f"{_name(rng)}（{t}）" for t in rng.sample(_GUEST_TITLES, rng.randint(2, 3))]
     return Registration(
         title=title,
@@ -304,17 +311,17 @@ def _stamp(page: Image.Image, text: str | None, rng: random.Random) -> Image.Ima
     jitter = 0.25 / 2.54 * dpi
     cx += rng.uniform(-jitter, jitter)
     cy += rng.uniform(-jitter, jitter) - diameter * 0.1
-    alpha = np.zeros((page.height, page.width), dtype=np.float32)
     seal = np.asarray(_seal_mask(text, diameter, rng), dtype=np.float32) / 255
     x0, y0 = round(cx - diameter / 2), round(cy - diameter / 2)
     xs, ys = max(x0, 0), max(y0, 0)
     xe, ye = min(x0 + diameter, page.width), min(y0 + diameter, page.height)
-    alpha[ys:ye, xs:xe] = seal[ys - y0:ye - y0, xs - x0:xe - x0]
-    colour = np.array(SEAL_RED, dtype=np.float32) / 255
-    pixels = np.asarray(page.convert("RGB"), dtype=np.float32)
-    a = alpha[..., None] * rng.uniform(0.85, 1.0)
-    out = pixels * (1 - a + a * colour)
-    stamped = Image.fromarray(np.clip(out, 0, 255).astype(np.uint8))
+    stamped = page.convert("RGB")  # a copy: the caller's page stays clean
+    if xe > xs and ye > ys:
+        a = seal[ys - y0:ye - y0, xs - x0:xe - x0, None] * rng.uniform(0.85, 1.0)
+        colour = np.array(SEAL_RED, dtype=np.float32) / 255
+        under = np.asarray(stamped.crop((xs, ys, xe, ye)), dtype=np.float32)
+        inked = under * (1 - a + a * colour)
+        stamped.paste(Image.fromarray(np.clip(inked, 0, 255).astype(np.uint8)), (xs, ys))
     stamped.info.update(page.info)
     return stamped
 
@@ -354,7 +361,7 @@ def scanned(img: Image.Image, *, angle: float = 0.0, seal: str | None = "市生�
     pixels = ink + pixels / 255 * (paper - ink)
     pixels = pixels * tint
     nrng = np.random.default_rng(rng.getrandbits(32))
-    pixels += nrng.normal(0, 2.5, pixels.shape[:2])[..., None].astype(np.float32)
+    pixels += 2.5 * nrng.standard_normal((*pixels.shape[:2], 1), dtype=np.float32)
     out = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
     return _encode(out, jpeg_quality, dpi)
 
@@ -432,19 +439,18 @@ def photographed(img: Image.Image, *, seal: str | None, rng: random.Random,
         [1.0, rng.uniform(0.96, 0.99), rng.uniform(0.88, 0.95)], dtype=np.float32)  # warm light
     pixels = desk * (1 - alpha) + paper * alpha
     # uneven light: a gradient across the picture and a darker rim (the lens, the room)
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    ys = (np.arange(h, dtype=np.float32) / h - 0.5)[:, None]
+    xs = (np.arange(w, dtype=np.float32) / w - 0.5)[None, :]
     theta = rng.uniform(0, 2 * math.pi)
-    gradient = ((xx / w - 0.5) * math.cos(theta) + (yy / h - 0.5) * math.sin(theta))
-    light = rng.uniform(0.86, 0.94) + rng.uniform(0.25, 0.4) * gradient
-    rim = 1 - 0.22 * (((xx / w - 0.5) ** 2 + (yy / h - 0.5) ** 2) / 0.5)
+    light = rng.uniform(0.86, 0.94) + rng.uniform(0.25, 0.4) * (
+        xs * math.cos(theta) + ys * math.sin(theta))
+    rim = 1 - 0.44 * (xs ** 2 + ys ** 2)
     pixels *= (light * rim)[..., None]
-    del xx, yy, gradient, rim, light
     photo = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
     photo = photo.filter(ImageFilter.GaussianBlur(rng.uniform(0.7, 1.2)))
     pixels = np.asarray(photo, dtype=np.float32)
-    luma_noise = nrng.normal(0, 4.0, (h, w)).astype(np.float32)[..., None]
-    chroma_noise = nrng.normal(0, 2.0, (h, w, 3)).astype(np.float32)
-    pixels = pixels + luma_noise + chroma_noise
+    pixels = pixels + 4.0 * nrng.standard_normal((h, w, 1), dtype=np.float32)
+    pixels += 2.0 * nrng.standard_normal((h, w, 3), dtype=np.float32)
     out = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
     return _encode(out, jpeg_quality, 72)
 
