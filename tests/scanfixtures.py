@@ -329,14 +329,22 @@ def _stamp(page: Image.Image, text: str | None, rng: random.Random) -> Image.Ima
 # --- scans and photos ----------------------------------------------------------------------------
 
 
-def _encode(img: Image.Image, jpeg_quality: int | None, dpi: float) -> bytes:
+def _encode(img: Image.Image, jpeg_quality: int | None, dpi: float,
+            exif: Image.Exif | None = None) -> bytes:
     buffer = io.BytesIO()
+    extra = {"exif": exif.tobytes()} if exif is not None else {}
     if jpeg_quality is None:
-        img.save(buffer, "PNG", dpi=(dpi, dpi))
+        img.save(buffer, "PNG", dpi=(dpi, dpi), **extra)
     else:
         img.save(buffer, "JPEG", quality=jpeg_quality, dpi=(round(dpi), round(dpi)),
-                 subsampling=2)
+                 subsampling=2, **extra)
     return buffer.getvalue()
+
+
+#: EXIF Orientation → how the upright picture is turned to be stored so (the inverse of what
+#: ``ImageOps.exif_transpose`` does to show it).
+_STORED_AS = {3: Image.Transpose.ROTATE_180, 6: Image.Transpose.ROTATE_90,
+              8: Image.Transpose.ROTATE_270}
 
 
 def scanned(img: Image.Image, *, angle: float = 0.0, seal: str | None = "市生态环境局",
@@ -395,7 +403,8 @@ def _desk(size: tuple[int, int], rng: random.Random, nrng: np.random.Generator) 
 
 
 def photographed(img: Image.Image, *, seal: str | None, rng: random.Random,
-                 long_side: int = 2400, jpeg_quality: int = 85) -> bytes:
+                 long_side: int = 2400, jpeg_quality: int = 85,
+                 exif_orientation: int = 1) -> bytes:
     """``img`` (a page from :func:`page_image`) printed, stamped and taken with a phone.
 
     The page lies on a darker desk, seen in perspective (the top corners drawn in by 2-6 %
@@ -403,6 +412,10 @@ def photographed(img: Image.Image, *, seal: str | None, rng: random.Random,
     held slightly tilted back; every corner a little off; the page turned up to 2 degrees),
     under uneven light (a gradient and a darker rim), with a soft shadow, slight blur and
     sensor noise; a 3:4 JPEG of ``long_side`` pixels high (a 12 MP photo scaled down).
+
+    ``exif_orientation`` 3, 6 or 8 stores the pixels turned, as phones do, with the EXIF
+    Orientation tag saying how to show them upright (6: the phone held upright, the sensor's
+    landscape pixels); 1 (the default) stores them upright, with the tag.
     """
     nrng = np.random.default_rng(rng.getrandbits(32))
     page = _stamp(img, seal, rng) if seal is not None else img.convert("RGB")
@@ -452,7 +465,11 @@ def photographed(img: Image.Image, *, seal: str | None, rng: random.Random,
     pixels = pixels + 4.0 * nrng.standard_normal((h, w, 1), dtype=np.float32)
     pixels += 2.0 * nrng.standard_normal((h, w, 3), dtype=np.float32)
     out = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
-    return _encode(out, jpeg_quality, 72)
+    exif = Image.Exif()
+    exif[0x0112] = exif_orientation  # Orientation
+    if exif_orientation != 1:
+        out = out.transpose(_STORED_AS[exif_orientation])
+    return _encode(out, jpeg_quality, 72, exif)
 
 
 def scan_pdf(images: list[bytes], dpi: int = 200) -> bytes:

@@ -13,7 +13,7 @@ from datetime import date
 import numpy as np
 import pypdf
 import pytest
-from PIL import Image
+from PIL import Image, ImageOps
 
 from scanfixtures import (
     SEAL_CM,
@@ -180,6 +180,23 @@ def test_photos_are_a_page_on_a_desk_in_perspective_under_uneven_light(
     assert _red(_rgb(data)).sum() > 1000
     if seed == 1:
         assert photographed(form_page, seal="市司法局", rng=random.Random(seed)) == data
+
+
+def test_photos_can_be_stored_sideways_with_the_exif_orientation(form_page: Image.Image) -> None:
+    data = photographed(form_page, seal=None, rng=random.Random(4), long_side=800,
+                        exif_orientation=6)
+    stored = Image.open(io.BytesIO(data))
+    assert stored.size == (800, 600) and stored.getexif()[0x0112] == 6
+    shown = ImageOps.exif_transpose(stored)
+    assert shown.size == (600, 800)
+    plain = Image.open(io.BytesIO(photographed(form_page, seal=None, rng=random.Random(4),
+                                               long_side=800)))
+    assert plain.size == (600, 800) and plain.getexif()[0x0112] == 1
+    # shown upright it is the same photo as the one stored upright (up to JPEG's losses)
+    upright = np.asarray(plain.convert("L"), dtype=np.float32)
+    assert np.abs(np.asarray(shown.convert("L"), dtype=np.float32) - upright).mean() < 4
+    assert np.abs(np.asarray(shown.rotate(180).convert("L"), dtype=np.float32)
+                  - upright).mean() > 20
 
 
 def test_scan_pdfs_hold_only_jpeg_pictures_no_text(form_page: Image.Image,
