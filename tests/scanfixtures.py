@@ -198,7 +198,7 @@ def page_image(pdf: bytes, *, dpi: int = 200, page: int = 0) -> Image.Image:
     try:
         pdf_page = document[page]
         scale = dpi / 72
-        image = pdf_page.render(scale=scale).to_pil().convert("RGB")
+        image: Image.Image = pdf_page.render(scale=scale).to_pil().convert("RGB")
         image.info["dpi"] = (dpi, dpi)
         height = pdf_page.get_height()
         text = pdf_page.get_textpage()
@@ -368,8 +368,7 @@ def scanned(img: Image.Image, *, angle: float = 0.0, seal: str | None = "市生�
     paper, ink = rng.uniform(238, 250), rng.uniform(18, 40)
     tint = np.array([rng.uniform(0.99, 1.0), rng.uniform(0.985, 1.0), rng.uniform(0.97, 0.995)],
                     dtype=np.float32)
-    pixels = ink + pixels / 255 * (paper - ink)
-    pixels = pixels * tint
+    pixels = (np.float32(ink) + pixels * np.float32((paper - ink) / 255)) * tint
     nrng = np.random.default_rng(rng.getrandbits(32))
     pixels += 2.5 * nrng.standard_normal((*pixels.shape[:2], 1), dtype=np.float32)
     out = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))

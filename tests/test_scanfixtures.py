@@ -46,7 +46,8 @@ def _rgb(data: bytes) -> np.ndarray:
 
 def _red(pixels: np.ndarray) -> np.ndarray:
     r, g, b = pixels[..., 0], pixels[..., 1], pixels[..., 2]
-    return (r > 150) & (r - g > 70) & (r - b > 60)
+    red: np.ndarray = (r > 150) & (r - g > 70) & (r - b > 60)
+    return red
 
 
 def test_random_registrations_are_plausible_and_repeatable() -> None:
@@ -208,9 +209,13 @@ def test_scan_pdfs_hold_only_jpeg_pictures_no_text(form_page: Image.Image,
     for pdf_page in reader.pages:
         assert pdf_page.extract_text() == ""
         assert float(pdf_page.mediabox.width) == pytest.approx(1654 / 200 * 72, abs=0.5)
-        images = [obj.get_object() for obj in pdf_page["/Resources"]["/XObject"].values()]
+        resources = pdf_page["/Resources"].get_object()
+        assert isinstance(resources, pypdf.generic.DictionaryObject)
+        assert "/Font" not in resources
+        xobjects = resources["/XObject"].get_object()
+        assert isinstance(xobjects, pypdf.generic.DictionaryObject)
+        images = [obj.get_object() for obj in xobjects.values()]
         assert [im["/Filter"] for im in images] == ["/DCTDecode"]
-        assert "/Font" not in pdf_page["/Resources"]
     # and it renders back as the page it was
     again = page_image(pdf, page=0)
     assert abs(again.width - form_page.width) <= 1 and abs(again.height - form_page.height) <= 1
