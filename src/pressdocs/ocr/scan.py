@@ -79,30 +79,25 @@ def needs_ocr(name: str) -> ParseError:
 
 
 def looks_like_form(data: bytes) -> bool:
-    """Whether the picture is a page with a ruled table on it: long horizontal and
-    vertical lines, at least three of each, making a frame over a good part of it."""
-    import cv2
-    import numpy as np
-
+    """Whether the picture is a page with a ruled table on it: a frame of long lines over
+    a good part of it (found as the reader finds it, so a turned scan or a photo in
+    perspective counts) with at least three long lines across and three down inside."""
     grey = _small(data)
     if grey is None:
         return False
-    from pressdocs.ocr.page import _ink
+    from pressdocs.ocr.page import _ink, _lines, upright
 
-    ink = _ink(grey)
-    h, w = ink.shape
-    across = cv2.morphologyEx(ink, cv2.MORPH_OPEN,
-                              cv2.getStructuringElement(cv2.MORPH_RECT, (max(10, w // 8), 1)))
-    down = cv2.morphologyEx(ink, cv2.MORPH_OPEN,
-                            cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(10, h // 12))))
-    rows = _long_lines(across, axis=1, least=w // 5)
-    columns = _long_lines(down, axis=0, least=h // 8)
-    if rows < 3 or columns < 3:
+    warped, rect = upright(grey)
+    if rect is None:
         return False
-    grid = cv2.dilate(cv2.bitwise_or(across, down), np.ones((3, 3), np.uint8))
-    contours, _ = cv2.findContours(grid, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    biggest = max((cv2.contourArea(cv2.convexHull(c)) for c in contours), default=0.0)
-    return bool(biggest >= 0.12 * h * w)
+    left, top, right, bottom = rect
+    table = warped[max(0, top):bottom, max(0, left):right]
+    if table.size == 0:
+        return False
+    across, down = _lines(_ink(table), 8)
+    h, w = table.shape
+    return (_long_lines(across, axis=1, least=w // 4) >= 3
+            and _long_lines(down, axis=0, least=h // 6) >= 3)
 
 
 def _pixels(data: bytes) -> int:

@@ -20,6 +20,7 @@ from pathlib import PurePath
 from typing import Any
 
 from pressdocs import _sniff as sniff
+from pressdocs._names import FORM_KINDS
 from pressdocs.capabilities import Context
 from pressdocs.config import Config
 from pressdocs.models import (
@@ -70,12 +71,17 @@ def is_picture_like(doc: Document) -> bool:
     """An attached picture, or a file named like one (图1.jpg that is really a web page).
 
     Pictures only linked (not attached) and inline images are not: the assembly puts an
-    inline image among the materials' pictures only when it is a real photo.
+    inline image among the materials' pictures only when it is a real photo.  Nor is a
+    picture read as a document: a photo or scan of the stamped registration form.
     """
-    if doc.origin in ("link", "inline"):
+    if doc.origin in ("link", "inline") or doc.kind in _READ_AS_DOCUMENTS:
         return False
     return doc.kind is DocumentKind.PICTURE or PurePath(doc.name).suffix.lower() in \
         PICTURE_SUFFIXES
+
+
+#: Kinds a file named like a picture may turn out to be (a photographed form): not pictures.
+_READ_AS_DOCUMENTS = frozenset({*FORM_KINDS, DocumentKind.PRESS_RELEASE, DocumentKind.QA})
 
 
 def _linked_of(files: list[LinkedFile], suffixes: frozenset[str]) -> list[LinkedFile]:
