@@ -123,6 +123,44 @@ def path_after(label: str, summary: str) -> Path:
     return Path(re.split(r"[：:] ?", line, maxsplit=1)[1].strip())
 
 
+def test_a_scanned_form_without_the_ocr_extra_is_named_as_one(venv: Path, tmp_path: Path) -> None:
+    """The venv has pressdocs[all], not pressdocs[ocr]: a registration sent as a photo of
+    the stamped form is named as a scan that needs the extra (PD901), the message is the
+    unit's registration, incomplete — not set aside as unrelated, and no field of the form
+    is listed as missing."""
+    import io
+    from email.message import EmailMessage
+
+    from PIL import Image
+
+    absent = subprocess.run([str(venv / "python"), "-c", "import rapidocr"],
+                            capture_output=True, env=clean_env())
+    assert absent.returncode != 0
+    page = io.BytesIO()
+    Image.new("RGB", (1240, 1754), "white").save(page, "JPEG")
+    msg = EmailMessage()
+    msg["From"], msg["To"] = "市统计局 <tjj@wuhu.gov.cn>", "whxwtg@163.com"
+    msg["Subject"], msg["Date"] = "新闻发布会登记表", "Mon, 05 Jan 2026 10:00:00 +0800"
+    msg["Message-ID"] = "<scan-1@wuhu.gov.cn>"
+    msg.set_content("您好，盖章的登记表见附件。")
+    msg.add_attachment(page.getvalue(), maintype="image", subtype="jpeg", filename="登记表.jpg")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "1.eml").write_bytes(bytes(msg))
+    store = tmp_path / "store"
+    run([venv / "pressdocs", "--store", store, "batch", inbox])
+    listed = json.loads(run([venv / "pressdocs", "--store", store, "submissions", "list",
+                             "--json"]).stdout)
+    [item] = listed["items"]
+    assert (item["kind"], item["status"]) == ("registration", "incomplete")
+    shown = json.loads(run([venv / "pressdocs", "--store", store, "submissions", "show",
+                            item["id"], "--json"]).stdout)
+    findings = [(f["code"], f["message"]["zh"]) for f in shown["findings"]]
+    assert ("PD901", "文件“登记表.jpg”无法读取：登记表（扫描件）无法识别文字：安装 pressdocs[ocr] "
+            "后可自动识别") in findings, findings
+    assert not [code for code, _ in findings if code == "PD102"], findings
+
+
 # --- the wheel's contents -------------------------------------------------------------------
 
 
