@@ -17,6 +17,8 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from html_office import photo
@@ -205,3 +207,35 @@ def test_tesseract_reads_the_same_page_for_the_benchmark(corpus: list[tuple[obje
     boxes = engine("tesseract")(cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR))
     text = "".join(box.text for box in boxes)
     assert "新闻发布会" in text and expected.person_in_charge.phone in text  # type: ignore[attr-defined]
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(width=st.integers(1, 2600), height=st.integers(1, 2600), lines=st.integers(0, 12),
+       noise=st.booleans(), named=st.booleans(), seed=st.integers(0, 2**16))
+def test_any_picture_is_either_a_picture_or_a_scan_with_a_clear_answer(
+        width: int, height: int, lines: int, noise: bool, named: bool, seed: int,
+        app: Pressdocs) -> None:
+    """Odd sizes and shapes, noise, a grid of lines with nothing in it: read as a picture,
+    or as a scan that says what was (not) found — never a crash, never a form with every
+    field missing."""
+    import numpy as np
+    from PIL import ImageDraw
+
+    rng = np.random.default_rng(seed)
+    pixels = rng.integers(0, 256, (height, width, 3), dtype=np.uint8) if noise else \
+        np.full((height, width, 3), 235, np.uint8)
+    page = Image.fromarray(pixels)
+    draw = ImageDraw.Draw(page)
+    for n in range(lines):
+        y = height * (n + 1) // (lines + 1)
+        draw.line([(width // 10, y), (width * 9 // 10, y)], fill=(0, 0, 0), width=3)
+        x = width * (n + 1) // (lines + 1)
+        draw.line([(x, height // 10), (x, height * 9 // 10)], fill=(0, 0, 0), width=3)
+    out = io.BytesIO()
+    page.save(out, "JPEG")
+    read = app.read(out.getvalue(), name="登记表.jpg" if named else f"IMG_{seed}.jpg")
+    if read.kind is DocumentKind.PICTURE:
+        assert read.error is None and read.data is None
+    else:
+        assert read.kind is DocumentKind.REGISTRATION and read.data is None
+        assert read.error is not None and "扫描件" in read.error.render("zh")

@@ -151,7 +151,7 @@ def test_a_scanned_form_without_the_ocr_extra_is_named_as_one(venv: Path, tmp_pa
     run([venv / "pressdocs", "--store", store, "batch", inbox])
     listed = json.loads(run([venv / "pressdocs", "--store", store, "submissions", "list",
                              "--json"]).stdout)
-    [item] = listed["items"]
+    [item] = listed["submissions"]
     assert (item["kind"], item["status"]) == ("registration", "incomplete")
     shown = json.loads(run([venv / "pressdocs", "--store", store, "submissions", "show",
                             item["id"], "--json"]).stdout)

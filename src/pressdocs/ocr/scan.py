@@ -21,6 +21,7 @@ field missing.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import io
 import re
@@ -47,6 +48,9 @@ PICTURE_TYPES = (sniff.JPEG, sniff.PNG, sniff.BMP, sniff.WEBP, sniff.GIF)
 #: A picture smaller than this on its long side cannot hold a legible page (an icon, a
 #: thumbnail): never a scan.
 _PAGE_PIXELS = 600
+#: A picture of more pixels than this is not decoded to be looked at unless it is a JPEG
+#: (decoded at an eighth of its size): a 48-megapixel PNG is no scan.
+_LOOK_AREA = 50_000_000
 #: Pixels of the long side a picture is looked at with to tell a form from a photo.
 _LOOK_PIXELS = 800
 #: Dots per inch a PDF page without text is rendered at to be read.
@@ -62,11 +66,17 @@ _CACHE_SIZE = 64
 def document_picture(data: bytes, name: str) -> bool:
     """Whether a picture is a document — a scan or photo of a form — rather than one of
     the conference's pictures: by its name, or (with OCR installed) by its content."""
-    if sniff.sniff_media_type(data, name) not in PICTURE_TYPES or _pixels(data) < _PAGE_PIXELS:
+    if sniff.sniff_media_type(data, name) not in PICTURE_TYPES:
         return False
+    width, height = _size(data)
+    if max(width, height) < _PAGE_PIXELS or not 1 / 3 <= width / height <= 3:
+        return False  # too small to hold a legible page, or no page's shape
     if kind_named(name, FORM_KINDS) is not None or _SCAN_WORDS.search(name):
         return True
-    return available() and looks_like_form(data)
+    # a picture too large to look at cheaply (a JPEG is decoded small, others whole)
+    if width * height > _LOOK_AREA and sniff.sniff_media_type(data, name) != sniff.JPEG:
+        return False
+    return available() and _looks_like_form(data)
 
 
 def needs_ocr(name: str) -> ParseError:
@@ -76,6 +86,16 @@ def needs_ocr(name: str) -> ParseError:
     what = (Message.of(f"enum.DocumentKind.{kind.value}") if kind is not None
             else Message.of("parse.scan_document"))
     return ParseError.of("parse.scan_needs_ocr", what=what, file=name)
+
+
+@functools.lru_cache(maxsize=4)  # asked again by the parser that reads it
+def _looks_like_form(data: bytes) -> bool:
+    import cv2
+
+    try:
+        return looks_like_form(data)
+    except (cv2.error, ValueError, ZeroDivisionError):  # a picture OpenCV cannot take: a picture
+        return False
 
 
 def looks_like_form(data: bytes) -> bool:
@@ -100,15 +120,15 @@ def looks_like_form(data: bytes) -> bool:
             and _long_lines(down, axis=0, least=h // 6) >= 3)
 
 
-def _pixels(data: bytes) -> int:
-    """The long side of a picture, from its header; 0 when it cannot be read."""
+def _size(data: bytes) -> tuple[int, int]:
+    """A picture's width and height, from its header; (0, 0) when it cannot be read."""
     from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(io.BytesIO(data)) as img:
-            return max(img.size)
+            return img.size
     except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError):
-        return 0
+        return 0, 0
 
 
 def _long_lines(mask: np.ndarray, *, axis: int, least: int) -> int:
@@ -144,10 +164,10 @@ def read_image(data: bytes, name: str) -> Content:
     found = _cached(key)
     if found is not None:
         return found
-    image = _decode(data, name)
+    reader = _engine(name)  # first: without the extra, NumPy may be missing too
     from pressdocs.ocr.page import read_page
 
-    content = read_page(image, _engine(name), sniff.sniff_media_type(data, name))
+    content = read_page(_decode(data, name), reader, sniff.sniff_media_type(data, name))
     return _keep(key, content)
 
 
@@ -158,11 +178,11 @@ def read_pdf_pages(data: bytes, name: str, pages: list[int]) -> Content:
     found = _cached(key)
     if found is not None:
         return found
+    reader = _engine(name)
     import pypdfium2
 
     from pressdocs.ocr.page import read_page
 
-    reader = _engine(name)
     content = Content(media_type=sniff.PDF)
     pdf = pypdfium2.PdfDocument(data)
     try:
