@@ -66,16 +66,16 @@ class RapidEngine:
     def __init__(self) -> None:
         from rapidocr import RapidOCR
 
-        logging.getLogger("RapidOCR").setLevel(logging.WARNING)
+        logging.getLogger("RapidOCR").setLevel(logging.ERROR)
         # The page is put upright before it is read (pressdocs.ocr.page), so the
         # classifier that turns upside-down lines is not needed.  Lines are found on the
         # page made 1280 pixels long (a third of the time and memory of the full page,
         # and 五号 print is still 16 pixels high there); each line is read from the
         # full page.
         self._ocr: Any = RapidOCR(params={
-            "Global.log_level": "warning", "Global.use_cls": False,
+            "Global.log_level": "error", "Global.use_cls": False,
             "Global.max_side_len": 2400, "Det.limit_type": "max", "Det.limit_side_len": 1280})
-        logging.getLogger("RapidOCR").setLevel(logging.WARNING)
+        logging.getLogger("RapidOCR").setLevel(logging.ERROR)
 
     def __call__(self, image: np.ndarray) -> list[TextBox]:
         result = self._ocr(image)
