@@ -16,6 +16,10 @@ page:
   similarity (mean of difflib ratios: title, unit, venue, content, guests, media,
   approval), the time and approval date right (share).
 
+- **a conference picture**: what telling it from a scan costs (a 4000×3000 JPEG photo,
+  looked at small: :func:`pressdocs.ocr.scan.document_picture`), beside the floor of
+  decoding it at that size — no OCR is run on it.
+
 It prints figures and asserts nothing; tests/test_ocr.py holds the requirements.
 """
 
@@ -32,16 +36,17 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the fixtures the tests use
+sys.path.insert(0, str(ROOT / "bench"))
 
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
-from scanfixtures import page_image, photographed, registration_corpus, scanned  # noqa: E402
 
 from ocr_fields import EXACT, FREE, compare  # noqa: E402
 from pressdocs.extract.registration import extract_registration  # noqa: E402
 from pressdocs.ocr.engine import available, engine  # noqa: E402
 from pressdocs.ocr.page import read_page, upright  # noqa: E402
+from scanfixtures import page_image, photographed, registration_corpus, scanned  # noqa: E402
 
 TZ = ZoneInfo("Asia/Shanghai")
 #: The kinds of page: (label, dpi, how it is made).
@@ -101,6 +106,36 @@ def main() -> None:
             print(f"{name:10} {label:30} {statistics.mean(whole):7.2f} "
                   f"{statistics.mean(floor):7.2f} {statistics.mean(exact):6.0%} "
                   f"{statistics.mean(free):6.0%} {statistics.mean(when):6.0%}")
+    conference_picture()
+
+
+def conference_picture() -> None:
+    """What a conference picture costs: looked at small, never read."""
+    from timing import best
+
+    from pressdocs.ocr import scan
+    from pressdocs.ocr.scan import document_picture
+
+    rng = np.random.default_rng(7)
+    size = (3000, 4000)
+    sky = np.linspace(90, 230, size[0], dtype=np.float32)[:, None, None]
+    pixels = np.clip(sky + rng.normal(0, 25, (*size, 3)), 0, 255).astype(np.uint8)
+    out = io.BytesIO()
+    Image.fromarray(pixels).save(out, "JPEG", quality=90)
+    data = out.getvalue()
+
+    def floor() -> None:
+        with Image.open(io.BytesIO(data)) as img:
+            img.draft("RGB", (800, 800))
+            img.convert("RGB")
+
+    def look() -> None:
+        scan._looks_like_form.cache_clear()  # looked at afresh each time
+        document_picture(data, "IMG_0001.jpg")
+
+    assert not document_picture(data, "IMG_0001.jpg")
+    print(f"conference picture 4000×3000 JPEG ({len(data) // 1024} KiB): told from a scan in "
+          f"{best(5, look) * 1000:.0f} ms (floor: decoded small {best(5, floor) * 1000:.0f} ms)")
 
 
 if __name__ == "__main__":
