@@ -158,6 +158,23 @@ def test_conference_pictures_stay_pictures_and_the_photographed_form_is_not_one_
     assert kinds["IMG_0007.jpg"] is DocumentKind.REGISTRATION
     assert all(kinds[name] is DocumentKind.PICTURE for name, _ in pictures)
     assert not [f for f in sub.findings if "图片" in f.text("zh") and "张" in f.text("zh")]
+    # the office is told the form was read by OCR, to check it against the photo
+    [scanned] = [f for f in sub.findings if f.code == "PD908"]
+    assert scanned.location.document == "IMG_0007.jpg"
+    assert "已用文字识别（OCR）读取，请与原件核对" in scanned.text("zh")
+
+
+def test_fields_read_with_less_confidence_are_named_least_sure_first() -> None:
+    from pressdocs.ocr.confidence import read_by_ocr
+
+    note = read_by_ocr(DocumentKind.REGISTRATION, {"title": 0.99, "person_in_charge.phone": 0.72,
+                                                   "venue": 0.85})
+    assert note.text("zh") == ("这是扫描件，已用文字识别（OCR）读取，请与原件核对；以下栏目识别把握较低："
+                               "负责人.电话（72%）、举办地点（85%）")
+    assert note.text("en").endswith("fields were read with less confidence: "
+                                     "person in charge › phone (72%), venue (85%)")
+    assert read_by_ocr(DocumentKind.REGISTRATION, {"title": 0.95}).text("zh") == \
+        "这是扫描件，已用文字识别（OCR）读取，请与原件核对"
 
 
 def _jpeg(png: bytes) -> bytes:

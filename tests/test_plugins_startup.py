@@ -121,7 +121,7 @@ def test_the_listing_is_the_same_before_and_after_the_modules_are_imported() -> 
         assert plugins.registry.by_plugin(info.name) == info.registered
     assert [info.to_dict() for info in plugins.infos] == listed
     codes = [v.code for v in plugins.registry.of(Validator)]
-    assert codes == plugins.registry.codes() and len(codes) == 31
+    assert codes == plugins.registry.codes() and len(codes) == 32
 
 
 # --- nothing heavy before use --------------------------------------------------------------

@@ -76,7 +76,7 @@ MANIFEST: dict[str, BuiltinPlugin] = {
         "PD301", "PD302", "PD303", "PD304",
         "PD401", "PD402", "PD403", "PD404", "PD405",
         "PD501",
-        "PD901", "PD902", "PD903", "PD904", "PD905", "PD906", "PD907")),
+        "PD901", "PD902", "PD903", "PD904", "PD905", "PD906", "PD907", "PD908")),
     "pressdocs.builtin.source_imap": BuiltinPlugin(
         _named("mail_source", "imap"), requires=("imapclient",),
         install_hint="pip install 'IMAPClient>=3.0'"),

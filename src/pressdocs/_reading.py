@@ -171,7 +171,7 @@ def read_document(data: bytes, name: str, *, plugins: Plugins, config: Config,
         result.warnings.extend(warnings)
     if result.content.ocr_scores and result.data is not None:
         document.ocr = ocr_confidences(result.data, result.content.ocr_scores)
-        result.warnings.append(read_by_ocr(result.data, document.ocr))
+        result.warnings.append(read_by_ocr(document.kind, document.ocr))
     return result
 
 

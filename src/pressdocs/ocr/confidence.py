@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pressdocs.forms.spec import field_label
-from pressdocs.models import Message, Model
+from pressdocs.models import DocumentKind, Message, Model
 from pressdocs.text import to_halfwidth
 
 __all__ = ["LOW", "ocr_confidences", "read_by_ocr"]
@@ -23,7 +23,6 @@ __all__ = ["LOW", "ocr_confidences", "read_by_ocr"]
 #: Below this confidence a field is named for the office to check against the scan.
 LOW = 0.9
 _SPACE = re.compile(r"\s+")
-_FORMS = {"Registration": "registration", "StatisticsReport": "statistics", "Plan": "plan"}
 
 
 def ocr_confidences(data: object, scores: Mapping[str, float]) -> dict[str, float]:
@@ -42,15 +41,16 @@ def ocr_confidences(data: object, scores: Mapping[str, float]) -> dict[str, floa
     return out
 
 
-def read_by_ocr(data: object, confidences: Mapping[str, float]) -> Message:
-    """The note on a document read by OCR: to be checked against the scan, naming the
-    fields read with a confidence below :data:`LOW`."""
-    form = _FORMS.get(type(data).__name__, "")
-    low = [(path, score) for path, score in confidences.items() if score < LOW]
+def read_by_ocr(kind: DocumentKind, confidences: Mapping[str, float]) -> Message:
+    """The note on a form (of ``kind``) read by OCR: to be checked against the scan,
+    naming the fields read with a confidence below :data:`LOW`, least sure first."""
+    low = sorted(((path, score) for path, score in confidences.items() if score < LOW),
+                 key=lambda item: item[1])
     if not low:
         return Message.of("read.by_ocr")
-    named = [f"{field_label(f'{form}.{path}')}（{score:.0%}）" for path, score in
-             sorted(low, key=lambda item: item[1])]
+    named = [Message.of("read.by_ocr_field", percent=round(score * 100), field=Message.literal(
+        field_label(f"{kind.value}.{path}", "zh"), field_label(f"{kind.value}.{path}", "en")))
+        for path, score in low]
     return Message.of("read.by_ocr_low", fields=named)
 
 

@@ -19,9 +19,9 @@ PD201–PD208   the materials package: on time, release and its 字数, Q&A, pic
 PD301–PD304   the annual plan: unplanned, delayed, overdue, ambiguous
 PD401–PD405   the statistics table (统计表): on time, complete, reconciled, heads, contact
 PD501         injected spam
-PD901–PD907   files that could not be read, rejected packages, data out of shape,
+PD901–PD908   files that could not be read, rejected packages, data out of shape,
               a malformed message, a file that is not what its name says, a file
-              refused as unsafe, a file over its reading budget
+              refused as unsafe, a file over its reading budget, a scan read by OCR
 ============  =========================================================================
 """
 
@@ -40,6 +40,7 @@ from pressdocs.rules.documents import (
     MalformedMessage,
     MisnamedDocument,
     PackageRejected,
+    ReadByOcr,
     UnreadableDocument,
     UnsafeDocument,
 )
@@ -90,7 +91,7 @@ BUILTIN_RULES: tuple[type[Validator], ...] = (
     FilerContact,
     SpamCheck,
     UnreadableDocument, PackageRejected, ExtractedDataShape, MalformedMessage,
-    MisnamedDocument, UnsafeDocument, DocumentOverBudget,
+    MisnamedDocument, UnsafeDocument, DocumentOverBudget, ReadByOcr,
 )
 
 

@@ -1,4 +1,4 @@
-"""Rules on the files themselves: PD901–PD907.
+"""Rules on the files themselves: PD901–PD908.
 
 - PD901 a document could not be read (damaged, encrypted, unsupported): one finding per
   document, in the reader's own words.  Packages are PD902's; pictures in a materials
@@ -18,6 +18,9 @@
 - PD907 reading a document went over its budget: time or memory (the reading runs in a
   worker process, :mod:`pressdocs._budget`), the worker died, or the message's total
   reading time was used up before the document's turn.
+
+- PD908 (info) a form that came as a scan or phone photo was read by OCR: the office
+  checks it against the original (the fields read with less confidence are named).
 
 A document reported by PD906 or PD907 is not reported again by PD901.
 """
@@ -50,6 +53,7 @@ __all__ = [
     "MalformedMessage",
     "MisnamedDocument",
     "PackageRejected",
+    "ReadByOcr",
     "UnreadableDocument",
     "UnsafeDocument",
     "is_package",
@@ -214,3 +218,19 @@ class DocumentOverBudget(Rule):
                              document=doc.name)
                 for doc in submission.documents
                 if doc.problem is not None and doc.problem.key in BUDGET_PROBLEMS]
+
+
+class ReadByOcr(Rule):
+    """PD908: a form that arrived as a scan or photo was read by OCR — for the office to
+    check against the original, naming the fields read with less confidence."""
+
+    code = "PD908"
+    severity = Severity.INFO
+    clause = CLAUSES["registration_form"]
+
+    def check(self, submission: Submission, context: Context) -> list[Finding]:
+        from pressdocs.ocr.confidence import read_by_ocr
+
+        return [self.finding("scanned", name=doc.name, note=read_by_ocr(doc.kind, doc.ocr),
+                             document=doc.name)
+                for doc in submission.documents if doc.ocr]
