@@ -367,8 +367,13 @@ def _is_scan(data: bytes, name: str, plugins: Plugins) -> bool:
     """Whether a picture is a document to read (a scanned or photographed form): a parser
     of pictures claims it (the built-in scan parser: by its name, or a ruled page)."""
     media_type = sniff.sniff_media_type(data, name)
-    return any(media_type in parser.media_types and parser.sniff(data, name)
-               for parser in plugins.registry.of(Parser))
+    for parser in plugins.registry.of(Parser):
+        try:
+            if media_type in parser.media_types and parser.sniff(data, name):
+                return True
+        except Exception:  # a plugin's broken sniff: the picture stays a picture
+            continue
+    return False
 
 
 def _classify(content: Content, name: str, plugins: Plugins) -> Classification | None:
