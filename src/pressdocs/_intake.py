@@ -81,6 +81,7 @@ from pressdocs.models import (
     SubmissionStatus,
 )
 from pressdocs.store import MessageRecord, Store
+from pressdocs.text.dates import office_day
 
 if TYPE_CHECKING:
     from pressdocs._app import Pressdocs
@@ -518,7 +519,7 @@ def _since(messages: Iterator[RawMessage], since: date | None,
     for raw in messages:
         if since is not None and not raw.known:
             when = raw.received or _headers(raw, app).date or raw.file_time
-            if when is not None and when.astimezone(app.config.tz).date() < since:
+            if when is not None and office_day(when, app.config.tz) < since:
                 continue
         yield raw
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from pressdocs.errors import StoreError
 from pressdocs.models import LinkedFile, PressRelease, QAPair, Speaker, Submission
+from pressdocs.text.dates import office_day
 
 if TYPE_CHECKING:
     from pressdocs.config import Config
@@ -206,7 +207,7 @@ def _speakers_stated(record: ConferenceRecord, current: list[Submission],
 
     if record.time is None:
         return []
-    day = record.time.astimezone(config.tz).date() if record.time.tzinfo else record.time.date()
+    day = office_day(record.time, config.tz)
     for sub in reversed(current):
         table = sub.statistics
         if table is None:
