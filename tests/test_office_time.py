@@ -291,3 +291,41 @@ def test_a_store_written_in_utc_reads_back_in_office_time(shanghai: Office) -> N
     assert f"收到时间：{SHANGHAI[1]}" in text
 
 
+
+
+def test_the_review_desk_shows_shanghai_times_and_its_api_keeps_the_offset(
+        shanghai: Office, tmp_path: Path) -> None:
+    pytest.importorskip("starlette", reason="the review desk needs pressdocs[web]")
+    import shutil
+
+    from starlette.testclient import TestClient
+
+    from pressdocs import Pressdocs
+    from pressdocs.config import load_config
+    from pressdocs.web.app import create_app
+    from pressdocs.web.desk import Desk
+    from web_support import REVIEWER, REVIEWER_PASSWORD, csrf_of
+
+    store = Path(shutil.copytree(shanghai.store, tmp_path / "store"))
+    ids = shanghai.ids()
+    with Pressdocs(config=shanghai.config, store=store) as app:
+        app.add_user(REVIEWER, REVIEWER_PASSWORD, role="reviewer")
+        app.waive(ids["市民政局"], "PD101", note="电话说明已获批准", by=REVIEWER)
+    desk = Desk(config=load_config(shanghai.config), store=store, lang="zh")
+    client = TestClient(create_app(desk))
+    token = csrf_of(client.get("/login").text)
+    client.post("/login", data={"name": REVIEWER, "password": REVIEWER_PASSWORD,
+                                "csrf_token": token, "next": "/inbox"})
+    inbox = client.get("/inbox").text
+    for shown in SHANGHAI:
+        assert shown in inbox
+    _none_elsewhere(inbox)
+    page = client.get(f"/submissions/{ids['市民政局']}").text
+    assert SHANGHAI[0] in page and "2026年6月30日收到" in page
+    _none_elsewhere(page)
+    for path in ("/api/submissions", f"/api/submissions/{ids['市民政局']}",
+                 f"/api/submissions/{ids['市民政局']}/review", "/api/audit"):
+        answer = client.get(path)
+        assert answer.status_code == 200, (path, answer.text)
+        times = _times(answer.json())
+        assert times and all(t.endswith("+08:00") for t in times), (path, times)
