@@ -190,6 +190,13 @@ def test_batch_json_keeps_each_instant_at_the_offices_offset(shanghai: Office) -
     assert times and all(t.endswith("+08:00") for t in times), times
 
 
+def test_a_message_taken_in_again_is_reported_at_the_offices_offset(
+        shanghai: Office) -> None:
+    again = json.loads(shanghai.run("batch", str(shanghai.config.parent / "mail"), "--json"))
+    assert {m["status"] for m in again["messages"]} == {"duplicate"}
+    assert sorted(m["received"] for m in again["messages"]) == sorted(SHANGHAI_ISO)
+
+
 def test_the_inbox_shows_shanghai_times(shanghai: Office) -> None:
     listing = shanghai.run("submissions", "list")
     for shown in SHANGHAI:
