@@ -61,6 +61,9 @@ def test_held_on_a_day_makes_the_item_held_and_stops_its_reminder(store: str) ->
     held = item(store, 3, "2021-05-10")
     assert (held["state"], held["state_label"], held["held_on"]) == ("held", "已召开", "2021-03-20")
     assert held["mark"]["state"] == "held" and held["mark"]["reason"] == "电话登记"
+    # kept in UTC, given at the office's offset (issue 17), as the audit trail's entry
+    assert held["mark"]["marked_at"].endswith("+08:00")
+    assert all(e["at"].endswith("+08:00") for e in audit(store))
     assert "plan-2021-3" not in reminded(store, "2021-05-10")
     table = invoke(["--store", store, "plan", "status", "--as-of", "2021-05-10"]).output
     assert "已召开" in table

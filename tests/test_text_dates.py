@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +14,8 @@ from pressdocs.text import (
     find_dates,
     format_date_zh,
     format_datetime_zh,
+    office_day,
+    office_time,
     parse_date,
     parse_date_strict,
     parse_datetime,
@@ -342,3 +344,30 @@ def test_parse_month_all_forms(month: int) -> None:
     assert parse_month(f"{month}月") == month
     assert parse_month(str(month)) == month
     assert parse_month(f"{_cn(month)}月") == month
+
+
+@pytest.mark.parametrize(("moment", "shown", "day"), [
+    (datetime(2026, 6, 29, 18, 30, tzinfo=UTC), "2026年6月30日 2:30", date(2026, 6, 30)),
+    (datetime(2026, 6, 20, 11, 15, tzinfo=timezone(timedelta(hours=-5))), "2026年6月21日 0:15",
+     date(2026, 6, 21)),
+    (datetime(2026, 6, 22, 9, 5, tzinfo=timezone(timedelta(hours=8))), "2026年6月22日 9:05",
+     date(2026, 6, 22)),
+    (datetime(2026, 6, 22, 9, 5), "2026年6月22日 9:05", date(2026, 6, 22)),  # naive: office's
+])
+def test_office_time_is_the_instant_on_the_offices_clock(moment: datetime, shown: str,
+                                                         day: date) -> None:
+    local = office_time(moment, SHANGHAI)
+    assert local.tzinfo is SHANGHAI and local.isoformat().endswith("+08:00")
+    assert format_datetime_zh(local) == shown
+    assert office_day(moment, SHANGHAI) == day
+    if moment.tzinfo is not None:
+        assert local == moment  # the same instant, only written in the office's zone
+
+
+def test_office_time_in_london_follows_summer_time() -> None:
+    london = ZoneInfo("Europe/London")
+    summer = office_time(datetime(2026, 6, 29, 18, 30, tzinfo=UTC), london)
+    winter = office_time(datetime(2026, 12, 29, 18, 30, tzinfo=UTC), london)
+    assert (format_datetime_zh(summer), format_datetime_zh(winter)) == (
+        "2026年6月29日 19:30", "2026年12月29日 18:30")
+    assert summer.isoformat() == "2026-06-29T19:30:00+01:00"

@@ -40,13 +40,14 @@ import hashlib
 import hmac
 import secrets
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from pressdocs._review import current_actor
 from pressdocs.errors import StoreError
 from pressdocs.models import Labelled
+from pressdocs.text.dates import office_time
 
 if TYPE_CHECKING:
     from pressdocs._app import Pressdocs
@@ -258,8 +259,12 @@ def add_user(app: Pressdocs, name: str, password: str, *, role: Role | str = Rol
 
 
 def users(app: Pressdocs) -> list[Account]:
-    """Every account, by name."""
-    return [Account.from_record(r) for r in app.store.accounts()]
+    """Every account, by name, its times in the office's zone."""
+    tz = app.config.tz
+    return [replace(a, created_at=office_time(a.created_at, tz),
+                    password_changed_at=office_time(a.password_changed_at, tz)
+                    if a.password_changed_at else None)
+            for a in map(Account.from_record, app.store.accounts())]
 
 
 def user(app: Pressdocs, name: str) -> Account | None:

@@ -450,8 +450,14 @@ class Pressdocs:
     def audit(self, since: datetime | None = None, *,
               subject: str | None = None) -> list[AuditEntry]:
         """The audit trail (审计记录), oldest first: every decision from ``since``
-        (timezone-aware), about ``subject`` (a submission id, ``plan:2021:3``)."""
-        return self.store.audit(since=since, subject=subject)
+        (timezone-aware), about ``subject`` (a submission id, ``plan:2021:3``), each
+        entry's time in the office's zone."""
+        from dataclasses import replace
+
+        from pressdocs.text.dates import office_time
+
+        return [replace(e, at=office_time(e.at, self.config.tz))
+                for e in self.store.audit(since=since, subject=subject)]
 
     # --- staff accounts ---------------------------------------------------------------------
 
@@ -612,7 +618,7 @@ class Pressdocs:
         item, earlier results and later corrections."""
         from pressdocs._submissions import submission_detail
 
-        return submission_detail(self.store, self.submission(submission_id))
+        return submission_detail(self.store, self.submission(submission_id), self.config.tz)
 
     def conference_record(self, *, submission_id: str | None = None,
                           plan_item: int | None = None,
@@ -704,8 +710,14 @@ class Pressdocs:
         return self.notifier.send_pending(dry_run=dry_run, channel=channel)
 
     def notices(self, *, status: str | None = None, unit: str | None = None) -> list[NoticeRecord]:
-        """The outbox: every notice stored, with how far its delivery got."""
-        return self.store.notice_records(status, unit=unit)
+        """The outbox: every notice stored, with how far its delivery got (its time in the
+        office's zone)."""
+        from dataclasses import replace
+
+        from pressdocs.text.dates import office_time
+
+        return [replace(r, updated=office_time(r.updated, self.config.tz))
+                for r in self.store.notice_records(status, unit=unit)]
 
     def send(self, notice: Notice) -> Delivery:
         """Store ``notice`` and send it at once through its channel, once: a notice whose

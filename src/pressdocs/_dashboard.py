@@ -32,6 +32,7 @@ from pressdocs.models import (
     SubmissionKind,
     SubmissionStatus,
 )
+from pressdocs.text.dates import office_day, office_time
 
 if TYPE_CHECKING:
     from pressdocs._app import Pressdocs
@@ -136,7 +137,8 @@ def build_dashboard(app: Pressdocs, *, year: int | None = None,
             and s.status is not SubmissionStatus.DUPLICATE]
     board = Dashboard(year=chosen, as_of=day, plan=plan, received=len(subs))
     board.awaiting = [
-        AwaitingCorrection(s.id, s.unit, s.subject, s.received,
+        AwaitingCorrection(s.id, s.unit, s.subject,
+                           office_time(s.received, config.tz) if s.received else None,
                            [f for f in s.findings if f.severity is Severity.ERROR])
         for s in subs if s.status is SubmissionStatus.INCOMPLETE]
     board.rules = _by_rule(app, subs)
@@ -184,7 +186,7 @@ def _statistics(app: Pressdocs, year: int, as_of: date,
     for s in tables:
         assert s.statistics is not None
         dated = [r.held_on for r in s.statistics.rows if r.held_on is not None]
-        received = s.received.astimezone(config.tz).date() if s.received else None
+        received = office_day(s.received, config.tz) if s.received else None
         when = max(dated) if dated else received
         if when is None or half_year(when) not in halves:
             continue

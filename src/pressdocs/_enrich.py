@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from pressdocs.config import Config
 from pressdocs.models import PlanItem, PlanMatch, Submission, SubmissionKind
+from pressdocs.text.dates import office_day
 
 if TYPE_CHECKING:
     from pressdocs.store import Store
@@ -90,7 +91,7 @@ def find_match(sub: Submission, config: Config, ledger: Store) -> PlanMatch | No
     reg = sub.registration
     if reg is None or reg.time is None:
         return None
-    when = reg.time.astimezone(config.tz).date()
+    when = office_day(reg.time, config.tz)
     unit = sub.unit or reg.organiser or reg.filing_unit
     for year in plan_years(sub, config):
         plan = ledger.get_plan(year)

@@ -29,6 +29,7 @@ from pressdocs.errors import ExportError
 from pressdocs.forms.layout import STATISTICS_HEADINGS, statistics_row
 from pressdocs.models import Finding
 from pressdocs.rules.plan_status import PlanItemStatus
+from pressdocs.text.dates import office_day, office_time
 
 __all__ = ["PLAN_SHEETS", "Cell", "Table", "plan_tables", "register_table",
            "statistics_rows_table", "text", "write_file"]
@@ -119,7 +120,7 @@ def _plan_row(report: PlanStatusReport, status: PlanItemStatus, lang: str,
     return [item.number, text("value.month", lang, month=item.month),
             render_value(item.units, lang), item.topic, item.venue, status.state_text(lang),
             _day(status.deadline, lang),
-            _day(registered.astimezone(zone).date() if registered else None, lang),
+            _day(office_day(registered, zone) if registered else None, lang),
             _day(held, lang), _findings(findings, lang)]
 
 
@@ -148,7 +149,7 @@ def register_row_maker(lang: str, zone: ZoneInfo) -> Callable[[RegisterEntry], l
     def row(e: RegisterEntry) -> list[Cell]:
         kind = kinds.get(e.kind) or kinds.setdefault(e.kind, e.kind.label(lang))
         state = states.get(e.status) or states.setdefault(e.status, e.status.label(lang))
-        received = render_value(e.received.astimezone(zone), lang) if e.received else ""
+        received = render_value(office_time(e.received, zone), lang) if e.received else ""
         item = text("value.plan_item", lang, year=e.plan_year, item=e.plan_item) \
             if e.plan_item is not None and e.plan_year is not None else ""
         return [received, e.sender_name, e.sender, e.unit, e.subject, kind, state, item,

@@ -81,6 +81,7 @@ from pressdocs.models import (
     SubmissionStatus,
 )
 from pressdocs.store import MessageRecord, Store
+from pressdocs.text.dates import office_day, office_time
 
 if TYPE_CHECKING:
     from pressdocs._app import Pressdocs
@@ -518,7 +519,7 @@ def _since(messages: Iterator[RawMessage], since: date | None,
     for raw in messages:
         if since is not None and not raw.known:
             when = raw.received or _headers(raw, app).date or raw.file_time
-            if when is not None and when.astimezone(app.config.tz).date() < since:
+            if when is not None and office_day(when, app.config.tz) < since:
                 continue
         yield raw
 
@@ -714,10 +715,12 @@ class _Intake:
         # what the office needs to find the message again: its headers, and the same
         # received time the pipeline would have given it
         head = _headers(raw, self.app)
+        received = raw.received or head.date or raw.file_time
         return Submission(id=sha, source=raw.source, message_id=head.message_id,
                           subject=head.subject, sender=head.sender_address,
                           sender_name=head.sender_name,
-                          received=raw.received or head.date or raw.file_time,
+                          received=office_time(received, self.app.config.tz)
+                          if received else None,
                           status=SubmissionStatus.ERROR, kind=SubmissionKind.UNRELATED,
                           findings=[Finding("PD900", Severity.ERROR, failure.reason)])
 
@@ -728,6 +731,8 @@ class _Intake:
             if record is not None and record.submission_id else None
         if earlier is None:
             earlier = Submission(id=record.sha256 if record else "", message_id=message_id)
+        elif earlier.received is not None:  # one stored before with its header's zone
+            earlier.received = office_time(earlier.received, self.app.config.tz)
         return MessageOutcome(earlier, SubmissionStatus.DUPLICATE, key)
 
     def _report(self, outcome: MessageOutcome) -> None:

@@ -50,6 +50,7 @@ from pressdocs.models import (
     SubmissionKind,
     SubmissionStatus,
 )
+from pressdocs.text.dates import office_day, office_time
 
 if TYPE_CHECKING:
     import jinja2
@@ -225,7 +226,7 @@ class Notifier:
                   "state": s.state_text(lang), "deadline": _day(s.deadline, lang)}
                  for s in statuses]
         context = self._base() | {
-            "since": _day(since.astimezone(tz).date(), lang), "as_of": _day(as_of, lang),
+            "since": _day(office_day(since, tz), lang), "as_of": _day(as_of, lang),
             "arrived": [self._brief(s) for s in arrived],
             "incomplete": [self._brief(s) for s in arrived
                            if s.status is SubmissionStatus.INCOMPLETE],
@@ -236,7 +237,7 @@ class Notifier:
         }
         office = self.settings.get("office", [self.app.config.office_mailbox])
         recipients = [office] if isinstance(office, str) else [str(a) for a in office]
-        period = f"{since.astimezone(tz).date().isoformat()}..{as_of.isoformat()}"
+        period = f"{office_day(since, tz).isoformat()}..{as_of.isoformat()}"
         by_mail = [c for c in self.channels if self._reaches(c) == "email"] or ["outbox"]
         return self._notices("digest", "office", self.app.config.office, context,
                              period=period, to=recipients, channels=by_mail[:1])
@@ -474,13 +475,13 @@ class Notifier:
         config = self.app.config
         reg = sub.registration
         if reg is not None and reg.time is not None:
-            day = reg.time.astimezone(config.tz).date()
+            day = office_day(reg.time, config.tz)
             if sub.materials is None:
                 return Message.of("notify.deadline_materials",
                                   due=materials_due(day, config), conference=reg.time)
             return Message.of("notify.deadline_conference", conference=reg.time)
         if sub.statistics is not None and sub.received is not None:
-            due = statistics_due(sub.received.astimezone(config.tz).date(),
+            due = statistics_due(office_day(sub.received, config.tz),
                                  config.deadlines.statistics_due)
             return Message.of("notify.deadline_statistics", due=due)
         return None
@@ -501,7 +502,7 @@ def _day(value: date | None, lang: str) -> str:
 def _moment(value: datetime | None, tz: Any, lang: str) -> str:
     from pressdocs._messages import render_value
 
-    return render_value(value.astimezone(tz), lang) if value is not None else ""
+    return render_value(office_time(value, tz), lang) if value is not None else ""
 
 
 def _sms_day(value: date | None, lang: str) -> str:

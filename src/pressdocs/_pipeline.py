@@ -48,6 +48,7 @@ from pressdocs.mail.message import ParsedMessage
 from pressdocs.mail.stream import SpilledPart, StreamLimits, parse_bytes, parse_stream
 from pressdocs.models import Document, DocumentKind, Message, Submission
 from pressdocs.store.blobs import BlobStore, BlobWriter
+from pressdocs.text.dates import office_time
 
 if TYPE_CHECKING:
     from pressdocs._app import Pressdocs
@@ -101,6 +102,9 @@ class Pipeline:
         with _Originals(self.originals) as originals:
             msg = _parse(raw, originals, self.app.config.tz)
             received = raw.received or msg.date or raw.file_time
+            # the instant kept as the office's clock shows it (+08:00), whatever zone the
+            # Date header wrote (+0000 from Exchange, -0500): what JSON and the store keep
+            received = office_time(received, self.app.config.tz) if received else None
             results: list[ReadResult] = []
             for part in msg.parts:
                 if part.disposition == "body":
@@ -139,7 +143,7 @@ class Pipeline:
             return []
         first = earlier[0]
         return [Message.of("mail.defect.reused_message_id", message_id=message_id,
-                           received=first.received.astimezone(self.app.config.tz),
+                           received=office_time(first.received, self.app.config.tz),
                            submission=(first.submission_id or first.sha256)[:12])]
 
     def files(self, files: Iterable[tuple[str, bytes]], *, source: str,
@@ -148,6 +152,7 @@ class Pipeline:
         given as ``(name, bytes)``."""
         results: list[ReadResult] = []
         self._deadline = time.monotonic() + self.app.config.limits.message_seconds
+        received = office_time(received, self.app.config.tz) if received else None
         for name, data in files:
             results += self._file(data, name, "file", received)
         from pressdocs._submission import assemble

@@ -16,13 +16,14 @@ The record holds the pictures' original bytes (from the store's blobs); the HTML
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from pressdocs.errors import StoreError
 from pressdocs.models import LinkedFile, PressRelease, QAPair, Speaker, Submission
+from pressdocs.text.dates import office_day, office_time
 
 if TYPE_CHECKING:
     from pressdocs.config import Config
@@ -180,10 +181,12 @@ def _assemble(form_sub: Submission | None, packages: list[Submission],
         for link in materials.linked_files:
             if PurePath(link.name).suffix.lower() in VIDEO_SUFFIXES and \
                     link.url not in {v.url for v in record.videos}:
-                record.videos.append(link)
+                expires = office_time(link.expires, config.tz) if link.expires else None
+                record.videos.append(replace(link, expires=expires))
     if reg is not None:
         record.title = reg.title
-        record.time, record.time_text = reg.time, reg.time_text
+        record.time = office_time(reg.time, config.tz) if reg.time else None
+        record.time_text = reg.time_text
         record.venue = reg.venue
         record.organiser = reg.organiser or reg.filing_unit or lead.unit
         if reg.person_in_charge.name:
@@ -206,7 +209,7 @@ def _speakers_stated(record: ConferenceRecord, current: list[Submission],
 
     if record.time is None:
         return []
-    day = record.time.astimezone(config.tz).date() if record.time.tzinfo else record.time.date()
+    day = office_day(record.time, config.tz)
     for sub in reversed(current):
         table = sub.statistics
         if table is None:

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from pressdocs.config import Config
 from pressdocs.models import Finding, Submission, SubmissionKind, SubmissionStatus
 from pressdocs.store import Store
+from pressdocs.text.dates import office_time
 
 __all__ = ["RegisterEntry", "SubmissionsRegister", "register_entry", "submissions_register"]
 
@@ -74,12 +75,15 @@ class SubmissionsRegister:
                 "submissions": [e.to_dict(lang) for e in self.entries]}
 
 
-def register_entry(sub: Submission, waived: dict[str, str] | None = None) -> RegisterEntry:
+def register_entry(sub: Submission, waived: dict[str, str] | None = None, *,
+                   tz: tzinfo | None = None) -> RegisterEntry:
     """What the register keeps of ``sub``: each document by its name (inside its package:
-    ``材料.zip/发布稿.docx``), and the findings waived for it (code → note)."""
+    ``材料.zip/发布稿.docx``), and the findings waived for it (code → note); with ``tz``,
+    the time received as the office's clock shows it."""
     documents = [f"{d.container}/{d.path or d.name}" if d.container else d.name
                  for d in sub.documents]
-    return RegisterEntry(id=sub.id, received=sub.received, sender_name=sub.sender_name,
+    received = office_time(sub.received, tz) if sub.received and tz else sub.received
+    return RegisterEntry(id=sub.id, received=received, sender_name=sub.sender_name,
                          sender=sub.sender, unit=sub.unit, subject=sub.subject, kind=sub.kind,
                          status=sub.status, plan_year=sub.plan_year, plan_item=sub.plan_item,
                          documents=documents, findings=list(sub.findings),
@@ -101,6 +105,6 @@ def submissions_register(store: Store, config: Config, *, year: int | None = Non
     waivers: dict[str, dict[str, str]] = {}
     for w in store.waivers():
         waivers.setdefault(w.submission_id, {})[w.code] = w.note
-    entries = [register_entry(s, waivers.get(s.id)) for s in subs
+    entries = [register_entry(s, waivers.get(s.id), tz=config.tz) for s in subs
                if wanted is None or unit_key(s.unit, config) == wanted]
     return SubmissionsRegister(entries=entries, year=year, unit=unit, config=config)

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from pressdocs.models import Message, SubmissionKind
+from pressdocs.text.dates import office_day
 
 if TYPE_CHECKING:
     from pressdocs._app import Pressdocs
@@ -147,7 +148,7 @@ def _statistics(app: Pressdocs, as_of: date, days: int) -> list[Reminder]:
         start, end = reporting_period(due, config.deadlines.statistics_due)
         for key, unit in sorted(units.items()):
             if any(s.unit and unit_key(s.unit, config) == key and s.received is not None
-                   and start <= s.received.astimezone(config.tz).date() <= due for s in filed):
+                   and start <= office_day(s.received, config.tz) <= due for s in filed):
                 continue
             what = Message.of("notify.remind_statistics.what", due=due)
             text = Message.of("notify.remind_statistics.text", due=due, start=start, end=end)

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any
 
@@ -18,6 +18,7 @@ from pressdocs.errors import StoreError
 from pressdocs.models import Plan, Submission, SubmissionKind
 from pressdocs.rules.plan_status import PlanItemStatus, PlanState, plan_status
 from pressdocs.store import Store
+from pressdocs.text.dates import office_time
 
 __all__ = ["AnnualReport", "PlanStatusReport", "annual_report", "plan_for", "plan_report",
            "status_dict"]
@@ -118,7 +119,9 @@ def plan_report(store: Store, config: Config, *, as_of: date,
     conferences = store.conferences(known_by=_end_of(as_of, config))
     statuses = plan_status(plan, conferences, as_of,
                            max_delay_months=config.deadlines.max_delay_months, config=config,
-                           marks=store.plan_marks(plan.year))
+                           marks={n: replace(m, marked_at=office_time(m.marked_at, config.tz)
+                                             if m.marked_at else None)
+                                  for n, m in store.plan_marks(plan.year).items()})
     report = PlanStatusReport(plan, as_of, statuses, config=config)
     if details:
         report.submissions = _behind(store, report, _end_of(as_of, config))

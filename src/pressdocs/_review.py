@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from pressdocs.errors import StoreError
 from pressdocs.models import Labelled, Message, Severity, Submission, SubmissionStatus
 from pressdocs.store.base import AuditEntry, ReviewRecord, Waiver
+from pressdocs.text.dates import office_time
 
 if TYPE_CHECKING:
     from pressdocs._app import Pressdocs
@@ -127,9 +128,12 @@ def review_of(app: Pressdocs, submission_id: str) -> Review:
     """The submission (its id or the first characters of it) at the review desk."""
     sub = app.submission(submission_id)
     store = app.store
+    tz = app.config.tz  # the store keeps UTC: the desk and its JSON show the office's time
     return Review(submission=sub, state=review_state(store, sub), decision=store.review(sub.id),
-                  waivers={w.code: w for w in store.waivers(sub.id)},
-                  history=store.audit(subject=sub.id))
+                  waivers={w.code: replace(w, at=office_time(w.at, tz))
+                           for w in store.waivers(sub.id)},
+                  history=[replace(e, at=office_time(e.at, tz))
+                           for e in store.audit(subject=sub.id)])
 
 
 def _decidable(review: Review, action: str) -> None:

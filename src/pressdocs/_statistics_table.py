@@ -38,6 +38,7 @@ from pressdocs.models import (
     Submission,
 )
 from pressdocs.store import Store
+from pressdocs.text.dates import office_day, office_time
 
 __all__ = [
     "StatisticsLine",
@@ -229,7 +230,8 @@ def _unit_sheet(name: str, table: Submission | None,
     rows: list[StatisticsRow] = []
     if table is not None and table.statistics is not None:
         sheet.filed, sheet.received, sheet.submission_id = (
-            table.statistics, table.received, table.id)
+            table.statistics, office_time(table.received, config.tz) if table.received else None,
+            table.id)
         rows = [r for r in table.statistics.rows
                 if r.held_on is None or start <= r.held_on <= end]
     result = reconcile([c for c, _ in held], rows, city=config.city)
@@ -309,6 +311,6 @@ def _has_materials(sub: Submission, materials: list[Submission], config: Config)
             return True
         if other.received is not None and sub.received is not None and held_on is not None \
                 and sub.received <= other.received \
-                and other.received.astimezone(config.tz).date() <= held_on:
+                and office_day(other.received, config.tz) <= held_on:
             return True
     return False

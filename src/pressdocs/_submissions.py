@@ -13,11 +13,13 @@ clauses, the plan item it was matched to, its earlier results and its correction
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import tzinfo
 from typing import Any
 
 from pressdocs.config import Config
 from pressdocs.models import PlanItem, Submission, SubmissionStatus
 from pressdocs.store import MessageRecord, Store, SubmissionSummary, SubmissionVersion, Waiver
+from pressdocs.text.dates import office_time
 
 __all__ = ["SubmissionDetail", "SubmissionList", "submission_detail", "submission_list"]
 
@@ -125,14 +127,15 @@ def submission_list(store: Store, config: Config, *, status: SubmissionStatus | 
     total, items = store.submission_summaries(status=wanted, units=names, plan_month=month,
                                               limit=limit, offset=offset)
     # the store keeps UTC; the office reads its own time
-    items = [replace(s, received=s.received.astimezone(config.tz)) if s.received else s
+    items = [replace(s, received=office_time(s.received, config.tz)) if s.received else s
              for s in items]
     return SubmissionList(total=total, items=items, status=wanted, unit=unit, month=month,
                           limit=limit, offset=offset)
 
 
-def submission_detail(store: Store, sub: Submission) -> SubmissionDetail:
-    """Everything the store knows of ``sub``."""
+def submission_detail(store: Store, sub: Submission, tz: tzinfo) -> SubmissionDetail:
+    """Everything the store knows of ``sub``, its times in the office's zone ``tz`` (the
+    store keeps UTC, and a submission the zone its Date header wrote)."""
     record = store.find_message(sha256=sub.id) if len(sub.id) == 64 else None
     if record is not None and record.submission_id != sub.id:
         record = None
@@ -143,7 +146,13 @@ def submission_detail(store: Store, sub: Submission) -> SubmissionDetail:
         if item is not None:
             mark = store.plan_marks(sub.plan_year).get(item.number)
             cancelled = mark.reason if mark is not None and mark.state == "cancelled" else None
+    if sub.received is not None:
+        sub = replace(sub, received=office_time(sub.received, tz))
+    if record is not None:
+        record = replace(record, received=office_time(record.received, tz))
+    history = [replace(v, saved=office_time(v.saved, tz), replaced=office_time(v.replaced, tz))
+               for v in store.submission_history(sub.id)]
+    waivers = [replace(w, at=office_time(w.at, tz)) for w in store.waivers(sub.id)]
     return SubmissionDetail(submission=sub, message=record, plan_item=item,
-                            plan_cancelled=cancelled, history=store.submission_history(sub.id),
-                            corrected_by=store.corrected_by(sub.id),
-                            waivers=store.waivers(sub.id))
+                            plan_cancelled=cancelled, history=history,
+                            corrected_by=store.corrected_by(sub.id), waivers=waivers)

@@ -27,6 +27,7 @@ from pressdocs.cli.common import (
 )
 from pressdocs.cli.terminal import Terminal
 from pressdocs.store import DeliveryStatus, NoticeRecord
+from pressdocs.text.dates import office_time
 
 __all__ = ["notices_command", "notify_command", "remind_command"]
 
@@ -140,8 +141,8 @@ def _row(lang: str, data: dict[str, object], item: NoticeOutcome | NoticeRecord,
              str(data["channel"]), "\n".join(item.notice.recipients) or "-",
              str(data["unit"]) or "-", str(data["status_label"]), str(data["detail"])]
     # the server's words and ours: "[units]" is no markup (Terminal), controls escaped
-    if isinstance(item, NoticeRecord):
-        cells.insert(0, tr(lang, "cli.notify.when", moment=item.updated.astimezone(tz)))
+    if isinstance(item, NoticeRecord) and tz is not None:  # the outbox listing's 更新时间
+        cells.insert(0, tr(lang, "cli.notify.when", moment=office_time(item.updated, tz)))
     return cells
 
 

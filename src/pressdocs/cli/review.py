@@ -14,6 +14,7 @@ from pressdocs._review import Review
 from pressdocs.cli.common import DAY, common_options, pass_app, print_json, tr
 from pressdocs.cli.terminal import Terminal
 from pressdocs.store import AuditEntry
+from pressdocs.text.dates import office_day, office_time
 
 __all__ = ["audit_command", "review_group"]
 
@@ -106,7 +107,7 @@ def _show(review: Review, app: Pressdocs) -> None:
         waiver = review.waivers.get(finding.code)
         if waiver is not None:
             click.echo(tr(lang, "cli.review.waived_mark", note=waiver.note, by=waiver.by,
-                          date=render_value(waiver.at.astimezone(app.config.tz).date(), lang)))
+                          date=render_value(office_day(waiver.at, app.config.tz), lang)))
     if review.history:
         click.echo(tr(lang, "cli.review.history"))
         _audit_table(review.history, app)
@@ -140,6 +141,6 @@ def _audit_table(entries: list[AuditEntry], app: Pressdocs) -> None:
     for e in entries:
         subject = e.subject[:12] if len(e.subject) == 64 else e.subject
         change = f"{e.previous} → {e.state}" if e.previous != e.state else e.state
-        table.add_row(render_value(e.at.astimezone(app.config.tz), lang), e.actor,
+        table.add_row(render_value(office_time(e.at, app.config.tz), lang), e.actor,
                       e.to_dict(lang)["action_label"], subject, change, e.text)
     Terminal().print(table)

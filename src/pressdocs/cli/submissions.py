@@ -27,6 +27,7 @@ from pressdocs.cli.common import (
 )
 from pressdocs.cli.terminal import Terminal
 from pressdocs.models import SubmissionStatus
+from pressdocs.text.dates import office_day, office_time
 
 __all__ = ["submissions_group"]
 
@@ -105,7 +106,7 @@ def _list_table(lang: str, page: SubmissionList, tz: tzinfo) -> Table:
         plan = (t("plan_item", year=s.plan_year, number=s.plan_item)
                 if s.plan_year is not None and s.plan_item is not None else "-")
         sender = s.sender_name or s.sender  # the address in full: submissions show
-        cells = [render_value(s.received.astimezone(tz), lang) if s.received else t("unknown"),
+        cells = [render_value(office_time(s.received, tz), lang) if s.received else t("unknown"),
                  sender or "-", s.unit or "-", s.subject or "-", s.kind.label(lang),
                  s.status.label(lang), plan,
                  t("finding_count", count=s.findings, errors=s.errors) if s.findings else "-",
@@ -142,7 +143,7 @@ def _show(lang: str, detail: SubmissionDetail, tz: tzinfo) -> None:
     say(t("subject_line", subject=sub.subject or "-"))
     sender = f"{sub.sender_name} <{sub.sender}>" if sub.sender_name else sub.sender
     say(t("from", sender=sender or "-"))
-    moment = render_value(sub.received.astimezone(tz), lang) if sub.received else t("unknown")
+    moment = render_value(office_time(sub.received, tz), lang) if sub.received else t("unknown")
     say(t("when", moment=moment))
     if sub.source:
         say(t("source", source=sub.source))
@@ -183,7 +184,7 @@ def _show(lang: str, detail: SubmissionDetail, tz: tzinfo) -> None:
         say(t("registration"), bold=True)
         person = " ".join(p for p in (reg.person_in_charge.name, reg.person_in_charge.position,
                                       reg.person_in_charge.phone) if p)
-        when = render_value(reg.time.astimezone(tz), lang) if reg.time else reg.time_text
+        when = render_value(office_time(reg.time, tz), lang) if reg.time else reg.time_text
         opinion = reg.approval_opinion
         if reg.approval_date is not None:
             opinion = f"{opinion} {render_value(reg.approval_date, lang)}".strip()
@@ -214,14 +215,14 @@ def _show(lang: str, detail: SubmissionDetail, tz: tzinfo) -> None:
         if f.code in waived:
             w = waived[f.code]
             say(tr(lang, "cli.review.waived_mark", note=w.note, by=w.by,
-                   date=render_value(w.at.astimezone(tz).date(), lang)))
+                   date=render_value(office_day(w.at, tz), lang)))
 
     if detail.history:
         say(t("history"), bold=True)
         for v in detail.history:
             codes = ", ".join(f.code for f in v.submission.findings) or "-"
-            say("  " + t("version", saved=render_value(v.saved.astimezone(tz), lang),
-                         replaced=render_value(v.replaced.astimezone(tz), lang),
+            say("  " + t("version", saved=render_value(office_time(v.saved, tz), lang),
+                         replaced=render_value(office_time(v.replaced, tz), lang),
                          status=v.submission.status.label(lang), codes=codes))
 
 

@@ -14,6 +14,7 @@ from pressdocs._app import Pressdocs
 from pressdocs.cli.common import OneOf, common_options, pass_app, print_json, tr
 from pressdocs.cli.terminal import Terminal
 from pressdocs.errors import PressdocsError
+from pressdocs.text.dates import office_time
 
 __all__ = ["users_group"]
 
@@ -145,6 +146,6 @@ def users_list(app: Pressdocs, as_json: bool) -> None:
         changed = a.password_changed_at
         table.add_row(a.name, a.role.label(lang),
                       tr(lang, "cli.users.inactive" if a.disabled else "cli.users.active"),
-                      render_value(a.created_at.astimezone(tz), lang),
-                      render_value(changed.astimezone(tz), lang) if changed else "")
+                      render_value(office_time(a.created_at, tz), lang),
+                      render_value(office_time(changed, tz), lang) if changed else "")
     Terminal().print(table)

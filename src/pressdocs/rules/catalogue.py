@@ -31,6 +31,7 @@ from pressdocs.models import (
     Submission,
     SubmissionKind,
 )
+from pressdocs.text.dates import office_time
 
 __all__ = [
     "CLAUSES",
@@ -103,9 +104,7 @@ def expects_materials(sub: Submission) -> bool:
 
 def local(moment: datetime, config: Config) -> datetime:
     """``moment`` in the office's time zone (a naive time is taken to be in it already)."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=config.tz)
-    return moment.astimezone(config.tz)
+    return office_time(moment, config.tz)
 
 
 def short(text: str, limit: int = 20) -> str:

@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 
 from pressdocs.config import Config
 from pressdocs.models import Message
+from pressdocs.text.dates import office_day
 
 __all__ = [
     "CALENDAR",
@@ -165,9 +166,7 @@ def filing_days(year: int, due_days: list[str]) -> list[date]:
 
 
 def _day(moment: datetime, zone: ZoneInfo) -> date:
-    if moment.tzinfo is None:
-        return moment.date()
-    return moment.astimezone(zone).date()
+    return office_day(moment, zone)  # a naive moment is taken to be in ``zone`` already
 
 
 def _working_days_before(day: date, n: int) -> date:

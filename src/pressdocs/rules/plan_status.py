@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING
 from pressdocs.config import Config
 from pressdocs.models import Conference, Labelled, Message, Plan, PlanItem, PlanMatch, Submission
 from pressdocs.rules.matching import compared_topic, likeness, same_unit, unit_key
+from pressdocs.text.dates import office_day
 
 if TYPE_CHECKING:
     from pressdocs.store.base import PlanMark
@@ -154,7 +155,7 @@ def plan_years(sub: Submission, config: Config) -> list[int]:
     reg = sub.registration
     if reg is None or reg.time is None:
         return []
-    day = reg.time.astimezone(config.tz).date()
+    day = office_day(reg.time, config.tz)
     return [day.year, day.year - 1] if day.month <= 3 else [day.year]
 
 

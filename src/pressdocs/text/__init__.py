@@ -5,7 +5,8 @@ from any plugin and easy to test.
 
 - :mod:`pressdocs.text.normalize` — full-width folding, form labels, list cells.
 - :mod:`pressdocs.text.zishu` — 字数 counted the way Word and WPS count it.
-- :mod:`pressdocs.text.dates` — dates and times in every form staff write them.
+- :mod:`pressdocs.text.dates` — dates and times in every form staff write them, and any
+  moment as the office's clock shows it (:func:`office_time`).
 - :mod:`pressdocs.text.phones` — mobiles, landlines and extensions.
 """
 
@@ -17,6 +18,8 @@ from pressdocs.text.dates import (
     find_dates,
     format_date_zh,
     format_datetime_zh,
+    office_day,
+    office_time,
     parse_date,
     parse_date_strict,
     parse_datetime,
@@ -41,6 +44,8 @@ __all__ = [
     "format_datetime_zh",
     "is_valid_phone",
     "normalize_label",
+    "office_day",
+    "office_time",
     "parse_date",
     "parse_date_strict",
     "parse_datetime",

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
 from zoneinfo import ZoneInfo
 
 from pressdocs.models import Message
@@ -33,6 +33,8 @@ __all__ = [
     "find_dates",
     "format_date_zh",
     "format_datetime_zh",
+    "office_day",
+    "office_time",
     "parse_date",
     "parse_date_strict",
     "parse_datetime",
@@ -134,6 +136,23 @@ def format_date_zh(d: date) -> str:
 def format_datetime_zh(dt: datetime) -> str:
     """``2021年6月30日 9:30``: the date as :func:`format_date_zh`, then the 24-hour time."""
     return f"{format_date_zh(dt.date())} {dt.hour}:{dt.minute:02d}"
+
+
+def office_time(moment: datetime, tz: tzinfo) -> datetime:
+    """``moment`` as the office's clock shows it: the same instant in ``tz``.
+
+    Every time shown to a person goes through here, whatever zone it carries: a Date
+    header's ``+0000`` or ``-0500``, the store's UTC, the office's own ``+08:00``.  A naive
+    datetime is taken to be in ``tz`` already (a time written on a form)."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        return moment.replace(tzinfo=tz)
+    return moment.astimezone(tz)
+
+
+def office_day(moment: datetime, tz: tzinfo) -> date:
+    """The office's calendar day of ``moment`` (18:30 UTC on June 29 is June 30 in
+    Shanghai): the day deadlines, 收到 dates and "3 days ahead" checks count."""
+    return office_time(moment, tz).date()
 
 
 def parse_date(s: str, default_year: int | None = None) -> date | None:

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from pressdocs._messages import render_text, render_value
+from pressdocs.text.dates import office_time
 
 if TYPE_CHECKING:
     import jinja2
@@ -62,8 +63,8 @@ def page(request: Request, template: str, *, status_code: int = 200,
 
     def when(value: date | datetime | None) -> str:
         """A day or a time as the office reads it (its own time zone)."""
-        if isinstance(value, datetime) and value.tzinfo is not None:
-            value = value.astimezone(tz)
+        if isinstance(value, datetime):
+            value = office_time(value, tz)
         return render_value(value, lang) if value is not None else ""
 
     def message(key: str, **params: Any) -> str:
