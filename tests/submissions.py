@@ -7,6 +7,7 @@ built with the stdlib email package the way Foxmail/Outlook lay them out.
 
 from __future__ import annotations
 
+import copy
 import functools
 import io
 import struct
@@ -56,16 +57,60 @@ def _plain(value: object) -> bool:
             and "\u2983" not in value)
 
 
+#: One member of a zip as it lies in the file: its entry in the central directory less the
+#: offset, and its local header and compressed data.
+_Member = tuple[zipfile.ZipInfo, bytes]
+
+
 @functools.cache
 def _template(build: Callable[..., bytes], baked: tuple[tuple[str, object], ...],
-              slots: tuple[str, ...]) -> tuple[list[tuple[zipfile.ZipInfo, bytes]], str]:
+              slots: tuple[str, ...]) -> tuple[list[_Member], str]:
     """The package ``build`` writes with ``baked`` values as given and a marker in each of
-    ``slots``: its members, and the text of word/document.xml."""
+    ``slots``: its members as they lie in the zip, and the text of word/document.xml."""
     data = build(**dict(baked), **{slot: f"\u2983{slot}\u2984" for slot in slots})
+    members = []
     with zipfile.ZipFile(io.BytesIO(data)) as package:
-        members = [(info, package.read(info)) for info in package.infolist()]
-    document = next(data for info, data in members if info.filename == "word/document.xml")
-    return members, document.decode("utf-8")
+        for info in package.infolist():
+            assert not info.flag_bits & 0x08  # sizes in the local header, no data descriptor
+            start = info.header_offset
+            name_length, extra_length = struct.unpack("<HH", data[start + 26:start + 30])
+            end = start + 30 + name_length + extra_length + info.compress_size
+            members.append((info, data[start:end]))
+        document = package.read("word/document.xml").decode("utf-8")
+    return members, document
+
+
+def _zip(members: list[_Member], name: str, content: bytes) -> bytes:
+    """The zip of ``members`` (copied as they are, not compressed again) with member
+    ``name``'s content replaced, deflated as zipfile deflates it."""
+    out = io.BytesIO()
+    central = []
+    for info, entry in members:
+        offset = out.tell()
+        if info.filename == name:
+            info = copy.copy(info)
+            packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+            packed = packer.compress(content) + packer.flush()
+            info.CRC, info.file_size, info.compress_size = (
+                zlib.crc32(content), len(content), len(packed))
+            entry = info.FileHeader() + packed
+        out.write(entry)
+        central.append((info, offset))
+    start = out.tell()
+    for info, offset in central:
+        encoded = info.filename.encode("utf-8" if info.flag_bits & 0x800 else "ascii")
+        date = (info.date_time[0] - 1980) << 9 | info.date_time[1] << 5 | info.date_time[2]
+        time = info.date_time[3] << 11 | info.date_time[4] << 5 | info.date_time[5] // 2
+        out.write(struct.pack(
+            "<4s4B4HL2L5H2L", b"PK\x01\x02", info.create_version, info.create_system,
+            info.extract_version, info.reserved, info.flag_bits, info.compress_type, time,
+            date, info.CRC, info.compress_size, info.file_size, len(encoded),
+            len(info.extra), len(info.comment), 0, info.internal_attr, info.external_attr,
+            offset) + encoded + info.extra + info.comment)
+    size = out.tell() - start
+    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central), size,
+                          start, 0))
+    return out.getvalue()
 
 
 def _from_template(build: Callable[..., bytes], values: dict[str, object]) -> bytes:
@@ -74,8 +119,9 @@ def _from_template(build: Callable[..., bytes], values: dict[str, object]) -> by
     python-docx takes ~0.1-0.2 s for a document (the default template parsed, the table's
     grid recomputed at each merge); tests that build hundreds of forms spent most of their
     time there.  The package is made once with markers where the plain values go, and
-    each call puts the values (XML-escaped, as lxml writes text) into word/document.xml:
-    the same XML python-docx writes for them (tests/test_submission_fixtures.py compares them).
+    each call puts the values (XML-escaped, as lxml writes text) into word/document.xml,
+    deflates that member alone and copies the others as they are (styles.xml and its
+    siblings are ~0.8 MB to deflate): the same XML python-docx writes for them (tests/test_submission_fixtures.py compares them).
     Values that are not plain (line breaks, …) are built into their own template.
     """
     slots = tuple(sorted(k for k, v in values.items() if _plain(v)))
@@ -83,12 +129,7 @@ def _from_template(build: Callable[..., bytes], values: dict[str, object]) -> by
     members, document = _template(build, baked, slots)
     for slot in slots:
         document = document.replace(f"\u2983{slot}\u2984", xml_escape(str(values[slot])))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as package:
-        for info, data in members:
-            package.writestr(info, document.encode("utf-8")
-                             if info.filename == "word/document.xml" else data)
-    return out.getvalue()
+    return _zip(members, "word/document.xml", document.encode("utf-8"))
 
 
 def registration_docx(*, title: str, unit: str, when: str, venue: str = "市政府新闻发布厅",
