@@ -2,9 +2,10 @@
 queued once, whatever batch is killed when.
 
 Four batch processes — two "machines" (separate working folders) of two processes each —
-take in one Maildir into one PostgreSQL store (the throwaway server of tests/pgservers.py)
-with the original files in one shared folder; two of them are killed with SIGKILL at
-random moments and started again.  A batch claims each message before processing it
+take in one Maildir of 600 messages into one PostgreSQL store (the throwaway server of
+tests/pgservers.py) with the original files in one shared folder; two of them are killed
+with SIGKILL at random moments while messages are still left — the first once a random
+10-35 % of the mailbox is processed, the second at a random 45-70 % — and started again.  A batch claims each message before processing it
 (``Store.claim_message``); a claim left by a killed batch is taken over at once on its own
 machine and runs out after ``[limits] lease_seconds`` elsewhere (the store's own tests
 check the running out).
@@ -27,7 +28,7 @@ import psycopg
 
 from submissions import message
 
-MESSAGES = 2000
+MESSAGES = 600
 UNITS = ["市统计局", "市财政局", "市教育局", "市卫健委", "鸠江区人民政府"]
 START = datetime(2021, 4, 1, 8, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -57,6 +58,20 @@ def _start(url: str, mail: Path, machine: Path, blobs: Path) -> subprocess.Popen
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def _wait_until_processed(url: str, count: int) -> None:
+    """Until the batches have processed ``count`` messages between them."""
+    with psycopg.connect(url, autocommit=True) as db:
+        deadline = time.monotonic() + 300
+        while True:
+            row = db.execute("SELECT COUNT(*) FROM messages WHERE state = 'processed'").fetchone()
+            assert row is not None
+            if row[0] >= count:
+                assert row[0] < MESSAGES, "the batches finished before the kill"
+                return
+            assert time.monotonic() < deadline, f"{row[0]} of {count} processed after 300 s"
+            time.sleep(0.01)
+
+
 def test_four_batches_two_killed_each_message_once(tmp_path: Path, postgres_url: str) -> None:
     mail = _maildir(tmp_path)
     blobs = tmp_path / "shared-blobs"  # the folder machines share (NFS in an office)
@@ -73,10 +88,13 @@ def test_four_batches_two_killed_each_message_once(tmp_path: Path, postgres_url:
     workers = [_start(postgres_url, mail, machines[i // 2], blobs) for i in range(4)]
     rng = random.Random(2021)
     killed = [workers[0], workers[3]]  # one on each machine
+    moments = [round(MESSAGES * rng.uniform(0.10, 0.35)), round(MESSAGES * rng.uniform(0.45, 0.70))]
     restarted = []
     try:
-        for victim, machine in zip(killed, (machines[0], machines[1]), strict=True):
-            time.sleep(rng.uniform(2.0, 6.0))
+        for victim, machine, moment in zip(killed, machines, moments, strict=True):
+            _wait_until_processed(postgres_url, moment)
+            # killed in the middle of the work: running, with messages left to take in
+            assert victim.poll() is None, victim.communicate()
             victim.send_signal(signal.SIGKILL)
             victim.wait(30)
             restarted.append(_start(postgres_url, mail, machine, blobs))
