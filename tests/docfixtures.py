@@ -141,15 +141,9 @@ def split_table_docx() -> bytes:
     return _save(doc)
 
 
-@functools.cache
-def statistics_xlsx() -> bytes:
-    """统计表 (附件3) as openpyxl writes it: a merged title row, a header row whose last
-    label spans two columns above two sub-labels, dates as real dates, counts as numbers."""
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    assert ws is not None
+def statistics_header(ws: Any) -> None:
+    """附件3's title and two header rows on an openpyxl sheet, merged as the notice prints
+    them (是否设记者提问、记者提问个数 spanning its two sub-labels)."""
     ws.title = "统计表"
     ws.append(["新闻发布会统计表"])
     ws.merge_cells("A1:I1")
@@ -159,6 +153,18 @@ def statistics_xlsx() -> bytes:
     ws.append([None, None, None, None, None, None, None, "是否设提问", "提问个数"])
     for col in "ABCDEFG":
         ws.merge_cells(f"{col}2:{col}3")
+
+
+@functools.cache
+def statistics_xlsx() -> bytes:
+    """统计表 (附件3) as openpyxl writes it: a merged title row, a header row whose last
+    label spans two columns above two sub-labels, dates as real dates, counts as numbers."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    statistics_header(ws)
     ws.append([1, datetime(2021, 6, 30), "市政府新闻发布厅", "市生态环境局",
                "市广播电视台、大江晚报", "上半年生态环境质量", "张三 副局长", "是", 3])
     ws.append([2, datetime(2021, 5, 12, 9, 30), "市企业服务中心", "市财政局",

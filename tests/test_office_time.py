@@ -25,6 +25,7 @@ import openpyxl
 import pytest
 
 from cli_support import invoke
+from docfixtures import statistics_header
 from submissions import message, registration_docx
 
 MINUS_FIVE = timezone(timedelta(hours=-5))
@@ -79,15 +80,7 @@ def _statistics_xlsx() -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
     assert ws is not None
-    ws.title = "统计表"
-    ws.append(["新闻发布会统计表"])
-    ws.merge_cells("A1:I1")
-    ws.append(["序号", "时间", "地点", "单位", "参加发布会的媒体单位", "发布主题",
-               "发布人姓名、职务", "是否设记者提问、记者提问个数", None])
-    ws.merge_cells("H2:I2")
-    ws.append([None, None, None, None, None, None, None, "是否设提问", "提问个数"])
-    for col in "ABCDEFG":
-        ws.merge_cells(f"{col}2:{col}3")
+    statistics_header(ws)
     ws.append([1, datetime(2026, 6, 18), "市政府新闻发布厅", "市统计局",
                "市广播电视台、大江晚报", "上半年经济运行情况", "张三 副局长", "是", 3])
     ws["B4"].number_format = "yyyy-mm-dd"
