@@ -220,6 +220,9 @@ def _files() -> Iterator[Finding]:
                Document(name="发布稿.pdf", problem=Message.of("read.timeout", seconds=60.0))]
     yield from (f for f in _every_rule(submission(documents=poisons))
                 if f.code in ("PD906", "PD907"))
+    scans = [Document(name="登记表.jpg", media_type="image/jpeg", kind=DocumentKind.REGISTRATION,
+                      ocr={"title": 0.98, "person_in_charge.phone": 0.76})]
+    yield from (f for f in _every_rule(submission(documents=scans)) if f.code == "PD908")
     shapes = submission(reg=registration(approval_date="2021-13-45"),  # type: ignore[arg-type]
                         mats=materials(qa=[QAPair("问？", "答", answer_chars=-1)]),
                         received=at(2021, 4, 12))
