@@ -45,6 +45,7 @@ from pressdocs.capabilities import Content, Parser
 from pressdocs.errors import ParseError
 from pressdocs.hookspecs import hookimpl
 from pressdocs.models import Message
+from pressdocs.text.linebreak import LIST_ITEM, NO_LINE_END, NO_LINE_START, WORD_CHAR
 
 __all__ = ["PdfParser"]
 
@@ -191,17 +192,7 @@ class _Page:
 #: Points a line may fall short of the room left in its cell and still have wrapped
 #: (rounding, and the glyphs' side bearings).
 _WRAP_SLACK = 0.5
-#: Characters that may not begin a line (Chinese line breaking, 禁则): the word processor
-#: carries the character before them over to the next line too.
-_NO_LINE_START = set("、。，．,.；;：:！!？?）)】」』”’》〉%％")
-#: Characters that may not end a line: opening brackets and quotes.
-_NO_LINE_END = set("（([【「『“‘《〈")
-_WORD_CHAR = re.compile(r"[0-9A-Za-z@._%\-/+]")
 _LETTER = re.compile(r"[A-Za-z]")
-#: A line opening an item of a numbered list ("4. 上述内容…", "（二）", "三、") starts a
-#: paragraph of its own, however full the line above it is ("3.2亿元" is a number).
-_LIST_ITEM = re.compile(r"\s*(?:\d{1,2}[.．、)）](?!\d)|[（(][一二三四五六七八九十\d]{1,3}[)）]"
-                        r"|[一二三四五六七八九十]{1,3}、)")
 
 
 def _layout(data: bytes) -> list[_Page] | None:
@@ -302,19 +293,19 @@ def _wrapped(line: dict[str, Any], following: dict[str, Any], right: float) -> b
     the brackets that open it and the punctuation that may not start a line); and
     ``following`` does not open an item of a numbered list."""
     chars = [c for c in following["chars"] if c["text"].strip()]
-    if not chars or _LIST_ITEM.match(following["text"]):
+    if not chars or LIST_ITEM.match(following["text"]):
         return False
-    if line["text"].rstrip()[-1:] in _NO_LINE_END:
+    if line["text"].rstrip()[-1:] in NO_LINE_END:
         return True
     end = 1
-    while end < len(chars) and chars[end - 1]["text"] in _NO_LINE_END:
+    while end < len(chars) and chars[end - 1]["text"] in NO_LINE_END:
         end += 1  # an opening bracket goes with what it opens
-    if _WORD_CHAR.match(chars[end - 1]["text"]):
-        while end < len(chars) and (_WORD_CHAR.match(chars[end]["text"])
-                                    or chars[end]["text"] in _NO_LINE_START) and (
+    if WORD_CHAR.match(chars[end - 1]["text"]):
+        while end < len(chars) and (WORD_CHAR.match(chars[end]["text"])
+                                    or chars[end]["text"] in NO_LINE_START) and (
                 chars[end]["x0"] - chars[end - 1]["x1"] < chars[end]["size"] * 0.2):
             end += 1
-    while end < len(chars) and chars[end]["text"] in _NO_LINE_START:
+    while end < len(chars) and chars[end]["text"] in NO_LINE_START:
         end += 1
     width = chars[end - 1]["x1"] - chars[0]["x0"]
     return bool(line["x1"] + width > right - _WRAP_SLACK)

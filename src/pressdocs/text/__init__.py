@@ -8,6 +8,7 @@ from any plugin and easy to test.
 - :mod:`pressdocs.text.dates` — dates and times in every form staff write them, and any
   moment as the office's clock shows it (:func:`office_time`).
 - :mod:`pressdocs.text.phones` — mobiles, landlines and extensions.
+- :mod:`pressdocs.text.linebreak` — where Word and WPS break Chinese lines (禁则).
 """
 
 from __future__ import annotations
