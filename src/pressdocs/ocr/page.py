@@ -26,16 +26,17 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from pressdocs.builtin.parse_pdf import _LIST_ITEM, _NO_LINE_START, _WORD_CHAR
 from pressdocs.capabilities import Content
+from pressdocs.ocr.engine import TextBox
+from pressdocs.text.linebreak import LIST_ITEM, NO_LINE_START, WORD_CHAR
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from pressdocs.ocr.engine import Engine, TextBox
+    from pressdocs.ocr.engine import Engine
 
 __all__ = ["read_page", "upright"]
 
@@ -55,8 +56,7 @@ class _Cell:
     top: int
     right: int
     bottom: int
-    pieces: list[tuple[str, float, float, float, float, float]] = field(default_factory=list)
-    # (text, left, top, right, bottom, score) of what the engine read in it
+    pieces: list[TextBox] = field(default_factory=list)  # what the engine read in it
 
 
 def read_page(image: np.ndarray, engine: Engine, media_type: str) -> Content:
@@ -71,7 +71,7 @@ def read_page(image: np.ndarray, engine: Engine, media_type: str) -> Content:
         _outside(content, _pieces(boxes))
         return content
     labels, cells = _cells(grey, frame)
-    outside: list[tuple[str, float, float, float, float, float]] = []
+    outside: list[TextBox] = []
     for box in boxes:
         _place(box, labels, cells, outside)
     _outside(content, outside)
@@ -219,7 +219,7 @@ def _cells(grey: np.ndarray, rect: tuple[int, int, int, int]
 
 
 def _place(box: TextBox, labels: np.ndarray, cells: dict[int, _Cell],
-           outside: list[tuple[str, float, float, float, float, float]]) -> None:
+           outside: list[TextBox]) -> None:
     """Put ``box``'s characters in the cells under them (or outside the table)."""
     h, w = labels.shape
     y = min(h - 1, max(0, int(box.middle[1])))
@@ -239,8 +239,8 @@ def _place(box: TextBox, labels: np.ndarray, cells: dict[int, _Cell],
         previous = number
     for number, text, start in runs:
         end = start + len(text) * step
-        piece = (text.strip(), start, box.top, end, box.bottom, box.score)
-        if not piece[0]:
+        piece = TextBox(text.strip(), start, box.top, end, box.bottom, box.score)
+        if not piece.text:
             continue
         if number in cells:
             cells[number].pieces.append(piece)
@@ -261,12 +261,11 @@ def _near(labels: np.ndarray, cells: dict[int, _Cell], x: int, y: int) -> int:
 # --- text out of the pieces -------------------------------------------------------------
 
 
-def _pieces(boxes: list[TextBox]) -> list[tuple[str, float, float, float, float, float]]:
-    return [(_STRAY_SPACE.sub("", b.text), b.left, b.top, b.right, b.bottom, b.score)
-            for b in boxes]
+def _pieces(boxes: list[TextBox]) -> list[TextBox]:
+    return [replace(b, text=_STRAY_SPACE.sub("", b.text)) for b in boxes]
 
 
-def _text_lines(pieces: list[tuple[str, float, float, float, float, float]],
+def _text_lines(pieces: list[TextBox],
                 right: float | None = None) -> list[tuple[str, float]]:
     """Pieces grouped into lines top to bottom, each line's pieces left to right (a space
     where there is a gap between them), with the line's lowest score.
@@ -276,13 +275,13 @@ def _text_lines(pieces: list[tuple[str, float, float, float, float, float]],
     the punctuation that may not start a line, a run of Latin letters and digits) would
     not have fitted after it: the two are joined (as the PDF parser joins them), unless
     the next one opens an item of a numbered list."""
-    rows: list[list[tuple[str, float, float, float, float, float]]] = []
-    for piece in sorted(pieces, key=lambda p: (p[2] + p[4]) / 2):
-        middle = (piece[2] + piece[4]) / 2
+    rows: list[list[TextBox]] = []
+    for piece in sorted(pieces, key=lambda p: p.middle[1]):
+        middle = piece.middle[1]
         if rows:
             row = rows[-1]
-            top = sum(p[2] for p in row) / len(row)
-            bottom = sum(p[4] for p in row) / len(row)
+            top = sum(p.top for p in row) / len(row)
+            bottom = sum(p.bottom for p in row) / len(row)
             if top <= middle <= bottom:
                 row.append(piece)
                 continue
@@ -290,36 +289,36 @@ def _text_lines(pieces: list[tuple[str, float, float, float, float, float]],
     out: list[tuple[str, float]] = []
     reached: float | None = None  # where the line before ended
     for row in rows:
-        row.sort(key=lambda p: p[1])
-        text = row[0][0]
+        row.sort(key=lambda p: p.left)
+        text = row[0].text
         for before, piece in itertools.pairwise(row):
-            gap = piece[1] - before[3]
-            text += (" " if gap > 0.6 * (piece[4] - piece[2]) else "") + piece[0]
-        score = min(p[5] for p in row)
+            gap = piece.left - before.right
+            text += (" " if gap > 0.6 * piece.height else "") + piece.text
+        score = min(p.score for p in row)
         if reached is not None and out and _wrapped(reached, text, row[0], right):
             joined, before_score = out[-1]
             space = " " if _LATIN.match(joined[-1:]) and _LATIN.match(text) else ""
             out[-1] = (joined + space + text, min(before_score, score))
         else:
             out.append((text, score))
-        reached = row[-1][3]
+        reached = row[-1].right
     return out
 
 
-def _wrapped(end: float, text: str, first: tuple[str, float, float, float, float, float],
+def _wrapped(end: float, text: str, first: TextBox,
              right: float | None) -> bool:
     """Whether a line starting with ``text`` (its first piece ``first``) continues the one
     before, which ended at ``end``: its first unbreakable part would have run past
     ``right``."""
-    if right is None or not text or _LIST_ITEM.match(text):
+    if right is None or not text or LIST_ITEM.match(text):
         return False
-    width = (first[3] - first[1]) / max(1, len(first[0]))  # of one character
+    width = (first.right - first.left) / max(1, len(first.text))  # of one character
     taken = 1
-    if _WORD_CHAR.match(text[0]):
-        while taken < len(text) and (_WORD_CHAR.match(text[taken])
-                                     or text[taken] in _NO_LINE_START):
+    if WORD_CHAR.match(text[0]):
+        while taken < len(text) and (WORD_CHAR.match(text[taken])
+                                     or text[taken] in NO_LINE_START):
             taken += 1
-    while taken < len(text) and text[taken] in _NO_LINE_START:
+    while taken < len(text) and text[taken] in NO_LINE_START:
         taken += 1
     # the engine's boxes reach a little past the glyphs, and the cell's right margin is
     # not seen (only its border): half a character of slack
@@ -327,7 +326,7 @@ def _wrapped(end: float, text: str, first: tuple[str, float, float, float, float
 
 
 def _outside(content: Content,
-             pieces: list[tuple[str, float, float, float, float, float]]) -> None:
+             pieces: list[TextBox]) -> None:
     for text, score in _text_lines(pieces):
         content.paragraphs.append(text)
         content.ocr_scores[text] = score
@@ -344,10 +343,10 @@ def _table(cells: dict[int, _Cell]) -> tuple[list[list[str | None]], dict[str, f
     grid: list[list[str | None]] = [[""] * len(columns) for _ in rows]
     scores: dict[str, float] = {}
     # the cells' inner margin: the least gap between a cell's left border and its text
-    padding = max(0.0, min((p[1] - c.left for c in cells.values() for p in c.pieces),
+    padding = max(0.0, min((p.left - c.left for c in cells.values() for p in c.pieces),
                            default=0.0))
     for cell in sorted(cells.values(), key=lambda c: (c.top, c.left)):
-        r, c = _index(rows, cell.top, tolerance), _index(columns, cell.left, tolerance)
+        r, c = _index(rows, cell.top), _index(columns, cell.left)
         lines = _text_lines(cell.pieces, cell.right - padding)
         text = "\n".join(line for line, _ in lines)
         grid[r][c] = text
@@ -373,5 +372,5 @@ def _starts(values: list[int], tolerance: int) -> list[int]:
     return out
 
 
-def _index(starts: list[int], value: int, tolerance: int) -> int:
+def _index(starts: list[int], value: int) -> int:
     return min(range(len(starts)), key=lambda i: abs(starts[i] - value))
